@@ -1,0 +1,48 @@
+// The command line of `samen`: what the user asked for, read without side effects.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace samen::cli {
+
+/// Exit codes, as `samen --help` documents them.
+enum ExitCode : int {
+    exit_ok = 0,
+    exit_failure = 1,
+    exit_usage = 2,
+    exit_unreachable = 3,
+    exit_unauthorized = 4,
+    exit_not_found = 5,
+};
+
+enum class Command { help, version, login, docs, cat, edit, watch };
+
+struct Options {
+    Command command = Command::help;
+    std::optional<std::string> server;  // --server URL
+    std::optional<std::string> user;    // login --user
+    bool password_stdin = false;        // login --password-stdin
+    std::string doc;                    // cat, edit, watch
+    std::string section;                // edit
+    std::optional<std::string> layer;   // cat, edit: "common" or a municipality code
+    std::optional<std::size_t> count;   // watch --count N
+    std::optional<double> timeout;      // watch --timeout S (seconds)
+};
+
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Reads the arguments after the program name. Throws UsageError saying what is wrong.
+Options parse_args(const std::vector<std::string>& args);
+
+/// The text of `samen --help`.
+std::string usage();
+
+inline constexpr const char* version = "samen 0.1.0";
+
+}  // namespace samen::cli

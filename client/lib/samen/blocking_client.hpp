@@ -1,0 +1,113 @@
+// A blocking facade over Client for scripts, tests and the command-line tool: it runs its own
+// io_context on its own thread, and every call that waits takes a timeout.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "model/document.hpp"
+#include "samen/client.hpp"
+#include "samen/sign_in.hpp"
+#include "samen/types.hpp"
+
+namespace samen::client {
+
+class BlockingClient {
+public:
+    using Timeout = std::chrono::milliseconds;
+    static constexpr Timeout default_timeout = std::chrono::seconds(10);
+
+    explicit BlockingClient(ClientOptions options = {});
+    /// Closes the connection (bounded) and stops the thread.
+    ~BlockingClient();
+    BlockingClient(const BlockingClient&) = delete;
+    BlockingClient& operator=(const BlockingClient&) = delete;
+
+    /// `POST /api/v1/session`; returns the token. Throws ClientException (`unauthorized`,
+    /// `unreachable`, ...).
+    static std::string sign_in(const std::string& host, std::uint16_t port, const std::string& user,
+                               const std::string& password, Timeout timeout = default_timeout);
+
+    // Each of these throws ClientException with the server's or the client's error code, and
+    // `timeout` when no answer came in time.
+    void connect(const std::string& host, std::uint16_t port, const std::string& token,
+                 Timeout timeout = default_timeout);
+    std::vector<DocumentSummary> list(Timeout timeout = default_timeout);
+    void open(const std::string& doc, Timeout timeout = default_timeout);
+    void close_document(const std::string& doc, Timeout timeout = default_timeout);
+    /// Closes the connection; a closed client stays closed.
+    void close(Timeout timeout = default_timeout);
+
+    /// Applies a local edit (returns once it is in the local text; it is sent asynchronously:
+    /// wait_synced() waits for its ack). Throws ClientException `bad_request` when it does not fit.
+    void edit(const std::string& doc, const std::string& section, const std::string& layer,
+              const ot::Op& op);
+    /// The op is made from the layer's current text on the client's thread (see Client::edit_with).
+    void edit_with(const std::string& doc, const std::string& section, const std::string& layer,
+                   std::function<ot::Op(const std::string& text)> make_op);
+    void presence(const std::string& doc, const std::string& section, const std::string& layer,
+                  ot::Selection sel);
+
+    /// Evaluates `predicate` (on the calling thread) now and after everything the client handles,
+    /// until it holds or `timeout` passes. Returns whether it held.
+    bool wait_until(const std::function<bool()>& predicate, Timeout timeout);
+    /// Waits until every local edit is acknowledged.
+    bool wait_synced(Timeout timeout = default_timeout);
+
+    // Reads of the client's state (each a short trip to the client's thread).
+    /// The layer's local text; throws ClientException `not_found` when there is none.
+    std::string text(const std::string& doc, const std::string& section, const std::string& layer);
+    /// The last revision applied; throws `not_found` unless the document is open.
+    Rev rev(const std::string& doc);
+    model::Document document(const std::string& doc);
+    std::size_t pending_edits();
+    ConnectionState state();
+    std::optional<UserRef> user();
+    std::uint64_t connections();
+    /// Errors reported outside any request (refused edits with their text, lost connections),
+    /// oldest first; taken, so each is returned once.
+    std::vector<ClientError> take_errors();
+
+    /// Callbacks, run on the client's thread; set them before connect().
+    void on_edit(std::function<void(const RemoteEdit&)> fn);
+    void on_presence(std::function<void(const PresenceEvent&)> fn);
+    void on_state_change(std::function<void(ConnectionState, const std::string&)> fn);
+    void on_error(std::function<void(const ClientError&)> fn);
+    void on_reload(std::function<void(const std::string& doc)> fn);
+
+    // Test hooks (see Client).
+    void disconnect();
+    void drop_after_next_edit();
+
+    /// Runs `fn` on the client's thread with the client, and waits for it.
+    void run(const std::function<void(Client&)>& fn, Timeout timeout = default_timeout);
+
+    Client& async() { return *client_; }
+
+private:
+    struct Completion;
+    void activity();
+    static void wait_done(const std::shared_ptr<Completion>& c, Timeout timeout,
+                          const std::string& what);
+
+    std::unique_ptr<boost::asio::io_context> ioc_;
+    std::shared_ptr<void> work_;  // keeps ioc_ running while idle
+    std::unique_ptr<Client> client_;
+    std::thread thread_;
+
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::uint64_t activity_ = 0;
+    std::vector<ClientError> errors_;
+    ClientCallbacks user_callbacks_;
+};
+
+}  // namespace samen::client

@@ -1,0 +1,232 @@
+#include "app/app.hpp"
+
+#include <boost/asio/post.hpp>
+#include <sstream>
+
+#include "auth/password.hpp"
+#include "auth/token.hpp"
+#include "net/problem.hpp"
+#include "net/server.hpp"
+#include "protocol/protocol.hpp"
+#include "store/repo.hpp"
+#include "store/store.hpp"
+
+namespace samen::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
+
+std::string bearer_token(const net::HttpRequest& req) {
+    constexpr std::string_view prefix = "Bearer ";
+    if (req.authorization.size() > prefix.size() &&
+        std::string_view(req.authorization).substr(0, prefix.size()) == prefix) {
+        return req.authorization.substr(prefix.size());
+    }
+    return {};
+}
+
+nlohmann::json user_json(const auth::User& u) {
+    return {{"id", u.id},
+            {"name", u.name},
+            {"display_name", u.display_name},
+            {"municipality", u.municipality ? nlohmann::json(*u.municipality) : nlohmann::json()},
+            {"role", auth::to_string(u.role)}};
+}
+
+/// Checked when the user does not exist, so that a wrong name costs as long as a wrong password.
+const std::string& dummy_hash() {
+    static const std::string hash = auth::hash_password("samen-dummy-password");
+    return hash;
+}
+
+}  // namespace
+
+net::HttpResponse problem(unsigned status, const std::string& detail) {
+    return {status, std::string(net::problem_content_type), net::problem_body(status, detail), {}};
+}
+
+net::HttpResponse json_response(unsigned status, const nlohmann::json& body) {
+    return {status, "application/json", protocol::serialize(body), {}};
+}
+
+App::App(asio::io_context& ioc, store::Store& store, AppOptions options)
+    : ioc_(ioc),
+      store_(store),
+      options_(options),
+      room_metrics_(std::make_shared<rooms::RoomMetrics>()),
+      rooms_(std::make_shared<rooms::RoomRegistry>(ioc, store, options.room, room_metrics_)) {}
+
+App::~App() { password_pool_.join(); }
+
+std::shared_ptr<net::MessageHandler> App::on_websocket(std::shared_ptr<net::Connection> conn) {
+    return std::make_shared<ClientSession>(ioc_, store_, rooms_, std::move(conn), options_.session);
+}
+
+void App::handle_http(net::HttpRequest req, std::function<void(net::HttpResponse)> respond) {
+    const std::string path = path_of(req.target);
+    try {
+        if (path == "/healthz") {
+            if (req.method != "GET" && req.method != "HEAD") return respond(problem(405, "use GET"));
+            return respond(json_response(200, {{"status", "ok"}}));
+        }
+        if (path == "/metrics") {
+            if (req.method != "GET") return respond(problem(405, "use GET"));
+            return respond({200, "text/plain; version=0.0.4; charset=utf-8", metrics_text(), {}});
+        }
+        if (path == "/api/v1/session") {
+            if (req.method == "POST") return sign_in(req, std::move(respond));
+            if (req.method == "DELETE") return sign_out(req, std::move(respond));
+            return respond(problem(405, "POST to sign in, DELETE to sign out"));
+        }
+        if (path == "/api/v1/documents") {
+            if (req.method != "GET") return respond(problem(405, "use GET"));
+            return with_user(req, std::move(respond), [this](auth::User user, auto done) {
+                std::optional<std::string> filter;
+                if (user.role != auth::Role::admin) filter = user.municipality.value_or("");
+                store_.query(
+                    [filter](store::Db& db) { return rooms::list_documents(db, filter); },
+                    [done](std::exception_ptr error, std::vector<rooms::DocumentSummary> docs) {
+                        if (error) return done(problem(500, "listing documents failed"));
+                        auto list = nlohmann::json::array();
+                        for (const auto& d : docs) {
+                            list.push_back({{"id", d.id},
+                                            {"title", d.title},
+                                            {"rev", d.rev},
+                                            {"municipalities", d.municipalities}});
+                        }
+                        done(json_response(200, {{"documents", list}}));
+                    });
+            });
+        }
+        respond(problem(404, "no resource at " + path));
+    } catch (const std::exception& e) {
+        respond(problem(503, std::string("the server cannot take this request now: ") + e.what()));
+    }
+}
+
+void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond) {
+    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("user") ||
+        !body.contains("password") || !body["user"].is_string() || !body["password"].is_string()) {
+        return respond(problem(400, "send {\"user\": \"...\", \"password\": \"...\"} as JSON"));
+    }
+    std::string name = body["user"].get<std::string>();
+    std::string password = body["password"].get<std::string>();
+    if (name.size() > 200 || password.size() > 1024) {
+        return respond(problem(400, "user or password too long"));
+    }
+    auto self = shared_from_this();
+    store_.query(
+        [name](store::Db& db) { return store::find_user_by_name(db, name); },
+        [self, password, respond](std::exception_ptr error, std::optional<store::UserRecord> user) {
+            if (error) return respond(problem(500, "signing in failed"));
+            asio::post(self->password_pool_, [self, password, respond, user = std::move(user)] {
+                bool ok = auth::verify_password(user ? user->password_hash : dummy_hash(), password);
+                if (!user || !ok || user->disabled) {
+                    return respond(problem(401, "wrong user name or password"));
+                }
+                try {
+                    self->store_.query(
+                        [id = user->id](store::Db& db) { return auth::issue_token(db, id); },
+                        [respond, record = *user](std::exception_ptr err, auth::IssuedToken t) {
+                            if (err) return respond(problem(500, "signing in failed"));
+                            respond(json_response(200, {{"token", t.token},
+                                                        {"expires_at", t.expires_at},
+                                                        {"user", user_json(auth::to_user(record))}}));
+                        });
+                } catch (const std::exception& e) {
+                    respond(problem(503, e.what()));
+                }
+            });
+        });
+}
+
+void App::sign_out(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond) {
+    std::string token = bearer_token(req);
+    if (token.empty()) return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
+    store_.query([token](store::Db& db) { return auth::revoke_token(db, token); },
+                 [respond](std::exception_ptr error, bool revoked) {
+                     if (error) return respond(problem(500, "signing out failed"));
+                     if (!revoked) return respond(problem(401, "the token is not valid"));
+                     respond({204, "application/json", "", {}});
+                 });
+}
+
+void App::with_user(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond,
+                    std::function<void(auth::User, std::function<void(net::HttpResponse)>)> then) {
+    std::string token = bearer_token(req);
+    if (token.empty()) return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
+    store_.query([token](store::Db& db) { return auth::user_for_token(db, token); },
+                 [respond, then](std::exception_ptr error, std::optional<auth::User> user) {
+                     if (error) return respond(problem(500, "checking the token failed"));
+                     if (!user) return respond(problem(401, "the token is not valid"));
+                     try {
+                         then(*user, respond);
+                     } catch (const std::exception& e) {
+                         respond(problem(503, e.what()));
+                     }
+                 });
+}
+
+std::string App::metrics_text() const {
+    std::ostringstream out;
+    auto metric = [&](const char* name, const char* type, const char* help, auto value) {
+        out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+            << name << ' ' << value << '\n';
+    };
+    if (net_stats_) {
+        metric("samen_websockets_open", "gauge", "Open WebSocket connections.",
+               net_stats_->websockets_open.load());
+        metric("samen_connections_total", "counter", "TCP connections accepted.",
+               net_stats_->connections_total.load());
+        metric("samen_http_requests_total", "counter", "HTTP requests served.",
+               net_stats_->http_requests.load());
+        metric("samen_slow_client_disconnects_total", "counter",
+               "WebSockets closed because their outgoing queue passed its bound.",
+               net_stats_->slow_client_disconnects.load());
+        metric("samen_oversized_messages_total", "counter",
+               "Incoming messages discarded for their size.", net_stats_->oversized_messages.load());
+    }
+    metric("samen_open_documents", "gauge", "Documents loaded in memory (rooms).", rooms_->size());
+    metric("samen_edits_total", "counter", "Edits accepted and acknowledged.",
+           room_metrics_->edits.load());
+    metric("samen_edit_errors_total", "counter", "Edits refused.", room_metrics_->edit_errors.load());
+
+    out << "# HELP samen_edit_latency_seconds From receiving an edit to sending its ack (after "
+           "commit).\n# TYPE samen_edit_latency_seconds histogram\n";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < rooms::RoomMetrics::kLatencyBounds.size(); ++i) {
+        cumulative += room_metrics_->latency[i].load();
+        out << "samen_edit_latency_seconds_bucket{le=\"" << rooms::RoomMetrics::kLatencyBounds[i]
+            << "\"} " << cumulative << '\n';
+    }
+    cumulative += room_metrics_->latency.back().load();
+    out << "samen_edit_latency_seconds_bucket{le=\"+Inf\"} " << cumulative << '\n'
+        << "samen_edit_latency_seconds_sum "
+        << static_cast<double>(room_metrics_->latency_sum_us.load()) / 1e6 << '\n'
+        << "samen_edit_latency_seconds_count " << cumulative << '\n';
+
+    store::StoreStats s = store_.stats();
+    out << "# HELP samen_commit_batch_size Jobs per committed transaction (group commit).\n"
+           "# TYPE samen_commit_batch_size histogram\n";
+    cumulative = 0;
+    for (std::size_t i = 0; i < store::kBatchSizeBounds.size(); ++i) {
+        cumulative += s.batch_sizes[i];
+        out << "samen_commit_batch_size_bucket{le=\"" << store::kBatchSizeBounds[i] << "\"} "
+            << cumulative << '\n';
+    }
+    cumulative += s.batch_sizes.back();
+    out << "samen_commit_batch_size_bucket{le=\"+Inf\"} " << cumulative << '\n'
+        << "samen_commit_batch_size_sum " << s.batch_size_sum << '\n'
+        << "samen_commit_batch_size_count " << cumulative << '\n';
+    metric("samen_store_commit_seconds_total", "counter", "Time spent committing (fsync).",
+           static_cast<double>(s.commit_nanoseconds) / 1e9);
+    metric("samen_store_pending_jobs", "gauge", "Store jobs queued or running.", s.pending);
+    metric("samen_store_failed_jobs_total", "counter", "Store jobs that failed.", s.failed_jobs);
+    return out.str();
+}
+
+}  // namespace samen::app

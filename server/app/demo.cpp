@@ -1,0 +1,128 @@
+#include "app/demo.hpp"
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "auth/password.hpp"
+#include "model/document.hpp"
+#include "model/markdown_import.hpp"
+#include "store/repo.hpp"
+#include "store/time.hpp"
+
+namespace samen::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("demo: cannot read " + path.string());
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+nlohmann::json read_json(const fs::path& path) {
+    try {
+        return nlohmann::json::parse(read_file(path));
+    } catch (const nlohmann::json::exception& e) {
+        throw std::runtime_error("demo: " + path.string() + ": " + e.what());
+    }
+}
+
+/// Trailing newlines of a text file are not part of the section text.
+std::string section_text(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+}
+
+void put_text_layer(store::Db& db, const std::string& doc, const std::string& section,
+                    const std::string& layer, const std::string& state, std::string text,
+                    std::optional<std::int64_t> base) {
+    store::LayerRecord l;
+    l.section = section;
+    l.layer = layer;
+    l.state = state;
+    l.text = std::move(text);
+    l.base = base;
+    store::put_layer(db, doc, l);
+}
+
+void seed_document(store::Db& db, const fs::path& dir, const nlohmann::json& d,
+                   const std::string& now) {
+    const std::string doc = d.at("id").get<std::string>();
+    const auto municipalities = d.at("municipalities").get<std::vector<std::string>>();
+    store::create_document(db, doc, d.at("title").get<std::string>(), municipalities, now);
+
+    auto imported = model::import_markdown(read_file(dir / d.at("file").get<std::string>()));
+    std::map<std::string, std::int64_t> children;  // parent id -> sections placed under it
+    for (const auto& s : imported.sections) {
+        store::SectionRecord r;
+        r.id = s.id;
+        if (!s.parent_id.empty()) r.parent = s.parent_id;
+        r.position = children[s.parent_id]++;
+        r.title = s.title;
+        store::insert_section(db, doc, r);
+        put_text_layer(db, doc, s.id, std::string(model::common_layer), "common", s.text, std::nullopt);
+    }
+
+    if (d.contains("overrides")) {
+        const fs::path overrides = dir / d["overrides"].get<std::string>();
+        for (const auto& code : municipalities) {
+            if (!fs::is_directory(overrides / code)) continue;
+            for (const auto& entry : fs::directory_iterator(overrides / code)) {
+                if (entry.path().extension() != ".md") continue;
+                const std::string section = entry.path().stem().string();
+                if (!store::get_layer(db, doc, section, model::common_layer)) {
+                    throw std::runtime_error("demo: " + entry.path().string() +
+                                             " overrides a section that does not exist");
+                }
+                put_text_layer(db, doc, section, code, "override",
+                               section_text(read_file(entry.path())), 0);
+            }
+        }
+    }
+
+    for (const auto& local : d.value("local_sections", nlohmann::json::array())) {
+        store::SectionRecord r;
+        r.title = local.at("title").get<std::string>();
+        r.id = local.contains("id") ? local["id"].get<std::string>() : model::slugify(r.title);
+        std::string parent = local.value("parent", std::string());
+        if (!parent.empty()) r.parent = parent;
+        r.position = children[parent]++;
+        r.owner = local.at("owner").get<std::string>();
+        store::insert_section(db, doc, r);
+        // A local-only section's text is its owner's layer.
+        put_text_layer(db, doc, r.id, *r.owner, "override",
+                       section_text(read_file(dir / local.at("file").get<std::string>())),
+                       std::nullopt);
+    }
+}
+
+}  // namespace
+
+bool seed_demo(store::Db& db, const fs::path& demo_dir) {
+    if (!store::list_municipalities(db).empty()) return false;
+    const std::string now = store::now_string();
+    for (const auto& m : read_json(demo_dir / "municipalities.json")) {
+        store::upsert_municipality(db, {m.at("code").get<std::string>(), m.at("name").get<std::string>()});
+    }
+    for (const auto& u : read_json(demo_dir / "users.json")) {
+        store::NewUser user;
+        user.name = u.at("name").get<std::string>();
+        user.display_name = u.at("display_name").get<std::string>();
+        if (u.contains("municipality") && u["municipality"].is_string()) {
+            user.municipality = u["municipality"].get<std::string>();
+        }
+        user.role = u.at("role").get<std::string>();
+        user.password_hash = auth::hash_password(u.at("password").get<std::string>());
+        store::create_user(db, user, now);
+    }
+    for (const auto& d : read_json(demo_dir / "documents.json")) seed_document(db, demo_dir, d, now);
+    return true;
+}
+
+}  // namespace samen::app

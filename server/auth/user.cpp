@@ -1,0 +1,35 @@
+#include "auth/user.hpp"
+
+#include <stdexcept>
+
+namespace samen::auth {
+
+std::string_view to_string(Role role) {
+    switch (role) {
+        case Role::viewer:
+            return "viewer";
+        case Role::editor:
+            return "editor";
+        case Role::coordinator:
+            return "coordinator";
+        case Role::admin:
+            return "admin";
+    }
+    return "viewer";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+    for (Role r : {Role::viewer, Role::editor, Role::coordinator, Role::admin}) {
+        if (to_string(r) == text) return r;
+    }
+    return std::nullopt;
+}
+
+User to_user(const store::UserRecord& record) {
+    auto role = parse_role(record.role);
+    if (!role) throw std::runtime_error("user " + record.name + " has unknown role " + record.role);
+    return User{record.id,           record.name, record.display_name,
+                record.municipality, *role,       record.disabled};
+}
+
+}  // namespace samen::auth

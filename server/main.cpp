@@ -1,0 +1,173 @@
+// samen-server: parses the command line and wires the parts together; everything else lives in
+// the library targets (samen::server_core).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <charconv>
+#include <filesystem>
+#include <future>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "admin/admin.hpp"
+#include "app/app.hpp"
+#include "app/demo.hpp"
+#include "net/server.hpp"
+#include "store/store.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Options {
+    bool demo = false;
+    std::string data_dir = "./samen-data";
+    fs::path demo_dir = SAMEN_DEMO_DIR;
+    std::size_t threads = 2;
+    samen::net::ServerOptions net;
+    samen::app::AppOptions app;
+};
+
+const char* usage = R"(samen-server: the Samen collaboration server
+
+usage: samen-server [options]
+       samen-server [--data DIR] user|municipality|backup ...   (samen-server help admin)
+
+options:
+  --demo                 seed the demo municipalities, users and documents (once; loopback only)
+  --bind ADDRESS         address to listen on (default 127.0.0.1)
+  --port N               port to listen on (default 8080; 0 picks a free one)
+  --data DIR             data directory, holding samen.db (default ./samen-data)
+  --static DIR           the web client's files, served at / (default: the built web client)
+  --demo-data DIR        where the demo files are (default: the repository's data/demo)
+  --threads N            network threads (default 2)
+  --max-message-bytes N  longest WebSocket message (default 1048576)
+  --max-queue N          outgoing messages a client may fall behind before it is cut off (default 1024)
+  --max-text-bytes N     longest text of one section layer (default 1048576)
+  --edit-rate N          edits per second per connection, sustained (default 50)
+  --edit-burst N         edits per connection in a burst (default 200)
+  --idle-timeout S       seconds of silence before a WebSocket is dropped (default 60)
+)";
+
+template <class T>
+T number(const std::string& flag, const std::string& text) {
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+        throw std::invalid_argument(flag + " needs a number, not '" + text + "'");
+    }
+    return value;
+}
+
+Options parse(const std::vector<std::string>& args) {
+    Options o;
+    o.net.static_root = SAMEN_STATIC_DIR;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&]() -> const std::string& {
+            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
+            return args[++i];
+        };
+        if (a == "--demo") o.demo = true;
+        else if (a == "--bind") o.net.address = value();
+        else if (a == "--port") o.net.port = number<unsigned short>(a, value());
+        else if (a == "--data") o.data_dir = value();
+        else if (a == "--static") o.net.static_root = value();
+        else if (a == "--demo-data") o.demo_dir = value();
+        else if (a == "--threads") o.threads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        else if (a == "--max-message-bytes") o.net.max_message_bytes = number<std::size_t>(a, value());
+        else if (a == "--max-queue") o.net.max_queue_messages = number<std::size_t>(a, value());
+        else if (a == "--max-text-bytes") o.app.room.max_text_bytes = number<std::size_t>(a, value());
+        else if (a == "--edit-rate") o.app.session.edits_per_second = number<double>(a, value());
+        else if (a == "--edit-burst") o.app.session.edit_burst = number<double>(a, value());
+        else if (a == "--idle-timeout") o.net.idle_timeout = std::chrono::seconds(number<int>(a, value()));
+        else throw std::invalid_argument("unknown option " + a);
+    }
+    const std::string& b = o.net.address;
+    if (o.demo && b != "127.0.0.1" && b != "::1" && b != "localhost") {
+        throw std::invalid_argument("--demo has well-known passwords: it only binds to a loopback address");
+    }
+    if (!o.net.static_root.empty() && !fs::is_directory(o.net.static_root)) o.net.static_root.clear();
+    return o;
+}
+
+int serve(const Options& o) {
+    fs::create_directories(o.data_dir);
+    samen::store::Store store({samen::admin::data_file(o.data_dir)});
+    if (o.demo) {
+        bool seeded = store.run([&](samen::store::Db& db) { return samen::app::seed_demo(db, o.demo_dir); }).get();
+        std::cout << (seeded ? "demo data seeded from " + o.demo_dir.string()
+                             : std::string("demo data already present")) << std::endl;
+    }
+
+    boost::asio::io_context ioc(static_cast<int>(o.threads));
+    auto app = std::make_shared<samen::app::App>(ioc, store, o.app);
+    samen::net::Server server(ioc, o.net, app);
+    app->set_net_stats(&server.stats());
+    server.start();
+    std::cout << "samen-server listening on http://" << o.net.address << ":" << server.port() << "/"
+              << std::endl;
+
+    std::promise<int> stop_signal;
+    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int sig) {
+        if (!ec) stop_signal.set_value(sig);
+    });
+
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < o.threads; ++i) {
+        threads.emplace_back([&ioc] {
+            // An exception escaping a handler is a bug; log it and keep serving the others.
+            for (;;) {
+                try {
+                    ioc.run();
+                    return;
+                } catch (const std::exception& e) {
+                    std::cerr << "samen-server: unexpected error: " << e.what() << std::endl;
+                }
+            }
+        });
+    }
+
+    int sig = stop_signal.get_future().get();
+    std::cout << "samen-server: signal " << sig << ", shutting down" << std::endl;
+    server.stop_accepting();
+    // Every accepted edit is committed and its ack handed to its connection before they close.
+    store.run([](samen::store::Db&) {}).get();
+    app->rooms().barrier();
+    server.close_all(samen::net::CloseReason::going_away);
+    for (int i = 0; i < 100 && server.connection_count() > 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ioc.stop();
+    for (auto& t : threads) t.join();
+    store.stop();
+    std::cout << "samen-server: stopped" << std::endl;
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
+            if (args.size() > 1 && args[1] == "admin") {
+                std::cout << samen::admin::admin_usage();
+            } else {
+                std::cout << usage;
+            }
+            return 0;
+        }
+        if (samen::admin::is_admin_command(args)) {
+            return samen::admin::run_admin(args, std::cin, std::cout, std::cerr);
+        }
+        return serve(parse(args));
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "samen-server: " << e.what() << "\n\n" << usage;
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "samen-server: " << e.what() << std::endl;
+        return 1;
+    }
+}

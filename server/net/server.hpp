@@ -1,0 +1,100 @@
+// samen-server's network layer: one port for the WebSocket at /ws, the application's HTTP routes
+// and the web client's static files. Beast stays behind this header.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "net/application.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace samen::net {
+
+struct ServerOptions {
+    std::string address = "127.0.0.1";
+    unsigned short port = 8080;  // 0: an ephemeral port, see Server::port()
+    /// A longer incoming WebSocket message is discarded and reported to the handler; the
+    /// connection stays.
+    std::size_t max_message_bytes = 1024 * 1024;
+    /// Outgoing messages waiting behind the one being written. Past either bound the client is
+    /// too slow and its connection is closed (4001).
+    std::size_t max_queue_messages = 1024;
+    std::size_t max_queue_bytes = 8 * 1024 * 1024;
+    /// A WebSocket that answers neither data nor pings for this long is dropped.
+    std::chrono::seconds idle_timeout{60};
+    /// Once a close has begun, the queue flush and the close handshake must end within this
+    /// time, else the socket is closed: a client that stopped reading cannot hold a session.
+    std::chrono::seconds close_timeout{10};
+    std::size_t max_http_body = 1024 * 1024;
+    std::filesystem::path static_root;  // empty: no static files
+    std::string api_version = "1.0.0";  // the API-Version header of every response
+};
+
+/// Counters for /metrics. Monotonic except websockets_open.
+struct NetStats {
+    std::atomic<std::uint64_t> connections_total{0};
+    std::atomic<std::uint64_t> websockets_open{0};
+    std::atomic<std::uint64_t> http_requests{0};
+    std::atomic<std::uint64_t> slow_client_disconnects{0};
+    std::atomic<std::uint64_t> oversized_messages{0};
+};
+
+/// The WebSocket close code of each reason (docs/protocol.md).
+constexpr int close_code(CloseReason why) {
+    switch (why) {
+        case CloseReason::normal:
+            return 1000;
+        case CloseReason::going_away:
+            return 1001;
+        case CloseReason::policy:
+            return 1008;
+        case CloseReason::too_slow:
+            return 4001;
+        case CloseReason::idle_timeout:
+            return 4002;
+    }
+    return 1011;
+}
+std::string_view close_text(CloseReason why);
+
+class ServerState;
+class Listener;
+
+/// Runs on the caller's io_context; every member may be called from any thread.
+class Server {
+  public:
+    Server(boost::asio::io_context& ioc, ServerOptions options, std::shared_ptr<Application> app);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Binds and listens. Throws std::runtime_error naming the address when that fails.
+    void start();
+    /// The bound port (the ephemeral one when options.port was 0); 0 before start().
+    unsigned short port() const;
+    void stop_accepting();
+    /// Every WebSocket sends what it has queued, then closes with `why`; idle HTTP keep-alive
+    /// connections close, busy ones after their current response. With stop_accepting() this
+    /// lets io_context::run() return once the clients have gone.
+    void close_all(CloseReason why);
+    /// Open TCP connections, HTTP and WebSocket.
+    std::size_t connection_count() const;
+    const NetStats& stats() const;
+
+  private:
+    boost::asio::io_context& ioc_;
+    std::shared_ptr<ServerState> state_;
+    std::shared_ptr<Listener> listener_;
+    std::atomic<unsigned short> port_{0};
+};
+
+}  // namespace samen::net

@@ -1,0 +1,124 @@
+#include "net/static_files.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <system_error>
+#include <utility>
+
+namespace samen::net {
+namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+bool ends_with_ci(std::string_view text, std::string_view suffix) {
+    if (text.size() < suffix.size()) return false;
+    return std::equal(suffix.begin(), suffix.end(), text.end() - static_cast<long>(suffix.size()),
+                      [](char a, char b) {
+                          return std::tolower(static_cast<unsigned char>(a)) ==
+                                 std::tolower(static_cast<unsigned char>(b));
+                      });
+}
+
+StaticLookup refuse(unsigned status, std::string detail) {
+    StaticLookup result;
+    result.status = status;
+    result.detail = std::move(detail);
+    return result;
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out += text[i];
+            continue;
+        }
+        if (i + 2 >= text.size()) return std::nullopt;
+        const int high = hex_value(text[i + 1]);
+        const int low = hex_value(text[i + 2]);
+        if (high < 0 || low < 0) return std::nullopt;
+        const char c = static_cast<char>(high * 16 + low);
+        if (c == '\0') return std::nullopt;
+        out += c;
+        i += 2;
+    }
+    return out;
+}
+
+StaticLookup resolve_static(const std::filesystem::path& root, std::string_view target) {
+    const auto path_end = target.find_first_of("?#");
+    const std::string_view raw = target.substr(0, path_end);
+    if (raw.empty() || raw.front() != '/') return refuse(400, "the path must start with '/'");
+
+    auto decoded = percent_decode(raw);
+    if (!decoded) return refuse(400, "the path has a malformed percent-encoding");
+    std::string path = std::move(*decoded);
+    if (path.find('\\') != std::string::npos) return refuse(400, "the path must not contain '\\'");
+
+    // Segment by segment, so that "..." or "a..b" stay ordinary names.
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        const auto end = std::min(path.find('/', start), path.size());
+        const std::string_view segment(path.data() + start, end - start);
+        if (segment == "..") return refuse(400, "the path must not contain '..'");
+        if (!segment.empty() && segment.front() == '.') return refuse(404, "no such file");
+        start = end + 1;
+    }
+    if (path.back() == '/') path += "index.html";
+
+    std::filesystem::path file = root / std::filesystem::path(path.substr(1)).relative_path();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) return refuse(404, "no such file");
+
+    StaticLookup found;
+    found.file = std::move(file);
+    found.path = std::move(path);
+    return found;
+}
+
+std::string_view mime_type(std::string_view path) {
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 19> types{{
+        {".html", "text/html; charset=utf-8"},
+        {".htm", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".map", "application/json"},
+        {".webmanifest", "application/manifest+json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"},
+        {".ico", "image/vnd.microsoft.icon"},
+        {".woff2", "font/woff2"},
+        {".woff", "font/woff"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".md", "text/markdown; charset=utf-8"},
+        {".wasm", "application/wasm"},
+    }};
+    for (const auto& [extension, type] : types)
+        if (ends_with_ci(path, extension)) return type;
+    return "application/octet-stream";
+}
+
+std::string_view cache_control(std::string_view path) {
+    // HTML names the current build's assets, so it is revalidated on every load; the bundler
+    // puts a content hash in every name under /assets/, so those never change; anything else
+    // (icons, fonts at fixed names) may be an hour old.
+    if (ends_with_ci(path, ".html")) return "no-cache";
+    if (path.starts_with("/assets/")) return "public, max-age=31536000, immutable";
+    return "public, max-age=3600";
+}
+
+}  // namespace samen::net

@@ -1,0 +1,32 @@
+// Mapping request targets to the web client's files. Free of Beast so it can be tested alone.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace samen::net {
+
+struct StaticLookup {
+    unsigned status = 200;       // 200, or 400 / 404 with `detail` saying why
+    std::filesystem::path file;  // when 200: an existing regular file under the root
+    std::string path;            // the decoded URL path served, e.g. "/index.html"
+    std::string detail;
+};
+
+/// "/a%20b/" -> "/a b/"; nullopt for a malformed escape or an encoded NUL.
+std::optional<std::string> percent_decode(std::string_view text);
+
+/// Resolves `target` (path and query) under `root`. "/" and every path ending in "/" mean its
+/// index.html. A ".." segment, before or after percent-decoding, is refused with 400; hidden
+/// files (a segment starting with ".") and anything that is not a regular file are 404.
+StaticLookup resolve_static(const std::filesystem::path& root, std::string_view target);
+
+/// Content-Type from the file name's extension.
+std::string_view mime_type(std::string_view path);
+
+/// Cache-Control for a served path (see the definition for the policy).
+std::string_view cache_control(std::string_view path);
+
+}  // namespace samen::net

@@ -1,0 +1,98 @@
+#include "rooms/registry.hpp"
+
+#include <future>
+
+#include "store/store.hpp"
+
+namespace samen::rooms {
+
+RoomRegistry::RoomRegistry(boost::asio::io_context& ioc, store::Store& store, RoomLimits limits,
+                           std::shared_ptr<RoomMetrics> metrics)
+    : ioc_(ioc), store_(store), limits_(limits), metrics_(std::move(metrics)) {}
+
+void RoomRegistry::get(const std::string& doc, Callback callback) {
+    std::shared_ptr<Room> existing;
+    bool first = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = rooms_.find(doc); it != rooms_.end()) {
+            existing = it->second;
+        } else {
+            auto& waiting = loading_[doc];
+            first = waiting.empty();
+            waiting.push_back(std::move(callback));
+        }
+    }
+    if (existing) {
+        callback(existing, nullptr);
+        return;
+    }
+    if (!first) return;  // a load is on its way; the callback waits for it
+
+    std::weak_ptr<RoomRegistry> weak = weak_from_this();
+    auto finish = [weak, doc](std::exception_ptr error, model::Document loaded) {
+        auto self = weak.lock();
+        if (!self) return;
+        std::shared_ptr<Room> room;
+        std::vector<Callback> waiting;
+        if (!error) {
+            room = std::make_shared<Room>(self->ioc_, self->store_, std::move(loaded), self->limits_,
+                                          self->metrics_, [weak](const std::string& failed) {
+                                              if (auto s = weak.lock()) s->forget(failed);
+                                          });
+        }
+        {
+            std::lock_guard lock(self->mutex_);
+            if (room) self->rooms_[doc] = room;
+            waiting = std::move(self->loading_[doc]);
+            self->loading_.erase(doc);
+        }
+        for (auto& cb : waiting) cb(room, error);
+    };
+    try {
+        store_.query([doc](store::Db& db) { return load_document(db, doc); }, std::move(finish));
+    } catch (...) {
+        std::vector<Callback> waiting;
+        {
+            std::lock_guard lock(mutex_);
+            waiting = std::move(loading_[doc]);
+            loading_.erase(doc);
+        }
+        for (auto& cb : waiting) cb(nullptr, std::current_exception());
+    }
+}
+
+std::shared_ptr<Room> RoomRegistry::find(const std::string& doc) const {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(doc);
+    return it == rooms_.end() ? nullptr : it->second;
+}
+
+std::size_t RoomRegistry::size() const {
+    std::lock_guard lock(mutex_);
+    return rooms_.size();
+}
+
+std::vector<std::shared_ptr<Room>> RoomRegistry::rooms() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<Room>> out;
+    for (const auto& [id, room] : rooms_) out.push_back(room);
+    return out;
+}
+
+void RoomRegistry::barrier() {
+    std::vector<std::future<void>> done;
+    for (const auto& room : rooms()) {
+        auto promise = std::make_shared<std::promise<void>>();
+        done.push_back(promise->get_future());
+        room->barrier([promise] { promise->set_value(); });
+    }
+    for (auto& f : done) f.wait();
+}
+
+void RoomRegistry::forget(const std::string& doc) {
+    std::lock_guard lock(mutex_);
+    rooms_.erase(doc);
+}
+
+}  // namespace samen::rooms

@@ -1,0 +1,45 @@
+// The open documents: one Room per document, loaded from the data file on first use.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "rooms/room.hpp"
+
+namespace samen::rooms {
+
+class RoomRegistry : public std::enable_shared_from_this<RoomRegistry> {
+public:
+    /// Gets the room, or the error that kept it from loading (room is null then). Called on the
+    /// store's thread or the caller's: post onward.
+    using Callback = std::function<void(std::shared_ptr<Room>, std::exception_ptr)>;
+
+    RoomRegistry(boost::asio::io_context& ioc, store::Store& store, RoomLimits limits,
+                 std::shared_ptr<RoomMetrics> metrics);
+
+    void get(const std::string& doc, Callback callback);
+    /// The room if it is loaded, else null.
+    std::shared_ptr<Room> find(const std::string& doc) const;
+    std::size_t size() const;
+    std::vector<std::shared_ptr<Room>> rooms() const;
+    /// Blocks until every room has run what was posted to it before the call. Never call it from
+    /// a thread of the io_context.
+    void barrier();
+
+private:
+    void forget(const std::string& doc);
+
+    boost::asio::io_context& ioc_;
+    store::Store& store_;
+    RoomLimits limits_;
+    std::shared_ptr<RoomMetrics> metrics_;
+    mutable std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<Room>> rooms_;
+    std::map<std::string, std::vector<Callback>> loading_;
+};
+
+}  // namespace samen::rooms

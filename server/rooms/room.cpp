@@ -1,0 +1,492 @@
+#include "rooms/room.hpp"
+
+#include <boost/asio/post.hpp>
+#include <iostream>
+
+#include "auth/permissions.hpp"
+#include "ot/json.hpp"
+#include "store/store.hpp"
+
+namespace samen::rooms {
+
+namespace asio = boost::asio;
+using protocol::ErrorCode;
+using protocol::ProtocolError;
+
+void RoomMetrics::observe_latency(std::chrono::steady_clock::duration d) {
+    double seconds = std::chrono::duration<double>(d).count();
+    std::size_t i = 0;
+    while (i < kLatencyBounds.size() && seconds > kLatencyBounds[i]) ++i;
+    latency[i].fetch_add(1, std::memory_order_relaxed);
+    latency_sum_us.fetch_add(
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()),
+        std::memory_order_relaxed);
+}
+
+Room::Room(asio::io_context& ioc, store::Store& store, model::Document doc, RoomLimits limits,
+           std::shared_ptr<RoomMetrics> metrics, OnFailed on_failed)
+    : ioc_(ioc),
+      strand_(asio::make_strand(ioc)),
+      store_(store),
+      id_(doc.id),
+      doc_(std::move(doc)),
+      limits_(limits),
+      metrics_(std::move(metrics)),
+      on_failed_(std::move(on_failed)),
+      committed_rev_(doc_.rev),
+      memory_from_(doc_.rev) {}
+
+// ---- Public entry points: onto the strand -----------------------------------------------------
+
+void Room::open(Member member, nlohmann::json request_id, std::optional<Rev> since) {
+    asio::post(strand_, [self = shared_from_this(), member = std::move(member),
+                        request_id = std::move(request_id), since]() mutable {
+        self->do_open(std::move(member), std::move(request_id), since);
+    });
+}
+
+void Room::close(std::uint64_t session, nlohmann::json request_id) {
+    asio::post(strand_, [self = shared_from_this(), session, request_id = std::move(request_id)] {
+        auto it = self->members_.find(session);
+        if (it == self->members_.end()) return;
+        Member m = it->second.member;
+        self->do_leave(session);
+        self->send(m, protocol::reply({{"type", "ack"}}, request_id));
+    });
+}
+
+void Room::leave(std::uint64_t session) {
+    asio::post(strand_, [self = shared_from_this(), session] { self->do_leave(session); });
+}
+
+void Room::edit(std::uint64_t session, EditRequest request) {
+    asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
+        self->do_edit(session, std::move(request));
+    });
+}
+
+void Room::presence(std::uint64_t session, PresenceUpdate update) {
+    asio::post(strand_, [self = shared_from_this(), session, update = std::move(update)]() mutable {
+        self->do_presence(session, std::move(update));
+    });
+}
+
+void Room::barrier(std::function<void()> fn) { asio::post(strand_, std::move(fn)); }
+
+// ---- Open and leave ---------------------------------------------------------------------------
+
+void Room::do_open(Member member, nlohmann::json request_id, std::optional<Rev> since) {
+    if (failed_) {
+        reply_error(member, request_id, ErrorCode::internal, "the document is being reloaded");
+        return;
+    }
+    if (member.user.role != auth::Role::admin &&
+        !(member.user.municipality && doc_.takes_part(*member.user.municipality))) {
+        reply_error(member, request_id, ErrorCode::forbidden,
+                    "your municipality does not take part in '" + id_ + "'");
+        return;
+    }
+    if (since && *since > doc_.rev) {
+        reply_error(member, request_id, ErrorCode::bad_request,
+                    "since " + std::to_string(*since) + " is ahead of the document (rev " +
+                        std::to_string(doc_.rev) + ")");
+        return;
+    }
+    const Rev at = doc_.rev;
+    nlohmann::json reply;
+    if (since && *since >= memory_from_) {
+        // The missed edits are all in memory: send them instead of the whole document.
+        std::map<Rev, nlohmann::json> ordered;
+        for (const auto& [key, edits] : history_) {
+            for (const AppliedEdit& e : edits) {
+                if (e.rev > *since) ordered.emplace(e.rev, edit_json(e, authors_.at(e.author)));
+            }
+        }
+        auto changes = nlohmann::json::array();
+        for (auto& [rev, msg] : ordered) changes.push_back(std::move(msg));
+        reply = protocol::reply({{"type", "changes"},
+                                 {"doc", id_},
+                                 {"from", *since},
+                                 {"rev", at},
+                                 {"changes", std::move(changes)}},
+                                request_id);
+    } else {
+        reply = snapshot_json(request_id);
+    }
+
+    const std::uint64_t session = member.session;
+    members_.erase(session);
+    MemberState& state = members_[session];
+    state.member = member;
+    state.from_rev = at;
+    member_count_ = members_.size();
+    authors_[member.user.id] = member.user;
+
+    // What the reply holds may not be on disk yet: send it once it is.
+    auto text = std::make_shared<const std::string>(protocol::serialize(reply));
+    after_commit(at, [conn = member.conn, text] { conn->send(text); });
+}
+
+void Room::do_leave(std::uint64_t session) {
+    auto it = members_.find(session);
+    if (it == members_.end()) return;
+    const auth::User user = it->second.member.user;
+    bool had_presence = it->second.presence.has_value();
+    members_.erase(it);
+    member_count_ = members_.size();
+    if (had_presence) {
+        broadcast({{"type", "presence_left"}, {"doc", id_}, {"session", session}, {"user_id", user.id}},
+                  session, 0);
+    }
+}
+
+// ---- Edits --------------------------------------------------------------------------------------
+
+void Room::do_edit(std::uint64_t session, EditRequest request) {
+    if (busy_) {
+        pending_.emplace_back(session, std::move(request));
+        return;
+    }
+    process_edit(session, std::move(request));
+}
+
+void Room::process_edit(std::uint64_t session, EditRequest request) {
+    auto it = members_.find(session);
+    if (it == members_.end()) {
+        // Its open was refused, or it closed the document meanwhile.
+        send(request.conn, protocol::error(request.id, ErrorCode::bad_request,
+                                           "the document '" + id_ + "' is not open"));
+        return;
+    }
+    const Member& m = it->second.member;
+    try {
+        if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
+        if (!auth::can_edit_layer(m.user, request.layer)) {
+            throw ProtocolError(ErrorCode::forbidden,
+                                "you may not edit the layer '" + request.layer + "'");
+        }
+        model::Section* section = doc_.section(request.section);
+        if (!section) {
+            throw ProtocolError(ErrorCode::not_found, "no section '" + request.section + "'");
+        }
+        auto layer = section->layers.find(request.layer);
+        if (layer == section->layers.end() || layer->second.state == model::LayerState::omit) {
+            throw ProtocolError(ErrorCode::not_found, "section '" + request.section +
+                                                          "' has no text layer '" + request.layer +
+                                                          "'");
+        }
+        if (request.base > doc_.rev) {
+            throw ProtocolError(ErrorCode::bad_request,
+                                "base " + std::to_string(request.base) +
+                                    " is ahead of the document (rev " + std::to_string(doc_.rev) +
+                                    ")");
+        }
+        if (request.base < layer->second.life) {
+            throw ProtocolError(ErrorCode::conflict,
+                                "the layer was created again after revision " +
+                                    std::to_string(request.base) + "; open the document again");
+        }
+        if (auto seen = opids_.find({m.user.id, request.opid}); seen != opids_.end()) {
+            Rev rev = seen->second;
+            after_commit(rev, [this, conn = m.conn, id = request.id, rev] {
+                send(conn, protocol::reply({{"type", "ack"}, {"rev", rev}}, id));
+            });
+            return;
+        }
+    } catch (const ProtocolError& e) {
+        metrics_->edit_errors++;
+        reply_error(m, request.id, e.code(), e.what());
+        return;
+    }
+
+    if (request.base >= memory_from_) {
+        finish_edit(session, std::move(request), {});
+        return;
+    }
+    // Based on a revision older than what memory holds: it may be a resubmission of an edit
+    // accepted long ago, and it must be transformed against edits that only the disk has.
+    busy_ = true;
+    struct Older {
+        std::optional<Rev> seen;
+        std::vector<AppliedEdit> edits;
+    };
+    auto job = [doc = id_, section = request.section, layer = request.layer,
+                author = m.user.id, opid = request.opid, base = request.base,
+                upto = memory_from_](store::Db& db) {
+        Older o;
+        o.seen = find_edit_by_opid(db, doc, author, opid);
+        if (!o.seen) o.edits = load_edits(db, doc, section, layer, base, upto);
+        return o;
+    };
+    auto done = [self = shared_from_this(), session, request = std::move(request)](
+                    std::exception_ptr error, Older older) mutable {
+        asio::post(self->strand_, [self, session, request = std::move(request), error,
+                                  older = std::move(older)]() mutable {
+            self->busy_ = false;
+            auto member = self->members_.find(session);
+            if (error) {
+                self->on_store_failed("reading older edits failed");
+            } else if (member != self->members_.end() && older.seen) {
+                self->send(member->second.member.conn,
+                           protocol::reply({{"type", "ack"}, {"rev", *older.seen}}, request.id));
+            } else if (member != self->members_.end()) {
+                self->finish_edit(session, std::move(request), std::move(older.edits));
+            }
+            self->resume_pending();
+        });
+    };
+    try {
+        store_.query(std::move(job), std::move(done));
+    } catch (const std::exception& e) {
+        busy_ = false;
+        reply_error(m, request.id, ErrorCode::internal, "the server is overloaded, try again");
+    }
+}
+
+void Room::finish_edit(std::uint64_t session, EditRequest request, std::vector<AppliedEdit> older) {
+    const Member& m = members_.at(session).member;
+    model::Section& section = *doc_.section(request.section);
+    model::Layer& layer = section.layers.at(request.layer);
+    ot::Op op = std::move(request.op);
+    std::string text;
+    try {
+        // One historic op at a time: compose does not commute with transform.
+        for (const AppliedEdit& h : older) op = ot::transform(op, h.op, ot::Side::left);
+        if (auto hist = history_.find({request.section, request.layer}); hist != history_.end()) {
+            for (const AppliedEdit& h : hist->second) {
+                if (h.rev > request.base) op = ot::transform(op, h.op, ot::Side::left);
+            }
+        }
+        text = ot::apply(layer.text, op);
+    } catch (const ot::OpError& e) {
+        metrics_->edit_errors++;
+        reply_error(m, request.id, ErrorCode::bad_request,
+                    std::string("the op does not fit the text: ") + e.what());
+        return;
+    }
+    if (text.size() > limits_.max_text_bytes) {
+        metrics_->edit_errors++;
+        reply_error(m, request.id, ErrorCode::too_large,
+                    "the text of a layer may hold at most " +
+                        std::to_string(limits_.max_text_bytes) + " bytes");
+        return;
+    }
+
+    const Rev rev = ++doc_.rev;
+    AppliedEdit applied{rev, request.section, request.layer, std::move(op), request.opid, m.user.id};
+    layer.text = text;
+    layer.changed_rev = rev;
+    for (auto& [sid, ms] : members_) {
+        if (ms.presence && ms.presence->section == applied.section &&
+            ms.presence->layer == applied.layer) {
+            ms.presence->sel = ot::transform_selection(ms.presence->sel, applied.op);
+        }
+    }
+    remember(applied, m.user, session);
+
+    auto job = [doc = id_, applied, text = std::move(text)](store::Db& db) {
+        append_edit(db, doc, applied, text);
+    };
+    auto done = [self = shared_from_this(), rev, conn = m.conn, id = request.id,
+                 received = request.received](std::exception_ptr error) {
+        asio::post(self->strand_, [self, rev, conn, id, received, error] {
+            if (error) {
+                try {
+                    std::rethrow_exception(error);
+                } catch (const std::exception& e) {
+                    std::cerr << "room " << self->id_ << ": storing revision " << rev
+                              << " failed: " << e.what() << "\n";
+                }
+                self->on_store_failed("storing an edit failed");
+                return;
+            }
+            self->send(conn, protocol::reply({{"type", "ack"}, {"rev", rev}}, id));
+            self->metrics_->edits++;
+            self->metrics_->observe_latency(std::chrono::steady_clock::now() - received);
+            self->on_committed(rev);
+        });
+    };
+    try {
+        store_.submit(std::move(job), std::move(done));
+    } catch (const std::exception& e) {
+        // The edit is in memory but can never be stored: start over from disk.
+        reply_error(m, request.id, ErrorCode::internal, "the server is overloaded, try again");
+        on_store_failed(e.what());
+    }
+}
+
+void Room::remember(AppliedEdit edit, const auth::User& author, std::uint64_t session) {
+    opids_[{author.id, edit.opid}] = edit.rev;
+    uncommitted_.emplace(edit.rev, Uncommitted{edit, author, session});
+    history_[{edit.section, edit.layer}].push_back(std::move(edit));
+    ++history_size_;
+    authors_[author.id] = author;
+}
+
+void Room::trim_history() {
+    if (history_size_ <= limits_.max_history_ops) return;
+    // Forget everything committed; transforms of older bases read it back from disk.
+    history_.clear();
+    opids_.clear();
+    history_size_ = 0;
+    memory_from_ = committed_rev_;
+    for (auto& [rev, entry] : uncommitted_) {
+        opids_[{entry.author.id, entry.edit.opid}] = rev;
+        history_[{entry.edit.section, entry.edit.layer}].push_back(entry.edit);
+        ++history_size_;
+    }
+}
+
+void Room::on_committed(Rev rev) {
+    committed_rev_ = rev;
+    auto it = uncommitted_.find(rev);
+    if (it != uncommitted_.end()) {
+        broadcast(edit_json(it->second.edit, it->second.author), it->second.session, rev);
+        uncommitted_.erase(it);
+    }
+    while (!waiting_for_commit_.empty() && waiting_for_commit_.begin()->first <= rev) {
+        auto fn = std::move(waiting_for_commit_.begin()->second);
+        waiting_for_commit_.erase(waiting_for_commit_.begin());
+        fn();
+    }
+    trim_history();
+}
+
+void Room::on_store_failed(const std::string& what) {
+    if (failed_) return;
+    failed_ = true;
+    std::cerr << "room " << id_ << ": " << what << "; closing the document's sessions\n";
+    // Clients reconnect with `since` and resubmit; the room loads again from disk.
+    for (auto& [session, ms] : members_) ms.member.conn->close(net::CloseReason::going_away);
+    members_.clear();
+    member_count_ = 0;
+    pending_.clear();
+    waiting_for_commit_.clear();
+    if (on_failed_) on_failed_(id_);
+}
+
+void Room::resume_pending() {
+    while (!busy_ && !pending_.empty()) {
+        auto [session, request] = std::move(pending_.front());
+        pending_.pop_front();
+        process_edit(session, std::move(request));
+    }
+}
+
+void Room::after_commit(Rev rev, std::function<void()> fn) {
+    if (rev <= committed_rev_) {
+        fn();
+    } else {
+        waiting_for_commit_.emplace(rev, std::move(fn));
+    }
+}
+
+// ---- Presence ---------------------------------------------------------------------------------
+
+void Room::do_presence(std::uint64_t session, PresenceUpdate update) {
+    auto it = members_.find(session);
+    if (it == members_.end()) return;
+    MemberState& ms = it->second;
+    const model::Section* section = doc_.section(update.section);
+    if (!section || !section->layer(update.layer)) {
+        reply_error(ms.member, nullptr, ErrorCode::not_found,
+                    "presence: no layer '" + update.layer + "' in section '" + update.section + "'");
+        return;
+    }
+    const std::size_t len = ot::length(section->layer(update.layer)->text);
+    update.sel.anchor = std::min(update.sel.anchor, len);
+    update.sel.head = std::min(update.sel.head, len);
+    ms.pending_presence = std::move(update);
+    auto now = std::chrono::steady_clock::now();
+    if (now - ms.last_presence >= limits_.presence_interval) {
+        relay_presence(ms);
+        return;
+    }
+    if (!ms.presence_timer) {
+        // Throttled: the latest position goes out when the interval has passed.
+        ms.presence_timer = std::make_unique<asio::steady_timer>(strand_);
+        ms.presence_timer->expires_at(ms.last_presence + limits_.presence_interval);
+        ms.presence_timer->async_wait(
+            [self = shared_from_this(), session](boost::system::error_code ec) {
+                if (ec) return;
+                auto m = self->members_.find(session);
+                if (m == self->members_.end()) return;
+                m->second.presence_timer.reset();
+                if (m->second.pending_presence) self->relay_presence(m->second);
+            });
+    }
+}
+
+void Room::relay_presence(MemberState& ms) {
+    ms.presence = std::move(ms.pending_presence);
+    ms.pending_presence.reset();
+    ms.last_presence = std::chrono::steady_clock::now();
+    broadcast({{"type", "presence"},
+               {"doc", id_},
+               {"session", ms.member.session},
+               {"user", user_json(ms.member.user)},
+               {"section", ms.presence->section},
+               {"layer", ms.presence->layer},
+               {"sel", {ms.presence->sel.anchor, ms.presence->sel.head}}},
+              ms.member.session, 0);
+}
+
+// ---- Messages ---------------------------------------------------------------------------------
+
+void Room::reply_error(const Member& m, const nlohmann::json& id, ErrorCode code,
+                       const std::string& message) {
+    send(m, protocol::error(id, code, message));
+}
+
+void Room::send(const Member& m, const nlohmann::json& msg) { send(m.conn, msg); }
+
+void Room::send(const std::shared_ptr<net::Connection>& conn, const nlohmann::json& msg) {
+    conn->send(std::make_shared<const std::string>(protocol::serialize(msg)));
+}
+
+void Room::broadcast(const nlohmann::json& msg, std::uint64_t except, Rev rev) {
+    // Serialized once, shared by every recipient.
+    auto text = std::make_shared<const std::string>(protocol::serialize(msg));
+    for (auto& [session, ms] : members_) {
+        if (session == except || (rev != 0 && rev <= ms.from_rev)) continue;
+        ms.member.conn->send(text);
+    }
+}
+
+nlohmann::json Room::user_json(const auth::User& u) const {
+    return {{"id", u.id},
+            {"name", u.name},
+            {"display_name", u.display_name},
+            {"municipality", u.municipality ? nlohmann::json(*u.municipality) : nlohmann::json()}};
+}
+
+nlohmann::json Room::edit_json(const AppliedEdit& e, const auth::User& author) const {
+    return {{"type", "edit"},       {"doc", id_},        {"section", e.section},
+            {"layer", e.layer},     {"rev", e.rev},      {"op", ot::to_json(e.op)},
+            {"opid", e.opid},       {"author", user_json(author)}};
+}
+
+nlohmann::json Room::snapshot_json(const nlohmann::json& request_id) const {
+    auto municipalities = nlohmann::json::array();
+    for (const auto& m : doc_.municipalities) municipalities.push_back(model::to_json(m));
+    auto sections = nlohmann::json::array();
+    for (const auto& s : doc_.sections) sections.push_back(model::to_json(s));
+    auto presence = nlohmann::json::array();
+    for (const auto& [session, ms] : members_) {
+        if (!ms.presence) continue;
+        presence.push_back({{"session", session},
+                            {"user", user_json(ms.member.user)},
+                            {"section", ms.presence->section},
+                            {"layer", ms.presence->layer},
+                            {"sel", {ms.presence->sel.anchor, ms.presence->sel.head}}});
+    }
+    return protocol::reply({{"type", "snapshot"},
+            {"doc", id_},
+            {"title", doc_.title},
+            {"rev", doc_.rev},
+            {"municipalities", std::move(municipalities)},
+            {"sections", std::move(sections)},
+            {"presence", std::move(presence)}}, request_id);
+}
+
+}  // namespace samen::rooms

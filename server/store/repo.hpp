@@ -1,0 +1,171 @@
+// Typed access to the tables of schemas/sql: one small function per question the server asks.
+// Every function runs on the caller's Db (on the store's writer thread) and throws StoreError.
+// Times are RFC 3339 UTC strings (store/time.hpp).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/db.hpp"
+
+namespace samen::store {
+
+// ---- municipalities ----
+
+struct Municipality {
+    std::string code;  // CBS code, "GM0166"
+    std::string name;  // "Kampen"
+    bool operator==(const Municipality&) const = default;
+};
+
+/// Inserts, or renames an existing code. Throws on a code that is not GMnnnn.
+void upsert_municipality(Db& db, const Municipality& m);
+std::optional<Municipality> find_municipality(Db& db, std::string_view code);
+/// Ordered by code.
+std::vector<Municipality> list_municipalities(Db& db);
+
+// ---- users ----
+
+struct UserRecord {
+    std::int64_t id = 0;
+    std::string name;
+    std::string display_name;
+    std::optional<std::string> municipality;
+    std::string role;  // viewer, editor, coordinator or admin (auth::Role)
+    std::string password_hash;
+    bool disabled = false;
+    std::string created_at;
+};
+
+struct NewUser {
+    std::string name;
+    std::string display_name;
+    std::optional<std::string> municipality;
+    std::string role;
+    std::string password_hash;
+};
+
+/// Returns the new user's id. A taken name throws StoreError with is_duplicate().
+std::int64_t create_user(Db& db, const NewUser& user, std::string_view now);
+std::optional<UserRecord> find_user(Db& db, std::int64_t id);
+std::optional<UserRecord> find_user_by_name(Db& db, std::string_view name);
+/// Ordered by name.
+std::vector<UserRecord> list_users(Db& db);
+// Each returns false when no user has that id.
+bool set_password_hash(Db& db, std::int64_t user_id, std::string_view hash);
+bool set_role(Db& db, std::int64_t user_id, std::string_view role);
+bool set_disabled(Db& db, std::int64_t user_id, bool disabled);
+
+// ---- tokens (stored as the hex SHA-256 of the token) ----
+
+void insert_token(Db& db, std::string_view hash, std::int64_t user_id, std::string_view created_at,
+                  std::string_view expires_at);
+/// The user of a token that expires after `now`.
+std::optional<std::int64_t> find_token_user(Db& db, std::string_view hash, std::string_view now);
+bool delete_token(Db& db, std::string_view hash);
+/// Returns how many were deleted.
+std::int64_t delete_expired_tokens(Db& db, std::string_view now);
+std::int64_t delete_user_tokens(Db& db, std::int64_t user_id);
+
+// ---- documents ----
+
+struct DocumentRecord {
+    std::string id;  // slug, "ivp-2023-2026"
+    std::string title;
+    std::int64_t rev = 0;
+    bool archived = false;
+    std::string created_at;
+    std::vector<std::string> municipalities;  // codes, ordered
+};
+
+/// A taken id throws StoreError with is_duplicate(); an unknown municipality code fails the
+/// foreign key.
+void create_document(Db& db, std::string_view id, std::string_view title,
+                     const std::vector<std::string>& municipalities, std::string_view now);
+std::optional<DocumentRecord> get_document(Db& db, std::string_view id);
+/// Ordered by id.
+std::vector<DocumentRecord> list_documents(Db& db);
+bool set_document_rev(Db& db, std::string_view id, std::int64_t rev);
+
+// ---- sections ----
+
+struct SectionRecord {
+    std::string id;
+    std::optional<std::string> parent;  // nullopt: top level
+    std::int64_t position = 0;          // among its siblings
+    std::string title;
+    std::optional<std::string> owner;  // set: local-only section of that municipality
+    bool deleted = false;
+    bool operator==(const SectionRecord&) const = default;
+};
+
+void insert_section(Db& db, std::string_view doc, const SectionRecord& section);
+/// Updates parent, position, title, owner and deleted of an existing section.
+bool update_section(Db& db, std::string_view doc, const SectionRecord& section);
+/// Every section of the document (deleted ones too), in tree order: depth first, siblings by
+/// position. Sections whose parent is missing come last, as if top level.
+std::vector<SectionRecord> list_sections(Db& db, std::string_view doc);
+
+// ---- layers ----
+
+struct LayerRecord {
+    std::string section;
+    std::string layer;  // "common" or a CBS code
+    std::string state;  // common, override or omit
+    std::string text;
+    std::optional<std::int64_t> base;  // override: the common revision it was copied at
+    std::int64_t life = 0;             // revision at which this layer's current life began
+    std::int64_t changed_rev = 0;      // revision of its last text change
+    bool operator==(const LayerRecord&) const = default;
+};
+
+/// Inserts the layer, or replaces every column of an existing one (a new life).
+void put_layer(Db& db, std::string_view doc, const LayerRecord& layer);
+/// Sets the text after an edit. False when there is no such layer.
+bool set_layer_text(Db& db, std::string_view doc, std::string_view section, std::string_view layer,
+                    std::string_view text, std::int64_t changed_rev);
+/// Sets state and base (e.g. acknowledge moves base). False when there is no such layer.
+bool set_layer_state(Db& db, std::string_view doc, std::string_view section, std::string_view layer,
+                     std::string_view state, std::optional<std::int64_t> base);
+/// Back to inherit: the municipality reads the common text again.
+bool delete_layer(Db& db, std::string_view doc, std::string_view section, std::string_view layer);
+std::optional<LayerRecord> get_layer(Db& db, std::string_view doc, std::string_view section,
+                                     std::string_view layer);
+/// Ordered by section, then layer.
+std::vector<LayerRecord> load_layers(Db& db, std::string_view doc);
+
+// ---- changes (the append-only history) ----
+
+struct ChangeRecord {
+    std::string doc;
+    std::int64_t rev = 0;
+    std::string kind;  // "edit", or a structural / workflow kind
+    std::optional<std::string> section;
+    std::optional<std::string> layer;
+    std::optional<std::string> op;    // JSON text op, kind "edit"
+    std::optional<std::string> data;  // JSON, other kinds
+    std::optional<std::int64_t> author;
+    std::optional<std::string> opid;
+    std::string at;
+    bool operator==(const ChangeRecord&) const = default;
+};
+
+/// A rev already used, or an (author, opid) already used in the document, throws StoreError with
+/// is_duplicate().
+void append_change(Db& db, const ChangeRecord& change);
+/// The edits of one section layer with rev > after_rev, in rev order: what an edit based on
+/// after_rev is transformed against.
+std::vector<ChangeRecord> list_layer_edits(Db& db, std::string_view doc, std::string_view section,
+                                           std::string_view layer, std::int64_t after_rev);
+/// The rev of the change an author made with that opid: a resubmitted edit is acked again.
+std::optional<std::int64_t> find_change_by_opid(Db& db, std::string_view doc, std::int64_t author,
+                                                std::string_view opid);
+/// The changes of the document with rev > since, in rev order (catch-up after reconnect), at most
+/// `limit` of them (-1: all).
+std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_t since,
+                                       std::int64_t limit = -1);
+
+}  // namespace samen::store

@@ -1,0 +1,287 @@
+#include "store/store.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iterator>
+#include <system_error>
+
+#include "store/migrations.hpp"
+
+namespace samen::store {
+
+namespace {
+
+std::string describe(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "unknown error";
+    }
+}
+
+int code_of(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const StoreError& e) {
+        return e.code();
+    } catch (...) {
+        return 0;
+    }
+}
+
+}  // namespace
+
+Store::Store(StoreOptions options) : options_(std::move(options)) {
+    if (options_.max_batch == 0) options_.max_batch = 1;
+    std::promise<void> opened;
+    auto ready = opened.get_future();
+    writer_ = std::thread([this, &opened] { writer_main(opened); });
+    try {
+        ready.get();
+    } catch (...) {
+        writer_.join();
+        throw;
+    }
+}
+
+Store::~Store() {
+    stop();
+}
+
+void Store::submit(Work work, Done done) {
+    if (!work) throw StoreError(0, "store: empty work");
+    enqueue(Job{std::move(work), std::move(done), false});
+}
+
+void Store::backup(std::string path, Done done) {
+    enqueue(Job{[path = std::move(path)](Db& db) { backup_to(db, path); }, std::move(done), true});
+}
+
+void Store::enqueue(Job job) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) throw StoreError(0, "store stopped");
+        if (pending_ >= options_.max_pending) throw StoreError(0, "store queue full");
+        queue_.push_back(std::move(job));
+        ++pending_;
+    }
+    wake_.notify_one();
+}
+
+void Store::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_one();
+    if (writer_.joinable()) writer_.join();
+}
+
+StoreStats Store::stats() const {
+    StoreStats s;
+    s.batches = batches_.load();
+    s.jobs = jobs_.load();
+    s.failed_jobs = failed_jobs_.load();
+    s.commit_failures = commit_failures_.load();
+    for (std::size_t i = 0; i < batch_sizes_.size(); ++i) s.batch_sizes[i] = batch_sizes_[i].load();
+    s.batch_size_sum = batch_size_sum_.load();
+    s.commit_nanoseconds = commit_ns_.load();
+    std::lock_guard lock(mutex_);
+    s.pending = pending_;
+    return s;
+}
+
+void Store::writer_main(std::promise<void>& opened) {
+    try {
+        db_ = std::make_unique<Db>(options_.path, options_.busy_timeout_ms);
+        migrate(*db_);
+    } catch (...) {
+        db_.reset();
+        opened.set_exception(std::current_exception());
+        return;
+    }
+    opened.set_value();  // `opened` dies with the constructor: not touched after this
+
+    std::vector<Job> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+            if (queue_.empty()) break;  // stopping, and everything queued has run
+            std::size_t take = std::min(queue_.size(), options_.max_batch);
+            std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take),
+                      std::back_inserter(batch));
+            queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+        }
+        run_batch(batch);
+        batch.clear();
+    }
+    db_.reset();
+}
+
+void Store::run_batch(std::vector<Job>& jobs) {
+    std::size_t i = 0;
+    while (i < jobs.size()) {
+        if (jobs[i].outside_transaction) {
+            run_alone(jobs[i]);
+            ++i;
+            continue;
+        }
+        std::size_t end = i;
+        while (end < jobs.size() && !jobs[end].outside_transaction) ++end;
+        run_group(jobs, i, end);
+        i = end;
+    }
+}
+
+void Store::run_group(std::vector<Job>& jobs, std::size_t begin, std::size_t end) {
+    std::vector<std::exception_ptr> errors(end - begin);
+    auto fail_from = [&](std::size_t first, std::size_t last, const std::exception_ptr& error) {
+        for (std::size_t k = first; k < last; ++k) {
+            if (!errors[k - begin]) errors[k - begin] = error;
+        }
+    };
+
+    std::optional<Transaction> tx;
+    std::size_t tx_begin = begin;  // the first job of the open transaction
+    auto open = [&](std::size_t first) {
+        tx_begin = first;
+        try {
+            tx.emplace(*db_);
+            return true;
+        } catch (...) {
+            tx.reset();
+            fail_from(first, end, std::current_exception());
+            return false;
+        }
+    };
+
+    if (open(begin)) {
+        for (std::size_t k = begin; k < end; ++k) {
+            try {
+                Savepoint job(*db_, "samen_job");
+                jobs[k].work(*db_);
+                job.release();
+            } catch (...) {
+                errors[k - begin] = std::current_exception();
+                if (db_->autocommit()) {
+                    // SQLite rolled back the whole transaction (I/O error, disk full, ...): the
+                    // jobs before this one in it are lost too. Say so, and go on in a new one.
+                    auto lost = std::make_exception_ptr(
+                        StoreError(code_of(errors[k - begin]),
+                                   "rolled back with another job: " + describe(errors[k - begin])));
+                    fail_from(tx_begin, k, lost);
+                    tx.reset();
+                    if (!open(k + 1)) break;
+                }
+            }
+        }
+    }
+
+    std::uint64_t commit_ns = 0;
+    if (tx) {
+        auto started = std::chrono::steady_clock::now();
+        try {
+            tx->commit();
+        } catch (...) {
+            ++commit_failures_;
+            fail_from(tx_begin, end, std::current_exception());
+            tx.reset();  // rolls back
+        }
+        commit_ns = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                   std::chrono::steady_clock::now() - started)
+                                                   .count());
+    }
+    record_batch(end - begin, commit_ns);
+    release_pending(end - begin);
+    for (std::size_t k = begin; k < end; ++k) call_done(jobs[k], std::move(errors[k - begin]));
+}
+
+void Store::run_alone(Job& job) {
+    std::exception_ptr error;
+    try {
+        job.work(*db_);
+    } catch (...) {
+        error = std::current_exception();
+    }
+    ++jobs_;
+    release_pending(1);
+    call_done(job, std::move(error));
+}
+
+void Store::release_pending(std::size_t jobs) {
+    // Before the done callbacks: one that submits follow-up work finds room for it.
+    std::lock_guard lock(mutex_);
+    pending_ -= jobs;
+}
+
+void Store::record_batch(std::size_t size, std::uint64_t commit_ns) {
+    std::size_t bucket = 0;
+    while (bucket < kBatchSizeBounds.size() && size > kBatchSizeBounds[bucket]) ++bucket;
+    ++batch_sizes_[bucket];
+    ++batches_;
+    jobs_ += size;
+    batch_size_sum_ += size;
+    commit_ns_ += commit_ns;
+}
+
+void Store::call_done(Job& job, std::exception_ptr error) {
+    if (error) ++failed_jobs_;
+    if (!job.done) return;
+    try {
+        job.done(std::move(error));
+    } catch (...) {
+        // A callback that throws must not take the writer thread (and every later ack) with it.
+    }
+}
+
+void backup_to(Db& db, const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(path, ec)) throw StoreError(0, "backup: " + path + " exists already");
+    if (!db.autocommit()) throw StoreError(0, "backup: a transaction is open");
+
+    sqlite3* dest = nullptr;
+    int rc =
+        sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    std::string message;
+    if (rc == SQLITE_OK) {
+        sqlite3_backup* copy = sqlite3_backup_init(dest, "main", db.handle(), "main");
+        if (copy == nullptr) {
+            rc = sqlite3_extended_errcode(dest);
+            message = sqlite3_errmsg(dest);
+        } else {
+            // All pages in one step: one read transaction, so the copy is one consistent state.
+            // Another process may briefly hold a lock: retry a bounded number of times.
+            for (int attempt = 0; attempt < 500; ++attempt) {
+                rc = sqlite3_backup_step(copy, -1);
+                if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+                sqlite3_sleep(10);
+            }
+            sqlite3_backup_finish(copy);
+            if (rc == SQLITE_DONE) {
+                rc = SQLITE_OK;
+            } else {
+                message = sqlite3_errstr(rc);
+            }
+        }
+    } else {
+        message = dest != nullptr ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+    }
+    int close_rc = sqlite3_close(dest);
+    if (rc == SQLITE_OK && close_rc != SQLITE_OK) {
+        rc = close_rc;
+        message = sqlite3_errstr(close_rc);
+    }
+    if (rc != SQLITE_OK) {
+        for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(path + suffix, ec);
+        throw StoreError(rc, "backup to " + path + ": " + message);
+    }
+}
+
+}  // namespace samen::store

@@ -1,0 +1,163 @@
+// The store: the data file and the one thread that touches it. Rooms and the HTTP handlers never
+// call SQLite themselves; they submit work, and the writer thread runs it in groups (group commit)
+// so that many small edits cost one fsync.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "store/db.hpp"
+
+namespace samen::store {
+
+struct StoreOptions {
+    std::string path;  // the SQLite file, created and migrated when missing
+    /// Jobs queued or running; submit() throws "store queue full" beyond it.
+    std::size_t max_pending = 100000;
+    /// Jobs per transaction at most: under a burst, the first acks wait for one batch of this
+    /// size rather than for everything queued.
+    std::size_t max_batch = 1024;
+    int busy_timeout_ms = 5000;
+};
+
+/// Batch sizes are counted in the buckets of a Prometheus histogram: le=1, 2, 4, ..., 1024, +Inf.
+inline constexpr std::array<std::size_t, 11> kBatchSizeBounds = {1,  2,   4,   8,   16,  32,
+                                                                 64, 128, 256, 512, 1024};
+
+struct StoreStats {
+    std::uint64_t batches = 0;      // transactions committed
+    std::uint64_t jobs = 0;         // jobs run (committed or failed)
+    std::uint64_t failed_jobs = 0;  // jobs whose done got an exception
+    std::uint64_t commit_failures = 0;
+    /// batch_sizes[i] counts batches of size <= kBatchSizeBounds[i] and > the bound before it;
+    /// the last one counts batches larger than 1024. Not cumulative: sum them for a histogram.
+    std::array<std::uint64_t, kBatchSizeBounds.size() + 1> batch_sizes{};
+    std::uint64_t batch_size_sum = 0;
+    std::uint64_t commit_nanoseconds = 0;  // total time spent in COMMIT (the fsyncs)
+    std::size_t pending = 0;               // jobs queued, or running and not yet done
+};
+
+class Store {
+  public:
+    using Work = std::function<void(Db&)>;
+    /// Gets nullptr when the work committed, or the exception that rolled it back.
+    using Done = std::function<void(std::exception_ptr)>;
+
+    /// Opens the data file on the writer thread and migrates it. Throws StoreError when the file
+    /// cannot be opened or migrated.
+    explicit Store(StoreOptions options);
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+    /// stop()s.
+    ~Store();
+
+    /// Queues work for the writer thread. The thread takes every queued job at once (up to
+    /// max_batch) and runs each inside its own savepoint of one transaction: a job that throws is
+    /// rolled back alone. After COMMIT, it calls every `done` in submission order, on the writer
+    /// thread: keep them short and post onward. Work must not open transactions itself (use a
+    /// Savepoint). Throws StoreError "store queue full" when max_pending jobs are queued or
+    /// running, and "store stopped" after stop().
+    void submit(Work work, Done done);
+
+    /// Like submit, for work that returns a value: done(error, value), where value is
+    /// default-constructed when error is set.
+    template <class F, class G>
+    void query(F work, G done) {
+        using T = std::invoke_result_t<F&, Db&>;
+        static_assert(std::is_default_constructible_v<T>);
+        auto result = std::make_shared<T>();
+        submit([result, work = std::move(work)](Db& db) mutable { *result = work(db); },
+               [result, done = std::move(done)](std::exception_ptr error) mutable {
+                   T value = error ? T{} : std::move(*result);
+                   done(std::move(error), std::move(value));
+               });
+    }
+
+    /// Runs work on the writer thread and returns its result as a future: for start-up, the admin
+    /// commands and tests. Never wait on it from the writer thread (inside a `done`).
+    template <class F>
+    auto run(F work) -> std::future<std::invoke_result_t<F&, Db&>> {
+        using T = std::invoke_result_t<F&, Db&>;
+        auto promise = std::make_shared<std::promise<T>>();
+        auto future = promise->get_future();
+        if constexpr (std::is_void_v<T>) {
+            submit(std::move(work), [promise](std::exception_ptr error) {
+                error ? promise->set_exception(std::move(error)) : promise->set_value();
+            });
+        } else {
+            auto result = std::make_shared<std::optional<T>>();
+            submit([result, work = std::move(work)](Db& db) mutable { result->emplace(work(db)); },
+                   [promise, result](std::exception_ptr error) {
+                       error ? promise->set_exception(std::move(error))
+                             : promise->set_value(std::move(**result));
+                   });
+        }
+        return future;
+    }
+
+    /// Writes a consistent copy of the data file to `path` (which must not exist) with SQLite's
+    /// online backup, on the writer thread between two batches.
+    void backup(std::string path, Done done);
+
+    /// Runs every job already queued, commits, calls their `done`, and joins the writer thread.
+    /// Later submits throw. Idempotent.
+    void stop();
+
+    StoreStats stats() const;
+    const std::string& path() const { return options_.path; }
+
+  private:
+    struct Job {
+        Work work;
+        Done done;
+        bool outside_transaction = false;  // backup: runs alone, between batches
+    };
+
+    void enqueue(Job job);
+    void writer_main(std::promise<void>& opened);
+    void run_batch(std::vector<Job>& jobs);
+    void run_group(std::vector<Job>& jobs, std::size_t begin, std::size_t end);
+    void run_alone(Job& job);
+    void record_batch(std::size_t size, std::uint64_t commit_ns);
+    void release_pending(std::size_t jobs);
+    void call_done(Job& job, std::exception_ptr error);
+
+    StoreOptions options_;
+    std::unique_ptr<Db> db_;  // touched by the writer thread only
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<Job> queue_;
+    std::size_t pending_ = 0;  // queued + running; guarded by mutex_
+    bool stopping_ = false;
+    std::thread writer_;
+
+    std::atomic<std::uint64_t> batches_{0};
+    std::atomic<std::uint64_t> jobs_{0};
+    std::atomic<std::uint64_t> failed_jobs_{0};
+    std::atomic<std::uint64_t> commit_failures_{0};
+    std::array<std::atomic<std::uint64_t>, kBatchSizeBounds.size() + 1> batch_sizes_{};
+    std::atomic<std::uint64_t> batch_size_sum_{0};
+    std::atomic<std::uint64_t> commit_ns_{0};
+};
+
+/// Writes a consistent copy of `db` into a new file at `path` with sqlite3_backup_*. Fails if
+/// `path` exists; removes a partial copy on failure. Must run outside any transaction of `db`.
+void backup_to(Db& db, const std::string& path);
+
+}  // namespace samen::store

@@ -1,0 +1,138 @@
+#include "model/document.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <nlohmann/json.hpp>
+
+namespace samen::model {
+
+bool is_municipality_code(std::string_view s) noexcept {
+    return s.size() == 6 && s.substr(0, 2) == "GM" &&
+           std::all_of(s.begin() + 2, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string_view to_string(LayerState s) noexcept {
+    switch (s) {
+        case LayerState::common: return "common";
+        case LayerState::override_: return "override";
+        case LayerState::omit: return "omit";
+    }
+    return "common";
+}
+
+std::optional<LayerState> parse_layer_state(std::string_view s) noexcept {
+    if (s == "common") return LayerState::common;
+    if (s == "override") return LayerState::override_;
+    if (s == "omit") return LayerState::omit;
+    return std::nullopt;
+}
+
+const Layer* Section::layer(std::string_view name) const {
+    auto it = layers.find(name);
+    return it == layers.end() ? nullptr : &it->second;
+}
+
+bool Section::is_stale(std::string_view municipality) const {
+    const Layer* local = layer(municipality);
+    const Layer* common = layer(common_layer);
+    if (!local || !common || local->state != LayerState::override_ || !local->base) return false;
+    return *local->base < common->changed_rev;
+}
+
+bool Document::takes_part(std::string_view municipality) const {
+    return std::any_of(municipalities.begin(), municipalities.end(),
+                       [&](const Municipality& m) { return m.code == municipality; });
+}
+
+Section* Document::section(std::string_view section_id) {
+    auto it = std::find_if(sections.begin(), sections.end(),
+                           [&](const Section& s) { return s.id == section_id; });
+    return it == sections.end() ? nullptr : &*it;
+}
+
+const Section* Document::section(std::string_view section_id) const {
+    return const_cast<Document*>(this)->section(section_id);
+}
+
+void sort_tree(std::vector<Section>& sections) {
+    std::map<std::string, std::vector<const Section*>> children;
+    for (const Section& s : sections) children[s.parent].push_back(&s);
+    for (auto& [parent, list] : children) {
+        std::stable_sort(list.begin(), list.end(), [](const Section* a, const Section* b) {
+            return a->position < b->position;
+        });
+    }
+    std::vector<Section> ordered;
+    ordered.reserve(sections.size());
+    std::function<void(const std::string&, std::size_t)> walk = [&](const std::string& parent,
+                                                                    std::size_t depth) {
+        auto it = children.find(parent);
+        if (it == children.end() || depth > sections.size()) return;  // depth guards a cycle
+        for (const Section* s : it->second) {
+            ordered.push_back(*s);
+            walk(s->id, depth + 1);
+        }
+    };
+    walk("", 0);
+    // Sections whose parent is missing (never expected) keep their place at the end.
+    if (ordered.size() < sections.size()) {
+        for (const Section& s : sections) {
+            bool placed = std::any_of(ordered.begin(), ordered.end(),
+                                      [&](const Section& o) { return o.id == s.id; });
+            if (!placed) ordered.push_back(s);
+        }
+    }
+    sections = std::move(ordered);
+}
+
+nlohmann::json to_json(const Municipality& m) { return {{"code", m.code}, {"name", m.name}}; }
+
+nlohmann::json to_json(const Section& s) {
+    auto layers = nlohmann::json::object();
+    for (const auto& [name, layer] : s.layers) {
+        nlohmann::json l;
+        if (name == common_layer) {
+            l = {{"text", layer.text}, {"changed_rev", layer.changed_rev}};
+        } else if (layer.state == LayerState::omit) {
+            l = {{"state", "omit"}};
+        } else {
+            l = {{"state", "override"},
+                 {"text", layer.text},
+                 {"changed_rev", layer.changed_rev},
+                 {"stale", s.is_stale(name)}};
+            l["base"] = layer.base ? nlohmann::json(*layer.base) : nlohmann::json(nullptr);
+        }
+        layers[name] = std::move(l);
+    }
+    return {{"id", s.id},
+            {"parent", s.parent.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.parent)},
+            {"position", s.position},
+            {"title", s.title},
+            {"owner", s.owner ? nlohmann::json(*s.owner) : nlohmann::json(nullptr)},
+            {"layers", std::move(layers)}};
+}
+
+Section section_from_json(const nlohmann::json& j) {
+    Section s;
+    s.id = j.at("id").get<std::string>();
+    if (j.contains("parent") && j["parent"].is_string()) s.parent = j["parent"].get<std::string>();
+    s.position = j.value("position", std::int64_t{0});
+    s.title = j.at("title").get<std::string>();
+    if (j.contains("owner") && j["owner"].is_string()) s.owner = j["owner"].get<std::string>();
+    for (const auto& [name, l] : j.at("layers").items()) {
+        Layer layer;
+        if (name == common_layer) {
+            layer.state = LayerState::common;
+        } else {
+            layer.state = parse_layer_state(l.at("state").get<std::string>())
+                              .value_or(LayerState::override_);
+        }
+        layer.text = l.value("text", std::string());
+        layer.changed_rev = l.value("changed_rev", Rev{0});
+        if (l.contains("base") && l["base"].is_number_unsigned()) layer.base = l["base"].get<Rev>();
+        s.layers.emplace(name, std::move(layer));
+    }
+    return s;
+}
+
+}  // namespace samen::model

@@ -1,0 +1,80 @@
+// The domain model of DESIGN.md as plain values: a Document with its Municipalities and Sections,
+// each Section with its Layers (the common text and the municipalities' overrides and omissions).
+// Shared by the server (rooms) and the clients (who rebuild it from a snapshot).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace samen::model {
+
+using Rev = std::uint64_t;
+
+/// The layer that holds the common text of a section.
+inline constexpr std::string_view common_layer = "common";
+
+/// True for a CBS municipality code such as GM0166.
+bool is_municipality_code(std::string_view s) noexcept;
+
+struct Municipality {
+    std::string code;  // CBS code, e.g. GM0166
+    std::string name;  // Kampen
+};
+
+enum class LayerState { common, override_, omit };
+std::string_view to_string(LayerState s) noexcept;
+std::optional<LayerState> parse_layer_state(std::string_view s) noexcept;
+
+/// The text of a section for one audience. For a municipality without a Layer the section is
+/// inherited (it reads the common text).
+struct Layer {
+    LayerState state = LayerState::common;
+    std::string text;
+    std::optional<Rev> base;  // override: the revision of the common text it was copied at
+    Rev life = 0;             // the revision at which this layer's current life began
+    Rev changed_rev = 0;      // the revision of its last text change
+};
+
+struct Section {
+    std::string id;
+    std::string parent;  // empty: top level
+    std::int64_t position = 0;
+    std::string title;
+    std::optional<std::string> owner;  // set: local-only section of that municipality
+    bool deleted = false;
+    std::map<std::string, Layer, std::less<>> layers;  // "common" or a municipality code
+
+    /// The layer that holds this section's own text: the owner's for a local-only section.
+    std::string text_layer() const { return owner ? *owner : std::string(common_layer); }
+    const Layer* layer(std::string_view name) const;
+    /// An override whose base is older than the common text's last change.
+    bool is_stale(std::string_view municipality) const;
+};
+
+struct Document {
+    std::string id;
+    std::string title;
+    Rev rev = 0;
+    std::vector<Municipality> municipalities;
+    std::vector<Section> sections;  // in tree order: parents before children, siblings by position
+
+    bool takes_part(std::string_view municipality) const;
+    Section* section(std::string_view section_id);
+    const Section* section(std::string_view section_id) const;
+};
+
+/// Orders sections as a tree walk: each parent followed by its children, siblings by position.
+void sort_tree(std::vector<Section>& sections);
+
+// The JSON forms of the wire protocol (schemas/protocol/defs.json).
+nlohmann::json to_json(const Municipality& m);
+nlohmann::json to_json(const Section& s);
+Section section_from_json(const nlohmann::json& j);
+
+}  // namespace samen::model

@@ -1,0 +1,53 @@
+// Turns a Markdown file into the section tree of a Document: every ATX heading (`#` .. `######`)
+// starts a section, nested by level, and the lines up to the next heading are its text.
+//
+// This is how a plan written elsewhere (or the demo data) becomes a Samen document, so it follows
+// CommonMark where it matters for structure: at most three spaces before the `#`s, a space or the
+// end of the line after them, an optional closing run of `#`s, and nothing inside a fenced code
+// block (``` or ~~~, closed by a fence of the same character at least as long) is a heading.
+// Setext headings (text underlined with === or ---) are left as text: a line of dashes under a
+// paragraph is far more often a rule than a heading in the plans we import.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace samen::model {
+
+struct ImportedSection {
+    std::string id;         // slug of the title, unique within the document
+    std::string parent_id;  // empty for a top-level section
+    std::string title;      // the heading's text, Markdown kept, trimmed
+    std::string text;       // the Markdown under the heading, without leading/trailing blank lines
+    int level = 1;          // number of `#`s; the "Inleiding" made of text before any heading is 1
+    bool operator==(const ImportedSection&) const = default;
+};
+
+struct ImportedDocument {
+    // In document order: every parent comes before its children, and siblings keep their order,
+    // so a section's position is its rank among the sections with the same parent_id.
+    std::vector<ImportedSection> sections;
+};
+
+// Title given to the text that stands before the first heading, when there is any.
+inline constexpr std::string_view kPreambleTitle = "Inleiding";
+
+// Id given to a section whose title has no letter or digit to make a slug from.
+inline constexpr std::string_view kFallbackSectionId = "sectie";
+
+// Longest id that slugify returns and that import_markdown gives a section.
+inline constexpr std::size_t kMaxSlugLength = 48;
+
+// Throws std::invalid_argument when `md` is not valid UTF-8. A leading byte order mark is
+// ignored; CRLF and CR line endings become LF.
+ImportedDocument import_markdown(std::string_view md);
+
+// Lowercase ASCII letters, digits and single '-' between them, at most kMaxSlugLength long (cut
+// between words when that keeps at least half): Latin diacritics are folded (é -> e, ĳ -> ij,
+// ß -> ss), apostrophes dropped (thema’s -> themas), anything else separates words. Returns an
+// empty string when nothing is left.
+// Throws std::invalid_argument when `text` is not valid UTF-8.
+std::string slugify(std::string_view text);
+
+}  // namespace samen::model

@@ -1,0 +1,473 @@
+// The algorithms follow ot-text-unicode 4.0.0 (ottypes/text, src/type.ts) step for step, so that
+// both give the same output for the same input; tests/agreement checks that they do.
+#include "ot/text.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace samen::ot {
+namespace {
+
+constexpr std::size_t whole = std::numeric_limits<std::size_t>::max();
+
+bool is_continuation(unsigned char b) { return (b & 0xC0U) == 0x80U; }
+
+template <class... Fs>
+struct overloaded : Fs... {
+    using Fs::operator()...;
+};
+
+std::size_t component_length(const Component& c) {
+    return std::visit(overloaded{[](const Skip& s) { return s.n; },
+                                 [](const Insert& i) { return length(i.text); },
+                                 [](const Delete& d) { return d.n; }},
+                      c);
+}
+
+bool is_empty(const Component& c) {
+    return std::visit(overloaded{[](const Skip& s) { return s.n == 0; },
+                                 [](const Insert& i) { return i.text.empty(); },
+                                 [](const Delete& d) { return d.n == 0; }},
+                      c);
+}
+
+/// Appends a component, merging it into the last one when they are of the same kind
+/// (makeAppend of the reference).
+void append(Op& op, Component c) {
+    if (is_empty(c)) return;
+    if (op.empty() || op.back().index() != c.index()) {
+        op.push_back(std::move(c));
+        return;
+    }
+    std::visit(overloaded{[&](Skip& last) { last.n += std::get<Skip>(c).n; },
+                          [&](Insert& last) { last.text += std::get<Insert>(c).text; },
+                          [&](Delete& last) {
+                              auto& d = std::get<Delete>(c);
+                              last.n += d.n;
+                              // The merged delete stays invertible only if both halves were.
+                              if (last.text && d.text) {
+                                  *last.text += *d.text;
+                              } else {
+                                  last.text.reset();
+                              }
+                          }},
+               op.back());
+}
+
+Op trim(Op op) {
+    if (!op.empty() && std::holds_alternative<Skip>(op.back())) op.pop_back();
+    return op;
+}
+
+/// Reads components from the front of an op in pieces (makeTake of the reference). Past the end
+/// of the op it yields skips forever.
+class Taker {
+public:
+    enum class Keep { none, inserts, deletes };  // which kind is never split
+
+    explicit Taker(const Op& op) : op_(op) {}
+
+    /// Up to `n` code points of the next component (`whole`: all of it). Returns nothing only for
+    /// `whole` at the end of the op.
+    std::optional<Component> take(std::size_t n, Keep keep) {
+        if (idx_ == op_.size()) {
+            if (n == whole) return std::nullopt;
+            return Skip{n};
+        }
+        const Component& c = op_[idx_];
+        if (const auto* s = std::get_if<Skip>(&c)) {
+            if (n == whole || s->n - offset_ <= n) {
+                Skip part{s->n - offset_};
+                next();
+                return part;
+            }
+            offset_ += n;
+            return Skip{n};
+        }
+        if (const auto* i = std::get_if<Insert>(&c)) {
+            std::string_view rest = std::string_view(i->text).substr(byte_offset_);
+            if (n == whole || keep == Keep::inserts || length(rest) <= n) {
+                Insert part{std::string(rest)};
+                next();
+                return part;
+            }
+            return Insert{std::string(advance(rest, n))};
+        }
+        const auto& d = std::get<Delete>(c);
+        if (n == whole || keep == Keep::deletes || d.n - offset_ <= n) {
+            Delete part{d.n - offset_, std::nullopt};
+            if (d.text) part.text = d.text->substr(byte_offset_);
+            next();
+            return part;
+        }
+        Delete part{n, std::nullopt};
+        if (d.text) {
+            part.text = std::string(advance(std::string_view(*d.text).substr(byte_offset_), n));
+        } else {
+            offset_ += n;
+        }
+        return part;
+    }
+
+    const Component* peek() const { return idx_ < op_.size() ? &op_[idx_] : nullptr; }
+
+private:
+    void next() {
+        ++idx_;
+        offset_ = 0;
+        byte_offset_ = 0;
+    }
+
+    /// The first `n` code points of `rest`, moving the offsets past them.
+    std::string_view advance(std::string_view rest, std::size_t n) {
+        std::size_t bytes = byte_offset(rest, n);
+        offset_ += n;
+        byte_offset_ += bytes;
+        return rest.substr(0, bytes);
+    }
+
+    const Op& op_;
+    std::size_t idx_ = 0;
+    std::size_t offset_ = 0;       // code points into op_[idx_]
+    std::size_t byte_offset_ = 0;  // bytes into op_[idx_]'s text, for inserts and text deletes
+};
+
+/// Walks a document alongside an op (the builder of the reference's string rope), with the checks
+/// the reference leaves out.
+class DocCursor {
+public:
+    explicit DocCursor(std::string_view doc) : doc_(doc) {}
+
+    /// The next `n` code points. Throws when the document ends first.
+    std::string_view read(std::size_t n) {
+        std::size_t start = pos_;
+        while (n > 0 && pos_ < doc_.size()) {
+            ++pos_;
+            while (pos_ < doc_.size() && is_continuation(static_cast<unsigned char>(doc_[pos_]))) {
+                ++pos_;
+            }
+            --n;
+        }
+        if (n > 0) throw OpError("the op is longer than the document");
+        return doc_.substr(start, pos_ - start);
+    }
+
+    std::string_view rest() const { return doc_.substr(pos_); }
+
+private:
+    std::string_view doc_;
+    std::size_t pos_ = 0;
+};
+
+const char* kind_name(const Component& c) {
+    return std::visit(overloaded{[](const Skip&) { return "skip"; },
+                                 [](const Insert&) { return "insert"; },
+                                 [](const Delete&) { return "delete"; }},
+                      c);
+}
+
+}  // namespace
+
+// ---- UTF-8 ------------------------------------------------------------------------------------
+
+bool valid_utf8(std::string_view s) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* end = p + s.size();
+    while (p < end) {
+        unsigned char b = *p;
+        if (b < 0x80) {
+            ++p;
+            continue;
+        }
+        std::size_t extra;
+        char32_t cp;
+        if (b >= 0xC2 && b <= 0xDF) {
+            extra = 1;
+            cp = b & 0x1FU;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            extra = 2;
+            cp = b & 0x0FU;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            extra = 3;
+            cp = b & 0x07U;
+        } else {
+            return false;  // a continuation byte, an overlong lead (C0, C1) or beyond F4
+        }
+        if (static_cast<std::size_t>(end - p) <= extra) return false;
+        for (std::size_t k = 1; k <= extra; ++k) {
+            if (!is_continuation(p[k])) return false;
+            cp = (cp << 6) | (p[k] & 0x3FU);
+        }
+        if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000)) return false;  // overlong
+        if (cp >= 0xD800 && cp <= 0xDFFF) return false;                                // surrogate
+        if (cp > 0x10FFFF) return false;
+        p += extra + 1;
+    }
+    return true;
+}
+
+std::size_t length(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (char c : s) n += is_continuation(static_cast<unsigned char>(c)) ? 0 : 1;
+    return n;
+}
+
+std::size_t byte_offset(std::string_view s, std::size_t cp) noexcept {
+    std::size_t i = 0;
+    while (cp > 0 && i < s.size()) {
+        ++i;
+        while (i < s.size() && is_continuation(static_cast<unsigned char>(s[i]))) ++i;
+        --cp;
+    }
+    return i;
+}
+
+// ---- The type ---------------------------------------------------------------------------------
+
+void check(const Op& op) {
+    for (std::size_t i = 0; i < op.size(); ++i) {
+        const Component& c = op[i];
+        const std::string where = "component " + std::to_string(i) + ": ";
+        if (const auto* s = std::get_if<Skip>(&c)) {
+            if (s->n == 0) throw OpError(where + "a skip must be positive");
+        } else if (const auto* ins = std::get_if<Insert>(&c)) {
+            if (ins->text.empty()) throw OpError(where + "an insert must not be empty");
+            if (!valid_utf8(ins->text)) throw OpError(where + "insert is not valid UTF-8");
+        } else {
+            const auto& d = std::get<Delete>(c);
+            if (d.n == 0) throw OpError(where + "a delete must not be empty");
+            if (d.text) {
+                if (!valid_utf8(*d.text)) throw OpError(where + "deleted text is not valid UTF-8");
+                if (length(*d.text) != d.n) {
+                    throw OpError(where + "delete length does not match its text");
+                }
+            }
+        }
+        if (i > 0 && op[i - 1].index() == c.index()) {
+            throw OpError(where + "adjacent " + kind_name(c) + " components must be merged");
+        }
+    }
+    if (!op.empty() && std::holds_alternative<Skip>(op.back())) {
+        throw OpError("the op ends with a skip");
+    }
+}
+
+Op normalize(const Op& op) {
+    Op out;
+    for (const Component& c : op) {
+        if (const auto* ins = std::get_if<Insert>(&c); ins && !valid_utf8(ins->text)) {
+            throw OpError("insert is not valid UTF-8");
+        }
+        if (const auto* d = std::get_if<Delete>(&c); d && d->text) {
+            if (!valid_utf8(*d->text)) throw OpError("deleted text is not valid UTF-8");
+            if (length(*d->text) != d->n) throw OpError("delete length does not match its text");
+        }
+        append(out, c);
+    }
+    return trim(std::move(out));
+}
+
+std::size_t input_length(const Op& op) {
+    std::size_t n = 0;
+    for (const Component& c : op) {
+        if (const auto* s = std::get_if<Skip>(&c)) n += s->n;
+        if (const auto* d = std::get_if<Delete>(&c)) n += d->n;
+    }
+    return n;
+}
+
+std::size_t output_length(const Op& op, std::size_t doc_length) {
+    std::size_t n = doc_length;
+    for (const Component& c : op) {
+        if (const auto* i = std::get_if<Insert>(&c)) n += length(i->text);
+        if (const auto* d = std::get_if<Delete>(&c)) n -= std::min(n, d->n);
+    }
+    return n;
+}
+
+std::string apply(std::string_view doc, const Op& op) {
+    check(op);
+    std::string out;
+    out.reserve(doc.size() + 16);
+    DocCursor cursor(doc);
+    for (const Component& c : op) {
+        if (const auto* s = std::get_if<Skip>(&c)) {
+            out += cursor.read(s->n);
+        } else if (const auto* i = std::get_if<Insert>(&c)) {
+            out += i->text;
+        } else {
+            const auto& d = std::get<Delete>(c);
+            std::string_view removed = cursor.read(d.n);
+            if (d.text && removed != *d.text) {
+                throw OpError("the deleted text is not what the document holds there");
+            }
+        }
+    }
+    out += cursor.rest();
+    return out;
+}
+
+Op transform(const Op& op, const Op& other, Side side) {
+    check(op);
+    check(other);
+    Op out;
+    Taker taker(op);
+    for (const Component& c2 : other) {
+        if (const auto* s = std::get_if<Skip>(&c2)) {
+            std::size_t len = s->n;
+            while (len > 0) {
+                Component c1 = *taker.take(len, Taker::Keep::inserts);
+                if (!std::holds_alternative<Insert>(c1)) len -= component_length(c1);
+                append(out, std::move(c1));
+            }
+        } else if (const auto* ins = std::get_if<Insert>(&c2)) {
+            // On the left, an insert of `op` at the same place goes first.
+            const Component* next = taker.peek();
+            if (side == Side::left && next && std::holds_alternative<Insert>(*next)) {
+                append(out, *taker.take(whole, Taker::Keep::none));
+            }
+            append(out, Skip{length(ins->text)});
+        } else {
+            std::size_t len = std::get<Delete>(c2).n;
+            while (len > 0) {
+                Component c1 = *taker.take(len, Taker::Keep::inserts);
+                if (std::holds_alternative<Insert>(c1)) {
+                    append(out, std::move(c1));
+                } else {
+                    // A skip over deleted text vanishes; a delete of it is already done.
+                    len -= component_length(c1);
+                }
+            }
+        }
+    }
+    while (auto c = taker.take(whole, Taker::Keep::none)) append(out, std::move(*c));
+    return trim(std::move(out));
+}
+
+Op compose(const Op& a, const Op& b) {
+    check(a);
+    check(b);
+    Op out;
+    Taker taker(a);
+    for (const Component& c : b) {
+        if (const auto* s = std::get_if<Skip>(&c)) {
+            std::size_t len = s->n;
+            while (len > 0) {
+                Component chunk = *taker.take(len, Taker::Keep::deletes);
+                if (!std::holds_alternative<Delete>(chunk)) len -= component_length(chunk);
+                append(out, std::move(chunk));
+            }
+        } else if (std::holds_alternative<Insert>(c)) {
+            append(out, c);
+        } else {
+            const auto& del = std::get<Delete>(c);
+            std::size_t offset = 0;  // code points of `del` done
+            std::size_t byte = 0;    // bytes of del.text done
+            while (offset < del.n) {
+                Component chunk = *taker.take(del.n - offset, Taker::Keep::deletes);
+                if (const auto* skip = std::get_if<Skip>(&chunk)) {
+                    // b deletes text that a kept.
+                    Delete part{skip->n, std::nullopt};
+                    if (del.text) {
+                        std::string_view rest = std::string_view(*del.text).substr(byte);
+                        std::size_t bytes = byte_offset(rest, skip->n);
+                        part.text = std::string(rest.substr(0, bytes));
+                        byte += bytes;
+                    }
+                    offset += skip->n;
+                    append(out, std::move(part));
+                } else if (const auto* ins = std::get_if<Insert>(&chunk)) {
+                    // b deletes text that a inserted: both vanish.
+                    std::size_t n = length(ins->text);
+                    if (del.text) byte += byte_offset(std::string_view(*del.text).substr(byte), n);
+                    offset += n;
+                } else {
+                    append(out, std::move(chunk));
+                }
+            }
+        }
+    }
+    while (auto c = taker.take(whole, Taker::Keep::none)) append(out, std::move(*c));
+    return trim(std::move(out));
+}
+
+std::size_t transform_position(std::size_t cursor, const Op& op) noexcept {
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < op.size() && cursor > pos; ++i) {
+        const Component& c = op[i];
+        if (const auto* s = std::get_if<Skip>(&c)) {
+            pos += s->n;
+        } else if (const auto* ins = std::get_if<Insert>(&c)) {
+            std::size_t n = length(ins->text);
+            pos += n;
+            cursor += n;
+        } else {
+            cursor -= std::min(std::get<Delete>(c).n, cursor - pos);
+        }
+    }
+    return cursor;
+}
+
+Selection transform_selection(Selection sel, const Op& op) noexcept {
+    return {transform_position(sel.anchor, op), transform_position(sel.head, op)};
+}
+
+bool is_invertible(const Op& op) noexcept {
+    return std::none_of(op.begin(), op.end(), [](const Component& c) {
+        const auto* d = std::get_if<Delete>(&c);
+        return d && !d->text;
+    });
+}
+
+Op invert(const Op& op) {
+    check(op);
+    Op out;
+    for (const Component& c : op) {
+        if (const auto* ins = std::get_if<Insert>(&c)) {
+            append(out, Delete{length(ins->text), ins->text});
+        } else if (const auto* d = std::get_if<Delete>(&c)) {
+            if (!d->text) {
+                throw OpError("cannot invert a delete without its text: make the op invertible first");
+            }
+            append(out, Insert{*d->text});
+        } else {
+            append(out, c);
+        }
+    }
+    return trim(std::move(out));
+}
+
+Op make_invertible(const Op& op, std::string_view doc) {
+    check(op);
+    Op out;
+    DocCursor cursor(doc);
+    for (const Component& c : op) {
+        if (const auto* s = std::get_if<Skip>(&c)) {
+            cursor.read(s->n);
+            append(out, c);
+        } else if (const auto* d = std::get_if<Delete>(&c)) {
+            std::string_view removed = cursor.read(d->n);
+            if (d->text && removed != *d->text) {
+                throw OpError("the deleted text is not what the document holds there");
+            }
+            append(out, Delete{d->n, std::string(removed)});
+        } else {
+            append(out, c);
+        }
+    }
+    return trim(std::move(out));
+}
+
+Op strip_invertible(const Op& op) {
+    Op out;
+    for (const Component& c : op) {
+        if (const auto* d = std::get_if<Delete>(&c)) {
+            append(out, Delete{d->n, std::nullopt});
+        } else {
+            append(out, c);
+        }
+    }
+    return trim(std::move(out));
+}
+
+}  // namespace samen::ot

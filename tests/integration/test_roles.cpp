@@ -1,0 +1,66 @@
+// Who may edit what (DESIGN.md, "Who may do what"), checked by the server for every role and layer.
+#include <catch2/catch.hpp>
+
+#include "protocol_client.hpp"
+#include "server_process.hpp"
+
+using namespace samen::test;
+using nlohmann::json;
+
+TEST_CASE("every role may edit exactly the layers DESIGN.md gives it", "[integration][roles]") {
+    ServerProcess server;
+    const std::string doc = "startnotitie-ivp-2023";
+    // A section layer of each municipality's own text in the demo document.
+    const std::vector<std::pair<std::string, std::string>> own = {
+        {"GM0166", "inleiding"},           // Kampen's override
+        {"GM1708", "inleiding"},           // Steenwijkerland's override
+        {"GM1896", "stap-4-opstellen-van-het-ivp-november-2022"},  // Zwartewaterland's override
+        {"GM0180", "keuzes-staphorst"},    // Staphorst's local-only section
+    };
+    const std::vector<std::pair<std::string, std::string>> municipalities = {
+        {"kampen", "GM0166"}, {"steenwijkerland", "GM1708"},
+        {"zwartewaterland", "GM1896"}, {"staphorst", "GM0180"}};
+
+    std::uint64_t rev = 0;
+    int n = 0;
+    auto try_edit = [&](ProtocolClient& c, const std::string& section, const std::string& layer) {
+        json reply = c.request({{"type", "edit"}, {"doc", doc}, {"section", section},
+                                {"layer", layer}, {"base", rev}, {"op", {"x"}},
+                                {"opid", "role-" + std::to_string(++n)}});
+        if (reply["type"] == "ack") rev = reply["rev"].get<std::uint64_t>();
+        return reply;
+    };
+
+    for (const auto& [town, code] : municipalities) {
+        for (const std::string role : {"viewer", "editor", "coordinator"}) {
+            const std::string user = town + "-" + role;
+            ProtocolClient c(server.port());
+            c.hello(server.sign_in(user));
+            rev = c.open(doc)["rev"].get<std::uint64_t>();
+            const bool may_edit = role != "viewer";
+            {
+                INFO(user << " on common");
+                auto r = try_edit(c, "werkgroep", "common");
+                CHECK(r["type"] == (may_edit ? "ack" : "error"));
+                if (!may_edit) CHECK(r["code"] == "forbidden");
+            }
+            for (const auto& [layer, section] : own) {
+                INFO(user << " on " << layer << " of " << section);
+                auto r = try_edit(c, section, layer);
+                const bool allowed = may_edit && layer == code;
+                CHECK(r["type"] == (allowed ? "ack" : "error"));
+                if (!allowed) CHECK(r["code"] == "forbidden");
+            }
+        }
+    }
+
+    // The admin edits every layer.
+    ProtocolClient admin(server.port());
+    admin.hello(server.sign_in("admin"));
+    rev = admin.open(doc)["rev"].get<std::uint64_t>();
+    CHECK(try_edit(admin, "werkgroep", "common")["type"] == "ack");
+    for (const auto& [layer, section] : own) {
+        INFO("admin on " << layer);
+        CHECK(try_edit(admin, section, layer)["type"] == "ack");
+    }
+}

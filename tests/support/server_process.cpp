@@ -1,0 +1,202 @@
+#include "server_process.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <stdexcept>
+#include <thread>
+
+#include "transport/http_client.hpp"
+
+namespace samen::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::filesystem::path make_temp_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "samen-it-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    return pattern;
+}
+
+std::vector<char*> c_args(std::vector<std::string>& argv) {
+    std::vector<char*> out;
+    for (auto& a : argv) out.push_back(a.data());
+    out.push_back(nullptr);
+    return out;
+}
+
+/// Waits for the child with a bound; SIGKILLs it when the bound passes.
+int wait_bounded(pid_t pid, std::chrono::seconds timeout) {
+    auto deadline = Clock::now() + timeout;
+    int status = 0;
+    while (true) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) return status;
+        if (r < 0) return -1;
+        if (Clock::now() > deadline) {
+            ::kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return status;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+}  // namespace
+
+std::string ServerProcess::executable() { return SAMEN_SERVER_PATH; }
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_args)
+    : args_(std::move(extra_args)), data_dir_(make_temp_dir()) {
+    start();
+}
+
+ServerProcess::~ServerProcess() {
+    if (pid_ > 0) kill();
+    if (stdout_fd_ >= 0) close(stdout_fd_);
+    std::error_code ec;
+    std::filesystem::remove_all(data_dir_, ec);
+}
+
+void ServerProcess::start() {
+    std::vector<std::string> argv = {executable(), "--demo", "--port", "0", "--data",
+                                     data_dir_.string()};
+    argv.insert(argv.end(), args_.begin(), args_.end());
+    int fds[2];
+    if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+    pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        auto args = c_args(argv);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    close(fds[1]);
+    pid_ = pid;
+    if (stdout_fd_ >= 0) close(stdout_fd_);
+    stdout_fd_ = fds[0];
+
+    // Read stdout until the line that names the port.
+    static const std::regex listening(R"(listening on http://[^ ]*:(\d+)/)");
+    std::string seen;
+    auto deadline = Clock::now() + std::chrono::seconds(60);
+    while (Clock::now() < deadline) {
+        pollfd p{stdout_fd_, POLLIN, 0};
+        if (poll(&p, 1, 100) > 0) {
+            char buf[1024];
+            ssize_t n = read(stdout_fd_, buf, sizeof buf);
+            if (n <= 0) break;  // the server exited
+            seen.append(buf, static_cast<std::size_t>(n));
+            std::smatch m;
+            if (std::regex_search(seen, m, listening)) {
+                port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
+                // Later output (shutdown lines) must never block the server on a full pipe.
+                fcntl(stdout_fd_, F_SETFL, O_NONBLOCK);
+                return;
+            }
+        }
+    }
+    kill();
+    throw std::runtime_error("samen-server did not start; it printed: " + seen);
+}
+
+int ServerProcess::stop(int signal) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, signal);
+    // Drain stdout while waiting, so the server never blocks on writing it.
+    auto deadline = Clock::now() + std::chrono::seconds(60);
+    int status = 0;
+    while (true) {
+        char buf[1024];
+        while (read(stdout_fd_, buf, sizeof buf) > 0) {
+        }
+        pid_t r = waitpid(pid_, &status, WNOHANG);
+        if (r == pid_ || r < 0) break;
+        if (Clock::now() > deadline) {
+            ::kill(pid_, SIGKILL);
+            waitpid(pid_, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    pid_ = -1;
+    return status;
+}
+
+void ServerProcess::kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+}
+
+void ServerProcess::restart() {
+    if (pid_ > 0) stop();
+    start();
+}
+
+std::string ServerProcess::sign_in(const std::string& user, const std::string& password) const {
+    nlohmann::json body = {{"user", user}, {"password", password}};
+    auto r = transport::http_request("127.0.0.1", port_, "POST", "/api/v1/session", body.dump());
+    if (r.status != 200) {
+        throw std::runtime_error("sign-in of " + user + " failed: " + std::to_string(r.status) +
+                                 " " + r.body);
+    }
+    return nlohmann::json::parse(r.body).at("token").get<std::string>();
+}
+
+CommandResult run_command(const std::vector<std::string>& argv_in, const std::string& input,
+                          std::chrono::seconds timeout) {
+    std::vector<std::string> argv = argv_in;
+    int in_pipe[2], out_pipe[2];
+    if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) throw std::runtime_error("pipe failed");
+    pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        dup2(in_pipe[0], STDIN_FILENO);
+        dup2(out_pipe[1], STDOUT_FILENO);
+        dup2(out_pipe[1], STDERR_FILENO);
+        close(in_pipe[0]);
+        close(in_pipe[1]);
+        close(out_pipe[0]);
+        close(out_pipe[1]);
+        auto args = c_args(argv);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    if (!input.empty()) {
+        ssize_t ignored = write(in_pipe[1], input.data(), input.size());
+        (void)ignored;
+    }
+    close(in_pipe[1]);
+    CommandResult result;
+    auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+        pollfd p{out_pipe[0], POLLIN, 0};
+        if (poll(&p, 1, 100) > 0) {
+            char buf[4096];
+            ssize_t n = read(out_pipe[0], buf, sizeof buf);
+            if (n <= 0) break;
+            result.out.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    close(out_pipe[0]);
+    int status = wait_bounded(pid, std::chrono::seconds(5));
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+}  // namespace samen::test

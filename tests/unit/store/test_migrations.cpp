@@ -1,0 +1,97 @@
+#include <catch2/catch.hpp>
+
+#include "store/db.hpp"
+#include "store/migrations.hpp"
+#include "temp_dir.hpp"
+
+using namespace samen::store;
+using samen::test::TempDir;
+
+namespace {
+
+std::vector<std::string> tables(Db& db) {
+    auto st = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
+    std::vector<std::string> out;
+    while (st.step()) out.push_back(st.get_text(0));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("The migrations are embedded in version order", "[store][migrations]") {
+    auto all = migrations();
+    REQUIRE_FALSE(all.empty());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        INFO(all[i].name);
+        CHECK(all[i].version == static_cast<int>(i) + 1);
+        CHECK(std::string(all[i].name).substr(0, 4) ==
+              (i < 9 ? "00" : "0") + std::to_string(i + 1) + "_");
+        CHECK(std::string(all[i].sql).find("CREATE") != std::string::npos);
+    }
+    CHECK(schema_version() == all.back().version);
+}
+
+TEST_CASE("Migrating an empty file creates the schema; again does nothing", "[store][migrations]") {
+    TempDir dir;
+    const auto path = dir.file("samen.db");
+    {
+        Db db(path);
+        CHECK(db.user_version() == 0);
+        CHECK(migrate(db) == static_cast<int>(migrations().size()));
+        CHECK(db.user_version() == schema_version());
+        CHECK(tables(db) == std::vector<std::string>{"change", "document", "document_municipality",
+                                                     "layer", "municipality", "section", "token",
+                                                     "user"});
+        db.exec("INSERT INTO municipality VALUES ('GM0166', 'Kampen')");
+    }
+    {
+        Db db(path);
+        CHECK(migrate(db) == 0);
+        CHECK(db.user_version() == schema_version());
+        auto st = db.prepare("SELECT name FROM municipality WHERE code = 'GM0166'");
+        REQUIRE(st.step());
+        CHECK(st.get_text(0) == "Kampen");
+    }
+}
+
+TEST_CASE("A file from a newer Samen is refused, untouched", "[store][migrations]") {
+    TempDir dir;
+    Db db(dir.file("samen.db"));
+    migrate(db);
+    db.exec("PRAGMA user_version = " + std::to_string(schema_version() + 1));
+    CHECK_THROWS_WITH(migrate(db), Catch::Contains("newer samen-server"));
+    CHECK(db.user_version() == schema_version() + 1);
+}
+
+TEST_CASE("The schema enforces its checks", "[store][migrations]") {
+    TempDir dir;
+    Db db(dir.file("samen.db"));
+    migrate(db);
+    CHECK_THROWS_AS(db.exec("INSERT INTO municipality VALUES ('XX0166', 'Kampen')"), StoreError);
+    CHECK_THROWS_AS(db.exec("INSERT INTO municipality VALUES ('GM01666', 'Kampen')"), StoreError);
+    db.exec("INSERT INTO municipality VALUES ('GM0166', 'Kampen')");
+    // Foreign keys are on: a user of an unknown municipality is refused.
+    CHECK_THROWS_AS(db.exec("INSERT INTO user (name, display_name, municipality, role, "
+                            "password_hash, created_at) VALUES ('a', 'A', 'GM9999', 'editor', 'h', "
+                            "'2026-01-01T00:00:00Z')"),
+                    StoreError);
+    CHECK_THROWS_AS(db.exec("INSERT INTO user (name, display_name, municipality, role, "
+                            "password_hash, created_at) VALUES ('a', 'A', 'GM0166', 'boss', 'h', "
+                            "'2026-01-01T00:00:00Z')"),
+                    StoreError);
+    for (const char* id : {"ivp-2023-2026", "a", "x1"}) {
+        INFO(id);
+        CHECK_NOTHROW(db.prepare("INSERT INTO document (id, title, created_at) VALUES (?1, 't', "
+                                 "'2026-01-01T00:00:00Z')")
+                          .bind(1, id)
+                          .run());
+    }
+    for (const char* id : {"", "-ivp", "IVP", "ivp 2023", "ivp/2023", "ivp_2023", "ïvp"}) {
+        INFO(id);
+        CHECK_THROWS_AS(db.prepare("INSERT INTO document (id, title, created_at) VALUES (?1, 't', "
+                                   "'2026-01-01T00:00:00Z')")
+                            .bind(1, id)
+                            .run(),
+                        StoreError);
+    }
+}

@@ -1,0 +1,284 @@
+#include <catch2/catch.hpp>
+
+#include "store/db.hpp"
+#include "store/migrations.hpp"
+#include "store/repo.hpp"
+#include "temp_dir.hpp"
+
+using namespace samen::store;
+using samen::test::TempDir;
+
+namespace {
+
+constexpr const char* kNow = "2026-11-26T03:40:00Z";
+
+/// A migrated data file with the four IJsselland municipalities.
+struct Fixture {
+    TempDir dir;
+    Db db{dir.file("samen.db")};
+    Fixture() {
+        migrate(db);
+        for (const auto& m : std::vector<Municipality>{{"GM1708", "Steenwijkerland"},
+                                                       {"GM1896", "Zwartewaterland"},
+                                                       {"GM0180", "Staphorst"},
+                                                       {"GM0166", "Kampen"}}) {
+            upsert_municipality(db, m);
+        }
+    }
+    std::int64_t user(const std::string& name, const char* municipality = "GM0166") {
+        return create_user(db,
+                           {name, name + " display",
+                            municipality ? std::optional<std::string>(municipality) : std::nullopt,
+                            "editor", "hash"},
+                           kNow);
+    }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(Fixture, "Municipalities: upsert, find, list", "[store][repo]") {
+    auto all = list_municipalities(db);
+    REQUIRE(all.size() == 4);
+    CHECK(all.front() == Municipality{"GM0166", "Kampen"});  // ordered by code
+    upsert_municipality(db, {"GM0166", "Gemeente Kampen"});
+    CHECK(find_municipality(db, "GM0166")->name == "Gemeente Kampen");
+    CHECK(list_municipalities(db).size() == 4);
+    CHECK_FALSE(find_municipality(db, "GM9999"));
+    CHECK_THROWS_AS(upsert_municipality(db, {"Kampen", "Kampen"}), StoreError);
+}
+
+TEST_CASE_METHOD(Fixture, "Users: create, find, update, list", "[store][repo]") {
+    auto id = create_user(db, {"kampen-editor", "Anna de Vries", "GM0166", "editor", "h1"}, kNow);
+    auto root = create_user(db, {"root", "Beheer", std::nullopt, "admin", "h2"}, kNow);
+    CHECK(id != root);
+
+    auto u = find_user(db, id);
+    REQUIRE(u);
+    CHECK(u->name == "kampen-editor");
+    CHECK(u->display_name == "Anna de Vries");
+    CHECK(u->municipality == "GM0166");
+    CHECK(u->role == "editor");
+    CHECK(u->password_hash == "h1");
+    CHECK_FALSE(u->disabled);
+    CHECK(u->created_at == kNow);
+    CHECK(find_user_by_name(db, "root")->id == root);
+    CHECK_FALSE(find_user_by_name(db, "nobody"));
+    CHECK_FALSE(find_user(db, 9999));
+
+    try {
+        create_user(db, {"kampen-editor", "Other", "GM0166", "viewer", "h"}, kNow);
+        FAIL("duplicate name accepted");
+    } catch (const StoreError& e) {
+        CHECK(e.is_duplicate());
+    }
+    CHECK_THROWS_AS(create_user(db, {"x", "X", "GM9999", "viewer", "h"}, kNow), StoreError);
+    CHECK_THROWS_AS(create_user(db, {"y", "Y", "GM0166", "boss", "h"}, kNow), StoreError);
+
+    CHECK(set_password_hash(db, id, "h3"));
+    CHECK(set_role(db, id, "coordinator"));
+    CHECK(set_disabled(db, id, true));
+    u = find_user(db, id);
+    CHECK(u->password_hash == "h3");
+    CHECK(u->role == "coordinator");
+    CHECK(u->disabled);
+    CHECK_THROWS_AS(set_role(db, id, "boss"), StoreError);
+    CHECK_FALSE(set_password_hash(db, 9999, "h"));
+    CHECK_FALSE(set_role(db, 9999, "viewer"));
+    CHECK_FALSE(set_disabled(db, 9999, true));
+
+    auto users = list_users(db);
+    REQUIRE(users.size() == 2);
+    CHECK(users[0].name == "kampen-editor");
+    CHECK(users[1].name == "root");
+    CHECK_FALSE(users[1].municipality);
+}
+
+TEST_CASE_METHOD(Fixture, "Tokens: valid until expiry, deletable", "[store][repo]") {
+    auto a = user("a");
+    auto b = user("b");
+    insert_token(db, "h-a1", a, "2026-11-26T00:00:00Z", "2026-11-26T12:00:00Z");
+    insert_token(db, "h-a2", a, "2026-11-26T00:00:00Z", "2026-11-27T12:00:00Z");
+    insert_token(db, "h-b", b, "2026-11-26T00:00:00Z", "2026-11-26T06:00:00Z");
+    CHECK(find_token_user(db, "h-a1", "2026-11-26T11:59:59Z") == a);
+    CHECK_FALSE(find_token_user(db, "h-a1", "2026-11-26T12:00:00Z"));  // expired at expires_at
+    CHECK_FALSE(find_token_user(db, "h-unknown", "2026-11-26T00:00:00Z"));
+    CHECK_THROWS_AS(insert_token(db, "h-x", 9999, kNow, kNow), StoreError);  // no such user
+
+    CHECK(delete_expired_tokens(db, "2026-11-26T12:00:00Z") == 2);
+    CHECK(find_token_user(db, "h-a2", "2026-11-26T12:00:00Z") == a);
+    CHECK(delete_token(db, "h-a2"));
+    CHECK_FALSE(delete_token(db, "h-a2"));
+    insert_token(db, "h-a3", a, kNow, "2027-01-01T00:00:00Z");
+    insert_token(db, "h-a4", a, kNow, "2027-01-01T00:00:00Z");
+    CHECK(delete_user_tokens(db, a) == 2);
+    CHECK(delete_user_tokens(db, b) == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "Documents: create with municipalities, get, list, set rev",
+                 "[store][repo]") {
+    create_document(db, "ivp-2023-2026", "Integraal Veiligheidsplan 2023-2026",
+                    {"GM1708", "GM1896", "GM0180", "GM0166"}, kNow);
+    create_document(db, "apv", "APV", {"GM0166"}, kNow);
+    auto d = get_document(db, "ivp-2023-2026");
+    REQUIRE(d);
+    CHECK(d->title == "Integraal Veiligheidsplan 2023-2026");
+    CHECK(d->rev == 0);
+    CHECK_FALSE(d->archived);
+    CHECK(d->created_at == kNow);
+    CHECK(d->municipalities == std::vector<std::string>{"GM0166", "GM0180", "GM1708", "GM1896"});
+    CHECK_FALSE(get_document(db, "nope"));
+
+    CHECK(set_document_rev(db, "ivp-2023-2026", 41));
+    CHECK(get_document(db, "ivp-2023-2026")->rev == 41);
+    CHECK_FALSE(set_document_rev(db, "nope", 1));
+
+    auto all = list_documents(db);
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].id == "apv");
+    CHECK(all[0].municipalities == std::vector<std::string>{"GM0166"});
+    CHECK(all[1].rev == 41);
+
+    CHECK_THROWS_AS(create_document(db, "apv", "again", {}, kNow), StoreError);
+    // An unknown municipality fails the whole document, not just its row.
+    CHECK_THROWS_AS(create_document(db, "half", "Half", {"GM0166", "GM9999"}, kNow), StoreError);
+    CHECK_FALSE(get_document(db, "half"));
+    CHECK_THROWS_AS(create_document(db, "Bad Id", "x", {}, kNow), StoreError);
+}
+
+TEST_CASE_METHOD(Fixture, "Sections: insert, update, list in tree order", "[store][repo]") {
+    create_document(db, "ivp", "IVP", {"GM0166", "GM0180"}, kNow);
+    // Inserted out of order on purpose.
+    insert_section(db, "ivp", {"s2", std::nullopt, 2, "Thema's", std::nullopt, false});
+    insert_section(db, "ivp", {"s2b", "s2", 2, "Ondermijning", std::nullopt, false});
+    insert_section(db, "ivp", {"s1", std::nullopt, 1, "Inleiding", std::nullopt, false});
+    insert_section(db, "ivp", {"s2a", "s2", 1, "Zorg en veiligheid", std::nullopt, false});
+    insert_section(db, "ivp", {"s2a1", "s2a", 1, "Kampen lokaal", "GM0166", false});
+    insert_section(db, "ivp", {"s3", std::nullopt, 3, "Oud", std::nullopt, true});
+
+    auto ids = [&] {
+        std::vector<std::string> out;
+        for (const auto& s : list_sections(db, "ivp")) out.push_back(s.id);
+        return out;
+    };
+    CHECK(ids() == std::vector<std::string>{"s1", "s2", "s2a", "s2a1", "s2b", "s3"});
+    auto all = list_sections(db, "ivp");
+    CHECK(all[3] == SectionRecord{"s2a1", "s2a", 1, "Kampen lokaal", "GM0166", false});
+    CHECK(all[5].deleted);
+
+    // Move s2b first among s2's children and rename it.
+    CHECK(update_section(
+        db, "ivp",
+        {"s2b", "s2", 0, "Ondermijning en georganiseerde misdaad", std::nullopt, false}));
+    CHECK(ids() == std::vector<std::string>{"s1", "s2", "s2b", "s2a", "s2a1", "s3"});
+    CHECK(list_sections(db, "ivp")[2].title == "Ondermijning en georganiseerde misdaad");
+    CHECK_FALSE(update_section(db, "ivp", {"nope", std::nullopt, 0, "x", std::nullopt, false}));
+
+    // A parent that does not exist (bad data) does not lose the section.
+    insert_section(db, "ivp", {"orphan", "gone", 1, "Wees", std::nullopt, false});
+    CHECK(ids().back() == "orphan");
+    CHECK(list_sections(db, "other").empty());
+
+    CHECK_THROWS_AS(insert_section(db, "ivp", {"s1", std::nullopt, 9, "dup", std::nullopt, false}),
+                    StoreError);
+    CHECK_THROWS_AS(insert_section(db, "nodoc", {"x", std::nullopt, 1, "x", std::nullopt, false}),
+                    StoreError);
+    CHECK_THROWS_AS(insert_section(db, "ivp", {"x", std::nullopt, 1, "x", "GM9999", false}),
+                    StoreError);
+}
+
+TEST_CASE_METHOD(Fixture, "Layers: put, set text, set state, delete, load", "[store][repo]") {
+    create_document(db, "ivp", "IVP", {"GM0166", "GM0180"}, kNow);
+    insert_section(db, "ivp", {"s1", std::nullopt, 1, "Inleiding", std::nullopt, false});
+    insert_section(db, "ivp", {"s2", std::nullopt, 2, "Thema's", std::nullopt, false});
+
+    put_layer(db, "ivp", {"s1", "common", "common", "Samen waar het kan", std::nullopt, 1, 1});
+    put_layer(db, "ivp", {"s1", "GM0166", "override", "Kampen: lokaal waar het moet", 1, 2, 2});
+    put_layer(db, "ivp", {"s2", "GM0180", "omit", "", std::nullopt, 3, 3});
+
+    CHECK(set_layer_text(db, "ivp", "s1", "common", "Samen waar het kan, lokaal waar het moet", 4));
+    CHECK_FALSE(set_layer_text(db, "ivp", "s2", "common", "x", 5));
+    CHECK(set_layer_state(db, "ivp", "s1", "GM0166", "override", 4));  // acknowledge: base moves
+    CHECK_FALSE(set_layer_state(db, "ivp", "s1", "GM0180", "omit", std::nullopt));
+
+    auto layers = load_layers(db, "ivp");
+    REQUIRE(layers.size() == 3);
+    CHECK(layers[0] ==
+          LayerRecord{"s1", "GM0166", "override", "Kampen: lokaal waar het moet", 4, 2, 2});
+    CHECK(layers[1] == LayerRecord{"s1", "common", "common",
+                                   "Samen waar het kan, lokaal waar het moet", std::nullopt, 1, 4});
+    CHECK(layers[2].state == "omit");
+    CHECK(get_layer(db, "ivp", "s1", "common")->changed_rev == 4);
+    CHECK_FALSE(get_layer(db, "ivp", "s2", "common"));
+
+    // Revert, then diverge again: a new life replaces every column.
+    CHECK(delete_layer(db, "ivp", "s1", "GM0166"));
+    CHECK_FALSE(delete_layer(db, "ivp", "s1", "GM0166"));
+    put_layer(db, "ivp", {"s1", "GM0166", "override", "opnieuw", 5, 6, 6});
+    put_layer(db, "ivp", {"s1", "GM0166", "override", "nog eens", 6, 7, 7});
+    CHECK(*get_layer(db, "ivp", "s1", "GM0166") ==
+          LayerRecord{"s1", "GM0166", "override", "nog eens", 6, 7, 7});
+
+    // The schema keeps layer names and states consistent.
+    CHECK_THROWS_AS(put_layer(db, "ivp", {"s2", "kampen", "override", "", 1, 1, 1}), StoreError);
+    CHECK_THROWS_AS(put_layer(db, "ivp", {"s2", "common", "override", "", 1, 1, 1}), StoreError);
+    CHECK_THROWS_AS(put_layer(db, "ivp", {"s2", "GM0166", "common", "", 1, 1, 1}), StoreError);
+    CHECK_THROWS_AS(put_layer(db, "ivp", {"nope", "common", "common", "", 1, 1, 1}), StoreError);
+    CHECK(load_layers(db, "other").empty());
+}
+
+TEST_CASE_METHOD(Fixture, "Changes: append, layer edits since base, by opid, since rev",
+                 "[store][repo]") {
+    auto anna = user("anna");
+    auto piet = user("piet", "GM0180");
+    create_document(db, "ivp", "IVP", {"GM0166", "GM0180"}, kNow);
+    std::vector<ChangeRecord> written = {
+        {"ivp", 1, "section.create", "s1", std::nullopt, std::nullopt, R"({"title":"Inleiding"})",
+         anna, std::nullopt, kNow},
+        {"ivp", 2, "edit", "s1", "common", R"(["Samen"])", std::nullopt, anna, "a-1", kNow},
+        {"ivp", 3, "edit", "s1", "GM0166", R"([5,"!"])", std::nullopt, anna, "a-2", kNow},
+        {"ivp", 4, "edit", "s1", "common", R"([5," waar het kan"])", std::nullopt, piet, "a-1",
+         kNow},
+        {"ivp", 5, "edit", "s2", "common", R"(["x"])", std::nullopt, piet, "p-2", kNow},
+        {"ivp", 6, "edit", "s1", "common", R"([{"d":5}])", std::nullopt, anna, "a-3", kNow},
+    };
+    for (const auto& c : written) append_change(db, c);
+
+    auto edits = list_layer_edits(db, "ivp", "s1", "common", 2);
+    REQUIRE(edits.size() == 2);
+    CHECK(edits[0] == written[3]);
+    CHECK(edits[1] == written[5]);
+    CHECK(list_layer_edits(db, "ivp", "s1", "common", 0).size() == 3);
+    CHECK(list_layer_edits(db, "ivp", "s1", "common", 6).empty());
+    CHECK(list_layer_edits(db, "ivp", "s1", "GM0166", 0).size() == 1);
+
+    CHECK(find_change_by_opid(db, "ivp", anna, "a-1") == 2);
+    CHECK(find_change_by_opid(db, "ivp", piet, "a-1") == 4);  // opids are per author
+    CHECK_FALSE(find_change_by_opid(db, "ivp", anna, "a-9"));
+    CHECK_FALSE(find_change_by_opid(db, "other", anna, "a-1"));
+
+    auto since = list_changes(db, "ivp", 3);
+    REQUIRE(since.size() == 3);
+    CHECK(since[0].rev == 4);
+    CHECK(since[2].rev == 6);
+    CHECK(list_changes(db, "ivp", 0) == written);
+    CHECK(list_changes(db, "ivp", 0, 2).size() == 2);
+    CHECK(list_changes(db, "ivp", 6).empty());
+
+    // A rev is given out once; an opid is used once per author.
+    auto dup_rev = written[1];
+    dup_rev.opid = "fresh";
+    CHECK_THROWS_AS(append_change(db, dup_rev), StoreError);
+    auto dup_opid = written[1];
+    dup_opid.rev = 7;
+    try {
+        append_change(db, dup_opid);
+        FAIL("an opid was accepted twice");
+    } catch (const StoreError& e) {
+        CHECK(e.is_duplicate());
+    }
+    auto no_op = written[1];
+    no_op.rev = 8;
+    no_op.opid = "b";
+    no_op.op = std::nullopt;
+    CHECK_THROWS_AS(append_change(db, no_op), StoreError);  // an edit carries its op
+}
