@@ -34,10 +34,12 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
     void start(std::string host_name, std::uint16_t port, std::string path,
                WebSocketCallbacks handlers) {
-        host = std::move(host_name) + ":" + std::to_string(port);
+        // The Host header wants brackets around an IPv6 address.
+        const bool ipv6 = host_name.find(':') != std::string::npos;
+        host = (ipv6 ? "[" + host_name + "]" : host_name) + ":" + std::to_string(port);
         target = std::move(path);
         callbacks = std::move(handlers);
-        resolver.async_resolve(host.substr(0, host.rfind(':')), std::to_string(port),
+        resolver.async_resolve(host_name, std::to_string(port),
                                beast::bind_front_handler(&Impl::on_resolve, shared_from_this()));
     }
 

@@ -147,6 +147,7 @@ class PendingAnswer {
 void HttpSession::do_read() {
     if (closing_) return;  // nothing pending: the session ends and its socket closes
     parser_.emplace();
+    head_ = false;
     parser_->body_limit(state_->options().max_http_body);
     parser_->header_limit(header_limit);
     stream_.expires_after(io_timeout);
@@ -157,6 +158,8 @@ void HttpSession::do_read() {
 
 void HttpSession::on_read(error_code ec, std::size_t) {
     reading_ = false;
+    // The client went away mid-request: nobody is left to answer.
+    if (ec == http::error::partial_message) return;
     if (ec == http::error::end_of_stream) {
         stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
         return;
@@ -167,7 +170,6 @@ void HttpSession::on_read(error_code ec, std::size_t) {
         ++state_->stats().http_requests;
         version_ = parser_->get().version();
         keep_alive_ = false;
-        head_ = false;
         return answer_problem(413, "the request body is larger than " +
                                        std::to_string(state_->options().max_http_body) + " bytes");
     }
@@ -252,7 +254,7 @@ void HttpSession::on_answer(HttpResponse answer) {
         return answer_problem(500, "the server failed to answer");
     }
     http::response<http::string_body> response{static_cast<http::status>(answer.status), version_};
-    response.set(http::field::content_type, answer.content_type);
+    if (!answer.content_type.empty()) response.set(http::field::content_type, answer.content_type);
     for (const auto& [name, value] : answer.headers) {
         if (safe_header(name) && (value.empty() || safe_header(value)))
             response.set(name, value);

@@ -143,6 +143,7 @@ void apply_each(benchmark::State& state, const std::vector<ot::Op>& ops) {
     }
     state.SetItemsProcessed(state.iterations());
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * s.text.size()));
+    state.counters["section_bytes"] = static_cast<double>(s.text.size());
 }
 
 void BM_apply_keystroke(benchmark::State& state) {
