@@ -16,23 +16,34 @@ struct Flag {
 /// The options each command accepts (besides --server and --help, which all accept).
 std::vector<Flag> flags_of(Command c) {
     switch (c) {
-        case Command::login: return {{"--user", true}, {"--password-stdin", false}};
+        case Command::login:
+            return {{"--user", true}, {"--password-stdin", false}};
         case Command::cat:
-        case Command::edit: return {{"--layer", true}};
-        case Command::watch: return {{"--count", true}, {"--timeout", true}};
-        default: return {};
+        case Command::edit:
+            return {{"--layer", true}};
+        case Command::watch:
+            return {{"--count", true}, {"--timeout", true}};
+        default:
+            return {};
     }
 }
 
 const char* name_of(Command c) {
     switch (c) {
-        case Command::help: return "help";
-        case Command::version: return "version";
-        case Command::login: return "login";
-        case Command::docs: return "docs";
-        case Command::cat: return "cat";
-        case Command::edit: return "edit";
-        case Command::watch: return "watch";
+        case Command::help:
+            return "help";
+        case Command::version:
+            return "version";
+        case Command::login:
+            return "login";
+        case Command::docs:
+            return "docs";
+        case Command::cat:
+            return "cat";
+        case Command::edit:
+            return "edit";
+        case Command::watch:
+            return "watch";
     }
     return "help";
 }
@@ -64,8 +75,8 @@ double parse_seconds(const std::string& s) {
 
 Options parse_args(const std::vector<std::string>& args) {
     static const std::pair<const char*, Command> commands[] = {
-        {"help", Command::help}, {"version", Command::version}, {"login", Command::login},
-        {"docs", Command::docs}, {"cat", Command::cat},         {"edit", Command::edit},
+        {"help", Command::help},  {"version", Command::version}, {"login", Command::login},
+        {"docs", Command::docs},  {"cat", Command::cat},         {"edit", Command::edit},
         {"watch", Command::watch}};
     auto is_option = [](const std::string& a) { return a.size() > 1 && a[0] == '-'; };
 
@@ -79,7 +90,8 @@ Options parse_args(const std::vector<std::string>& args) {
                 for (const auto& [name, c] : commands) {
                     if (args[i + 1] == name) command = c;
                 }
-                if (!command) throw UsageError("unknown command '" + args[i + 1] + "' (see samen --help)");
+                if (!command)
+                    throw UsageError("unknown command '" + args[i + 1] + "' (see samen --help)");
             }
             break;
         }
@@ -157,7 +169,8 @@ Options parse_args(const std::vector<std::string>& args) {
         throw UsageError(std::string("'") + name_of(o.command) + "' needs " +
                          (wanted == 1 ? "a document id" : "a document id and a section id"));
     }
-    if (positional.size() > wanted) throw UsageError("unexpected argument '" + positional[wanted] + "'");
+    if (positional.size() > wanted)
+        throw UsageError("unexpected argument '" + positional[wanted] + "'");
     if (wanted >= 1) o.doc = positional[0];
     if (wanted >= 2) o.section = positional[1];
     if (wanted >= 1 && o.doc.empty()) throw UsageError("the document id is empty");

@@ -83,7 +83,8 @@ Target resolve(const Options& o, const Io& io, bool need_token) {
     } else if (stored) {
         // A token is good for the server that issued it only.
         try {
-            if (client::parse_server_url(stored->server).url() == t.address.url()) t.token = stored->token;
+            if (client::parse_server_url(stored->server).url() == t.address.url())
+                t.token = stored->token;
         } catch (const std::invalid_argument&) {
         }
     }
@@ -104,8 +105,8 @@ void connect(BlockingClient& c, const Target& t) {
                                             "'samen login'");
         }
         if (e.code() == "unreachable" || e.code() == "timeout" || e.code() == "connection_lost") {
-            throw error("unreachable", "cannot reach the server at " + t.address.url() + ": " +
-                                           e.what());
+            throw error("unreachable",
+                        "cannot reach the server at " + t.address.url() + ": " + e.what());
         }
         throw;
     }
@@ -160,14 +161,19 @@ int do_login(const Options& o, Io& io) {
         s = client::sign_in(t.address, user, password);
     } catch (const ClientException& e) {
         if (e.code() == "unauthorized") {
-            throw error("unauthorized", "sign-in refused by " + t.address.url() +
-                                            ": wrong user name or password");
+            throw error("unauthorized",
+                        "sign-in refused by " + t.address.url() + ": wrong user name or password");
         }
         throw;
     }
     save_session(*t.session_file, {t.address.url(), s.token, user, s.expires_at});
-    io.out << "Signed in to " << t.address.url() << " as " << user;
-    if (!s.user.display_name.empty()) io.out << " (" << describe_user(s.user) << ")";
+    io.out << "Signed in to " << t.address.url() << " as ";
+    if (s.user.display_name.empty()) {
+        io.out << user;
+    } else {
+        io.out << s.user.display_name << " (" << user
+               << (s.user.municipality ? ", " + *s.user.municipality : std::string()) << ")";
+    }
     io.out << ".\nThe session is stored in " << t.session_file->string();
     if (!s.expires_at.empty()) io.out << " and is valid until " << s.expires_at;
     io.out << ".\n";
@@ -216,7 +222,8 @@ int do_docs(const Options& o, Io& io) {
 void check_layer(const model::Document& doc, const std::string& layer) {
     if (layer == model::common_layer || doc.takes_part(layer)) return;
     std::string codes;
-    for (const auto& m : doc.municipalities) codes += (codes.empty() ? "" : ", ") + m.code + " " + m.name;
+    for (const auto& m : doc.municipalities)
+        codes += (codes.empty() ? "" : ", ") + m.code + " " + m.name;
     throw error("not_found", "'" + doc.id + "' has no municipality " + layer +
                                  (codes.empty() ? "" : " (it has " + codes + ")"));
 }
@@ -247,8 +254,8 @@ struct Collector {
 std::string safe_name(const std::string& s) {
     std::string out;
     for (char ch : s) {
-        const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                        ch == '-' || ch == '_';
+        const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                        (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
         out += ok ? ch : '_';
         if (out.size() >= 40) break;
     }
@@ -260,11 +267,14 @@ std::filesystem::path write_temp(const std::string& doc, const std::string& sect
     std::error_code ec;
     std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
     if (ec) dir = "/tmp";
-    std::string name = (dir / ("samen-" + safe_name(doc) + "-" + safe_name(section) + "-XXXXXX.md")).string();
+    std::string name =
+        (dir / ("samen-" + safe_name(doc) + "-" + safe_name(section) + "-XXXXXX.md")).string();
     std::vector<char> buf(name.begin(), name.end());
     buf.push_back('\0');
     int fd = ::mkstemps(buf.data(), 3);
-    if (fd < 0) throw std::runtime_error("cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno));
+    if (fd < 0)
+        throw std::runtime_error("cannot create a temporary file in " + dir.string() + ": " +
+                                 std::strerror(errno));
     ::close(fd);
     std::filesystem::path path(buf.data());
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -296,14 +306,16 @@ int run_editor(const std::string& editor, const std::filesystem::path& path) {
     pid_t pid = ::fork();
     if (pid < 0) return -1;
     if (pid == 0) {
-        ::execl("/bin/sh", "sh", "-c", command.c_str(), "sh", file.c_str(), static_cast<char*>(nullptr));
+        ::execl("/bin/sh", "sh", "-c", command.c_str(), "sh", file.c_str(),
+                static_cast<char*>(nullptr));
         ::_exit(127);
     }
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) return -1;
     }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status)
+                             : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
 int do_edit(const Options& o, Io& io) {
@@ -327,8 +339,10 @@ int do_edit(const Options& o, Io& io) {
     model::Document doc = c.document(o.doc);
     const model::Section* section = doc.section(o.section);
     if (!section) {
-        throw error("not_found", "'" + o.doc + "' has no section '" + o.section +
-                                     "' (the ids are in 'samen cat " + o.doc + "')");
+        std::string ids;
+        for (const auto& sec : doc.sections) ids += "\n  " + sec.id + "  " + sec.title;
+        throw error("not_found",
+                    "'" + o.doc + "' has no section '" + o.section + "'; its sections are:" + ids);
     }
     const std::string layer = o.layer.value_or(section->text_layer());
     check_layer(doc, layer);
@@ -358,7 +372,7 @@ int do_edit(const Options& o, Io& io) {
     const std::string editor = io.env("EDITOR").value_or("vi");
     const int status = run_editor(editor, path);
     if (status != 0) {
-        io.err << "samen: the editor (" << editor << ") " 
+        io.err << "samen: the editor (" << editor << ") "
                << (status < 0 ? std::string("could not be started")
                               : "exited with status " + std::to_string(status))
                << "; nothing was sent. Your text is in " << path.string() << "\n";
@@ -405,7 +419,9 @@ int do_edit(const Options& o, Io& io) {
         }
     }
     std::filesystem::remove(path);
-    if (merged) io.out << "Others changed this section while you edited; their changes and yours were merged.\n";
+    if (merged)
+        io.out << "Others changed this section while you edited; their changes and yours were "
+                  "merged.\n";
     io.out << "Saved section '" << o.section << "' [" << layer << "] of " << o.doc
            << " at revision " << c.rev(o.doc) << ".\n";
     return exit_ok;
@@ -415,7 +431,9 @@ int do_edit(const Options& o, Io& io) {
 
 volatile std::sig_atomic_t interrupted = 0;
 
-extern "C" void on_interrupt(int) { interrupted = 1; }
+extern "C" void on_interrupt(int) {
+    interrupted = 1;
+}
 
 int do_watch(const Options& o, Io& io) {
     Target t = resolve(o, io, true);
@@ -434,14 +452,17 @@ int do_watch(const Options& o, Io& io) {
         std::lock_guard lock(events->mutex);
         events->lines.push_back(describe_presence(p));
     });
-    c.on_state_change([events](client::ConnectionState s, const std::string& why) {
-        std::lock_guard lock(events->mutex);
-        if (s == client::ConnectionState::reconnecting) {
-            events->notes.push_back("connection lost (" + why + "); reconnecting");
-        } else if (s == client::ConnectionState::connected) {
-            events->notes.push_back("connected again");
-        }
-    });
+    c.on_state_change(
+        [events, lost = false](client::ConnectionState s, const std::string& why) mutable {
+            std::lock_guard lock(events->mutex);
+            if (s == client::ConnectionState::reconnecting && !lost) {
+                lost = true;
+                events->notes.push_back("connection lost (" + why + "); reconnecting");
+            } else if (s == client::ConnectionState::connected && lost) {
+                lost = false;
+                events->notes.push_back("connected again");
+            }
+        });
     connect(c, t);
     open_document(c, o.doc);
     io.err << "Watching " << o.doc << " at revision " << c.rev(o.doc) << "."
@@ -472,12 +493,20 @@ int do_watch(const Options& o, Io& io) {
         io.out.flush();
         if (o.count && seen >= *o.count) break;
         if (interrupted) break;
-        if (o.timeout && std::chrono::steady_clock::now() - start >=
-                             std::chrono::duration<double>(*o.timeout)) {
+        if (o.timeout &&
+            std::chrono::steady_clock::now() - start >= std::chrono::duration<double>(*o.timeout)) {
             break;
         }
+        bool gone = false;
+        for (const auto& e : c.take_errors()) {
+            io.err << "samen: " << e.message << "\n";
+            if (e.doc == o.doc && (e.code == "not_found" || e.code == "forbidden")) {
+                code = exit_code_for(e.code);  // the document cannot be opened again
+                gone = true;
+            }
+        }
+        if (gone) break;
         if (c.state() == client::ConnectionState::closed) {
-            for (const auto& e : c.take_errors()) io.err << "samen: " << e.message << "\n";
             code = exit_unreachable;
             break;
         }
@@ -542,13 +571,22 @@ int run(const std::vector<std::string>& args, Io io) {
     if (!io.ask) io.ask = ask_terminal;
     try {
         switch (o.command) {
-            case Command::help: io.out << usage(); return exit_ok;
-            case Command::version: io.out << version << "\n"; return exit_ok;
-            case Command::login: return do_login(o, io);
-            case Command::docs: return do_docs(o, io);
-            case Command::cat: return do_cat(o, io);
-            case Command::edit: return do_edit(o, io);
-            case Command::watch: return do_watch(o, io);
+            case Command::help:
+                io.out << usage();
+                return exit_ok;
+            case Command::version:
+                io.out << version << "\n";
+                return exit_ok;
+            case Command::login:
+                return do_login(o, io);
+            case Command::docs:
+                return do_docs(o, io);
+            case Command::cat:
+                return do_cat(o, io);
+            case Command::edit:
+                return do_edit(o, io);
+            case Command::watch:
+                return do_watch(o, io);
         }
     } catch (const UsageError& e) {
         io.err << "samen: " << e.what() << "\nRun 'samen --help' for the usage.\n";

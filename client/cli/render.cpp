@@ -92,8 +92,8 @@ std::string describe_user(const client::UserRef& u) {
 }
 
 std::string describe_edit(const client::RemoteEdit& e) {
-    return "edit      rev " + std::to_string(e.rev) + "  " + describe_user(e.author) + "  " + e.section +
-           " [" + e.layer + "]: " + describe_op(e.op);
+    return "edit      rev " + std::to_string(e.rev) + "  " + describe_user(e.author) + "  " +
+           e.section + " [" + e.layer + "]: " + describe_op(e.op);
 }
 
 std::string describe_presence(const client::PresenceEvent& p) {

@@ -20,11 +20,13 @@ std::optional<std::string> process_env(const char* name) {
 }
 
 std::filesystem::path session_path(const Environment& env) {
-    if (auto xdg = env("XDG_CONFIG_HOME")) return std::filesystem::path(*xdg) / "samen" / "session.json";
+    if (auto xdg = env("XDG_CONFIG_HOME"))
+        return std::filesystem::path(*xdg) / "samen" / "session.json";
     if (auto home = env("HOME")) {
         return std::filesystem::path(*home) / ".config" / "samen" / "session.json";
     }
-    throw SessionFileError("neither XDG_CONFIG_HOME nor HOME is set: there is no place for the session");
+    throw SessionFileError(
+        "neither XDG_CONFIG_HOME nor HOME is set: there is no place for the session");
 }
 
 std::optional<StoredSession> load_session(const std::filesystem::path& path) {

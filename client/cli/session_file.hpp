@@ -25,7 +25,7 @@ struct StoredSession {
 };
 
 class SessionFileError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

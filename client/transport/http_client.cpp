@@ -36,7 +36,8 @@ HttpResult http_request(const std::string& host, std::uint16_t port, std::string
     const auto verb = http::string_to_verb(method);
     if (verb == http::verb::unknown)
         throw std::invalid_argument("unknown HTTP method '" + std::string(method) + "'");
-    const std::string where = host + ":" + std::to_string(port);
+    const bool ipv6 = host.find(':') != std::string::npos;
+    const std::string where = (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 
     http::request<http::string_body> request{verb, target, 11};
     request.set(http::field::host, where);

@@ -124,6 +124,10 @@ void ClientSession::dispatch(const nlohmann::json& msg, const std::string& type)
     if (type == "close") return do_close(msg);
     if (type == "edit") return do_edit(msg);
     if (type == "presence") return do_presence(msg);
+    if (type == "diverge" || type == "revert" || type == "omit" || type == "include" ||
+        type == "acknowledge") {
+        return do_change_layer(msg, type);
+    }
     throw ProtocolError(ErrorCode::bad_request, "unknown message type \"" + type + "\"");
 }
 
@@ -271,6 +275,17 @@ void ClientSession::do_edit(const nlohmann::json& msg) {
         throw ProtocolError(ErrorCode::rate_limited, "too many edits: slow down and send again");
     }
     room->edit(id_, std::move(r));
+}
+
+void ClientSession::do_change_layer(const nlohmann::json& msg, const std::string& kind) {
+    rooms::LayerRequest r;
+    r.conn = conn_;
+    r.id = protocol::request_id(msg);
+    r.kind = kind;
+    const std::string& doc = protocol::string_field(msg, "doc");
+    r.section = short_string_field(msg, "section");
+    r.layer = short_string_field(msg, "layer");
+    opened(doc)->change_layer(id_, std::move(r));
 }
 
 void ClientSession::do_presence(const nlohmann::json& msg) {

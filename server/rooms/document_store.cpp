@@ -64,14 +64,56 @@ std::vector<DocumentSummary> list_documents(store::Db& db,
     return out;
 }
 
-void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
-                 std::string_view new_text) {
-    const auto rev = static_cast<std::int64_t>(edit.rev);
+namespace {
+
+/// Refuses to store revision `rev` unless the document stands at the one before: a failed change
+/// must never leave a gap that a later one fills.
+void check_next_rev(store::Db& db, std::string_view doc, std::int64_t rev) {
     auto current = store::get_document(db, doc);
     if (!current || current->rev != rev - 1) {
         throw store::StoreError(0, "document " + std::string(doc) + " is not at revision " +
                                        std::to_string(rev - 1));
     }
+}
+
+}  // namespace
+
+void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
+                         const std::string& section, const std::string& code,
+                         const nlohmann::json& data, std::int64_t author,
+                         const std::optional<model::Layer>& layer) {
+    const auto r = static_cast<std::int64_t>(rev);
+    check_next_rev(db, doc, r);
+    store::ChangeRecord change;
+    change.doc = doc;
+    change.rev = r;
+    change.kind = kind;
+    change.section = section;
+    change.layer = code;
+    if (!data.empty()) change.data = data.dump();
+    change.author = author;
+    change.at = store::now_string();
+    store::append_change(db, change);
+    if (layer) {
+        store::LayerRecord l;
+        l.section = section;
+        l.layer = code;
+        l.state = std::string(model::to_string(layer->state));
+        l.text = layer->text;
+        if (layer->base) l.base = static_cast<std::int64_t>(*layer->base);
+        l.life = static_cast<std::int64_t>(layer->life);
+        l.changed_rev = static_cast<std::int64_t>(layer->changed_rev);
+        store::put_layer(db, doc, l);
+    } else {
+        store::delete_layer(db, doc, section, code);
+    }
+    store::set_document_rev(db, doc, r);
+}
+
+void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
+                 std::string_view new_text) {
+    const auto rev = static_cast<std::int64_t>(edit.rev);
+    check_next_rev(db, doc, rev);
     store::ChangeRecord change;
     change.doc = doc;
     change.rev = rev;

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "model/document.hpp"
 #include "ot/text.hpp"
 #include "protocol/protocol.hpp"
@@ -49,6 +51,14 @@ std::vector<DocumentSummary> list_documents(store::Db& db,
 /// Throws unless the document stood at `edit.rev - 1`: a gap would break the history.
 void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
                  std::string_view new_text);
+
+/// Appends a change of a municipality's state of a section (diverge, revert, omit, include,
+/// acknowledge) with `data` (e.g. the dropped text), writes the layer's new row (`layer`) or
+/// deletes it (nullopt), and moves the document to `rev`.
+void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
+                         const std::string& section, const std::string& code,
+                         const nlohmann::json& data, std::int64_t author,
+                         const std::optional<model::Layer>& layer);
 
 /// The edits of one section layer with after < rev <= upto, in revision order.
 std::vector<AppliedEdit> load_edits(store::Db& db, std::string_view doc, std::string_view section,

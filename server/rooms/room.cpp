@@ -65,6 +65,18 @@ void Room::edit(std::uint64_t session, EditRequest request) {
     });
 }
 
+void Room::change_layer(std::uint64_t session, LayerRequest request) {
+    asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
+        if (self->busy_) {
+            self->pending_.push_back([self, session, request = std::move(request)]() mutable {
+                self->do_change_layer(session, std::move(request));
+            });
+            return;
+        }
+        self->do_change_layer(session, std::move(request));
+    });
+}
+
 void Room::presence(std::uint64_t session, PresenceUpdate update) {
     asio::post(strand_, [self = shared_from_this(), session, update = std::move(update)]() mutable {
         self->do_presence(session, std::move(update));
@@ -94,7 +106,7 @@ void Room::do_open(Member member, nlohmann::json request_id, std::optional<Rev> 
     }
     const Rev at = doc_.rev;
     nlohmann::json reply;
-    if (since && *since >= memory_from_) {
+    if (since && *since >= memory_from_ && *since >= last_structural_rev_) {
         // The missed edits are all in memory: send them instead of the whole document.
         std::map<Rev, nlohmann::json> ordered;
         for (const auto& [key, edits] : history_) {
@@ -144,7 +156,9 @@ void Room::do_leave(std::uint64_t session) {
 
 void Room::do_edit(std::uint64_t session, EditRequest request) {
     if (busy_) {
-        pending_.emplace_back(session, std::move(request));
+        pending_.push_back([this, session, request = std::move(request)]() mutable {
+            process_edit(session, std::move(request));
+        });
         return;
     }
     process_edit(session, std::move(request));
@@ -282,25 +296,18 @@ void Room::finish_edit(std::uint64_t session, EditRequest request, std::vector<A
             ms.presence->sel = ot::transform_selection(ms.presence->sel, applied.op);
         }
     }
-    remember(applied, m.user, session);
+    remember(applied, m.user);
+    nlohmann::json broadcast = edit_json(applied, m.user);
+    if (request.layer == model::common_layer) broadcast["stale"] = stale_overrides(section);
+    uncommitted_.emplace(rev, Uncommitted{applied, m.user, std::move(broadcast), session, m.conn,
+                                          protocol::reply({{"type", "ack"}, {"rev", rev}}, request.id)});
 
     auto job = [doc = id_, applied, text = std::move(text)](store::Db& db) {
         append_edit(db, doc, applied, text);
     };
-    auto done = [self = shared_from_this(), rev, conn = m.conn, id = request.id,
-                 received = request.received](std::exception_ptr error) {
-        asio::post(self->strand_, [self, rev, conn, id, received, error] {
-            if (error) {
-                try {
-                    std::rethrow_exception(error);
-                } catch (const std::exception& e) {
-                    std::cerr << "room " << self->id_ << ": storing revision " << rev
-                              << " failed: " << e.what() << "\n";
-                }
-                self->on_store_failed("storing an edit failed");
-                return;
-            }
-            self->send(conn, protocol::reply({{"type", "ack"}, {"rev", rev}}, id));
+    auto done = [self = shared_from_this(), rev, received = request.received](std::exception_ptr error) {
+        asio::post(self->strand_, [self, rev, received, error] {
+            if (error) return self->on_commit_failed(rev, error);
             self->metrics_->edits++;
             self->metrics_->observe_latency(std::chrono::steady_clock::now() - received);
             self->on_committed(rev);
@@ -315,10 +322,23 @@ void Room::finish_edit(std::uint64_t session, EditRequest request, std::vector<A
     }
 }
 
-void Room::remember(AppliedEdit edit, const auth::User& author, std::uint64_t session) {
+void Room::on_commit_failed(Rev rev, std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        std::cerr << "room " << id_ << ": storing revision " << rev << " failed: " << e.what()
+                  << "\n";
+    }
+    if (auto it = uncommitted_.find(rev); it != uncommitted_.end() && it->second.ack_conn) {
+        send(it->second.ack_conn, protocol::error(it->second.ack.value("id", nlohmann::json()),
+                                                  ErrorCode::internal, "storing the change failed"));
+    }
+    on_store_failed("storing a change failed");
+}
+
+void Room::remember(const AppliedEdit& edit, const auth::User& author) {
     opids_[{author.id, edit.opid}] = edit.rev;
-    uncommitted_.emplace(edit.rev, Uncommitted{edit, author, session});
-    history_[{edit.section, edit.layer}].push_back(std::move(edit));
+    history_[{edit.section, edit.layer}].push_back(edit);
     ++history_size_;
     authors_[author.id] = author;
 }
@@ -331,8 +351,9 @@ void Room::trim_history() {
     history_size_ = 0;
     memory_from_ = committed_rev_;
     for (auto& [rev, entry] : uncommitted_) {
-        opids_[{entry.author.id, entry.edit.opid}] = rev;
-        history_[{entry.edit.section, entry.edit.layer}].push_back(entry.edit);
+        if (!entry.edit) continue;
+        opids_[{entry.author.id, entry.edit->opid}] = rev;
+        history_[{entry.edit->section, entry.edit->layer}].push_back(*entry.edit);
         ++history_size_;
     }
 }
@@ -341,7 +362,8 @@ void Room::on_committed(Rev rev) {
     committed_rev_ = rev;
     auto it = uncommitted_.find(rev);
     if (it != uncommitted_.end()) {
-        broadcast(edit_json(it->second.edit, it->second.author), it->second.session, rev);
+        broadcast(it->second.broadcast, it->second.except_session, rev);
+        if (it->second.ack_conn) send(it->second.ack_conn, it->second.ack);
         uncommitted_.erase(it);
     }
     while (!waiting_for_commit_.empty() && waiting_for_commit_.begin()->first <= rev) {
@@ -362,14 +384,15 @@ void Room::on_store_failed(const std::string& what) {
     member_count_ = 0;
     pending_.clear();
     waiting_for_commit_.clear();
+    uncommitted_.clear();
     if (on_failed_) on_failed_(id_);
 }
 
 void Room::resume_pending() {
     while (!busy_ && !pending_.empty()) {
-        auto [session, request] = std::move(pending_.front());
+        auto next = std::move(pending_.front());
         pending_.pop_front();
-        process_edit(session, std::move(request));
+        next();
     }
 }
 
@@ -379,6 +402,130 @@ void Room::after_commit(Rev rev, std::function<void()> fn) {
     } else {
         waiting_for_commit_.emplace(rev, std::move(fn));
     }
+}
+
+// ---- Overrides and omissions ------------------------------------------------------------------
+
+void Room::do_change_layer(std::uint64_t session, LayerRequest r) {
+    auto it = members_.find(session);
+    if (it == members_.end()) {
+        send(r.conn, protocol::error(r.id, ErrorCode::bad_request,
+                                     "the document '" + id_ + "' is not open"));
+        return;
+    }
+    const Member& m = it->second.member;
+    const auth::User& user = m.user;
+    const std::string& code = r.layer;
+    try {
+        if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
+        if (!model::is_municipality_code(code) || !doc_.takes_part(code)) {
+            throw ProtocolError(ErrorCode::not_found,
+                                "'" + code + "' is not a municipality taking part in '" + id_ + "'");
+        }
+        const bool allowed = (r.kind == "diverge" && auth::can_diverge(user, code)) ||
+                             (r.kind == "revert" && auth::can_revert(user, code)) ||
+                             ((r.kind == "omit" || r.kind == "include") && auth::can_omit(user, code)) ||
+                             (r.kind == "acknowledge" && auth::can_acknowledge(user, code));
+        if (!allowed) {
+            throw ProtocolError(ErrorCode::forbidden,
+                                "you may not " + r.kind + " the sections of " + code);
+        }
+        model::Section* section = doc_.section(r.section);
+        if (!section) throw ProtocolError(ErrorCode::not_found, "no section '" + r.section + "'");
+        if (section->owner) {
+            throw ProtocolError(ErrorCode::bad_request,
+                                "'" + r.section + "' is a local-only section of " + *section->owner +
+                                    ": it has no common text to " + r.kind);
+        }
+        const model::Layer* current = section->layer(code);
+        const auto state = current ? current->state : model::LayerState::common;  // common: inherit
+        const bool inherits = !current;
+        const bool overrides = current && state == model::LayerState::override_;
+        const bool omits = current && state == model::LayerState::omit;
+        auto refuse = [&](const std::string& why) { throw ProtocolError(ErrorCode::conflict, why); };
+        if (r.kind == "diverge" && !inherits) refuse(code + " already has its own state of this section");
+        if (r.kind == "revert" && !overrides) refuse(code + " has no override of this section");
+        if (r.kind == "omit" && omits) refuse(code + " omits this section already");
+        if (r.kind == "include" && !omits) refuse(code + " does not omit this section");
+        if (r.kind == "acknowledge" && !(overrides && section->is_stale(code))) {
+            refuse("the override of " + code + " is not stale");
+        }
+    } catch (const ProtocolError& e) {
+        reply_error(m, r.id, e.code(), e.what());
+        return;
+    }
+
+    model::Section& section = *doc_.section(r.section);
+    const Rev rev = ++doc_.rev;
+    last_structural_rev_ = rev;
+    nlohmann::json msg = {{"type", r.kind},     {"doc", id_},      {"rev", rev},
+                          {"section", r.section}, {"layer", code}, {"author", user_json(m.user)}};
+    nlohmann::json data = nlohmann::json::object();
+    std::optional<model::Layer> stored;  // the layer's row after the change; none: deleted
+    if (r.kind == "diverge") {
+        model::Layer l;
+        l.state = model::LayerState::override_;
+        l.text = section.layers.at(std::string(model::common_layer)).text;
+        l.base = rev;
+        l.life = rev;
+        l.changed_rev = rev;
+        msg["text"] = l.text;
+        msg["base"] = rev;
+        section.layers[code] = l;
+        stored = l;
+    } else if (r.kind == "revert" || r.kind == "include") {
+        // The dropped text stays in the history.
+        if (r.kind == "revert") data["text"] = section.layers.at(code).text;
+        section.layers.erase(code);
+    } else if (r.kind == "omit") {
+        if (auto old = section.layers.find(code); old != section.layers.end()) {
+            data["text"] = old->second.text;
+        }
+        model::Layer l;
+        l.state = model::LayerState::omit;
+        l.life = rev;
+        l.changed_rev = rev;
+        section.layers[code] = l;
+        stored = l;
+    } else {  // acknowledge
+        model::Layer& l = section.layers.at(code);
+        l.base = rev;
+        msg["base"] = rev;
+        stored = l;
+    }
+    if (!data.empty()) data["kind"] = r.kind;
+    commit_change(rev, m, r.id, std::move(msg),
+                  [doc = id_, rev, kind = r.kind, sid = r.section, code, author = user.id,
+                   data = std::move(data), stored](store::Db& db) {
+                      append_layer_change(db, doc, rev, kind, sid, code, data, author, stored);
+                  });
+}
+
+void Room::commit_change(Rev rev, const Member& requester, const nlohmann::json& request_id,
+                         nlohmann::json broadcast, std::function<void(store::Db&)> write) {
+    uncommitted_.emplace(rev, Uncommitted{std::nullopt, requester.user, std::move(broadcast), 0,
+                                          requester.conn,
+                                          protocol::reply({{"type", "ack"}, {"rev", rev}}, request_id)});
+    auto done = [self = shared_from_this(), rev](std::exception_ptr error) {
+        asio::post(self->strand_, [self, rev, error] {
+            if (error) return self->on_commit_failed(rev, error);
+            self->on_committed(rev);
+        });
+    };
+    try {
+        store_.submit(std::move(write), std::move(done));
+    } catch (const std::exception& e) {
+        reply_error(requester, request_id, ErrorCode::internal, "the server is overloaded, try again");
+        on_store_failed(e.what());
+    }
+}
+
+nlohmann::json Room::stale_overrides(const model::Section& section) const {
+    auto out = nlohmann::json::array();
+    for (const auto& [name, layer] : section.layers) {
+        if (name != model::common_layer && section.is_stale(name)) out.push_back(name);
+    }
+    return out;
 }
 
 // ---- Presence ---------------------------------------------------------------------------------

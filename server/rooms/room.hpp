@@ -71,6 +71,15 @@ struct EditRequest {
     std::chrono::steady_clock::time_point received;
 };
 
+/// A change of a municipality's state of a section: diverge, revert, omit, include, acknowledge.
+struct LayerRequest {
+    std::shared_ptr<net::Connection> conn;  // where the reply goes
+    nlohmann::json id;
+    std::string kind;
+    std::string section;
+    std::string layer;  // a municipality code
+};
+
 struct PresenceUpdate {
     std::string section;
     std::string layer;
@@ -96,6 +105,7 @@ public:
     void leave(std::uint64_t session);
     void edit(std::uint64_t session, EditRequest request);
     void presence(std::uint64_t session, PresenceUpdate update);
+    void change_layer(std::uint64_t session, LayerRequest request);
 
     /// Runs `fn` on the room's strand after everything posted to it so far.
     void barrier(std::function<void()> fn);
@@ -125,7 +135,13 @@ private:
     void do_edit(std::uint64_t session, EditRequest request);
     void process_edit(std::uint64_t session, EditRequest request);
     void finish_edit(std::uint64_t session, EditRequest request, std::vector<AppliedEdit> older);
+    void do_change_layer(std::uint64_t session, LayerRequest request);
+    /// Stores a change that is not a text edit, and after its commit sends `broadcast` to every
+    /// member and the ack to the requester.
+    void commit_change(Rev rev, const Member& requester, const nlohmann::json& request_id,
+                       nlohmann::json broadcast, std::function<void(store::Db&)> write);
     void on_committed(Rev rev);
+    void on_commit_failed(Rev rev, std::exception_ptr error);
     void on_store_failed(const std::string& what);
     void resume_pending();
     void do_presence(std::uint64_t session, PresenceUpdate update);
@@ -140,8 +156,10 @@ private:
     void broadcast(const nlohmann::json& msg, std::uint64_t except, Rev rev);
     nlohmann::json snapshot_json(const nlohmann::json& request_id) const;
     nlohmann::json edit_json(const AppliedEdit& e, const auth::User& author) const;
+    /// The overrides of `section` that are stale (for the `stale` field of common edits).
+    nlohmann::json stale_overrides(const model::Section& section) const;
     nlohmann::json user_json(const auth::User& u) const;
-    void remember(AppliedEdit edit, const auth::User& author, std::uint64_t session);
+    void remember(const AppliedEdit& edit, const auth::User& author);
     void trim_history();
 
     boost::asio::io_context& ioc_;
@@ -162,10 +180,15 @@ private:
     /// The authors of the edits in history_, for `changes` replies.
     std::map<std::int64_t, auth::User> authors_;
     /// Edits of this room's revisions above committed_rev_ that others have not been sent yet.
+    /// An accepted change waiting for its commit: then `broadcast` goes to every member but
+    /// `except_session`, and `ack` to `ack_conn`.
     struct Uncommitted {
-        AppliedEdit edit;
+        std::optional<AppliedEdit> edit;
         auth::User author;
-        std::uint64_t session;  // the author's, which gets an ack instead
+        nlohmann::json broadcast;
+        std::uint64_t except_session = 0;
+        std::shared_ptr<net::Connection> ack_conn;
+        nlohmann::json ack;
     };
     std::map<Rev, Uncommitted> uncommitted_;
     std::multimap<Rev, std::function<void()>> waiting_for_commit_;
@@ -175,7 +198,10 @@ private:
 
     /// While an edit waits for older history from disk, later edits wait here, in order.
     bool busy_ = false;
-    std::deque<std::pair<std::uint64_t, EditRequest>> pending_;
+    std::deque<std::function<void()>> pending_;
+    /// The last change that was not a text edit: `changes` replies hold edits only, so a client
+    /// that missed such a change gets a snapshot.
+    Rev last_structural_rev_ = 0;
     bool failed_ = false;
 };
 

@@ -36,7 +36,9 @@ ClientError error_of(std::string code, std::string message, std::string doc = {}
     return e;
 }
 
-std::string millis(std::chrono::milliseconds t) { return std::to_string(t.count()) + " ms"; }
+std::string millis(std::chrono::milliseconds t) {
+    return std::to_string(t.count()) + " ms";
+}
 
 }  // namespace
 
@@ -136,7 +138,8 @@ std::string BlockingClient::sign_in(const std::string& host, std::uint16_t port,
 void BlockingClient::connect(const std::string& host, std::uint16_t port, const std::string& token,
                              Timeout timeout) {
     auto c = std::make_shared<Completion>();
-    client_->connect(host, port, token, [c](std::optional<ClientError> e) { c->finish(std::move(e)); });
+    client_->connect(host, port, token,
+                     [c](std::optional<ClientError> e) { c->finish(std::move(e)); });
     wait_done(c, timeout, "connecting to " + host + ":" + std::to_string(port));
 }
 
@@ -175,7 +178,8 @@ void BlockingClient::close(Timeout timeout) {
 void BlockingClient::edit(const std::string& doc, const std::string& section,
                           const std::string& layer, const ot::Op& op) {
     auto c = std::make_shared<Completion>();
-    client_->edit(doc, section, layer, op, [c](std::optional<ClientError> e) { c->finish(std::move(e)); });
+    client_->edit(doc, section, layer, op,
+                  [c](std::optional<ClientError> e) { c->finish(std::move(e)); });
     wait_done(c, default_timeout, "editing");
 }
 
@@ -250,8 +254,9 @@ std::string BlockingClient::text(const std::string& doc, const std::string& sect
     std::optional<std::string> t;
     run([&](Client& c) { t = c.text(doc, section, layer); });
     if (!t) {
-        ClientError e = error_of("not_found", "no text layer '" + layer + "' of section '" +
-                                                  section + "' in an open document '" + doc + "'",
+        ClientError e = error_of("not_found",
+                                 "no text layer '" + layer + "' of section '" + section +
+                                     "' in an open document '" + doc + "'",
                                  doc);
         e.section = section;
         e.layer = layer;
@@ -263,7 +268,8 @@ std::string BlockingClient::text(const std::string& doc, const std::string& sect
 Rev BlockingClient::rev(const std::string& doc) {
     std::optional<Rev> r;
     run([&](Client& c) { r = c.rev(doc); });
-    if (!r) throw ClientException(error_of("not_found", "the document '" + doc + "' is not open", doc));
+    if (!r)
+        throw ClientException(error_of("not_found", "the document '" + doc + "' is not open", doc));
     return *r;
 }
 
@@ -272,7 +278,8 @@ model::Document BlockingClient::document(const std::string& doc) {
     run([&](Client& c) {
         if (const auto* p = c.document(doc)) d = *p;
     });
-    if (!d) throw ClientException(error_of("not_found", "the document '" + doc + "' is not open", doc));
+    if (!d)
+        throw ClientException(error_of("not_found", "the document '" + doc + "' is not open", doc));
     return std::move(*d);
 }
 
@@ -330,8 +337,12 @@ void BlockingClient::on_reload(std::function<void(const std::string& doc)> fn) {
     user_callbacks_.on_reload = std::move(fn);
 }
 
-void BlockingClient::disconnect() { client_->disconnect(); }
+void BlockingClient::disconnect() {
+    client_->disconnect();
+}
 
-void BlockingClient::drop_after_next_edit() { client_->drop_after_next_edit(); }
+void BlockingClient::drop_after_next_edit() {
+    client_->drop_after_next_edit();
+}
 
 }  // namespace samen::client

@@ -21,7 +21,7 @@
 namespace samen::client {
 
 class BlockingClient {
-public:
+  public:
     using Timeout = std::chrono::milliseconds;
     static constexpr Timeout default_timeout = std::chrono::seconds(10);
 
@@ -92,7 +92,7 @@ public:
 
     Client& async() { return *client_; }
 
-private:
+  private:
     struct Completion;
     void activity();
     static void wait_done(const std::shared_ptr<Completion>& c, Timeout timeout,

@@ -19,11 +19,16 @@ namespace asio = boost::asio;
 
 std::string_view to_string(ConnectionState s) noexcept {
     switch (s) {
-        case ConnectionState::disconnected: return "disconnected";
-        case ConnectionState::connecting: return "connecting";
-        case ConnectionState::connected: return "connected";
-        case ConnectionState::reconnecting: return "reconnecting";
-        case ConnectionState::closed: return "closed";
+        case ConnectionState::disconnected:
+            return "disconnected";
+        case ConnectionState::connecting:
+            return "connecting";
+        case ConnectionState::connected:
+            return "connected";
+        case ConnectionState::reconnecting:
+            return "reconnecting";
+        case ConnectionState::closed:
+            return "closed";
     }
     return "disconnected";
 }
@@ -36,10 +41,17 @@ std::string describe_close(int code, const std::string& reason, const std::strin
     if (!error.empty()) return error;
     std::string why = "closed by the server with code " + std::to_string(code);
     switch (code) {
-        case 1001: why += " (going away)"; break;
-        case 4001: why += " (this client read too slowly)"; break;
-        case 4002: why += " (idle)"; break;
-        default: break;
+        case 1001:
+            why += " (going away)";
+            break;
+        case 4001:
+            why += " (this client read too slowly)";
+            break;
+        case 4002:
+            why += " (idle)";
+            break;
+        default:
+            break;
     }
     if (!reason.empty()) why += ": " + reason;
     return why;
@@ -72,8 +84,9 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
           strand(asio::make_strand(io)),
           options(std::move(opts)),
           callbacks(std::move(cbs)),
-          rng(options.seed != 0 ? options.seed : (std::uint64_t{std::random_device{}()} << 32) ^
-                                                     std::random_device{}()),
+          rng(options.seed != 0
+                  ? options.seed
+                  : (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()),
           reconnect_timer(strand),
           rate_timer(strand) {
         static const char* hex = "0123456789abcdef";
@@ -107,12 +120,12 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
         };
         cb.on_close = [weak, gen](int code, std::string reason, std::string error) {
             if (auto self = weak.lock()) {
-                asio::post(self->strand, [self, gen, code, reason = std::move(reason),
-                                          error = std::move(error)] {
-                    if (gen != self->generation || self->shut_down) return;
-                    self->on_closed(code, reason, error);
-                    self->finish();
-                });
+                asio::post(self->strand,
+                           [self, gen, code, reason = std::move(reason), error = std::move(error)] {
+                               if (gen != self->generation || self->shut_down) return;
+                               self->on_closed(code, reason, error);
+                               self->finish();
+                           });
             }
         };
         ws->connect(host, port, "/ws", std::move(cb));
@@ -157,10 +170,9 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
 
     void schedule_reconnect(const std::string& why) {
         if (++attempts > options.max_reconnect_attempts) {
-            give_up(error_of("connection_lost",
-                             "the connection was lost (" + why + ") and " +
-                                 std::to_string(options.max_reconnect_attempts) +
-                                 " attempts to reconnect failed"));
+            give_up(error_of("connection_lost", "the connection was lost (" + why + ") and " +
+                                                    std::to_string(options.max_reconnect_attempts) +
+                                                    " attempts to reconnect failed"));
             return;
         }
         set_state(ConnectionState::reconnecting, why);
@@ -238,8 +250,8 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
             if (it->second->loaded()) complete_open(it->first, std::nullopt);
         } catch (const std::exception& e) {
             if (callbacks.on_error) {
-                callbacks.on_error(error_of("bad_message",
-                                            std::string("a message from the server could not be "
+                callbacks.on_error(
+                    error_of("bad_message", std::string("a message from the server could not be "
                                                         "read: ") +
                                                 e.what()));
             }
@@ -288,7 +300,9 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
             case Request::Kind::close:
                 if (r.done) r.done(e);
                 break;
-            case Request::Kind::open: on_open_refused(r.doc, e); break;
+            case Request::Kind::open:
+                on_open_refused(r.doc, e);
+                break;
             case Request::Kind::edit:
                 if (auto d = docs.find(r.doc); d != docs.end()) {
                     d->second->refused(r.section, r.layer, r.opid, e.code, e.message);
@@ -308,20 +322,25 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
         }
         // Open before, refused now (deleted, or no longer allowed): say so, with what was typed.
         e.message = "the document '" + doc + "' could not be opened again: " + e.message;
-        for (const auto& section : it->second->document().sections) {
+        report_unsent(*it->second, e);
+        docs.erase(it);
+        if (callbacks.on_error) callbacks.on_error(e);
+    }
+
+    /// One error per layer whose local changes will never be sent, with their text.
+    void report_unsent(const DocumentSync& d, const ClientError& why) {
+        for (const auto& section : d.document().sections) {
             for (const auto& [name, layer] : section.layers) {
-                const LayerSync* l = it->second->layer(section.id, name);
-                if (l && l->has_pending()) {
-                    ClientError lost = e;
+                const LayerSync* l = d.layer(section.id, name);
+                if (l && l->has_pending() && callbacks.on_error) {
+                    ClientError lost = why;
                     lost.section = section.id;
                     lost.layer = name;
                     lost.unsent_text = l->text();
-                    if (callbacks.on_error) callbacks.on_error(lost);
+                    callbacks.on_error(lost);
                 }
             }
         }
-        docs.erase(it);
-        if (callbacks.on_error) callbacks.on_error(e);
     }
 
     void on_ack(const nlohmann::json& msg) {
@@ -395,8 +414,8 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
                     continue;
                 }
                 Request r;
-                r.kind = out.kind == Outgoing::Kind::open ? Request::Kind::open
-                                                          : Request::Kind::edit;
+                r.kind =
+                    out.kind == Outgoing::Kind::open ? Request::Kind::open : Request::Kind::edit;
                 r.doc = id;
                 r.section = std::move(out.section);
                 r.layer = std::move(out.layer);
@@ -510,7 +529,8 @@ Client::~Client() {
 void Client::connect(std::string host, std::uint16_t port, std::string token, Done done) {
     asio::post(impl_->strand, [impl = impl_, host = std::move(host), port, token = std::move(token),
                                done = std::move(done)]() mutable {
-        if (impl->state != ConnectionState::disconnected && impl->state != ConnectionState::closed) {
+        if (impl->state != ConnectionState::disconnected &&
+            impl->state != ConnectionState::closed) {
             if (done) done(error_of("bad_request", "already connected"));
             return;
         }
@@ -522,8 +542,8 @@ void Client::connect(std::string host, std::uint16_t port, std::string token, Do
         impl->attempts = 0;
         impl->hello_error.reset();
         impl->connect_done = std::move(done);
-        impl->set_state(ConnectionState::connecting, "connecting to " + impl->host + ":" +
-                                                         std::to_string(port));
+        impl->set_state(ConnectionState::connecting,
+                        "connecting to " + impl->host + ":" + std::to_string(port));
         impl->start_connection();
         impl->finish();
     });
@@ -563,32 +583,43 @@ void Client::list(ListDone done) {
 }
 
 void Client::open(std::string doc, Done done) {
-    asio::post(impl_->strand, [impl = impl_, doc = std::move(doc), done = std::move(done)]() mutable {
-        if (impl->state == ConnectionState::disconnected || impl->state == ConnectionState::closed) {
-            if (done) done(error_of("connection_lost", "not connected", doc));
-            return;
-        }
-        auto it = impl->docs.find(doc);
-        if (it != impl->docs.end() && it->second->loaded()) {
-            if (done) done(std::nullopt);
-            return;
-        }
-        impl->open_waiters[doc].push_back(std::move(done));
-        if (it == impl->docs.end()) {
-            auto sync = std::make_unique<DocumentSync>(doc, [raw = impl.get()] { return raw->next_opid(); });
-            if (impl->welcomed) sync->connected();
-            impl->docs.emplace(doc, std::move(sync));
-        }
-        impl->finish();
-    });
+    asio::post(impl_->strand,
+               [impl = impl_, doc = std::move(doc), done = std::move(done)]() mutable {
+                   if (impl->state == ConnectionState::disconnected ||
+                       impl->state == ConnectionState::closed) {
+                       if (done) done(error_of("connection_lost", "not connected", doc));
+                       return;
+                   }
+                   auto it = impl->docs.find(doc);
+                   if (it != impl->docs.end() && it->second->loaded()) {
+                       if (done) done(std::nullopt);
+                       return;
+                   }
+                   impl->open_waiters[doc].push_back(std::move(done));
+                   if (it == impl->docs.end()) {
+                       auto sync = std::make_unique<DocumentSync>(
+                           doc, [raw = impl.get()] { return raw->next_opid(); });
+                       if (impl->welcomed) sync->connected();
+                       impl->docs.emplace(doc, std::move(sync));
+                   }
+                   impl->finish();
+               });
 }
 
 void Client::close_document(std::string doc, Done done) {
-    asio::post(impl_->strand, [impl = impl_, doc = std::move(doc), done = std::move(done)]() mutable {
+    asio::post(impl_->strand, [impl = impl_, doc = std::move(doc),
+                               done = std::move(done)]() mutable {
         auto it = impl->docs.find(doc);
         if (it == impl->docs.end()) {
             if (done) done(std::nullopt);
             return;
+        }
+        if (it->second->loaded()) {
+            impl->report_unsent(
+                *it->second,
+                error_of("connection_lost",
+                         "the document '" + doc + "' was closed before its local changes were sent",
+                         doc));
         }
         impl->docs.erase(it);
         impl->complete_open(doc, error_of("connection_lost", "closed before it opened", doc));
@@ -607,8 +638,9 @@ void Client::close_document(std::string doc, Done done) {
 
 void Client::edit(std::string doc, std::string section, std::string layer, ot::Op op,
                   Done applied) {
-    edit_with(std::move(doc), std::move(section), std::move(layer),
-              [op = std::move(op)](const std::string&) { return op; }, std::move(applied));
+    edit_with(
+        std::move(doc), std::move(section), std::move(layer),
+        [op = std::move(op)](const std::string&) { return op; }, std::move(applied));
 }
 
 void Client::edit_with(std::string doc, std::string section, std::string layer,
@@ -642,7 +674,9 @@ void Client::presence(std::string doc, std::string section, std::string layer, o
     });
 }
 
-void Client::post(std::function<void()> fn) { asio::post(impl_->strand, std::move(fn)); }
+void Client::post(std::function<void()> fn) {
+    asio::post(impl_->strand, std::move(fn));
+}
 
 void Client::disconnect() {
     asio::post(impl_->strand, [impl = impl_] {
@@ -657,9 +691,13 @@ void Client::drop_after_next_edit() {
 
 // ---- Accessors (on the strand) ----------------------------------------------------------------
 
-ConnectionState Client::state() const { return impl_->state; }
+ConnectionState Client::state() const {
+    return impl_->state;
+}
 
-std::optional<UserRef> Client::user() const { return impl_->user; }
+std::optional<UserRef> Client::user() const {
+    return impl_->user;
+}
 
 const model::Document* Client::document(const std::string& doc) const {
     const DocumentSync* d = sync(doc);
@@ -690,6 +728,8 @@ std::size_t Client::pending_edits() const {
     return n;
 }
 
-std::uint64_t Client::connections() const { return impl_->connection_count; }
+std::uint64_t Client::connections() const {
+    return impl_->connection_count;
+}
 
 }  // namespace samen::client

@@ -66,7 +66,7 @@ struct ClientCallbacks {
 /// Destroy it on the strand or after its io_context stopped running: callbacks already queued
 /// may run until the strand gets to the shutdown otherwise.
 class Client {
-public:
+  public:
     using Done = std::function<void(std::optional<ClientError>)>;
     using ListDone = std::function<void(std::optional<ClientError>, std::vector<DocumentSummary>)>;
 
@@ -125,7 +125,7 @@ public:
     /// How many times the connection was (re)established and signed in.
     std::uint64_t connections() const;
 
-private:
+  private:
     struct Impl;
     std::shared_ptr<Impl> impl_;
 };

@@ -117,8 +117,8 @@ void DocumentSync::receive(const nlohmann::json& msg) {
             if (phase_ == Phase::live && msg.at("rev").get<Rev>() > rev_) reopen(false);
         }
     } catch (const std::exception& e) {
-        report("bad_message", std::string("a message about '") + id_ +
-                                  "' could not be read: " + e.what());
+        report("bad_message",
+               std::string("a message about '") + id_ + "' could not be read: " + e.what());
     }
     flush();
 }
@@ -129,7 +129,8 @@ void DocumentSync::load_snapshot(const nlohmann::json& msg) {
     doc.title = msg.value("title", std::string());
     doc.rev = msg.at("rev").get<Rev>();
     for (const auto& m : msg.at("municipalities")) {
-        doc.municipalities.push_back({m.at("code").get<std::string>(), m.value("name", std::string())});
+        doc.municipalities.push_back(
+            {m.at("code").get<std::string>(), m.value("name", std::string())});
     }
     std::map<LayerKey, LayerEntry> layers;
     for (const auto& s : msg.at("sections")) {
@@ -179,8 +180,9 @@ void DocumentSync::load_snapshot(const nlohmann::json& msg) {
                 ot::Op rebased = ot::transform(*entry.sync.buffer(), between, ot::Side::left);
                 target->second.sync.local(rebased);
             } catch (const ot::OpError& e) {
-                report("conflict", std::string("local changes could not be carried over: ") + e.what(),
-                       key, entry.sync.text());
+                report("conflict",
+                       std::string("local changes could not be carried over: ") + e.what(), key,
+                       entry.sync.text());
             }
         }
     }
@@ -229,8 +231,9 @@ bool DocumentSync::apply_edit(const nlohmann::json& msg) {
     try {
         applied = entry->sync.remote(op);
     } catch (const ot::OpError& e) {
-        report("bad_message", "an edit of section '" + key.first + "' does not fit its text (" +
-                                  e.what() + "); loading the document again",
+        report("bad_message",
+               "an edit of section '" + key.first + "' does not fit its text (" + e.what() +
+                   "); loading the document again",
                key);
         return false;
     }
@@ -392,8 +395,8 @@ void DocumentSync::send_edit(const LayerKey& key, const ot::Op& op, Rev base,
                              const std::string& opid) {
     Outgoing out;
     out.kind = Outgoing::Kind::edit;
-    out.msg = {{"type", "edit"},        {"doc", id_},    {"section", key.first},
-               {"layer", key.second},   {"base", base},  {"op", ot::to_json(op)},
+    out.msg = {{"type", "edit"},      {"doc", id_},   {"section", key.first},
+               {"layer", key.second}, {"base", base}, {"op", ot::to_json(op)},
                {"opid", opid}};
     out.section = key.first;
     out.layer = key.second;
@@ -403,7 +406,8 @@ void DocumentSync::send_edit(const LayerKey& key, const ot::Op& op, Rev base,
 
 // ---- Bookkeeping ------------------------------------------------------------------------------
 
-void DocumentSync::mirror(const LayerKey& key, const LayerSync& sync, std::optional<Rev> changed_rev) {
+void DocumentSync::mirror(const LayerKey& key, const LayerSync& sync,
+                          std::optional<Rev> changed_rev) {
     model::Section* section = doc_.section(key.first);
     if (!section) return;
     auto it = section->layers.find(key.second);
@@ -427,16 +431,24 @@ void DocumentSync::report(std::string code, std::string message, const LayerKey&
                                      key.second, std::move(unsent)});
 }
 
-std::deque<Outgoing> DocumentSync::take_outgoing() { return std::exchange(outgoing_, {}); }
+std::deque<Outgoing> DocumentSync::take_outgoing() {
+    return std::exchange(outgoing_, {});
+}
 
-std::vector<SyncEvent> DocumentSync::take_events() { return std::exchange(events_, {}); }
+std::vector<SyncEvent> DocumentSync::take_events() {
+    return std::exchange(events_, {});
+}
 
 std::string_view to_string(DocumentSync::Phase p) noexcept {
     switch (p) {
-        case DocumentSync::Phase::offline: return "offline";
-        case DocumentSync::Phase::opening: return "opening";
-        case DocumentSync::Phase::live: return "live";
-        case DocumentSync::Phase::recovering: return "recovering";
+        case DocumentSync::Phase::offline:
+            return "offline";
+        case DocumentSync::Phase::opening:
+            return "opening";
+        case DocumentSync::Phase::live:
+            return "live";
+        case DocumentSync::Phase::recovering:
+            return "recovering";
     }
     return "offline";
 }

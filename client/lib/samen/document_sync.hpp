@@ -10,12 +10,11 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/document.hpp"
 #include "samen/layer_sync.hpp"
@@ -35,7 +34,7 @@ struct Outgoing {
 };
 
 class DocumentSync {
-public:
+  public:
     enum class Phase {
         offline,     // no connection, or not asked to open yet
         opening,     // an open was sent; its reply is awaited
@@ -95,11 +94,11 @@ public:
     std::deque<Outgoing> take_outgoing();
     std::vector<SyncEvent> take_events();
 
-private:
+  private:
     struct LayerEntry {
         LayerSync sync;
-        bool sent = false;  // the in-flight edit went out on the current connection
-        bool held = false;  // rate limited: wait for resume()
+        bool sent = false;       // the in-flight edit went out on the current connection
+        bool held = false;       // rate limited: wait for resume()
         bool recovered = false;  // recovering: the server acknowledged the in-flight edit
     };
     using LayerKey = std::pair<std::string, std::string>;

@@ -79,10 +79,14 @@ std::string LayerSync::discard_pending() {
 
 std::string_view to_string(LayerSync::State s) noexcept {
     switch (s) {
-        case LayerSync::State::synchronized: return "synchronized";
-        case LayerSync::State::buffered: return "buffered";
-        case LayerSync::State::awaiting_confirm: return "awaiting_confirm";
-        case LayerSync::State::awaiting_with_buffer: return "awaiting_with_buffer";
+        case LayerSync::State::synchronized:
+            return "synchronized";
+        case LayerSync::State::buffered:
+            return "buffered";
+        case LayerSync::State::awaiting_confirm:
+            return "awaiting_confirm";
+        case LayerSync::State::awaiting_with_buffer:
+            return "awaiting_with_buffer";
     }
     return "synchronized";
 }

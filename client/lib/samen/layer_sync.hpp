@@ -26,7 +26,7 @@ struct Submission {
 };
 
 class LayerSync {
-public:
+  public:
     enum class State {
         synchronized,          // nothing local pending
         buffered,              // local changes not sent yet, nothing in flight (e.g. offline)
@@ -67,7 +67,7 @@ public:
     /// Drops every local change: text() becomes confirmed(). Returns the text that was dropped.
     std::string discard_pending();
 
-private:
+  private:
     std::string text_;
     std::string confirmed_;
     std::optional<Submission> in_flight_;

@@ -26,7 +26,8 @@ ServerAddress parse_server_url(std::string_view url) {
         url.remove_prefix(7);
         http_scheme = true;
     } else if (url.find("://") != std::string_view::npos) {
-        throw std::invalid_argument("'" + original + "': only http:// server addresses are supported");
+        throw std::invalid_argument("'" + original +
+                                    "': only http:// server addresses are supported");
     }
     while (!url.empty() && url.back() == '/') url.remove_suffix(1);
     if (url.find('/') != std::string_view::npos) {
@@ -60,7 +61,8 @@ ServerAddress parse_server_url(std::string_view url) {
         unsigned value = 0;
         auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
         if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
-            throw std::invalid_argument("'" + original + "': the port must be a number from 1 to 65535");
+            throw std::invalid_argument("'" + original +
+                                        "': the port must be a number from 1 to 65535");
         }
         a.port = static_cast<std::uint16_t>(value);
     }
@@ -105,9 +107,9 @@ Session sign_in(const ServerAddress& server, const std::string& user, const std:
         throw ClientException(error_of("unauthorized", "sign-in refused: " + problem_detail(r)));
     }
     if (r.status != 200) {
-        throw ClientException(error_of(r.status == 429 ? "rate_limited" : "internal",
-                                       "sign-in failed with HTTP " + std::to_string(r.status) +
-                                           ": " + problem_detail(r)));
+        throw ClientException(error_of(
+            r.status == 429 ? "rate_limited" : "internal",
+            "sign-in failed with HTTP " + std::to_string(r.status) + ": " + problem_detail(r)));
     }
     try {
         auto j = nlohmann::json::parse(r.body);
@@ -120,8 +122,8 @@ Session sign_in(const ServerAddress& server, const std::string& user, const std:
         return s;
     } catch (const nlohmann::json::exception& e) {
         throw ClientException(
-            error_of("bad_message", std::string("the server's sign-in reply is not understood: ") +
-                                        e.what()));
+            error_of("bad_message",
+                     std::string("the server's sign-in reply is not understood: ") + e.what()));
     }
 }
 

@@ -6,7 +6,9 @@
 namespace samen::client {
 namespace {
 
-bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U; }
+bool continuation(char c) {
+    return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U;
+}
 
 }  // namespace
 
@@ -18,7 +20,9 @@ ot::Op diff_to_op(std::string_view before, std::string_view after) {
     std::size_t prefix = 0;
     while (prefix < shorter && before[prefix] == after[prefix]) ++prefix;
     // Equal bytes may end inside a code point that differs in a later byte: back up to its start.
-    auto inside = [](std::string_view s, std::size_t at) { return at < s.size() && continuation(s[at]); };
+    auto inside = [](std::string_view s, std::size_t at) {
+        return at < s.size() && continuation(s[at]);
+    };
     while (prefix > 0 && (inside(before, prefix) || inside(after, prefix))) --prefix;
 
     std::size_t suffix = 0;

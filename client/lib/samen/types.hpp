@@ -2,13 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "ot/text.hpp"
 
@@ -85,13 +84,13 @@ using SyncEvent = std::variant<RemoteEdit, PresenceEvent, Reloaded, ClientError>
 
 /// A ClientError thrown by the blocking calls.
 class ClientException : public std::runtime_error {
-public:
+  public:
     explicit ClientException(ClientError error)
         : std::runtime_error(error.message), error_(std::move(error)) {}
     const ClientError& error() const noexcept { return error_; }
     const std::string& code() const noexcept { return error_.code; }
 
-private:
+  private:
     ClientError error_;
 };
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 
@@ -12,16 +13,17 @@
 #include "commands.hpp"
 #include "ot/json.hpp"
 #include "render.hpp"
+#include "samen/sign_in.hpp"
 #include "session_file.hpp"
-
-#include <nlohmann/json.hpp>
 
 using namespace samen;
 using namespace samen::cli;
 
 namespace {
 
-Options parse(std::vector<std::string> args) { return parse_args(args); }
+Options parse(std::vector<std::string> args) {
+    return parse_args(args);
+}
 
 struct TempDir {
     std::filesystem::path path;
@@ -68,7 +70,8 @@ TEST_CASE("samen's arguments: commands, options, values", "[client][cli]") {
     CHECK(parse({"cat", "doc", "-h"}).command == Command::help);
     CHECK(parse({"--version"}).command == Command::version);
 
-    Options o = parse({"login", "--server", "http://h:1", "--user=kampen-editor", "--password-stdin"});
+    Options o =
+        parse({"login", "--server", "http://h:1", "--user=kampen-editor", "--password-stdin"});
     CHECK(o.command == Command::login);
     CHECK(o.server == "http://h:1");
     CHECK(o.user == "kampen-editor");
@@ -144,7 +147,8 @@ TEST_CASE("the session file is private and round-trips", "[client][cli]") {
     CHECK(path == dir.path / "config" / "samen" / "session.json");
     CHECK_FALSE(load_session(path));
 
-    save_session(path, {"http://127.0.0.1:8080", "secret-token", "kampen-editor", "2030-01-01T00:00:00Z"});
+    save_session(
+        path, {"http://127.0.0.1:8080", "secret-token", "kampen-editor", "2030-01-01T00:00:00Z"});
     struct stat st {};
     REQUIRE(::stat(path.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
@@ -183,7 +187,8 @@ TEST_CASE("samen tells a missing sign-in and an unreachable server apart", "[cli
     CHECK(r.code == exit_unauthorized);
     CHECK_THAT(r.err, Catch::Contains("not signed in to http://127.0.0.1:1"));
 
-    r = run_cli({"docs"}, {{"XDG_CONFIG_HOME", config}, {"SAMEN_SERVER", "http://127.0.0.1:1"},
+    r = run_cli({"docs"}, {{"XDG_CONFIG_HOME", config},
+                           {"SAMEN_SERVER", "http://127.0.0.1:1"},
                            {"SAMEN_TOKEN", "some-token"}});
     CHECK(r.code == exit_unreachable);
     CHECK_THAT(r.err, Catch::Contains("cannot reach the server at http://127.0.0.1:1"));
@@ -224,7 +229,8 @@ TEST_CASE("server addresses", "[client][cli]") {
 namespace {
 
 model::Section section(std::string id, std::string parent, std::string title, std::string common,
-                       std::map<std::string, model::Layer> locals = {}, std::optional<std::string> owner = {}) {
+                       std::map<std::string, model::Layer> locals = {},
+                       std::optional<std::string> owner = {}) {
     model::Section s;
     s.id = std::move(id);
     s.parent = std::move(parent);
@@ -257,7 +263,8 @@ model::Document sample() {
     d.sections.push_back(section("woon", "", "Veilige woon- en leefomgeving", "Wijken.",
                                  {{"GM1708", omit_layer()}}));
     d.sections.push_back(section("sociaal", "woon", "Sociale kwaliteit", "Overlast."));
-    d.sections.push_back(section("lokaal", "woon", "Kampen lokaal", "", {{"GM0166", override_layer("Alleen Kampen.")}}, "GM0166"));
+    d.sections.push_back(section("lokaal", "woon", "Kampen lokaal", "",
+                                 {{"GM0166", override_layer("Alleen Kampen.")}}, "GM0166"));
     d.sections.push_back(section("slot", "", "Slot", ""));
     return d;
 }
@@ -293,7 +300,8 @@ TEST_CASE("watch describes ops and people", "[client][cli]") {
           "deleted 4 at 2, inserted \"x\\ny\" at 2, deleted 1 at 10");
     CHECK(describe_op(op(R"(["\u001b[2J"])")) == "inserted \"?[2J\" at 0");
     std::string long_text(100, 'a');
-    CHECK(describe_op(ot::Op{ot::Insert{long_text}}) == "inserted \"" + std::string(60, 'a') + "...\" at 0");
+    CHECK(describe_op(ot::Op{ot::Insert{long_text}}) ==
+          "inserted \"" + std::string(60, 'a') + "...\" at 0");
 
     client::RemoteEdit e;
     e.rev = 12;

@@ -3,6 +3,7 @@
 // changes were asked for, changes the client does not know, and rate limiting.
 #include <catch2/catch.hpp>
 #include <deque>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <random>
@@ -19,11 +20,17 @@ using nlohmann::json;
 
 namespace {
 
+/// SAMEN_TRACE=1 prints every message of a simulation: with SEED=n, the story of one failure.
+void trace(const std::string& line) {
+    static const bool on = std::getenv("SAMEN_TRACE") != nullptr;
+    if (on) std::cout << line << "\n";
+}
+
 const std::vector<std::pair<std::string, std::string>> kLayers = {
     {"s1", "common"}, {"s1", "GM0166"}, {"s2", "common"}, {"s3", "common"}};
 
 class FakeServer {
-public:
+  public:
     struct Entry {
         Rev rev = 0;
         bool is_edit = true;
@@ -48,9 +55,13 @@ public:
         if (type == "presence") {
             for (auto& [other, m] : members_) {
                 if (other != c && m.open) {
-                    send(other, {{"type", "presence"}, {"doc", "d"}, {"session", c + 1},
-                                 {"user", user(c)}, {"section", msg["section"]},
-                                 {"layer", msg["layer"]}, {"sel", msg["sel"]}});
+                    send(other, {{"type", "presence"},
+                                 {"doc", "d"},
+                                 {"session", c + 1},
+                                 {"user", user(c)},
+                                 {"section", msg["section"]},
+                                 {"layer", msg["layer"]},
+                                 {"sel", msg["sel"]}});
                 }
             }
             return;
@@ -63,7 +74,10 @@ public:
         members_[c].open = false;
         for (auto& [other, m] : members_) {
             if (other != c && m.open) {
-                send(other, {{"type", "presence_left"}, {"doc", "d"}, {"session", c + 1}, {"user_id", c + 1}});
+                send(other, {{"type", "presence_left"},
+                             {"doc", "d"},
+                             {"session", c + 1},
+                             {"user_id", c + 1}});
             }
         }
     }
@@ -72,8 +86,11 @@ public:
     void structural_change() {
         ++rev_;
         at_rev_[rev_] = texts_;
-        json msg = {{"type", "section_rename"}, {"doc", "d"}, {"section", "s2"},
-                    {"title", "Title " + std::to_string(rev_)}, {"rev", rev_}};
+        json msg = {{"type", "section_rename"},
+                    {"doc", "d"},
+                    {"section", "s2"},
+                    {"title", "Title " + std::to_string(rev_)},
+                    {"rev", rev_}};
         log_.push_back({rev_, false, {}, {}, {}, msg});
         for (auto& [other, m] : members_) {
             if (m.open && m.from_rev < rev_) send(other, msg);
@@ -81,7 +98,10 @@ public:
     }
 
     /// Forgets what is held in memory: opens with an older `since` get a snapshot.
-    void trim() { memory_from_ = rev_; if (std::getenv("TRACE")) printf("TRIM at %d\n", int(rev_)); }
+    void trim() {
+        memory_from_ = rev_;
+        trace("the server forgets the changes up to " + std::to_string(rev_));
+    }
 
     Rev rev() const { return rev_; }
     /// The text of a layer as it was at revision `rev`.
@@ -91,14 +111,16 @@ public:
     const std::string& text(const std::pair<std::string, std::string>& key) { return texts_[key]; }
     std::size_t edits() const { return edits_; }
 
-private:
+  private:
     struct Member {
         bool open = false;
         Rev from_rev = 0;
     };
 
     static json user(int c) {
-        return {{"id", c + 1}, {"name", "user" + std::to_string(c)}, {"display_name", "User"},
+        return {{"id", c + 1},
+                {"name", "user" + std::to_string(c)},
+                {"display_name", "User"},
                 {"municipality", "GM0166"}};
     }
 
@@ -112,23 +134,35 @@ private:
             for (const auto& e : log_) {
                 if (e.rev > *since) changes.push_back(e.msg);
             }
-            reply = {{"type", "changes"}, {"id", msg["id"]}, {"doc", "d"}, {"from", *since},
-                     {"rev", rev_},       {"changes", changes}};
+            reply = {{"type", "changes"}, {"id", msg["id"]}, {"doc", "d"},
+                     {"from", *since},    {"rev", rev_},     {"changes", changes}};
         } else {
             json sections = json::array();
             for (const char* s : {"s1", "s2", "s3"}) {
                 json layers = {{"common", {{"text", texts_[{s, "common"}]}, {"changed_rev", 0}}}};
                 if (std::string(s) == "s1") {
-                    layers["GM0166"] = {{"state", "override"}, {"text", texts_[{s, "GM0166"}]},
-                                        {"base", 0}, {"changed_rev", 0}, {"stale", false}};
+                    layers["GM0166"] = {{"state", "override"},
+                                        {"text", texts_[{s, "GM0166"}]},
+                                        {"base", 0},
+                                        {"changed_rev", 0},
+                                        {"stale", false}};
                 }
                 if (std::string(s) == "s2") layers["GM1708"] = {{"state", "omit"}};
-                sections.push_back({{"id", s}, {"parent", nullptr}, {"position", 1}, {"title", s},
-                                    {"owner", nullptr}, {"layers", layers}});
+                sections.push_back({{"id", s},
+                                    {"parent", nullptr},
+                                    {"position", 1},
+                                    {"title", s},
+                                    {"owner", nullptr},
+                                    {"layers", layers}});
             }
-            reply = {{"type", "snapshot"}, {"id", msg["id"]}, {"doc", "d"}, {"title", "Doc"},
-                     {"rev", rev_}, {"municipalities", {{{"code", "GM0166"}, {"name", "Kampen"}}}},
-                     {"sections", sections}, {"presence", json::array()}};
+            reply = {{"type", "snapshot"},
+                     {"id", msg["id"]},
+                     {"doc", "d"},
+                     {"title", "Doc"},
+                     {"rev", rev_},
+                     {"municipalities", {{{"code", "GM0166"}, {"name", "Kampen"}}}},
+                     {"sections", sections},
+                     {"presence", json::array()}};
         }
         members_[c] = {true, rev_};
         send(c, reply);
@@ -143,7 +177,10 @@ private:
             return;
         }
         if (std::uniform_real_distribution<double>(0, 1)(rng_) < rate_limit_chance) {
-            send(c, {{"type", "error"}, {"id", id}, {"code", "rate_limited"}, {"message", "slow down"}});
+            send(c, {{"type", "error"},
+                     {"id", id},
+                     {"code", "rate_limited"},
+                     {"message", "slow down"}});
             return;
         }
         const Rev base = msg.at("base");
@@ -160,8 +197,9 @@ private:
         ++rev_;
         at_rev_[rev_] = texts_;
         ++edits_;
-        json out = {{"type", "edit"}, {"doc", "d"}, {"section", key.first}, {"layer", key.second},
-                    {"rev", rev_}, {"op", ot::to_json(op)}, {"opid", opid}, {"author", user(c)}};
+        json out = {{"type", "edit"},      {"doc", "d"},       {"section", key.first},
+                    {"layer", key.second}, {"rev", rev_},      {"op", ot::to_json(op)},
+                    {"opid", opid},        {"author", user(c)}};
         log_.push_back({rev_, true, key.first, key.second, op, out});
         opids_[{c, opid}] = rev_;
         send(c, {{"type", "ack"}, {"id", id}, {"rev", rev_}});
@@ -214,7 +252,7 @@ struct SimClient {
                 out.msg["id"] = next_id;
                 requests[next_id++] = {out.kind, out.section, out.layer, out.opid};
             }
-            if (std::getenv("TRACE")) printf("%s -> %s\n", name.c_str(), out.msg.dump().c_str());
+            trace(name + " -> " + out.msg.dump());
             up.push_back(out.msg);
         }
         for (auto& e : sync.take_events()) {
@@ -224,7 +262,7 @@ struct SimClient {
     }
 
     void receive(const json& msg) {
-        if (std::getenv("TRACE")) printf("%s <- %s\n", name.c_str(), msg.dump().c_str());
+        trace(name + " <- " + msg.dump());
         const std::string type = msg.at("type");
         if (type == "ack" || type == "error") {
             auto it = requests.find(msg.at("id").get<std::uint64_t>());
@@ -260,9 +298,9 @@ struct SimClient {
 };
 
 struct Simulation {
-    Simulation(std::uint64_t seed, std::size_t n)
-        : rng(seed), server(rng, seed % 2 == 0) {
-        for (std::size_t i = 0; i < n; ++i) clients.push_back(std::make_unique<SimClient>(static_cast<int>(i)));
+    Simulation(std::uint64_t seed, std::size_t n) : rng(seed), server(rng, seed % 2 == 0) {
+        for (std::size_t i = 0; i < n; ++i)
+            clients.push_back(std::make_unique<SimClient>(static_cast<int>(i)));
         server.send = [this](int c, json msg) {
             // A message to a connection that is gone is lost.
             if (clients[static_cast<std::size_t>(c)]->connected) {
@@ -308,7 +346,7 @@ struct Simulation {
     /// nothing the server sends reaches the client any more.
     void drop(std::size_t i) {
         auto& c = *clients[i];
-        if (std::getenv("TRACE")) printf("%s DROP\n", c.name.c_str());
+        trace(c.name + " loses its connection");
         c.connected = false;
         c.down.clear();
         const std::size_t through = c.up.empty() ? 0 : rng() % (c.up.size() + 1);
@@ -419,12 +457,14 @@ void run_simulation(std::uint64_t seed, bool failures) {
 
 }  // namespace
 
-TEST_CASE("DocumentSync clients converge under random delivery", "[client][document_sync][random]") {
+TEST_CASE("DocumentSync clients converge under random delivery",
+          "[client][document_sync][random]") {
     for (std::uint64_t seed = 1; seed <= 100; ++seed) run_simulation(seed, false);
 }
 
 TEST_CASE("DocumentSync clients converge through drops, snapshots, unknown changes and rate limits",
           "[client][document_sync][random]") {
+    // SEED=n runs that seed alone; SEEDS=n runs seeds 1 to n (for a longer search).
     std::uint64_t from = 1, to = 300;
     if (const char* only = std::getenv("SEED")) from = to = std::stoull(only);
     if (const char* upto = std::getenv("SEEDS")) to = std::stoull(upto);

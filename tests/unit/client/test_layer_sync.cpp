@@ -1,9 +1,8 @@
 #include <catch2/catch.hpp>
 #include <deque>
 #include <map>
-#include <random>
-
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "ot/json.hpp"
 #include "ot_random.hpp"
@@ -15,7 +14,9 @@ using State = LayerSync::State;
 
 namespace {
 
-ot::Op op(const char* json) { return ot::op_from_json(nlohmann::json::parse(json)); }
+ot::Op op(const char* json) {
+    return ot::op_from_json(nlohmann::json::parse(json));
+}
 
 }  // namespace
 
@@ -94,7 +95,7 @@ TEST_CASE("LayerSync lets go of a buffer that remote deletes emptied", "[client]
     LayerSync s("abcdef");
     s.local(op(R"([{"d": 1}])"));
     s.submit(1, "a-1");
-    s.local(op(R"([2, {"d": 1}])"));  // deletes "d"
+    s.local(op(R"([2, {"d": 1}])"));   // deletes "d"
     s.remote(op(R"([2, {"d": 2}])"));  // someone deleted "cd"
     CHECK(s.text() == "bef");
     CHECK(s.state() == State::awaiting_confirm);
@@ -224,7 +225,8 @@ void serve(SimServer& server, std::vector<SimClient>& clients, std::size_t from,
     server.opids[u.opid] = server.rev;
     clients[from].down.push_back({Message::Kind::ack, server.rev, {}, u.opid});
     for (std::size_t i = 0; i < clients.size(); ++i) {
-        if (i != from || echo) clients[i].down.push_back({Message::Kind::edit, server.rev, op, u.opid});
+        if (i != from || echo)
+            clients[i].down.push_back({Message::Kind::edit, server.rev, op, u.opid});
     }
 }
 
@@ -258,11 +260,13 @@ TEST_CASE("LayerSync clients converge with a transforming server under random de
                 c.sync.local(test::random_op(rng, c.sync.text(), {0.3, 3, 4}));
             } else if (kind < 5) {
                 if (c.sync.can_submit()) {
-                    const auto& s = c.sync.submit(c.rev, c.name + "-" + std::to_string(++c.counter));
+                    const auto& s =
+                        c.sync.submit(c.rev, c.name + "-" + std::to_string(++c.counter));
                     c.up.push_back({s.base, s.op, s.opid});
                 }
             } else if (kind < 7) {
-                if (!c.up.empty()) serve(server, clients, static_cast<std::size_t>(&c - clients.data()), echo);
+                if (!c.up.empty())
+                    serve(server, clients, static_cast<std::size_t>(&c - clients.data()), echo);
             } else if (!c.down.empty()) {
                 receive(c, c.down.front());
                 c.down.pop_front();
@@ -275,7 +279,8 @@ TEST_CASE("LayerSync clients converge with a transforming server under random de
             for (std::size_t i = 0; i < clients.size(); ++i) {
                 auto& c = clients[i];
                 if (c.sync.can_submit()) {
-                    const auto& s = c.sync.submit(c.rev, c.name + "-" + std::to_string(++c.counter));
+                    const auto& s =
+                        c.sync.submit(c.rev, c.name + "-" + std::to_string(++c.counter));
                     c.up.push_back({s.base, s.op, s.opid});
                 }
                 while (!c.up.empty()) {

@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
-#include <random>
-
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "ot/json.hpp"
 #include "ot_random.hpp"
@@ -11,7 +10,9 @@ using namespace samen;
 using client::diff_to_op;
 
 namespace {
-nlohmann::json j(const ot::Op& op) { return ot::to_json(op); }
+nlohmann::json j(const ot::Op& op) {
+    return ot::to_json(op);
+}
 }  // namespace
 
 TEST_CASE("diff_to_op keeps the common prefix and suffix", "[client][diff]") {
@@ -47,9 +48,8 @@ TEST_CASE("diff_to_op turns any text into any other", "[client][diff][random]") 
         std::mt19937_64 rng(seed);
         std::string before = test::random_doc(rng, 30);
         // Mostly small edits of the same text, sometimes a different text altogether.
-        std::string after = rng() % 4 == 0
-                                ? test::random_doc(rng, 30)
-                                : ot::apply(before, test::random_op(rng, before));
+        std::string after = rng() % 4 == 0 ? test::random_doc(rng, 30)
+                                           : ot::apply(before, test::random_op(rng, before));
         ot::Op op = diff_to_op(before, after);
         REQUIRE_NOTHROW(ot::check(op));
         CHECK(ot::apply(before, op) == after);

@@ -1,8 +1,15 @@
 // The text OT type at its edges. Expected values are those of the reference, npm
 // ot-text-unicode 4.0.0 (tests/agreement compares the two on random inputs).
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <functional>
 #include <limits>
 #include <string>
+#include <utility>
 
 #include "ot/text.hpp"
 #include "ot_catch.hpp"
@@ -386,4 +393,95 @@ TEST_CASE("strip_invertible drops the deleted text", "[ot][invert]") {
           Op{del(1), Insert{"x"}, del(1)});
     CHECK(ot::strip_invertible(Op{}) == Op{});
     CHECK_FALSE(ot::is_invertible(ot::strip_invertible(Op{Delete{1, "a"}})));
+}
+
+// ---- counts at the limit ----------------------------------------------------------------------
+
+namespace {
+
+/// How a call ended. It runs in a child process, so that a hang or a crash (undefined behaviour
+/// shows as either) fails one check instead of the whole run.
+std::string outcome_of(const std::function<Op()>& call) {
+    constexpr unsigned seconds = 5;
+    const pid_t child = fork();
+    if (child == 0) {
+        alarm(seconds);
+        try {
+            const Op result = call();
+            try {
+                ot::check(result);
+            } catch (const OpError&) {
+                _exit(3);
+            }
+            _exit(0);
+        } catch (const OpError&) {
+            _exit(1);
+        } catch (...) {
+            _exit(2);
+        }
+    }
+    if (child < 0) return "fork failed";
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (WIFSIGNALED(status)) {
+        return WTERMSIG(status) == SIGALRM
+                   ? "hung (killed after " + std::to_string(seconds) + " s)"
+                   : "crashed (signal " + std::to_string(WTERMSIG(status)) + ")";
+    }
+    switch (WEXITSTATUS(status)) {
+        case 0:
+            return "normalized result";
+        case 1:
+            return "OpError";
+        case 2:
+            return "an exception other than OpError";
+        case 3:
+            return "a result that is not normalized";
+        default:
+            return "exit " + std::to_string(WEXITSTATUS(status));
+    }
+}
+
+bool fine(const std::string& outcome) {
+    return outcome == "normalized result" || outcome == "OpError";
+}
+
+}  // namespace
+
+TEST_CASE("counts at the size_t limit give a result or an OpError", "[ot][limits]") {
+    // Nothing can be that long, but a JSON number can say it is, and transform and compose do not
+    // see the document. Either answer is right; a hang, a crash or a wrong op is not.
+    constexpr std::size_t max = std::numeric_limits<std::size_t>::max();
+    const std::pair<const char*, std::function<Op()>> calls[] = {
+        {"transform([], [max, \"y\"], left)",
+         [] {
+             return ot::transform(Op{}, Op{Skip{max}, Insert{"y"}}, Side::left);
+         }},
+        {"transform([], [{\"d\": max}], left)",
+         [] { return ot::transform(Op{}, Op{del(max)}, Side::left); }},
+        {"transform([1, \"x\"], [1, \"y\", max, \"z\"], right)",
+         [] {
+             return ot::transform(Op{Skip{1}, Insert{"x"}},
+                                  Op{Skip{1}, Insert{"y"}, Skip{max}, Insert{"z"}}, Side::right);
+         }},
+        {"transform([max - 1, \"a\"], [max - 1, \"yy\"], right)",
+         [] {
+             return ot::transform(Op{Skip{max - 1}, Insert{"a"}}, Op{Skip{max - 1}, Insert{"yy"}},
+                                  Side::right);
+         }},
+        {"compose([], [max, \"y\"])",
+         [] {
+             return ot::compose(Op{}, Op{Skip{max}, Insert{"y"}});
+         }},
+        {"compose([], [{\"d\": max}])", [] { return ot::compose(Op{}, Op{del(max)}); }},
+        {"compose([max - 1, \"a\"], [max, \"yy\"])",
+         [] {
+             return ot::compose(Op{Skip{max - 1}, Insert{"a"}}, Op{Skip{max}, Insert{"yy"}});
+         }},
+    };
+    for (const auto& [what, call] : calls) {
+        const std::string outcome = outcome_of(call);
+        INFO(what << ": " << outcome);
+        CHECK(fine(outcome));
+    }
 }

@@ -1,0 +1,171 @@
+// Samen waar het kan, lokaal waar het moet: a municipality diverges a section, the common text
+// moves on and the override goes stale, the coordinator acknowledges it or reverts it; sections are
+// omitted and included. Against the real server, with every refusal.
+#include <catch2/catch.hpp>
+
+#include "protocol_client.hpp"
+#include "server_process.hpp"
+
+using namespace samen::test;
+using nlohmann::json;
+
+namespace {
+
+const std::string doc = "startnotitie-ivp-2023";
+
+json layer_request(const std::string& kind, const std::string& section, const std::string& layer) {
+    return {{"type", kind}, {"doc", doc}, {"section", section}, {"layer", layer}};
+}
+
+json edit(const std::string& section, const std::string& layer, std::uint64_t base,
+          const std::string& text, const std::string& opid) {
+    return {{"type", "edit"}, {"doc", doc},   {"section", section}, {"layer", layer},
+            {"base", base},   {"op", {text}}, {"opid", opid}};
+}
+
+json layers_of(const json& snapshot, const std::string& section) {
+    for (const auto& s : snapshot["sections"]) {
+        if (s["id"] == section) return s["layers"];
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("diverge, go stale, acknowledge, revert, diverge again", "[integration][overrides]") {
+    ServerProcess server;
+    ProtocolClient kampen(server.port()), kampen_editor(server.port()), staphorst(server.port());
+    kampen.hello(server.sign_in("kampen-coordinator"));
+    kampen_editor.hello(server.sign_in("kampen-editor"));
+    staphorst.hello(server.sign_in("staphorst-editor"));
+    const std::string common = layers_of(kampen.open(doc), "werkgroep")["common"]["text"];
+    kampen_editor.open(doc);
+    staphorst.open(doc);
+
+    // Kampen diverges: the override starts as a copy of the common text.
+    auto diverged = kampen.request(layer_request("diverge", "werkgroep", "GM0166"));
+    REQUIRE(diverged["type"] == "ack");
+    const auto diverge_rev = diverged["rev"].get<std::uint64_t>();
+    auto seen = staphorst.next_of_type("diverge");
+    REQUIRE(seen);
+    CHECK((*seen)["layer"] == "GM0166");
+    CHECK((*seen)["text"] == common);
+    CHECK((*seen)["base"] == diverge_rev);
+    CHECK(kampen.next_of_type("diverge"));  // the requester hears it too
+    CHECK(kampen.request(layer_request("diverge", "werkgroep", "GM0166"))["code"] == "conflict");
+
+    // Kampen edits its own text; Staphorst may not.
+    auto own = kampen_editor.request(edit("werkgroep", "GM0166", diverge_rev, "Kampen: ", "k1"));
+    REQUIRE(own["type"] == "ack");
+    CHECK(staphorst.request(edit("werkgroep", "GM0166", own["rev"], "x", "s0"))["code"] ==
+          "forbidden");
+
+    // The common text moves on: Kampen's override is stale, and the edit says so.
+    auto moved = staphorst.request(edit("werkgroep", "common", own["rev"], "Samen: ", "s1"));
+    REQUIRE(moved["type"] == "ack");
+    auto stale_edit = kampen.next_of_type("edit");
+    while (stale_edit && (*stale_edit)["layer"] != "common") stale_edit = kampen.next_of_type("edit");
+    REQUIRE(stale_edit);
+    CHECK((*stale_edit)["stale"] == json::array({"GM0166"}));
+    auto layers = layers_of(kampen.open(doc), "werkgroep");
+    CHECK(layers["GM0166"]["stale"] == true);
+    CHECK(layers["GM0166"]["text"] == "Kampen: " + common);
+    CHECK(layers["common"]["text"] == "Samen: " + common);
+
+    // Only a coordinator acknowledges; then it is no longer stale (and cannot be acknowledged again).
+    CHECK(kampen_editor.request(layer_request("acknowledge", "werkgroep", "GM0166"))["code"] ==
+          "forbidden");
+    auto ack = kampen.request(layer_request("acknowledge", "werkgroep", "GM0166"));
+    REQUIRE(ack["type"] == "ack");
+    layers = layers_of(kampen.open(doc), "werkgroep");
+    CHECK(layers["GM0166"]["stale"] == false);
+    CHECK(layers["GM0166"]["base"] == ack["rev"]);
+    CHECK(kampen.request(layer_request("acknowledge", "werkgroep", "GM0166"))["code"] == "conflict");
+
+    // Revert (an editor may): back to inherit; the override is gone.
+    const auto before_revert = ack["rev"].get<std::uint64_t>();
+    CHECK(staphorst.request(layer_request("revert", "werkgroep", "GM0166"))["code"] == "forbidden");
+    auto reverted = kampen_editor.request(layer_request("revert", "werkgroep", "GM0166"));
+    REQUIRE(reverted["type"] == "ack");
+    CHECK(!layers_of(kampen.open(doc), "werkgroep").contains("GM0166"));
+    CHECK(kampen_editor.request(edit("werkgroep", "GM0166", reverted["rev"], "x", "k2"))["code"] ==
+          "not_found");
+
+    // Diverge again: an edit based on the old life is refused, not transformed.
+    auto again = kampen.request(layer_request("diverge", "werkgroep", "GM0166"));
+    REQUIRE(again["type"] == "ack");
+    CHECK(kampen_editor.request(edit("werkgroep", "GM0166", before_revert, "oud ", "k3"))["code"] ==
+          "conflict");
+    CHECK(kampen_editor.request(edit("werkgroep", "GM0166", again["rev"], "nieuw ", "k4"))["type"] ==
+          "ack");
+
+    // The states survive a restart.
+    const auto expected = layers_of(kampen.open(doc), "werkgroep");
+    server.kill();
+    server.restart();
+    ProtocolClient after(server.port());
+    after.hello(server.sign_in("kampen-viewer"));
+    CHECK(layers_of(after.open(doc), "werkgroep") == expected);
+}
+
+TEST_CASE("omit and include a section, by the municipality's coordinator only",
+          "[integration][overrides]") {
+    ServerProcess server;
+    ProtocolClient coordinator(server.port()), editor(server.port()), other(server.port());
+    coordinator.hello(server.sign_in("staphorst-coordinator"));
+    editor.hello(server.sign_in("staphorst-editor"));
+    other.hello(server.sign_in("kampen-coordinator"));
+    coordinator.open(doc);
+    editor.open(doc);
+    other.open(doc);
+
+    CHECK(editor.request(layer_request("omit", "randvoorwaarden", "GM0180"))["code"] == "forbidden");
+    CHECK(other.request(layer_request("omit", "randvoorwaarden", "GM0180"))["code"] == "forbidden");
+    auto omitted = coordinator.request(layer_request("omit", "randvoorwaarden", "GM0180"));
+    REQUIRE(omitted["type"] == "ack");
+    CHECK(layers_of(editor.open(doc), "randvoorwaarden")["GM0180"]["state"] == "omit");
+    CHECK(coordinator.request(layer_request("omit", "randvoorwaarden", "GM0180"))["code"] ==
+          "conflict");
+    CHECK(editor.request(edit("randvoorwaarden", "GM0180", omitted["rev"], "x", "o1"))["code"] ==
+          "not_found");
+
+    // Omitting an override drops it (its text stays in the history).
+    auto omit_override = other.request(layer_request("omit", "inleiding", "GM0166"));
+    REQUIRE(omit_override["type"] == "ack");
+    CHECK(layers_of(other.open(doc), "inleiding")["GM0166"] == json{{"state", "omit"}});
+
+    auto included = coordinator.request(layer_request("include", "randvoorwaarden", "GM0180"));
+    REQUIRE(included["type"] == "ack");
+    CHECK(!layers_of(editor.open(doc), "randvoorwaarden").contains("GM0180"));
+    CHECK(coordinator.request(layer_request("include", "randvoorwaarden", "GM0180"))["code"] ==
+          "conflict");
+}
+
+TEST_CASE("layer requests are refused where they make no sense", "[integration][overrides]") {
+    ServerProcess server;
+    ProtocolClient c(server.port());
+    c.hello(server.sign_in("admin"));
+    c.open(doc);
+    CHECK(c.request(layer_request("diverge", "keuzes-staphorst", "GM0180"))["code"] ==
+          "bad_request");  // local-only: no common text
+    CHECK(c.request(layer_request("diverge", "bestaat-niet", "GM0166"))["code"] == "not_found");
+    CHECK(c.request(layer_request("diverge", "werkgroep", "GM9999"))["code"] == "not_found");
+    CHECK(c.request(layer_request("diverge", "werkgroep", "common"))["code"] == "not_found");
+    CHECK(c.request(layer_request("revert", "werkgroep", "GM0166"))["code"] == "conflict");
+}
+
+TEST_CASE("a reconnect across a structural change gets a snapshot, not edits",
+          "[integration][overrides]") {
+    ServerProcess server;
+    ProtocolClient c(server.port());
+    c.hello(server.sign_in("kampen-coordinator"));
+    c.open(doc);
+    auto e = c.request(edit("werkgroep", "common", 0, "a", "r1"));
+    REQUIRE(e["rev"] == 1);
+    auto edits_only = c.request({{"type", "open"}, {"doc", doc}, {"since", 0}});
+    CHECK(edits_only["type"] == "changes");
+    REQUIRE(c.request(layer_request("diverge", "werkgroep", "GM0166"))["rev"] == 2);
+    auto across = c.request({{"type", "open"}, {"doc", doc}, {"since", 1}});
+    CHECK(across["type"] == "snapshot");
+    CHECK(layers_of(across, "werkgroep").contains("GM0166"));
+}

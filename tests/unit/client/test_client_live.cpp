@@ -1,0 +1,211 @@
+// The client library against the real samen-server on loopback: the scenarios that only a real
+// server and real sockets make honest (lost acks, dropped connections, offline edits).
+#include <catch2/catch.hpp>
+#include <random>
+#include <thread>
+
+#include "ot/json.hpp"
+#include "ot_random.hpp"
+#include "samen/blocking_client.hpp"
+#include "samen/document_sync.hpp"
+#include "server_process.hpp"
+
+using namespace samen;
+using client::BlockingClient;
+using client::ClientException;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string doc = "ivp-2023-2026";
+const std::string section = "inleiding";
+const std::string common = "common";
+
+client::ClientOptions fast_reconnect(std::uint64_t seed = 0) {
+    client::ClientOptions o;
+    o.reconnect_delay = 20ms;
+    o.max_reconnect_delay = 200ms;
+    o.seed = seed;
+    return o;
+}
+
+std::unique_ptr<BlockingClient> signed_in(const test::ServerProcess& server,
+                                          const std::string& user,
+                                          client::ClientOptions options = fast_reconnect()) {
+    auto c = std::make_unique<BlockingClient>(options);
+    c->connect("127.0.0.1", server.port(),
+               BlockingClient::sign_in("127.0.0.1", server.port(), user, "samen-demo"));
+    return c;
+}
+
+/// The text as a client that opens the document now reads it.
+std::string fresh_text(const test::ServerProcess& server, const std::string& s = section) {
+    auto c = signed_in(server, "kampen-viewer");
+    c->open(doc);
+    return c->text(doc, s, common);
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("Client signs in, lists, opens, and reports refusals", "[client][live]") {
+    test::ServerProcess server;
+    CHECK_THROWS_WITH(BlockingClient::sign_in("127.0.0.1", server.port(), "kampen-editor", "wrong"),
+                      Catch::Contains("sign-in refused"));
+    BlockingClient bad;
+    try {
+        bad.connect("127.0.0.1", server.port(), "not-a-token");
+        FAIL("connected with a bad token");
+    } catch (const ClientException& e) {
+        CHECK(e.code() == "unauthorized");
+    }
+    CHECK(bad.state() == client::ConnectionState::closed);
+
+    auto c = signed_in(server, "kampen-editor");
+    REQUIRE(c->user());
+    CHECK(c->user()->municipality == "GM0166");
+    auto docs = c->list();
+    REQUIRE(docs.size() == 2);
+    try {
+        c->open("no-such-document");
+        FAIL("opened a missing document");
+    } catch (const ClientException& e) {
+        CHECK(e.code() == "not_found");
+    }
+    c->open(doc);
+    CHECK(c->document(doc).section(section) != nullptr);
+    CHECK_THROWS_AS(c->edit(doc, section, "GM0166", ot::Op{ot::Insert{"x"}}), ClientException);
+    CHECK_THROWS_AS(c->edit(doc, section, common, ot::Op{ot::Skip{100000}, ot::Insert{"x"}}),
+                    ClientException);
+
+    // A viewer's edit is applied locally, refused by the server, and handed back with its text.
+    auto viewer = signed_in(server, "kampen-viewer");
+    viewer->open(doc);
+    const std::string before = viewer->text(doc, section, common);
+    viewer->edit(doc, section, common, ot::Op{ot::Insert{"viewer was here "}});
+    REQUIRE(viewer->wait_synced(10s));
+    auto errors = viewer->take_errors();
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].code == "forbidden");
+    CHECK(errors[0].unsent_text == "viewer was here " + before);
+    CHECK(viewer->text(doc, section, common) == before);
+}
+
+TEST_CASE("Clients typing at once converge with the server", "[client][live][random]") {
+    test::ServerProcess server;
+    const std::uint64_t seed = 7;
+    INFO("seed " << seed);
+    std::mt19937_64 rng(seed);
+    std::vector<std::unique_ptr<BlockingClient>> clients;
+    for (const char* user : {"kampen-editor", "staphorst-editor", "zwartewaterland-editor"}) {
+        clients.push_back(signed_in(server, user));
+        clients.back()->open(doc);
+    }
+    for (int i = 0; i < 150; ++i) {
+        auto& c = *clients[rng() % clients.size()];
+        const std::string s = rng() % 2 ? section : "prioriteiten";
+        // Made from the text on the client's own thread, so it always fits.
+        c.edit_with(doc, s, common, [&rng](const std::string& text) {
+            return test::random_op(rng, text, {0.2, 3, 3});
+        });
+        if (i % 37 == 0) std::this_thread::sleep_for(5ms);
+    }
+    for (auto& c : clients) REQUIRE(c->wait_synced(30s));
+    const std::string a = fresh_text(server);
+    const std::string b = fresh_text(server, "prioriteiten");
+    for (auto& c : clients) {
+        CHECK(c->wait_until(
+            [&] {
+                return c->text(doc, section, common) == a &&
+                       c->text(doc, "prioriteiten", common) == b;
+            },
+            10s));
+        CHECK(c->take_errors().empty());
+    }
+}
+
+TEST_CASE("Edits made while the connection is down are sent after it comes back",
+          "[client][live]") {
+    test::ServerProcess server;
+    auto c = signed_in(server, "kampen-editor");
+    auto other = signed_in(server, "staphorst-editor");
+    c->open(doc);
+    other->open(doc);
+    const std::string before = c->text(doc, section, common);
+
+    // The first edit goes out and the connection drops with it; the others are typed offline,
+    // while someone else edits the same text.
+    c->drop_after_next_edit();
+    c->edit(doc, section, common, ot::Op{ot::Insert{"A"}});
+    c->edit(doc, section, common, ot::Op{ot::Skip{1}, ot::Insert{"B"}});
+    other->edit(doc, section, common,
+                ot::Op{ot::Skip{ot::length(before)}, ot::Insert{" (Staphorst)"}});
+    c->edit(doc, section, common, ot::Op{ot::Skip{2}, ot::Insert{"C "}});
+    REQUIRE(other->wait_synced(10s));
+    REQUIRE(c->wait_synced(15s));
+    const std::string expected = "ABC " + before + " (Staphorst)";
+    CHECK(c->text(doc, section, common) == expected);
+    CHECK(other->wait_until([&] { return other->text(doc, section, common) == expected; }, 10s));
+    CHECK(fresh_text(server) == expected);
+    CHECK(count(fresh_text(server), "ABC") == 1);
+
+    c->disconnect();
+    c->edit(doc, section, common, ot::Op{ot::Insert{"D"}});
+    REQUIRE(c->wait_synced(15s));
+    CHECK(c->connections() >= 3);
+    CHECK(fresh_text(server) == "D" + expected);
+}
+
+TEST_CASE("Presence goes to the others and leaves with them", "[client][live]") {
+    test::ServerProcess server;
+    auto a = signed_in(server, "kampen-editor");
+    auto b = signed_in(server, "staphorst-editor");
+    std::mutex m;
+    std::vector<client::PresenceEvent> seen;
+    b->on_presence([&](const client::PresenceEvent& p) {
+        std::lock_guard lock(m);
+        seen.push_back(p);
+    });
+    a->open(doc);
+    b->open(doc);
+    a->presence(doc, section, common, {3, 5});
+    REQUIRE(b->wait_until(
+        [&] {
+            std::lock_guard lock(m);
+            return !seen.empty();
+        },
+        10s));
+    {
+        std::lock_guard lock(m);
+        CHECK(seen[0].presence.user.name == "kampen-editor");
+        CHECK(seen[0].presence.sel == ot::Selection{3, 5});
+    }
+    a->close_document(doc);
+    REQUIRE(b->wait_until(
+        [&] {
+            std::lock_guard lock(m);
+            return seen.back().left;
+        },
+        10s));
+}
+
+TEST_CASE("A client gives up after its reconnect attempts when the server is gone",
+          "[client][live]") {
+    test::ServerProcess server;
+    client::ClientOptions o = fast_reconnect();
+    o.max_reconnect_attempts = 3;
+    auto c = signed_in(server, "kampen-editor", o);
+    c->open(doc);
+    server.kill();
+    REQUIRE(c->wait_until([&] { return c->state() == client::ConnectionState::closed; }, 20s));
+    auto errors = c->take_errors();
+    REQUIRE_FALSE(errors.empty());
+    CHECK(errors.back().code == "connection_lost");
+    // What it had is still there to read.
+    CHECK_FALSE(c->text(doc, section, common).empty());
+}
