@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "auth/password.hpp"
+#include "auth/permissions.hpp"
+#include "model/effective.hpp"
 #include "auth/token.hpp"
 #include "net/problem.hpp"
 #include "net/server.hpp"
@@ -101,10 +103,59 @@ void App::handle_http(net::HttpRequest req, std::function<void(net::HttpResponse
                     });
             });
         }
+        if (path.rfind("/api/v1/documents/", 0) == 0) {
+            if (req.method != "GET") return respond(problem(405, "use GET"));
+            return document_resource(req, path.substr(std::string("/api/v1/documents/").size()),
+                                     std::move(respond));
+        }
         respond(problem(404, "no resource at " + path));
     } catch (const std::exception& e) {
         respond(problem(503, std::string("the server cannot take this request now: ") + e.what()));
     }
+}
+
+void App::document_resource(const net::HttpRequest& req, const std::string& rest,
+                            std::function<void(net::HttpResponse)> respond) {
+    // {doc}/effective/{code} or {doc}/divergence
+    std::vector<std::string> parts;
+    for (std::size_t start = 0; start <= rest.size();) {
+        std::size_t slash = rest.find('/', start);
+        if (slash == std::string::npos) slash = rest.size();
+        parts.push_back(rest.substr(start, slash - start));
+        start = slash + 1;
+    }
+    const bool effective = parts.size() == 3 && parts[1] == "effective";
+    const bool matrix = parts.size() == 2 && parts[1] == "divergence";
+    if (!effective && !matrix) return respond(problem(404, "no resource at " + req.target));
+    const std::string doc = parts[0];
+    const std::string code = effective ? parts[2] : std::string();
+    const bool as_json = req.accept.find("application/json") != std::string::npos;
+    with_user(req, std::move(respond), [this, doc, code, effective, as_json](auth::User user, auto done) {
+        store_.query(
+            [doc](store::Db& db) { return rooms::load_document(db, doc); },
+            [=](std::exception_ptr error, model::Document d) {
+                if (error) {
+                    try {
+                        std::rethrow_exception(error);
+                    } catch (const protocol::ProtocolError& e) {
+                        return done(problem(404, e.what()));
+                    } catch (const std::exception&) {
+                        return done(problem(500, "reading the document failed"));
+                    }
+                }
+                std::vector<std::string> codes;
+                for (const auto& m : d.municipalities) codes.push_back(m.code);
+                if (!auth::can_read_document(user, codes)) {
+                    return done(problem(403, "your municipality does not take part in this document"));
+                }
+                if (!effective) return done(json_response(200, model::to_json(model::divergence(d))));
+                if (!d.takes_part(code)) {
+                    return done(problem(404, code + " does not take part in this document"));
+                }
+                if (as_json) return done(json_response(200, model::effective_json(d, code)));
+                done({200, "text/markdown; charset=utf-8", model::effective_markdown(d, code), {}});
+            });
+    });
 }
 
 void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond) {

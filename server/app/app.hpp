@@ -37,6 +37,9 @@ public:
 
 private:
     void sign_in(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond);
+    /// GET /api/v1/documents/{doc}/effective/{code} and /api/v1/documents/{doc}/divergence.
+    void document_resource(const net::HttpRequest& req, const std::string& rest,
+                           std::function<void(net::HttpResponse)> respond);
     void sign_out(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond);
     /// Runs `then` with the user of the request's bearer token, or answers 401.
     void with_user(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond,

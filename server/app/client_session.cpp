@@ -5,6 +5,7 @@
 
 #include "auth/permissions.hpp"
 #include "auth/token.hpp"
+#include "model/effective.hpp"
 #include "ot/json.hpp"
 #include "ot/text.hpp"
 #include "rooms/registry.hpp"
@@ -124,6 +125,7 @@ void ClientSession::dispatch(const nlohmann::json& msg, const std::string& type)
     if (type == "close") return do_close(msg);
     if (type == "edit") return do_edit(msg);
     if (type == "presence") return do_presence(msg);
+    if (type == "effective" || type == "divergence") return do_read(msg, type);
     if (type == "diverge" || type == "revert" || type == "omit" || type == "include" ||
         type == "acknowledge") {
         return do_change_layer(msg, type);
@@ -286,6 +288,32 @@ void ClientSession::do_change_layer(const nlohmann::json& msg, const std::string
     r.section = short_string_field(msg, "section");
     r.layer = short_string_field(msg, "layer");
     opened(doc)->change_layer(id_, std::move(r));
+}
+
+void ClientSession::do_read(const nlohmann::json& msg, const std::string& type) {
+    nlohmann::json id = protocol::request_id(msg);
+    const std::string& doc = protocol::string_field(msg, "doc");
+    auto room = opened(doc);
+    if (type == "effective") {
+        const std::string code = protocol::string_field(msg, "municipality");
+        room->read(conn_, [id, code](const model::Document& d) {
+            if (!d.takes_part(code)) {
+                return protocol::error(id, ErrorCode::not_found,
+                                       code + " does not take part in '" + d.id + "'");
+            }
+            nlohmann::json reply = model::effective_json(d, code);
+            reply["type"] = "effective";
+            return protocol::reply(std::move(reply), id);
+        });
+    } else {
+        room->read(conn_, [id](const model::Document& d) {
+            nlohmann::json reply = model::to_json(model::divergence(d));
+            reply["type"] = "divergence";
+            reply["doc"] = d.id;
+            reply["rev"] = d.rev;
+            return protocol::reply(std::move(reply), id);
+        });
+    }
 }
 
 void ClientSession::do_presence(const nlohmann::json& msg) {

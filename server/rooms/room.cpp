@@ -77,6 +77,14 @@ void Room::change_layer(std::uint64_t session, LayerRequest request) {
     });
 }
 
+void Room::read(std::shared_ptr<net::Connection> conn,
+                std::function<nlohmann::json(const model::Document&)> build) {
+    asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), build = std::move(build)] {
+        auto text = std::make_shared<const std::string>(protocol::serialize(build(self->doc_)));
+        self->after_commit(self->doc_.rev, [conn, text] { conn->send(text); });
+    });
+}
+
 void Room::presence(std::uint64_t session, PresenceUpdate update) {
     asio::post(strand_, [self = shared_from_this(), session, update = std::move(update)]() mutable {
         self->do_presence(session, std::move(update));

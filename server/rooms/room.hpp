@@ -106,6 +106,10 @@ public:
     void edit(std::uint64_t session, EditRequest request);
     void presence(std::uint64_t session, PresenceUpdate update);
     void change_layer(std::uint64_t session, LayerRequest request);
+    /// Builds a reply from the document as it stands (on the strand) and sends it to `conn` once
+    /// everything it shows is committed.
+    void read(std::shared_ptr<net::Connection> conn,
+              std::function<nlohmann::json(const model::Document&)> build);
 
     /// Runs `fn` on the room's strand after everything posted to it so far.
     void barrier(std::function<void()> fn);

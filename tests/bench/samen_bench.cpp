@@ -96,7 +96,8 @@ usage: samen-bench [options]
   --idle-connections N   signed-in idle connections for the memory figure (default 200; 0 skips)
   --large-kib N          grow a section of --large-doc to N KiB and time opening it
                          (default 512; 0 skips)
-  --large-doc ID         (default startnotitie-ivp-2023)
+  --large-doc ID         (default startnotitie-ivp-2023); with --port this changes the
+                         running server's copy of that document
 
 A server it starts runs on a fresh copy of the demo data with the per-connection edit rate limit
 lifted (--edit-rate/--edit-burst 1000000), so that the server, not its limiter, is measured.

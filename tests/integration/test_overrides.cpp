@@ -5,6 +5,7 @@
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
+#include "transport/http_client.hpp"
 
 using namespace samen::test;
 using nlohmann::json;
@@ -168,4 +169,87 @@ TEST_CASE("a reconnect across a structural change gets a snapshot, not edits",
     auto across = c.request({{"type", "open"}, {"doc", doc}, {"since", 1}});
     CHECK(across["type"] == "snapshot");
     CHECK(layers_of(across, "werkgroep").contains("GM0166"));
+}
+
+TEST_CASE("the effective plan and the divergence matrix, over REST and the protocol, before and "
+          "after a restart", "[integration][overrides][effective]") {
+    ServerProcess server;
+    ProtocolClient staphorst(server.port()), zwartewaterland(server.port());
+    staphorst.hello(server.sign_in("staphorst-coordinator"));
+    zwartewaterland.hello(server.sign_in("zwartewaterland-coordinator"));
+    staphorst.open(doc);
+    zwartewaterland.open(doc);
+    // Zwartewaterland leaves the werkgroep section out; Staphorst diverges randvoorwaarden.
+    REQUIRE(zwartewaterland.request(layer_request("omit", "werkgroep", "GM1896"))["type"] == "ack");
+    REQUIRE(staphorst.request(layer_request("diverge", "randvoorwaarden", "GM0180"))["type"] == "ack");
+    auto rev = staphorst.request(layer_request("diverge", "uitgangspunten", "GM0180"))["rev"];
+    REQUIRE(staphorst.request(edit("randvoorwaarden", "GM0180", rev, "Staphorst: ", "e1"))["type"] ==
+            "ack");
+
+    auto plan = staphorst.request({{"type", "effective"}, {"doc", doc}, {"municipality", "GM0180"}});
+    REQUIRE(plan["type"] == "effective");
+    bool local = false, own = false;
+    for (const auto& s : plan["sections"]) {
+        if (s["id"] == "keuzes-staphorst") local = s["source"] == "local";
+        if (s["id"] == "randvoorwaarden") {
+            own = s["source"] == "override" &&
+                  s["text"].get<std::string>().rfind("Staphorst: ", 0) == 0;
+        }
+    }
+    CHECK(local);
+    CHECK(own);
+    auto zw = staphorst.request({{"type", "effective"}, {"doc", doc}, {"municipality", "GM1896"}});
+    for (const auto& s : zw["sections"]) {
+        CHECK(s["id"] != "werkgroep");         // omitted
+        CHECK(s["id"] != "keuzes-staphorst");  // Staphorst's own
+    }
+    auto matrix = staphorst.request({{"type", "divergence"}, {"doc", doc}});
+    REQUIRE(matrix["type"] == "divergence");
+    std::map<std::string, json> rows;
+    for (const auto& r : matrix["rows"]) rows[r["section"]] = r["cells"];
+    CHECK(rows["werkgroep"]["GM1896"] == "omit");
+    CHECK(rows["randvoorwaarden"]["GM0180"] == "override");
+    CHECK(rows["keuzes-staphorst"]["GM0180"] == "local");
+    CHECK(rows["keuzes-staphorst"]["GM0166"] == "absent");
+    CHECK(rows["inleiding"]["GM0166"] == "override");
+    CHECK(rows["inleiding"]["GM1896"] == "inherit");
+    CHECK(matrix["common_share"]["GM0180"] < 1.0);
+
+    const std::string token = server.sign_in("kampen-viewer");
+    auto rest_md = samen::transport::http_request("127.0.0.1", server.port(), "GET",
+                                                  "/api/v1/documents/" + doc + "/effective/GM0180",
+                                                  "", {{"Authorization", "Bearer " + token}});
+    REQUIRE(rest_md.status == 200);
+    CHECK(rest_md.content_type.rfind("text/markdown", 0) == 0);
+    CHECK(rest_md.body.find("Staphorst: ") != std::string::npos);
+    auto get_json = [&](const std::string& path) {
+        auto r = samen::transport::http_request(
+            "127.0.0.1", server.port(), "GET", path, "",
+            {{"Authorization", "Bearer " + token}, {"Accept", "application/json"}});
+        REQUIRE(r.status == 200);
+        return json::parse(r.body);
+    };
+    auto rest_plan = get_json("/api/v1/documents/" + doc + "/effective/GM0180");
+    auto rest_matrix = get_json("/api/v1/documents/" + doc + "/divergence");
+    plan.erase("type");
+    plan.erase("id");
+    CHECK(rest_plan == plan);
+    CHECK(rest_matrix["rows"] == matrix["rows"]);
+
+    auto missing = samen::transport::http_request(
+        "127.0.0.1", server.port(), "GET", "/api/v1/documents/" + doc + "/effective/GM9999", "",
+        {{"Authorization", "Bearer " + token}});
+    CHECK(missing.status == 404);
+    CHECK(missing.content_type == "application/problem+json");
+
+    server.kill();
+    server.restart();
+    auto after_plan = samen::transport::http_request(
+        "127.0.0.1", server.port(), "GET", "/api/v1/documents/" + doc + "/effective/GM0180", "",
+        {{"Authorization", "Bearer " + server.sign_in("kampen-viewer")}, {"Accept", "application/json"}});
+    CHECK(json::parse(after_plan.body) == rest_plan);
+    auto after_matrix = samen::transport::http_request(
+        "127.0.0.1", server.port(), "GET", "/api/v1/documents/" + doc + "/divergence", "",
+        {{"Authorization", "Bearer " + server.sign_in("kampen-viewer")}});
+    CHECK(json::parse(after_matrix.body) == rest_matrix);
 }
