@@ -126,6 +126,7 @@ void ClientSession::dispatch(const nlohmann::json& msg, const std::string& type)
     if (type == "edit") return do_edit(msg);
     if (type == "presence") return do_presence(msg);
     if (type == "effective" || type == "divergence") return do_read(msg, type);
+    if (type.rfind("section.", 0) == 0) return do_change_tree(msg, type.substr(8));
     if (type == "diverge" || type == "revert" || type == "omit" || type == "include" ||
         type == "acknowledge") {
         return do_change_layer(msg, type);
@@ -314,6 +315,34 @@ void ClientSession::do_read(const nlohmann::json& msg, const std::string& type) 
             return protocol::reply(std::move(reply), id);
         });
     }
+}
+
+void ClientSession::do_change_tree(const nlohmann::json& msg, const std::string& kind) {
+    if (kind != "create" && kind != "rename" && kind != "move" && kind != "delete" &&
+        kind != "restore") {
+        throw ProtocolError(ErrorCode::bad_request, "unknown message type \"section." + kind + "\"");
+    }
+    rooms::TreeRequest r;
+    r.conn = conn_;
+    r.id = protocol::request_id(msg);
+    r.kind = kind;
+    const std::string& doc = protocol::string_field(msg, "doc");
+    auto optional_code = [&](const char* name) -> std::optional<std::string> {
+        if (!msg.contains(name) || msg[name].is_null()) return std::nullopt;
+        return short_string_field(msg, name);
+    };
+    if (kind != "create") r.section = short_string_field(msg, "section");
+    if (kind == "create" || kind == "rename") r.title = protocol::string_field(msg, "title");
+    if (kind == "create" || kind == "move") {
+        if (!msg.contains("parent")) {
+            throw ProtocolError(ErrorCode::bad_request, "\"parent\" is missing (null: top level)");
+        }
+        r.parent = optional_code("parent");
+        r.position = static_cast<std::int64_t>(
+            std::min<std::uint64_t>(protocol::uint_field(msg, "position"), 1'000'000));
+    }
+    if (kind == "create") r.owner = optional_code("owner");
+    opened(doc)->change_tree(id_, std::move(r));
 }
 
 void ClientSession::do_presence(const nlohmann::json& msg) {

@@ -27,18 +27,23 @@ model::Document load_document(store::Db& db, std::string_view doc) {
         d.municipalities.push_back({code, m ? m->name : code});
     }
     for (auto& s : store::list_sections(db, doc)) {
-        if (s.deleted) continue;
         model::Section section;
         section.id = std::move(s.id);
         section.parent = s.parent.value_or("");
         section.position = s.position;
         section.title = std::move(s.title);
         section.owner = std::move(s.owner);
-        d.sections.push_back(std::move(section));
+        section.deleted = s.deleted;
+        (s.deleted ? d.deleted : d.sections).push_back(std::move(section));
     }
     for (auto& l : store::load_layers(db, doc)) {
         model::Section* s = d.section(l.section);
-        if (!s) continue;  // a layer of a deleted section
+        if (!s) {
+            auto it = std::find_if(d.deleted.begin(), d.deleted.end(),
+                                   [&](const model::Section& x) { return x.id == l.section; });
+            if (it == d.deleted.end()) continue;
+            s = &*it;
+        }
         model::Layer layer;
         layer.state = model::parse_layer_state(l.state).value_or(model::LayerState::common);
         layer.text = std::move(l.text);
@@ -64,6 +69,7 @@ std::vector<DocumentSummary> list_documents(store::Db& db,
     return out;
 }
 
+
 namespace {
 
 /// Refuses to store revision `rev` unless the document stands at the one before: a failed change
@@ -78,32 +84,70 @@ void check_next_rev(store::Db& db, std::string_view doc, std::int64_t rev) {
 
 }  // namespace
 
+namespace {
+
+store::LayerRecord layer_record(const std::string& section, const std::string& code,
+                                const model::Layer& layer) {
+    store::LayerRecord l;
+    l.section = section;
+    l.layer = code;
+    l.state = std::string(model::to_string(layer.state));
+    l.text = layer.text;
+    if (layer.base) l.base = static_cast<std::int64_t>(*layer.base);
+    l.life = static_cast<std::int64_t>(layer.life);
+    l.changed_rev = static_cast<std::int64_t>(layer.changed_rev);
+    return l;
+}
+
+void append_structural(store::Db& db, std::string_view doc, std::int64_t rev,
+                       const std::string& kind, const std::string& section,
+                       const std::optional<std::string>& layer, const nlohmann::json& data,
+                       std::int64_t author) {
+    check_next_rev(db, doc, rev);
+    store::ChangeRecord change;
+    change.doc = doc;
+    change.rev = rev;
+    change.kind = kind;
+    change.section = section;
+    change.layer = layer;
+    if (!data.empty()) change.data = data.dump();
+    change.author = author;
+    change.at = store::now_string();
+    store::append_change(db, change);
+}
+
+}  // namespace
+
+void append_tree_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
+                        const std::string& section, const nlohmann::json& data,
+                        std::int64_t author, const std::vector<model::Section>& sections,
+                        const std::vector<std::pair<std::string, model::Layer>>& new_layers) {
+    const auto r = static_cast<std::int64_t>(rev);
+    append_structural(db, doc, r, kind, section, std::nullopt, data, author);
+    for (const auto& s : sections) {
+        store::SectionRecord row;
+        row.id = s.id;
+        if (!s.parent.empty()) row.parent = s.parent;
+        row.position = s.position;
+        row.title = s.title;
+        row.owner = s.owner;
+        row.deleted = s.deleted;
+        if (!store::update_section(db, doc, row)) store::insert_section(db, doc, row);
+    }
+    for (const auto& [code, layer] : new_layers) {
+        store::put_layer(db, doc, layer_record(section, code, layer));
+    }
+    store::set_document_rev(db, doc, r);
+}
+
 void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
                          const std::string& section, const std::string& code,
                          const nlohmann::json& data, std::int64_t author,
                          const std::optional<model::Layer>& layer) {
     const auto r = static_cast<std::int64_t>(rev);
-    check_next_rev(db, doc, r);
-    store::ChangeRecord change;
-    change.doc = doc;
-    change.rev = r;
-    change.kind = kind;
-    change.section = section;
-    change.layer = code;
-    if (!data.empty()) change.data = data.dump();
-    change.author = author;
-    change.at = store::now_string();
-    store::append_change(db, change);
+    append_structural(db, doc, r, kind, section, code, data, author);
     if (layer) {
-        store::LayerRecord l;
-        l.section = section;
-        l.layer = code;
-        l.state = std::string(model::to_string(layer->state));
-        l.text = layer->text;
-        if (layer->base) l.base = static_cast<std::int64_t>(*layer->base);
-        l.life = static_cast<std::int64_t>(layer->life);
-        l.changed_rev = static_cast<std::int64_t>(layer->changed_rev);
-        store::put_layer(db, doc, l);
+        store::put_layer(db, doc, layer_record(section, code, *layer));
     } else {
         store::delete_layer(db, doc, section, code);
     }

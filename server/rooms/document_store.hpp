@@ -60,6 +60,13 @@ void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std
                          const nlohmann::json& data, std::int64_t author,
                          const std::optional<model::Layer>& layer);
 
+/// Appends a change of the section tree with `data`, writes the rows of the sections it touched
+/// (inserting the new ones) and the layers of a new section, and moves the document to `rev`.
+void append_tree_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
+                        const std::string& section, const nlohmann::json& data,
+                        std::int64_t author, const std::vector<model::Section>& sections,
+                        const std::vector<std::pair<std::string, model::Layer>>& new_layers);
+
 /// The edits of one section layer with after < rev <= upto, in revision order.
 std::vector<AppliedEdit> load_edits(store::Db& db, std::string_view doc, std::string_view section,
                                     std::string_view layer, Rev after, Rev upto);

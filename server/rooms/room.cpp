@@ -1,9 +1,12 @@
 #include "rooms/room.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
+#include <limits>
 #include <iostream>
 
 #include "auth/permissions.hpp"
+#include "model/markdown_import.hpp"
 #include "ot/json.hpp"
 #include "store/store.hpp"
 
@@ -65,15 +68,27 @@ void Room::edit(std::uint64_t session, EditRequest request) {
     });
 }
 
+void Room::in_order(std::function<void()> fn) {
+    if (busy_) {
+        pending_.push_back(std::move(fn));
+    } else {
+        fn();
+    }
+}
+
 void Room::change_layer(std::uint64_t session, LayerRequest request) {
     asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
-        if (self->busy_) {
-            self->pending_.push_back([self, session, request = std::move(request)]() mutable {
-                self->do_change_layer(session, std::move(request));
-            });
-            return;
-        }
-        self->do_change_layer(session, std::move(request));
+        self->in_order([self, session, request = std::move(request)]() mutable {
+            self->do_change_layer(session, std::move(request));
+        });
+    });
+}
+
+void Room::change_tree(std::uint64_t session, TreeRequest request) {
+    asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
+        self->in_order([self, session, request = std::move(request)]() mutable {
+            self->do_change_tree(session, std::move(request));
+        });
     });
 }
 
@@ -506,6 +521,214 @@ void Room::do_change_layer(std::uint64_t session, LayerRequest r) {
                   [doc = id_, rev, kind = r.kind, sid = r.section, code, author = user.id,
                    data = std::move(data), stored](store::Db& db) {
                       append_layer_change(db, doc, rev, kind, sid, code, data, author, stored);
+                  });
+}
+
+// ---- The section tree -------------------------------------------------------------------------
+
+void Room::check_tree_request(const TreeRequest& r, const auth::User& user) const {
+    auto forbid = [&] {
+        throw ProtocolError(ErrorCode::forbidden, "you may not change this part of the section tree");
+    };
+    auto check_title = [&] {
+        if (r.title.empty() || r.title.size() > 200 || r.title.find('\n') != std::string::npos) {
+            throw ProtocolError(ErrorCode::bad_request, "a title is one line of 1 to 200 bytes");
+        }
+    };
+    auto find_parent = [&]() -> const model::Section* {
+        if (!r.parent) return nullptr;
+        const model::Section* p = doc_.section(*r.parent);
+        if (!p) throw ProtocolError(ErrorCode::not_found, "no section '" + *r.parent + "'");
+        return p;
+    };
+    if (r.kind == "create") {
+        check_title();
+        if (r.owner && !doc_.takes_part(*r.owner)) {
+            throw ProtocolError(ErrorCode::not_found,
+                                "'" + *r.owner + "' is not a municipality taking part");
+        }
+        if (!auth::can_change_tree(user, r.owner)) forbid();
+        const model::Section* parent = find_parent();
+        if (parent && parent->owner && parent->owner != r.owner) {
+            throw ProtocolError(ErrorCode::bad_request,
+                                "a section under a local-only section belongs to its municipality");
+        }
+        return;
+    }
+    if (r.kind == "restore") {
+        auto it = std::find_if(doc_.deleted.begin(), doc_.deleted.end(),
+                               [&](const model::Section& s) { return s.id == r.section; });
+        if (it == doc_.deleted.end()) {
+            throw ProtocolError(ErrorCode::not_found, "no deleted section '" + r.section + "'");
+        }
+        if (!auth::can_change_tree(user, it->owner)) forbid();
+        return;
+    }
+    const model::Section* section = doc_.section(r.section);
+    if (!section) throw ProtocolError(ErrorCode::not_found, "no section '" + r.section + "'");
+    if (!auth::can_change_tree(user, section->owner)) forbid();
+    if (r.kind == "rename") return check_title();
+    if (r.kind == "delete") {
+        // Deleting a chapter deletes what is under it: the user must be allowed for all of it.
+        for (const auto& id : doc_.descendants(r.section)) {
+            if (!auth::can_change_tree(user, doc_.section(id)->owner)) forbid();
+        }
+        return;
+    }
+    // move
+    const model::Section* parent = find_parent();
+    if (parent) {
+        auto below = doc_.descendants(r.section);
+        if (parent->id == r.section || std::find(below.begin(), below.end(), parent->id) != below.end()) {
+            throw ProtocolError(ErrorCode::bad_request, "a section cannot move under itself");
+        }
+        if (parent->owner && parent->owner != section->owner) {
+            throw ProtocolError(ErrorCode::bad_request,
+                                "a section under a local-only section belongs to its municipality");
+        }
+    }
+}
+
+void Room::renumber(const std::string& parent, std::map<std::string, model::Section>& touched) {
+    std::vector<model::Section*> siblings;
+    for (auto& s : doc_.sections) {
+        if (s.parent == parent) siblings.push_back(&s);
+    }
+    std::stable_sort(siblings.begin(), siblings.end(),
+                     [](const model::Section* a, const model::Section* b) { return a->position < b->position; });
+    for (std::size_t i = 0; i < siblings.size(); ++i) {
+        if (siblings[i]->position != static_cast<std::int64_t>(i)) {
+            siblings[i]->position = static_cast<std::int64_t>(i);
+            touched[siblings[i]->id] = *siblings[i];
+        }
+    }
+}
+
+void Room::place(const std::string& id, const std::string& parent, std::int64_t position,
+                 std::map<std::string, model::Section>& touched) {
+    std::vector<model::Section*> siblings;
+    model::Section* moving = nullptr;
+    for (auto& s : doc_.sections) {
+        if (s.id == id) moving = &s;
+        else if (s.parent == parent) siblings.push_back(&s);
+    }
+    std::stable_sort(siblings.begin(), siblings.end(),
+                     [](const model::Section* a, const model::Section* b) { return a->position < b->position; });
+    const auto at = static_cast<std::size_t>(
+        std::clamp<std::int64_t>(position, 0, static_cast<std::int64_t>(siblings.size())));
+    siblings.insert(siblings.begin() + static_cast<std::ptrdiff_t>(at), moving);
+    moving->parent = parent;
+    for (std::size_t i = 0; i < siblings.size(); ++i) siblings[i]->position = static_cast<std::int64_t>(i);
+    for (auto* s : siblings) touched[s->id] = *s;
+}
+
+void Room::do_change_tree(std::uint64_t session, TreeRequest r) {
+    auto it = members_.find(session);
+    if (it == members_.end()) {
+        send(r.conn, protocol::error(r.id, ErrorCode::bad_request,
+                                     "the document '" + id_ + "' is not open"));
+        return;
+    }
+    const Member& m = it->second.member;
+    try {
+        if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
+        check_tree_request(r, m.user);
+    } catch (const ProtocolError& e) {
+        reply_error(m, r.id, e.code(), e.what());
+        return;
+    }
+
+    const Rev rev = ++doc_.rev;
+    last_structural_rev_ = rev;
+    std::map<std::string, model::Section> touched;  // rows to write, by id
+    std::vector<std::pair<std::string, model::Layer>> new_layers;
+    nlohmann::json msg = {{"type", "section." + r.kind}, {"doc", id_}, {"rev", rev},
+                          {"author", user_json(m.user)}};
+    nlohmann::json data = nlohmann::json::object();
+    if (r.kind == "create") {
+        std::string base_id = model::slugify(r.title);
+        if (base_id.empty()) base_id = "sectie";
+        std::string sid = base_id;
+        for (int n = 2; doc_.has_section_id(sid); ++n) sid = base_id + "-" + std::to_string(n);
+        model::Section s;
+        s.id = sid;
+        s.title = r.title;
+        s.owner = r.owner;
+        model::Layer l;
+        l.state = r.owner ? model::LayerState::override_ : model::LayerState::common;
+        l.life = rev;
+        l.changed_rev = rev;
+        s.layers[s.text_layer()] = l;
+        new_layers.emplace_back(s.text_layer(), l);
+        doc_.sections.push_back(s);
+        place(sid, r.parent.value_or(""), r.position, touched);
+        model::sort_tree(doc_.sections);
+        msg["section"] = model::to_json(*doc_.section(sid));
+        r.section = sid;
+    } else if (r.kind == "rename") {
+        model::Section& s = *doc_.section(r.section);
+        data["from"] = s.title;
+        s.title = r.title;
+        touched[s.id] = s;
+        msg["section"] = r.section;
+        msg["title"] = r.title;
+    } else if (r.kind == "move") {
+        const std::string old_parent = doc_.section(r.section)->parent;
+        data["from"] = {{"parent", old_parent.empty() ? nlohmann::json() : nlohmann::json(old_parent)},
+                        {"position", doc_.section(r.section)->position}};
+        place(r.section, r.parent.value_or(""), r.position, touched);
+        renumber(old_parent, touched);
+        model::sort_tree(doc_.sections);
+        msg["section"] = r.section;
+        msg["parent"] = r.parent ? nlohmann::json(*r.parent) : nlohmann::json();
+        msg["position"] = doc_.section(r.section)->position;
+    } else if (r.kind == "delete") {
+        std::vector<std::string> gone = doc_.descendants(r.section);
+        gone.insert(gone.begin(), r.section);
+        const std::string parent = doc_.section(r.section)->parent;
+        for (const auto& id : gone) {
+            auto s = std::find_if(doc_.sections.begin(), doc_.sections.end(),
+                                  [&](const model::Section& x) { return x.id == id; });
+            s->deleted = true;
+            touched[id] = *s;
+            doc_.deleted.push_back(std::move(*s));
+            doc_.sections.erase(s);
+        }
+        renumber(parent, touched);
+        data["sections"] = gone;
+        msg["section"] = r.section;
+    } else {  // restore: the section and what was deleted under it, at the end of its parent
+        std::vector<std::string> back{r.section};
+        for (std::size_t i = 0; i < back.size(); ++i) {
+            for (const auto& s : doc_.deleted) {
+                if (s.parent == back[i]) back.push_back(s.id);
+            }
+        }
+        for (const auto& id : back) {
+            auto s = std::find_if(doc_.deleted.begin(), doc_.deleted.end(),
+                                  [&](const model::Section& x) { return x.id == id; });
+            s->deleted = false;
+            doc_.sections.push_back(std::move(*s));
+            doc_.deleted.erase(s);
+        }
+        model::Section& restored = *doc_.section(r.section);
+        std::string parent = doc_.section(restored.parent) ? restored.parent : std::string();
+        place(r.section, parent, std::numeric_limits<std::int64_t>::max(), touched);
+        for (const auto& id : back) touched[id] = *doc_.section(id);
+        model::sort_tree(doc_.sections);
+        data["sections"] = back;
+        msg["section"] = model::to_json(*doc_.section(r.section));
+        auto children = nlohmann::json::array();
+        for (std::size_t i = 1; i < back.size(); ++i) children.push_back(model::to_json(*doc_.section(back[i])));
+        msg["subsections"] = std::move(children);
+    }
+    std::vector<model::Section> rows;
+    for (auto& [id, s] : touched) rows.push_back(s);
+    commit_change(rev, m, r.id, std::move(msg),
+                  [doc = id_, rev, kind = "section." + r.kind, sid = r.section, author = m.user.id,
+                   data = std::move(data), rows = std::move(rows),
+                   new_layers = std::move(new_layers)](store::Db& db) {
+                      append_tree_change(db, doc, rev, kind, sid, data, author, rows, new_layers);
                   });
 }
 

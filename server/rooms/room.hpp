@@ -80,6 +80,18 @@ struct LayerRequest {
     std::string layer;  // a municipality code
 };
 
+/// A change of the section tree: section.create, .rename, .move, .delete, .restore.
+struct TreeRequest {
+    std::shared_ptr<net::Connection> conn;  // where the reply goes
+    nlohmann::json id;
+    std::string kind;                  // "create", "rename", "move", "delete", "restore"
+    std::string section;               // all but create
+    std::optional<std::string> parent; // create, move; nullopt: top level
+    std::int64_t position = 0;         // create, move
+    std::string title;                 // create, rename
+    std::optional<std::string> owner;  // create: a local-only section of that municipality
+};
+
 struct PresenceUpdate {
     std::string section;
     std::string layer;
@@ -106,6 +118,7 @@ public:
     void edit(std::uint64_t session, EditRequest request);
     void presence(std::uint64_t session, PresenceUpdate update);
     void change_layer(std::uint64_t session, LayerRequest request);
+    void change_tree(std::uint64_t session, TreeRequest request);
     /// Builds a reply from the document as it stands (on the strand) and sends it to `conn` once
     /// everything it shows is committed.
     void read(std::shared_ptr<net::Connection> conn,
@@ -140,6 +153,16 @@ private:
     void process_edit(std::uint64_t session, EditRequest request);
     void finish_edit(std::uint64_t session, EditRequest request, std::vector<AppliedEdit> older);
     void do_change_layer(std::uint64_t session, LayerRequest request);
+    void do_change_tree(std::uint64_t session, TreeRequest request);
+    /// Checks a tree request against the document and the user's rights; throws ProtocolError.
+    void check_tree_request(const TreeRequest& r, const auth::User& user) const;
+    /// Puts `id` at `position` among the children of `parent` and numbers them 0..n-1 again;
+    /// every section whose row changed is added to `touched`.
+    void place(const std::string& id, const std::string& parent, std::int64_t position,
+               std::map<std::string, model::Section>& touched);
+    void renumber(const std::string& parent, std::map<std::string, model::Section>& touched);
+    /// Runs `fn` now, or after the edits waiting for older history (keeps the room's order).
+    void in_order(std::function<void()> fn);
     /// Stores a change that is not a text edit, and after its commit sends `broadcast` to every
     /// member and the ack to the requester.
     void commit_change(Rev rev, const Member& requester, const nlohmann::json& request_id,

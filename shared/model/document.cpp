@@ -54,6 +54,28 @@ const Section* Document::section(std::string_view section_id) const {
     return const_cast<Document*>(this)->section(section_id);
 }
 
+bool Document::has_section_id(std::string_view section_id) const {
+    auto same = [&](const Section& s) { return s.id == section_id; };
+    return std::any_of(sections.begin(), sections.end(), same) ||
+           std::any_of(deleted.begin(), deleted.end(), same);
+}
+
+std::vector<std::string> Document::descendants(std::string_view section_id) const {
+    std::vector<std::string> out;
+    std::vector<std::string> todo{std::string(section_id)};
+    while (!todo.empty() && out.size() <= sections.size()) {
+        std::string parent = std::move(todo.back());
+        todo.pop_back();
+        for (const Section& s : sections) {
+            if (s.parent == parent) {
+                out.push_back(s.id);
+                todo.push_back(s.id);
+            }
+        }
+    }
+    return out;
+}
+
 void sort_tree(std::vector<Section>& sections) {
     std::map<std::string, std::vector<const Section*>> children;
     for (const Section& s : sections) children[s.parent].push_back(&s);

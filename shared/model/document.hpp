@@ -63,10 +63,15 @@ struct Document {
     Rev rev = 0;
     std::vector<Municipality> municipalities;
     std::vector<Section> sections;  // in tree order: parents before children, siblings by position
+    std::vector<Section> deleted;   // deleted sections (restorable), with their layers
 
     bool takes_part(std::string_view municipality) const;
     Section* section(std::string_view section_id);
     const Section* section(std::string_view section_id) const;
+    /// True for the id of any section, deleted ones included.
+    bool has_section_id(std::string_view section_id) const;
+    /// The ids of the section's subsections, all levels down.
+    std::vector<std::string> descendants(std::string_view section_id) const;
 };
 
 /// Orders sections as a tree walk: each parent followed by its children, siblings by position.

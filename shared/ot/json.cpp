@@ -12,12 +12,14 @@ std::size_t count_from_json(const nlohmann::json& v, const std::string& where, c
     if (!v.is_number_integer()) throw OpError(where + what + " must be a whole number");
     if (v.is_number_unsigned()) {
         auto n = v.get<std::uint64_t>();
+        if (n > max_count) throw OpError(where + what + " is too large");
         if (n == 0 && strictness == Strictness::normalized) {
             throw OpError(where + what + " must be positive");
         }
         return static_cast<std::size_t>(n);
     }
     auto n = v.get<std::int64_t>();
+    if (static_cast<std::uint64_t>(n) > max_count && n > 0) throw OpError(where + what + " is too large");
     if (n < 0 || (n == 0 && strictness == Strictness::normalized)) {
         throw OpError(where + what + " must be positive");
     }

@@ -225,6 +225,8 @@ std::size_t byte_offset(std::string_view s, std::size_t cp) noexcept {
 // ---- The type ---------------------------------------------------------------------------------
 
 void check(const Op& op) {
+    std::size_t read = 0;      // skips and deletes
+    std::size_t inserted = 0;  // inserts
     for (std::size_t i = 0; i < op.size(); ++i) {
         const Component& c = op[i];
         const std::string where = "component " + std::to_string(i) + ": ";
@@ -243,6 +245,15 @@ void check(const Op& op) {
                 }
             }
         }
+        if (const auto* ins = std::get_if<Insert>(&c)) {
+            inserted += length(ins->text);
+        } else {
+            const std::size_t n = component_length(c);
+            read += std::min(n, max_count + 1);
+        }
+        if (read > max_count || inserted > max_count) {
+            throw OpError(where + "the op's counts add up to more than " + std::to_string(max_count));
+        }
         if (i > 0 && op[i - 1].index() == c.index()) {
             throw OpError(where + "adjacent " + kind_name(c) + " components must be merged");
         }
@@ -254,6 +265,13 @@ void check(const Op& op) {
 
 Op normalize(const Op& op) {
     Op out;
+    std::size_t total = 0;  // bounded before anything is merged, so no sum can wrap
+    for (const Component& c : op) {
+        total += std::min(component_length(c), max_count + 1);
+        if (total > max_count) {
+            throw OpError("the op's counts add up to more than " + std::to_string(max_count));
+        }
+    }
     for (const Component& c : op) {
         if (const auto* ins = std::get_if<Insert>(&c); ins && !valid_utf8(ins->text)) {
             throw OpError("insert is not valid UTF-8");

@@ -51,6 +51,10 @@ using Op = std::vector<Component>;
 
 enum class Side { left, right };
 
+/// The largest count an op may hold, and the largest sum of its counts: 2^53 - 1, the largest
+/// integer a JavaScript client sends exactly. Bounding them keeps every sum far from overflow.
+inline constexpr std::size_t max_count = (std::size_t{1} << 53) - 1;
+
 /// Where a selection's anchor and head are, in code points.
 struct Selection {
     std::size_t anchor = 0;
@@ -69,7 +73,8 @@ std::size_t byte_offset(std::string_view s, std::size_t cp) noexcept;
 
 // ---- The type ---------------------------------------------------------------------------------
 
-/// Throws OpError unless `op` is normalized and every text in it is valid UTF-8.
+/// Throws OpError unless `op` is normalized, every text in it is valid UTF-8, and its skips and
+/// deletes, and its inserts, each add up to at most max_count code points.
 void check(const Op& op);
 /// Merges adjacent like components, drops empty ones and a trailing skip. Strings must be
 /// valid UTF-8 (throws otherwise). Two adjacent deletes keep their text only if both have it.

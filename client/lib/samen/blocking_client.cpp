@@ -99,9 +99,10 @@ BlockingClient::~BlockingClient() {
     } catch (const std::exception&) {
         // Already closed, or the server did not answer in time: the socket goes anyway.
     }
-    client_.reset();  // posts its shutdown; wait for it, so that no callback runs after this
+    // Wait for the shutdown on the client's strand, so that no callback runs after this.
+    client_->shutdown();
     auto c = std::make_shared<Completion>();
-    asio::post(*ioc_, [c] { c->finish(std::nullopt); });
+    client_->post([c] { c->finish(std::nullopt); });
     {
         std::unique_lock lock(c->mutex);
         c->cv.wait_for(lock, std::chrono::seconds(2), [&] { return c->done; });
@@ -109,6 +110,7 @@ BlockingClient::~BlockingClient() {
     work_.reset();
     ioc_->stop();
     if (thread_.joinable()) thread_.join();
+    client_.reset();
 }
 
 void BlockingClient::activity() {

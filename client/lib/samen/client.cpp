@@ -512,6 +512,10 @@ Client::Client(asio::io_context& ioc, ClientOptions options, ClientCallbacks cal
     : impl_(std::make_shared<Impl>(ioc, std::move(options), std::move(callbacks))) {}
 
 Client::~Client() {
+    shutdown();
+}
+
+void Client::shutdown() {
     asio::post(impl_->strand, [impl = impl_] {
         impl->shut_down = true;
         impl->callbacks = {};

@@ -102,6 +102,9 @@ class Client {
 
     /// Runs `fn` on the strand.
     void post(std::function<void()> fn);
+    /// Stops everything at once: no more callbacks, no reconnect, documents forgotten. The
+    /// destructor does this; a later post() runs after it.
+    void shutdown();
 
     // ---- Test hooks: make real failures happen on purpose -------------------------------------
     /// Drops the connection now, as a network failure would; the client reconnects.
