@@ -5,6 +5,8 @@ set -euo pipefail
 
 SAMEN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export SAMEN_ROOT
+# ccache hits across checkouts in different folders (paths are hashed relative to the source).
+export CCACHE_BASEDIR="$SAMEN_ROOT" CCACHE_NOHASHDIR=1
 
 SAMEN_DEB_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config git ca-certificates
