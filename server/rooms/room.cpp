@@ -294,6 +294,9 @@ void Room::finish_edit(std::uint64_t session, EditRequest request, std::vector<A
                 if (h.rev > request.base) op = ot::transform(op, h.op, ot::Side::left);
             }
         }
+        // Stored and sent with the deleted text filled in, so that history can be walked back
+        // (the text of a layer at any revision) without keeping copies of the text.
+        op = ot::make_invertible(op, layer.text);
         text = ot::apply(layer.text, op);
     } catch (const ot::OpError& e) {
         metrics_->edit_errors++;

@@ -34,6 +34,7 @@
 #include "samen/layer_sync.hpp"
 #include "samen/sign_in.hpp"
 #include "samen_bench_server.hpp"
+#include "transport/http_client.hpp"
 #include "transport/websocket_client.hpp"
 
 namespace samen::bench {
@@ -362,6 +363,55 @@ class Requester {
     std::int64_t next_id_ = 0;
     Connection conn_;  // last: its handler uses the members above
 };
+
+/// The server's own counters from GET /metrics (the plain `name value` lines), for what the
+/// clients cannot see: how long an edit spent inside the server, and the group commits.
+std::map<std::string, double> scrape_metrics(std::uint16_t port) {
+    std::map<std::string, double> values;
+    try {
+        auto r = transport::http_request("127.0.0.1", port, "GET", "/metrics", {}, {}, 5s);
+        if (r.status != 200) return values;
+        std::istringstream in(r.body);
+        std::string line;
+        while (std::getline(in, line)) {
+            auto space = line.rfind(' ');
+            if (line.empty() || line[0] == '#' || space == std::string::npos) continue;
+            const std::string name = line.substr(0, space);
+            if (name.find('{') != std::string::npos) continue;  // histogram buckets
+            values[name] = std::stod(line.substr(space + 1));
+        }
+    } catch (const std::exception& e) {
+        progress(std::string("reading /metrics failed: ") + e.what());
+    }
+    return values;
+}
+
+/// What the server's counters say about the measured window.
+json server_metrics(const std::map<std::string, double>& before,
+                    const std::map<std::string, double>& after) {
+    auto delta = [&](const std::string& name) -> std::optional<double> {
+        auto a = after.find(name);
+        auto b = before.find(name);
+        if (a == after.end() || b == before.end()) return std::nullopt;
+        return a->second - b->second;
+    };
+    json m;
+    auto edits = delta("samen_edit_latency_seconds_count");
+    auto latency = delta("samen_edit_latency_seconds_sum");
+    auto commits = delta("samen_commit_batch_size_count");
+    auto jobs = delta("samen_commit_batch_size_sum");
+    auto committing = delta("samen_store_commit_seconds_total");
+    if (edits && latency && *edits > 0) {
+        m["edits"] = *edits;
+        m["edit_latency_ms_mean"] = round_to(*latency / *edits * 1000, 3);
+    }
+    if (commits && jobs && committing && *commits > 0) {
+        m["commits"] = *commits;
+        m["jobs_per_commit"] = round_to(*jobs / *commits, 2);
+        m["commit_ms_mean"] = round_to(*committing / *commits * 1000, 3);
+    }
+    return m;
+}
 
 // ---- The workload -------------------------------------------------------------------------------
 
@@ -741,6 +791,18 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
                   ? ", " + std::to_string(o.rate) + " keystrokes/s"
                   : ", closed loop, " + std::to_string(window) + " edits in flight per client"));
 
+    // What the server spends with these clients connected and nobody typing (timers, pings):
+    // the floor under the CPU per op at low rates.
+    json idle_cpu_percent;
+    if (server.pid) {
+        auto idle_from = Clock::now();
+        auto idle_before = process_cpu_ns(*server.pid);
+        loop.run_until(idle_from + 1s);
+        auto idle_ns = difference(process_cpu_ns(*server.pid), idle_before);
+        const double idle_s = std::chrono::duration<double>(Clock::now() - idle_from).count();
+        if (idle_ns) idle_cpu_percent = round_to(static_cast<double>(*idle_ns) / 1e7 / idle_s, 2);
+    }
+
     const auto start = Clock::now();
     const auto measure_from = start + std::chrono::duration_cast<Clock::duration>(
                                           std::chrono::duration<double>(o.warmup));
@@ -759,6 +821,7 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
 
     std::optional<std::uint64_t> cpu_us_before, cpu_ns_before;
     std::uint64_t own_before = 0;
+    std::map<std::string, double> metrics_before;
     Clock::time_point measured_at{}, measured_until{};
     bool measuring = false;
     std::string failed;
@@ -773,6 +836,7 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
                 cpu_ns_before = process_cpu_ns(*server.pid);
             }
             own_before = own_cpu_us();
+            metrics_before = scrape_metrics(server.port);
         }
         if (now >= measure_to) break;
         if (failed = failure(); !failed.empty()) break;
@@ -803,6 +867,7 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
         cpu_ns_after = process_cpu_ns(*server.pid);
     }
     const std::uint64_t own_after = own_cpu_us();
+    const auto metrics_after = scrape_metrics(server.port);
 
     // Drain: what was typed goes out and comes back to everyone.
     for (auto& t : typists) t->stop_typing();
@@ -851,8 +916,10 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
         cpu_ns && ops > 0 ? json(round_to(static_cast<double>(*cpu_ns) / 1000.0 / ops, 1)) : json();
     f["server_cpu_percent"] =
         cpu_ns ? json(round_to(static_cast<double>(*cpu_ns) / 1e7 / window_s, 1)) : json();
+    f["server_idle_cpu_percent"] = idle_cpu_percent;
     f["bench_cpu_us_per_op"] =
         ops > 0 ? json(round_to(static_cast<double>(own_after - own_before) / ops, 1)) : json();
+    f["server_metrics"] = server_metrics(metrics_before, metrics_after);
     f["rate_limited"] = recorder.rate_limited_count();
     f["late_keystrokes"] = recorder.late_count();
     f["errors"] = recorder.errors().size();

@@ -277,3 +277,27 @@ TEST_CASE("the text of a layer is bounded", "[integration][protocol][limits]") {
     CHECK(big["code"] == "too_large");
     CHECK(c.open(doc)["rev"] == 0);
 }
+
+TEST_CASE("deletes are stored and sent with their text, so history can be walked back",
+          "[integration][protocol]") {
+    ServerProcess server;
+    ProtocolClient a(server.port()), b(server.port());
+    a.hello(server.sign_in("kampen-editor"));
+    b.hello(server.sign_in("kampen-viewer"));
+    const std::string text = common_text(a.open(doc), "werkgroep");
+    b.open(doc);
+    auto ack = a.request(edit("werkgroep", "common", 0, json::array({json{{"d", 3}}}), "d1"));
+    REQUIRE(ack["type"] == "ack");
+    auto seen = b.next_of_type("edit");
+    REQUIRE(seen);
+    // The first three code points of the text (it starts with ASCII letters).
+    CHECK((*seen)["op"] == json::array({json{{"d", text.substr(0, 3)}}}));
+    server.restart();
+    ProtocolClient c(server.port());
+    c.hello(server.sign_in("kampen-viewer"));
+    c.open(doc);
+    // After a restart the edit comes from disk: a resubmission is acked, nothing applied twice.
+    auto again = c.request({{"type", "open"}, {"doc", doc}, {"since", 0}});
+    CHECK(again["type"] == "snapshot");
+    CHECK(common_text(again, "werkgroep") == text.substr(3));
+}

@@ -6,6 +6,7 @@
 
 #include "ot/json.hpp"
 #include "ot_random.hpp"
+#include "protocol_client.hpp"
 #include "samen/blocking_client.hpp"
 #include "samen/document_sync.hpp"
 #include "server_process.hpp"
@@ -208,4 +209,62 @@ TEST_CASE("A client gives up after its reconnect attempts when the server is gon
     CHECK(errors.back().code == "connection_lost");
     // What it had is still there to read.
     CHECK_FALSE(c->text(doc, section, common).empty());
+}
+
+TEST_CASE("Changes to the section tree reload the document; edits to a deleted section come back",
+          "[client][live]") {
+    test::ServerProcess server;
+    client::ClientOptions slow = fast_reconnect();
+    slow.reconnect_delay = 1s;
+    auto editor = signed_in(server, "kampen-editor", slow);
+    editor->open(doc);
+    std::mutex m;
+    std::vector<std::string> reloads;
+    editor->on_reload([&](const std::string& d) {
+        std::lock_guard lock(m);
+        reloads.push_back(d);
+    });
+    test::ProtocolClient coordinator(server.port());
+    coordinator.hello(server.sign_in("kampen-coordinator"));
+    coordinator.open(doc);
+
+    // Renamed while the editor types elsewhere: the editor loads the document again and its
+    // edits go on.
+    editor->edit(doc, section, common, ot::Op{ot::Insert{"1 "}});
+    auto reply = coordinator.request({{"type", "section.rename"},
+                                      {"doc", doc},
+                                      {"section", "prioriteiten"},
+                                      {"title", "Keuzes"}});
+    REQUIRE(reply["type"] == "ack");
+    editor->edit_with(doc, section, common,
+                      [](const std::string&) { return ot::Op{ot::Insert{"2 "}}; });
+    REQUIRE(editor->wait_until(
+        [&] { return editor->document(doc).section("prioriteiten")->title == "Keuzes"; }, 10s));
+    REQUIRE(editor->wait_synced(10s));
+    CHECK(editor->text(doc, section, common).rfind("2 1 ", 0) == 0);
+    CHECK(fresh_text(server) == editor->text(doc, section, common));
+    {
+        std::lock_guard lock(m);
+        CHECK_FALSE(reloads.empty());
+    }
+
+    // Deleted while the editor is offline with a change to it: the change comes back with its
+    // text. (Its reconnect waits at least half a second: time enough for the deletion.)
+    const std::string typed = "lost? " + editor->text(doc, "veiligheidsanalyse", common);
+    editor->disconnect();
+    editor->edit(doc, "veiligheidsanalyse", common, ot::Op{ot::Insert{"lost? "}});
+    reply = coordinator.request(
+        {{"type", "section.delete"}, {"doc", doc}, {"section", "veiligheidsanalyse"}});
+    REQUIRE(reply["type"] == "ack");
+    REQUIRE(editor->wait_synced(10s));
+    std::vector<client::ClientError> errors;
+    REQUIRE(editor->wait_until(
+        [&] {
+            auto more = editor->take_errors();
+            errors.insert(errors.end(), more.begin(), more.end());
+            return !errors.empty();
+        },
+        10s));
+    CHECK(errors[0].section == "veiligheidsanalyse");
+    CHECK(errors[0].unsent_text == typed);
 }

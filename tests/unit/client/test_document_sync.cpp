@@ -86,7 +86,7 @@ class FakeServer {
     void structural_change() {
         ++rev_;
         at_rev_[rev_] = texts_;
-        json msg = {{"type", "section_rename"},
+        json msg = {{"type", "section.rename"},
                     {"doc", "d"},
                     {"section", "s2"},
                     {"title", "Title " + std::to_string(rev_)},
