@@ -76,6 +76,16 @@ public:
         write_all(frame);
     }
 
+    /// True once the server has closed the connection (EOF), reading and dropping what came.
+    bool wait_eof(int timeout_ms) {
+        char chunk[65536];
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (read_some(chunk, sizeof chunk, 200) == 0) return true;
+        }
+        return false;
+    }
+
     /// Reads frames until a close frame and returns its code (nullopt if none came in time).
     std::optional<int> read_until_close(int timeout_ms) {
         std::string buf;
@@ -221,4 +231,19 @@ TEST_CASE("a client that stops reading is cut off while the others carry on",
     CHECK(slow.read_until_close(10000) == 4001);
     // The writer still works.
     CHECK(writer.request(edit(rev, json::array({"nog"}), "after"))["type"] == "ack");
+}
+
+TEST_CASE("a WebSocket that answers no pings is dropped after the idle timeout; one that does "
+          "stays", "[integration][limits]") {
+    ServerProcess server({"--idle-timeout", "2"});
+    const std::string token = server.sign_in("kampen-viewer");
+    StubbornClient silent(server.port());
+    silent.send_text(json{{"type", "hello"}, {"token", token}}.dump());
+    ProtocolClient polite(server.port());  // its transport answers pings
+    polite.hello(token);
+    // The silent one reads nothing, so it never answers a ping: bounded wait for the server to
+    // drop it.
+    CHECK(silent.wait_eof(30000));
+    // The polite one was idle just as long and still works.
+    CHECK(polite.request({{"type", "list"}})["type"] == "documents");
 }
