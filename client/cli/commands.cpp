@@ -20,7 +20,7 @@
 #include "render.hpp"
 #include "samen/blocking_client.hpp"
 #include "samen/sign_in.hpp"
-#include "samen/text_diff.hpp"
+#include "ot/text_diff.hpp"
 
 namespace samen::cli {
 
@@ -381,7 +381,7 @@ int do_edit(const Options& o, Io& io) {
     const std::string edited = read_back(path, original);
     ot::Op op;
     try {
-        op = client::diff_to_op(original, edited);
+        op = ot::diff_to_op(original, edited);
     } catch (const ot::OpError&) {
         io.err << "samen: " << path.string() << " is not valid UTF-8; nothing was sent\n";
         return exit_failure;
@@ -402,7 +402,7 @@ int do_edit(const Options& o, Io& io) {
             theirs = *collector->changes;
         } else if (original != current) {
             // The document was loaded again meanwhile: the best we know is the difference.
-            theirs = client::diff_to_op(original, current);
+            theirs = ot::diff_to_op(original, current);
         }
         merged = !theirs.empty();
         return theirs.empty() ? op : ot::transform(op, theirs, ot::Side::left);

@@ -127,6 +127,7 @@ void ClientSession::dispatch(const nlohmann::json& msg, const std::string& type)
     if (type == "presence") return do_presence(msg);
     if (type == "effective" || type == "divergence") return do_read(msg, type);
     if (type.rfind("section.", 0) == 0) return do_change_tree(msg, type.substr(8));
+    if (type == "rebase.preview" || type == "rebase.commit") return do_rebase(msg, type);
     if (type == "diverge" || type == "revert" || type == "omit" || type == "include" ||
         type == "acknowledge") {
         return do_change_layer(msg, type);
@@ -343,6 +344,21 @@ void ClientSession::do_change_tree(const nlohmann::json& msg, const std::string&
     }
     if (kind == "create") r.owner = optional_code("owner");
     opened(doc)->change_tree(id_, std::move(r));
+}
+
+void ClientSession::do_rebase(const nlohmann::json& msg, const std::string& type) {
+    rooms::RebaseRequest r;
+    r.conn = conn_;
+    r.id = protocol::request_id(msg);
+    r.commit = type == "rebase.commit";
+    const std::string& doc = protocol::string_field(msg, "doc");
+    r.section = short_string_field(msg, "section");
+    r.layer = short_string_field(msg, "layer");
+    if (r.commit) {
+        r.rev = protocol::uint_field(msg, "rev");
+        r.text = protocol::string_field(msg, "text");
+    }
+    opened(doc)->rebase(id_, std::move(r));
 }
 
 void ClientSession::do_presence(const nlohmann::json& msg) {

@@ -57,6 +57,7 @@ private:
     void do_edit(const nlohmann::json& msg);
     void do_presence(const nlohmann::json& msg);
     void do_read(const nlohmann::json& msg, const std::string& type);
+    void do_rebase(const nlohmann::json& msg, const std::string& type);
     void do_change_tree(const nlohmann::json& msg, const std::string& kind);
     void do_change_layer(const nlohmann::json& msg, const std::string& kind);
     /// The room of a document this session has open; throws bad_request when it has not.

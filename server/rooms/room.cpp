@@ -7,6 +7,9 @@
 
 #include "auth/permissions.hpp"
 #include "model/markdown_import.hpp"
+#include "model/merge.hpp"
+#include "ot/text_diff.hpp"
+#include "store/repo.hpp"
 #include "ot/json.hpp"
 #include "store/store.hpp"
 
@@ -80,6 +83,14 @@ void Room::change_layer(std::uint64_t session, LayerRequest request) {
     asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
         self->in_order([self, session, request = std::move(request)]() mutable {
             self->do_change_layer(session, std::move(request));
+        });
+    });
+}
+
+void Room::rebase(std::uint64_t session, RebaseRequest request) {
+    asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
+        self->in_order([self, session, request = std::move(request)]() mutable {
+            self->do_rebase(session, std::move(request));
         });
     });
 }
@@ -732,6 +743,150 @@ void Room::do_change_tree(std::uint64_t session, TreeRequest r) {
                    data = std::move(data), rows = std::move(rows),
                    new_layers = std::move(new_layers)](store::Db& db) {
                       append_tree_change(db, doc, rev, kind, sid, data, author, rows, new_layers);
+                  });
+}
+
+// ---- Rebase -----------------------------------------------------------------------------------
+
+void Room::do_rebase(std::uint64_t session, RebaseRequest r) {
+    auto it = members_.find(session);
+    if (it == members_.end()) {
+        send(r.conn, protocol::error(r.id, ErrorCode::bad_request,
+                                     "the document '" + id_ + "' is not open"));
+        return;
+    }
+    const Member& m = it->second.member;
+    try {
+        if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
+        if (!doc_.takes_part(r.layer)) {
+            throw ProtocolError(ErrorCode::not_found,
+                                "'" + r.layer + "' is not a municipality taking part");
+        }
+        if (!auth::can_rebase(m.user, r.layer)) {
+            throw ProtocolError(ErrorCode::forbidden, "only a coordinator of " + r.layer + " rebases");
+        }
+        const model::Section* section = doc_.section(r.section);
+        if (!section) throw ProtocolError(ErrorCode::not_found, "no section '" + r.section + "'");
+        const model::Layer* own = section->layer(r.layer);
+        if (!own || own->state != model::LayerState::override_ || section->owner) {
+            throw ProtocolError(ErrorCode::not_found, r.layer + " has no override of this section");
+        }
+        if (!section->is_stale(r.layer)) {
+            throw ProtocolError(ErrorCode::conflict, "the override of " + r.layer +
+                                                         " is not stale: nothing to rebase");
+        }
+        if (r.commit) return rebase_commit(m, r);
+    } catch (const ProtocolError& e) {
+        reply_error(m, r.id, e.code(), e.what());
+        return;
+    }
+
+    // Preview: the common text at the override's base is read back from the history on disk,
+    // once everything up to now is committed there.
+    struct Texts {
+        Rev rev = 0;
+        std::string base, common, local;
+    };
+    const Rev base = *doc_.section(r.section)->layer(r.layer)->base;
+    after_commit(doc_.rev, [this, r, base] {
+        auto job = [doc = id_, section = r.section, code = r.layer, base](store::Db& db) {
+            Texts t;
+            t.rev = static_cast<Rev>(store::get_document(db, doc)->rev);
+            auto common = store::get_layer(db, doc, section, model::common_layer);
+            auto local = store::get_layer(db, doc, section, code);
+            if (!common || !local) {
+                throw ProtocolError(ErrorCode::not_found, code + " has no override of this section");
+            }
+            t.common = common->text;
+            t.local = local->text;
+            t.base = t.common;
+            auto edits = load_edits(db, doc, section, model::common_layer, base, t.rev);
+            for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
+                if (!ot::is_invertible(e->op)) {
+                    throw ProtocolError(ErrorCode::conflict,
+                                        "the common text before revision " +
+                                            std::to_string(e->rev) + " cannot be read back");
+                }
+                t.base = ot::apply(t.base, ot::invert(e->op));
+            }
+            return t;
+        };
+        auto done = [self = shared_from_this(), r](std::exception_ptr error, Texts t) {
+            asio::post(self->strand_, [self, r, error, t = std::move(t)] {
+                if (error) {
+                    try {
+                        std::rethrow_exception(error);
+                    } catch (const ProtocolError& e) {
+                        return self->send(r.conn, protocol::error(r.id, e.code(), e.what()));
+                    } catch (const std::exception& e) {
+                        return self->send(r.conn, protocol::error(r.id, ErrorCode::internal,
+                                                                  "reading the history failed"));
+                    }
+                }
+                auto merged = model::merge3(t.base, t.local, t.common);
+                auto conflicts = nlohmann::json::array();
+                for (const auto& c : merged.conflicts) {
+                    conflicts.push_back({{"position", c.position},
+                                         {"base", c.base},
+                                         {"common", c.theirs},
+                                         {"local", c.ours}});
+                }
+                self->send(r.conn, protocol::reply({{"type", "rebase.preview"},
+                                                    {"doc", self->id_},
+                                                    {"section", r.section},
+                                                    {"layer", r.layer},
+                                                    {"rev", t.rev},
+                                                    {"base", t.base},
+                                                    {"common", t.common},
+                                                    {"local", t.local},
+                                                    {"merged", merged.merged},
+                                                    {"conflicts", std::move(conflicts)}},
+                                                   r.id));
+            });
+        };
+        try {
+            store_.query(std::move(job), std::move(done));
+        } catch (const std::exception&) {
+            send(r.conn, protocol::error(r.id, ErrorCode::internal, "the server is overloaded, try again"));
+        }
+    });
+}
+
+void Room::rebase_commit(const Member& m, const RebaseRequest& r) {
+    model::Section& section = *doc_.section(r.section);
+    model::Layer& own = section.layers.at(r.layer);
+    const model::Layer& common = section.layers.at(std::string(model::common_layer));
+    if (r.rev > doc_.rev) throw ProtocolError(ErrorCode::bad_request, "rev is ahead of the document");
+    if (common.changed_rev > r.rev || own.changed_rev > r.rev) {
+        throw ProtocolError(ErrorCode::conflict,
+                            "the text changed since that preview: preview the rebase again");
+    }
+    if (!ot::valid_utf8(r.text)) throw ProtocolError(ErrorCode::bad_request, "the text is not valid UTF-8");
+    if (r.text.size() > limits_.max_text_bytes) {
+        throw ProtocolError(ErrorCode::too_large, "the text is longer than a layer may hold");
+    }
+    // An ordinary op on the override, so that whoever types in it stays in step.
+    ot::Op op = ot::make_invertible(ot::diff_to_op(own.text, r.text), own.text);
+    const Rev rev = ++doc_.rev;
+    last_structural_rev_ = rev;
+    own.text = r.text;
+    own.changed_rev = rev;
+    own.base = rev;
+    AppliedEdit applied{rev, r.section, r.layer, op, "rebase-" + std::to_string(rev), m.user.id};
+    remember(applied, m.user);
+    commit_change(rev, m, r.id,
+                  {{"type", "rebase"},
+                   {"doc", id_},
+                   {"rev", rev},
+                   {"section", r.section},
+                   {"layer", r.layer},
+                   {"op", ot::to_json(op)},
+                   {"base", rev},
+                   {"author", user_json(m.user)}},
+                  [doc = id_, applied, text = r.text](store::Db& db) {
+                      append_edit(db, doc, applied, text);
+                      store::set_layer_state(db, doc, applied.section, applied.layer, "override",
+                                             static_cast<std::int64_t>(applied.rev));
                   });
 }
 

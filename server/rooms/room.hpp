@@ -92,6 +92,17 @@ struct TreeRequest {
     std::optional<std::string> owner;  // create: a local-only section of that municipality
 };
 
+/// rebase.preview (a three-way merge, nothing written) or rebase.commit (the resolved text).
+struct RebaseRequest {
+    std::shared_ptr<net::Connection> conn;
+    nlohmann::json id;
+    bool commit = false;
+    std::string section;
+    std::string layer;  // a municipality code
+    Rev rev = 0;        // commit: the revision of the preview it resolves
+    std::string text;   // commit: the override's new text
+};
+
 struct PresenceUpdate {
     std::string section;
     std::string layer;
@@ -119,6 +130,7 @@ public:
     void presence(std::uint64_t session, PresenceUpdate update);
     void change_layer(std::uint64_t session, LayerRequest request);
     void change_tree(std::uint64_t session, TreeRequest request);
+    void rebase(std::uint64_t session, RebaseRequest request);
     /// Builds a reply from the document as it stands (on the strand) and sends it to `conn` once
     /// everything it shows is committed.
     void read(std::shared_ptr<net::Connection> conn,
@@ -154,6 +166,8 @@ private:
     void finish_edit(std::uint64_t session, EditRequest request, std::vector<AppliedEdit> older);
     void do_change_layer(std::uint64_t session, LayerRequest request);
     void do_change_tree(std::uint64_t session, TreeRequest request);
+    void do_rebase(std::uint64_t session, RebaseRequest request);
+    void rebase_commit(const Member& m, const RebaseRequest& request);
     /// Checks a tree request against the document and the user's rights; throws ProtocolError.
     void check_tree_request(const TreeRequest& r, const auth::User& user) const;
     /// Puts `id` at `position` among the children of `parent` and numbers them 0..n-1 again;

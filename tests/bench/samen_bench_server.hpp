@@ -17,7 +17,7 @@ class ServerChild {
     /// Starts `<executable> --demo --port 0 --data <fresh temp dir>` plus `extra_args` and waits
     /// (at most 60 s) until it listens. Throws std::runtime_error when it does not start.
     ServerChild(std::string executable, std::vector<std::string> extra_args);
-    /// Stops the server (SIGTERM, then SIGKILL after 20 s) and removes its data directory.
+    /// Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its data directory.
     ~ServerChild();
     ServerChild(const ServerChild&) = delete;
     ServerChild& operator=(const ServerChild&) = delete;

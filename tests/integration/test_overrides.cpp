@@ -253,3 +253,90 @@ TEST_CASE("the effective plan and the divergence matrix, over REST and the proto
         {{"Authorization", "Bearer " + server.sign_in("kampen-viewer")}});
     CHECK(json::parse(after_matrix.body) == rest_matrix);
 }
+
+TEST_CASE("rebase: a three-way merge, clean or with conflicts resolved by the coordinator",
+          "[integration][overrides][rebase]") {
+    ServerProcess server;
+    ProtocolClient kampen(server.port()), staphorst(server.port()), editor(server.port());
+    kampen.hello(server.sign_in("kampen-coordinator"));
+    staphorst.hello(server.sign_in("staphorst-editor"));
+    editor.hello(server.sign_in("kampen-editor"));
+    kampen.open(doc);
+    staphorst.open(doc);
+    editor.open(doc);
+    auto set_text = [&](ProtocolClient& c, const std::string& layer, const std::string& text,
+                        const std::string& opid) {
+        auto snap = c.open(doc);
+        const std::string old = layers_of(snap, "werkgroep")[layer]["text"];
+        json op = json::array();
+        if (!old.empty()) op.push_back(json{{"d", old}});
+        op.push_back(text);
+        auto r = c.request({{"type", "edit"}, {"doc", doc}, {"section", "werkgroep"},
+                            {"layer", layer}, {"base", snap["rev"]}, {"op", op}, {"opid", opid}});
+        REQUIRE(r["type"] == "ack");
+        return r["rev"].get<std::uint64_t>();
+    };
+    auto preview = [&](ProtocolClient& c) {
+        return c.request({{"type", "rebase.preview"}, {"doc", doc}, {"section", "werkgroep"},
+                          {"layer", "GM0166"}});
+    };
+
+    set_text(staphorst, "common", "De werkgroep komt vijf keer bijeen. Zij rapporteert aan het college.", "c1");
+    REQUIRE(kampen.request(layer_request("diverge", "werkgroep", "GM0166"))["type"] == "ack");
+    CHECK(preview(kampen)["code"] == "conflict");  // not stale yet: nothing to rebase
+    set_text(editor, "GM0166", "De werkgroep komt zes keer bijeen. Zij rapporteert aan het college.", "k1");
+    // The common text changes elsewhere: the merge is clean and keeps both changes.
+    set_text(staphorst, "common", "De werkgroep komt vijf keer bijeen. Zij rapporteert aan de raad.", "c2");
+    CHECK(editor.request({{"type", "rebase.preview"}, {"doc", doc}, {"section", "werkgroep"},
+                          {"layer", "GM0166"}})["code"] == "forbidden");  // coordinators only
+    auto clean = preview(kampen);
+    REQUIRE(clean["type"] == "rebase.preview");
+    CHECK(clean["conflicts"].empty());
+    CHECK(clean["merged"] == "De werkgroep komt zes keer bijeen. Zij rapporteert aan de raad.");
+    CHECK(clean["base"] == "De werkgroep komt vijf keer bijeen. Zij rapporteert aan het college.");
+    auto committed = kampen.request({{"type", "rebase.commit"}, {"doc", doc}, {"section", "werkgroep"},
+                                     {"layer", "GM0166"}, {"rev", clean["rev"]},
+                                     {"text", clean["merged"]}});
+    REQUIRE(committed["type"] == "ack");
+    auto heard = editor.next_of_type("rebase");
+    REQUIRE(heard);
+    CHECK((*heard)["base"] == committed["rev"]);
+    auto layers = layers_of(kampen.open(doc), "werkgroep");
+    CHECK(layers["GM0166"]["text"] == clean["merged"]);
+    CHECK(layers["GM0166"]["stale"] == false);
+
+    // Both change the same words: a conflict, nothing written until the coordinator resolves it.
+    set_text(editor, "GM0166", "De werkgroep komt zes keer bijeen in Kampen. Zij rapporteert aan de raad.", "k2");
+    set_text(staphorst, "common", "De werkgroep komt vier keer bijeen. Zij rapporteert aan de raad.", "c3");
+    auto conflicted = preview(kampen);
+    REQUIRE(conflicted["type"] == "rebase.preview");
+    REQUIRE(!conflicted["conflicts"].empty());
+    CHECK(conflicted["conflicts"][0]["local"].get<std::string>().find("zes") != std::string::npos);
+    CHECK(conflicted["conflicts"][0]["common"].get<std::string>().find("vier") != std::string::npos);
+    CHECK(conflicted["merged"].get<std::string>().find("<<<") == std::string::npos);
+    CHECK(layers_of(kampen.open(doc), "werkgroep")["GM0166"]["stale"] == true);  // nothing written
+
+    // A preview goes stale when the text moves on before the commit.
+    const auto old_rev = conflicted["rev"];
+    set_text(editor, "GM0166", "De werkgroep komt zes keer bijeen in Kampen. Zij rapporteert aan de raad!", "k3");
+    CHECK(kampen.request({{"type", "rebase.commit"}, {"doc", doc}, {"section", "werkgroep"},
+                          {"layer", "GM0166"}, {"rev", old_rev}, {"text", "x"}})["code"] == "conflict");
+    auto again = preview(kampen);
+    const std::string resolved = "De werkgroep komt vier keer bijeen in Kampen. Zij rapporteert aan de raad!";
+    auto done = kampen.request({{"type", "rebase.commit"}, {"doc", doc}, {"section", "werkgroep"},
+                                {"layer", "GM0166"}, {"rev", again["rev"]}, {"text", resolved}});
+    REQUIRE(done["type"] == "ack");
+    // The editor keeps typing in the override, based on the revision before the rebase.
+    auto typed = editor.request({{"type", "edit"}, {"doc", doc}, {"section", "werkgroep"},
+                                 {"layer", "GM0166"}, {"base", again["rev"]},
+                                 {"op", {json{{"d", "De"}}, "Onze"}}, {"opid", "k4"}});
+    REQUIRE(typed["type"] == "ack");
+    server.kill();
+    server.restart();
+    ProtocolClient after(server.port());
+    after.hello(server.sign_in("kampen-viewer"));
+    layers = layers_of(after.open(doc), "werkgroep");
+    CHECK(layers["GM0166"]["text"] ==
+          "Onze werkgroep komt vier keer bijeen in Kampen. Zij rapporteert aan de raad!");
+    CHECK(layers["GM0166"]["stale"] == false);
+}

@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "ot/json.hpp"
-#include "samen/text_diff.hpp"
+#include "ot/text_diff.hpp"
 
 namespace samen::client {
 
@@ -176,7 +176,7 @@ void DocumentSync::load_snapshot(const nlohmann::json& msg) {
                 continue;
             }
             try {
-                ot::Op between = diff_to_op(entry.sync.confirmed(), target->second.sync.text());
+                ot::Op between = ot::diff_to_op(entry.sync.confirmed(), target->second.sync.text());
                 ot::Op rebased = ot::transform(*entry.sync.buffer(), between, ot::Side::left);
                 target->second.sync.local(rebased);
             } catch (const ot::OpError& e) {

@@ -6,11 +6,11 @@
 
 #include "ot/text.hpp"
 
-namespace samen::client {
+namespace samen::ot {
 
 /// The op that turns `before` into `after`: keep their common prefix and suffix (in whole code
 /// points), delete what lies between in `before`, insert what lies between in `after`. Empty when
 /// the texts are equal. Throws ot::OpError when either text is not valid UTF-8.
 ot::Op diff_to_op(std::string_view before, std::string_view after);
 
-}  // namespace samen::client
+}  // namespace samen::ot

@@ -1,9 +1,9 @@
-#include "samen/text_diff.hpp"
+#include "ot/text_diff.hpp"
 
 #include <algorithm>
 #include <string>
 
-namespace samen::client {
+namespace samen::ot {
 namespace {
 
 bool continuation(char c) {
@@ -42,4 +42,4 @@ ot::Op diff_to_op(std::string_view before, std::string_view after) {
     return ot::normalize(op);
 }
 
-}  // namespace samen::client
+}  // namespace samen::ot

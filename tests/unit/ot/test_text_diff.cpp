@@ -4,10 +4,10 @@
 
 #include "ot/json.hpp"
 #include "ot_random.hpp"
-#include "samen/text_diff.hpp"
+#include "ot/text_diff.hpp"
 
 using namespace samen;
-using client::diff_to_op;
+using ot::diff_to_op;
 
 namespace {
 nlohmann::json j(const ot::Op& op) {
@@ -15,7 +15,7 @@ nlohmann::json j(const ot::Op& op) {
 }
 }  // namespace
 
-TEST_CASE("diff_to_op keeps the common prefix and suffix", "[client][diff]") {
+TEST_CASE("diff_to_op keeps the common prefix and suffix", "[ot][diff]") {
     CHECK(diff_to_op("", "").empty());
     CHECK(diff_to_op("same", "same").empty());
     CHECK(j(diff_to_op("", "new")) == nlohmann::json::parse(R"(["new"])"));
@@ -27,7 +27,7 @@ TEST_CASE("diff_to_op keeps the common prefix and suffix", "[client][diff]") {
     CHECK(j(diff_to_op("text\n", "text")) == nlohmann::json::parse(R"([4, {"d": 1}])"));
 }
 
-TEST_CASE("diff_to_op never splits a code point", "[client][diff]") {
+TEST_CASE("diff_to_op never splits a code point", "[ot][diff]") {
     // é is C3 A9 and è is C3 A8: equal first bytes must not become a skip of half a letter.
     CHECK(j(diff_to_op("café", "cafè")) == nlohmann::json::parse(R"([3, {"d": 1}, "è"])"));
     // 😀 F0 9F 98 80 and 😁 F0 9F 98 81 differ in the last byte only.
@@ -37,12 +37,12 @@ TEST_CASE("diff_to_op never splits a code point", "[client][diff]") {
     CHECK(j(diff_to_op("ĳsselland", "ĳssel")) == nlohmann::json::parse(R"([5, {"d": 4}])"));
 }
 
-TEST_CASE("diff_to_op refuses text that is not UTF-8", "[client][diff]") {
+TEST_CASE("diff_to_op refuses text that is not UTF-8", "[ot][diff]") {
     CHECK_THROWS_AS(diff_to_op("ok", "bad \xC3"), ot::OpError);
     CHECK_THROWS_AS(diff_to_op("\xFF", "ok"), ot::OpError);
 }
 
-TEST_CASE("diff_to_op turns any text into any other", "[client][diff][random]") {
+TEST_CASE("diff_to_op turns any text into any other", "[ot][diff][random]") {
     for (std::uint64_t seed = 1; seed <= 2000; ++seed) {
         INFO("seed " << seed);
         std::mt19937_64 rng(seed);
