@@ -71,6 +71,16 @@ void Room::edit(std::uint64_t session, EditRequest request) {
     });
 }
 
+const Member* Room::member_for(std::uint64_t session, const std::shared_ptr<net::Connection>& conn,
+                               const nlohmann::json& request_id) {
+    auto it = members_.find(session);
+    if (it != members_.end()) return &it->second.member;
+    // Its open was refused, or it closed the document meanwhile.
+    send(conn, protocol::error(request_id, ErrorCode::bad_request,
+                               "the document '" + id_ + "' is not open"));
+    return nullptr;
+}
+
 void Room::in_order(std::function<void()> fn) {
     if (busy_) {
         pending_.push_back(std::move(fn));
@@ -199,14 +209,9 @@ void Room::do_edit(std::uint64_t session, EditRequest request) {
 }
 
 void Room::process_edit(std::uint64_t session, EditRequest request) {
-    auto it = members_.find(session);
-    if (it == members_.end()) {
-        // Its open was refused, or it closed the document meanwhile.
-        send(request.conn, protocol::error(request.id, ErrorCode::bad_request,
-                                           "the document '" + id_ + "' is not open"));
-        return;
-    }
-    const Member& m = it->second.member;
+    const Member* member = member_for(session, request.conn, request.id);
+    if (!member) return;
+    const Member& m = *member;
     try {
         if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
         if (!auth::can_edit_layer(m.user, request.layer)) {
@@ -271,13 +276,13 @@ void Room::process_edit(std::uint64_t session, EditRequest request) {
         asio::post(self->strand_, [self, session, request = std::move(request), error,
                                   older = std::move(older)]() mutable {
             self->busy_ = false;
-            auto member = self->members_.find(session);
+            auto present = self->members_.find(session);
             if (error) {
                 self->on_store_failed("reading older edits failed");
-            } else if (member != self->members_.end() && older.seen) {
-                self->send(member->second.member.conn,
+            } else if (present != self->members_.end() && older.seen) {
+                self->send(present->second.member.conn,
                            protocol::reply({{"type", "ack"}, {"rev", *older.seen}}, request.id));
-            } else if (member != self->members_.end()) {
+            } else if (present != self->members_.end()) {
                 self->finish_edit(session, std::move(request), std::move(older.edits));
             }
             self->resume_pending();
@@ -444,13 +449,9 @@ void Room::after_commit(Rev rev, std::function<void()> fn) {
 // ---- Overrides and omissions ------------------------------------------------------------------
 
 void Room::do_change_layer(std::uint64_t session, LayerRequest r) {
-    auto it = members_.find(session);
-    if (it == members_.end()) {
-        send(r.conn, protocol::error(r.id, ErrorCode::bad_request,
-                                     "the document '" + id_ + "' is not open"));
-        return;
-    }
-    const Member& m = it->second.member;
+    const Member* member = member_for(session, r.conn, r.id);
+    if (!member) return;
+    const Member& m = *member;
     const auth::User& user = m.user;
     const std::string& code = r.layer;
     try {
@@ -637,13 +638,9 @@ void Room::place(const std::string& id, const std::string& parent, std::int64_t 
 }
 
 void Room::do_change_tree(std::uint64_t session, TreeRequest r) {
-    auto it = members_.find(session);
-    if (it == members_.end()) {
-        send(r.conn, protocol::error(r.id, ErrorCode::bad_request,
-                                     "the document '" + id_ + "' is not open"));
-        return;
-    }
-    const Member& m = it->second.member;
+    const Member* member = member_for(session, r.conn, r.id);
+    if (!member) return;
+    const Member& m = *member;
     try {
         if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
         check_tree_request(r, m.user);
@@ -749,13 +746,9 @@ void Room::do_change_tree(std::uint64_t session, TreeRequest r) {
 // ---- Rebase -----------------------------------------------------------------------------------
 
 void Room::do_rebase(std::uint64_t session, RebaseRequest r) {
-    auto it = members_.find(session);
-    if (it == members_.end()) {
-        send(r.conn, protocol::error(r.id, ErrorCode::bad_request,
-                                     "the document '" + id_ + "' is not open"));
-        return;
-    }
-    const Member& m = it->second.member;
+    const Member* member = member_for(session, r.conn, r.id);
+    if (!member) return;
+    const Member& m = *member;
     try {
         if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
         if (!doc_.takes_part(r.layer)) {

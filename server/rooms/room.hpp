@@ -175,6 +175,9 @@ private:
     void place(const std::string& id, const std::string& parent, std::int64_t position,
                std::map<std::string, model::Section>& touched);
     void renumber(const std::string& parent, std::map<std::string, model::Section>& touched);
+    /// The member behind `session`, or null after telling `conn` the document is not open.
+    const Member* member_for(std::uint64_t session, const std::shared_ptr<net::Connection>& conn,
+                             const nlohmann::json& request_id);
     /// Runs `fn` now, or after the edits waiting for older history (keeps the room's order).
     void in_order(std::function<void()> fn);
     /// Stores a change that is not a text edit, and after its commit sends `broadcast` to every

@@ -6,7 +6,7 @@ if(NOT SAMEN_BENCH)
 endif()
 execute_process(
   COMMAND ${SAMEN_BENCH} --mode closed --seconds 2 --warmup 0.5 --seed 1
-          --idle-connections 20 --large-kib 64
+          --idle-connections 20 --large-kib 64 --cold-opens 1
   OUTPUT_VARIABLE out
   RESULT_VARIABLE rc
   TIMEOUT 240)
