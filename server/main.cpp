@@ -1,5 +1,6 @@
 // samen-server: parses the command line and wires the parts together; everything else lives in
 // the library targets (samen::server_core).
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <charconv>
@@ -114,6 +115,9 @@ int serve(const Options& o) {
         if (!ec) stop_signal.set_value(sig);
     });
 
+    // The threads keep running through the shutdown below (which posts to the rooms) even when no
+    // connection is left; ioc.stop() ends them.
+    auto work = boost::asio::make_work_guard(ioc);
     std::vector<std::thread> threads;
     for (std::size_t i = 0; i < o.threads; ++i) {
         threads.emplace_back([&ioc] {

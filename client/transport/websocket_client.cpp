@@ -56,6 +56,9 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         if (closing) return abandon();
         // From here the WebSocket's own timeouts apply.
         beast::get_lowest_layer(ws).expires_never();
+        // Small frames go out at once instead of waiting for Nagle's algorithm.
+        error_code ignored;
+        beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(true), ignored);
         ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
         ws.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
             request.set(beast::http::field::user_agent, "samen-client");

@@ -80,6 +80,9 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
         pause_.async_wait(beast::bind_front_handler(&Listener::on_pause_over, shared_from_this()));
         return;
     }
+    // Small frames (an ack, a keystroke) go out at once instead of waiting up to 40 ms for Nagle.
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     run_http_session(std::move(socket), state_);
     do_accept();
 }

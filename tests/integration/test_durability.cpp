@@ -247,3 +247,19 @@ TEST_CASE("a WebSocket that answers no pings is dropped after the idle timeout; 
     // The polite one was idle just as long and still works.
     CHECK(polite.request({{"type", "list"}})["type"] == "documents");
 }
+
+TEST_CASE("SIGTERM stops the server when documents are loaded and nobody is connected",
+          "[integration][durability]") {
+    ServerProcess server;
+    {
+        ProtocolClient c(server.port());
+        c.hello(server.sign_in("kampen-editor"));
+        c.open(doc);
+        REQUIRE(c.request(edit(0, json::array({"x"}), "q1"))["type"] == "ack");
+    }
+    // The client has gone; the room stays loaded. The server must still finish its shutdown by
+    // itself (ServerProcess::stop falls back to SIGKILL, which is not a normal exit).
+    int status = server.stop(SIGTERM);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+}
