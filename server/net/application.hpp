@@ -33,7 +33,7 @@ enum class CloseReason {
     going_away,     // 1001: the server shuts down
     policy,         // 1008: e.g. too many failed hellos
     too_slow,       // 4001: the outgoing queue passed its bound; reconnect with `since`
-    idle_timeout,   // 4002: no traffic and no pong
+    idle_timeout,   // 4002: reserved; an idle peer is dropped by the WebSocket's own timeout
 };
 
 /// The application's handle on one WebSocket session. Thread-safe: every call posts to the
