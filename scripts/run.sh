@@ -4,5 +4,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 samen_setup
 cd "$SAMEN_ROOT"
+samen_build_web
 samen_build release
 exec build/release/server/app/samen-server --demo "$@"

@@ -12,6 +12,7 @@ SAMEN_DEB_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config git ca-certificates
     libboost1.81-dev libsqlite3-dev sqlite3 nlohmann-json3-dev catch2 libsodium-dev libbenchmark-dev
     nodejs npm
+    chromium fonts-dejavu-core
 )
 
 samen_missing_packages() {
@@ -59,6 +60,14 @@ samen_build() {
     local preset="$1"
     cmake --preset "$preset" >/dev/null
     cmake --build --preset "$preset"
+}
+
+# The web client's bundle (client/web/dist), which samen-server serves at /.
+samen_build_web() {
+    local web="$SAMEN_ROOT/client/web"
+    [[ -f "$web/package.json" ]] || return 0
+    echo "== build: web client"
+    (cd "$web" && npm run --silent build)
 }
 
 samen_setup() {

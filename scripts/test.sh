@@ -4,6 +4,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 samen_setup
 cd "$SAMEN_ROOT"
+samen_build_web
 
 echo "== build: release"
 samen_build release

@@ -1,11 +1,13 @@
 #include "app/client_session.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
 
 #include "auth/permissions.hpp"
 #include "auth/token.hpp"
 #include "model/effective.hpp"
+#include "rooms/document_store.hpp"
 #include "ot/json.hpp"
 #include "ot/text.hpp"
 #include "rooms/registry.hpp"
@@ -132,6 +134,12 @@ void ClientSession::dispatch(const nlohmann::json& msg, const std::string& type)
         type == "acknowledge") {
         return do_change_layer(msg, type);
     }
+    if (type == "propose" || type == "vote" || type == "tag" || type == "document.rename" ||
+        type == "document.archive") {
+        return do_workflow(msg, type);
+    }
+    if (type == "history" || type == "text.at" || type == "diff") return do_history(msg, type);
+    if (type == "document.create") return do_create_document(msg);
     throw ProtocolError(ErrorCode::bad_request, "unknown message type \"" + type + "\"");
 }
 
@@ -193,10 +201,14 @@ void ClientSession::do_list(const nlohmann::json& msg) {
                          }
                          auto list = nlohmann::json::array();
                          for (const auto& d : docs) {
+                             auto versions = nlohmann::json::array();
+                             for (const auto& v : d.versions) versions.push_back(model::to_json(v));
                              list.push_back({{"id", d.id},
                                              {"title", d.title},
                                              {"rev", d.rev},
-                                             {"municipalities", d.municipalities}});
+                                             {"archived", d.archived},
+                                             {"municipalities", d.municipalities},
+                                             {"versions", std::move(versions)}});
                          }
                          self->send(protocol::reply({{"type", "documents"}, {"documents", list}}, id));
                      });
@@ -296,6 +308,7 @@ void ClientSession::do_read(const nlohmann::json& msg, const std::string& type) 
     nlohmann::json id = protocol::request_id(msg);
     const std::string& doc = protocol::string_field(msg, "doc");
     auto room = opened(doc);
+    if (type == "effective" && msg.contains("rev")) return do_history(msg, type);
     if (type == "effective") {
         const std::string code = protocol::string_field(msg, "municipality");
         room->read(conn_, [id, code](const model::Document& d) {
@@ -359,6 +372,118 @@ void ClientSession::do_rebase(const nlohmann::json& msg, const std::string& type
         r.text = protocol::string_field(msg, "text");
     }
     opened(doc)->rebase(id_, std::move(r));
+}
+
+void ClientSession::do_workflow(const nlohmann::json& msg, const std::string& type) {
+    rooms::WorkflowRequest r;
+    r.conn = conn_;
+    r.id = protocol::request_id(msg);
+    r.kind = type;
+    const std::string& doc = protocol::string_field(msg, "doc");
+    if (type == "propose") {
+        r.section = short_string_field(msg, "section");
+        r.layer = short_string_field(msg, "layer");
+        if (msg.contains("text")) r.text = protocol::string_field(msg, "text");
+    } else if (type == "vote") {
+        r.proposal = static_cast<std::int64_t>(
+            std::min<std::uint64_t>(protocol::uint_field(msg, "proposal"), 1ULL << 53));
+        r.vote = protocol::string_field(msg, "vote");
+        if (r.vote != "approve" && r.vote != "reject") {
+            throw ProtocolError(ErrorCode::bad_request, "\"vote\" is \"approve\" or \"reject\"");
+        }
+    } else if (type == "tag") {
+        r.label = protocol::string_field(msg, "label");
+        r.rev = protocol::optional_uint_field(msg, "rev");
+    } else if (type == "document.rename") {
+        r.title = protocol::string_field(msg, "title");
+    } else {
+        const auto& archived = protocol::field(msg, "archived");
+        if (!archived.is_boolean()) throw ProtocolError(ErrorCode::bad_request, "\"archived\" must be true or false");
+        r.archived = archived.get<bool>();
+    }
+    opened(doc)->workflow(id_, std::move(r));
+}
+
+void ClientSession::do_history(const nlohmann::json& msg, const std::string& type) {
+    rooms::HistoryRequest r;
+    r.conn = conn_;
+    r.id = protocol::request_id(msg);
+    r.kind = type;
+    const std::string& doc = protocol::string_field(msg, "doc");
+    auto optional_string = [&](const char* name) -> std::optional<std::string> {
+        if (!msg.contains(name)) return std::nullopt;
+        return short_string_field(msg, name);
+    };
+    if (type == "history" || type == "text.at") r.section = short_string_field(msg, "section");
+    if (type == "diff" && msg.contains("section")) r.section = short_string_field(msg, "section");
+    r.layer = type == "text.at" ? std::optional<std::string>(short_string_field(msg, "layer"))
+                                : optional_string("layer");
+    if (type == "effective") r.municipality = short_string_field(msg, "municipality");
+    if (type == "diff") r.municipality = optional_string("municipality");
+    if (type == "text.at" || type == "effective") r.rev = protocol::uint_field(msg, "rev");
+    if (type == "diff") {
+        r.from = protocol::uint_field(msg, "from");
+        r.to = protocol::uint_field(msg, "to");
+    }
+    opened(doc)->history(id_, std::move(r));
+}
+
+void ClientSession::do_create_document(const nlohmann::json& msg) {
+    nlohmann::json id = protocol::request_id(msg);
+    if (!auth::can_manage(*user_)) throw ProtocolError(ErrorCode::forbidden, "only an admin creates documents");
+    rooms::NewDocument d;
+    d.id = protocol::string_field(msg, "doc");
+    if (d.id.empty() || d.id.size() > 64 || d.id.front() == '-' ||
+        d.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+        throw ProtocolError(ErrorCode::bad_request,
+                            "a document id holds 1 to 64 lower-case letters, digits and '-'");
+    }
+    d.title = protocol::string_field(msg, "title");
+    if (d.title.empty() || d.title.size() > 200 || !ot::valid_utf8(d.title)) {
+        throw ProtocolError(ErrorCode::bad_request, "a title holds 1 to 200 bytes of UTF-8");
+    }
+    const auto& municipalities = protocol::field(msg, "municipalities");
+    if (!municipalities.is_array() || municipalities.empty() || municipalities.size() > 100) {
+        throw ProtocolError(ErrorCode::bad_request, "\"municipalities\" lists the codes taking part");
+    }
+    for (const auto& code : municipalities) {
+        if (!code.is_string() || !model::is_municipality_code(code.get<std::string>())) {
+            throw ProtocolError(ErrorCode::bad_request, "\"municipalities\" holds codes such as GM0166");
+        }
+        if (std::find(d.municipalities.begin(), d.municipalities.end(), code) != d.municipalities.end()) {
+            throw ProtocolError(ErrorCode::bad_request, "a municipality is listed twice");
+        }
+        d.municipalities.push_back(code.get<std::string>());
+    }
+    if (msg.contains("template")) d.template_doc = short_string_field(msg, "template");
+    if (msg.contains("markdown")) d.markdown = protocol::string_field(msg, "markdown");
+    if (d.template_doc && d.markdown) {
+        throw ProtocolError(ErrorCode::bad_request, "a document starts from a template or from Markdown, not both");
+    }
+    struct Created {
+        std::size_t sections = 0;
+    };
+    store_.query(
+        [d](store::Db& db) { return Created{rooms::create_document(db, d)}; },
+        [self = shared_from_this(), id, d](std::exception_ptr error, Created created) {
+            asio::post(self->strand_, [self, id, d, error, created] {
+                if (!error) {
+                    return self->send(protocol::reply({{"type", "document.created"},
+                                                       {"doc", d.id},
+                                                       {"title", d.title},
+                                                       {"rev", 0},
+                                                       {"sections", created.sections}},
+                                                      id));
+                }
+                try {
+                    std::rethrow_exception(error);
+                } catch (const ProtocolError& e) {
+                    self->send_error(id, e.code(), e.what());
+                } catch (const std::exception&) {
+                    self->send_error(id, ErrorCode::internal, "creating the document failed");
+                }
+            });
+        });
 }
 
 void ClientSession::do_presence(const nlohmann::json& msg) {

@@ -56,6 +56,9 @@ private:
     void do_close(const nlohmann::json& msg);
     void do_edit(const nlohmann::json& msg);
     void do_presence(const nlohmann::json& msg);
+    void do_workflow(const nlohmann::json& msg, const std::string& type);
+    void do_history(const nlohmann::json& msg, const std::string& type);
+    void do_create_document(const nlohmann::json& msg);
     void do_read(const nlohmann::json& msg, const std::string& type);
     void do_rebase(const nlohmann::json& msg, const std::string& type);
     void do_change_tree(const nlohmann::json& msg, const std::string& kind);

@@ -9,6 +9,7 @@
 #include "auth/password.hpp"
 #include "model/document.hpp"
 #include "model/markdown_import.hpp"
+#include "rooms/document_store.hpp"
 #include "store/repo.hpp"
 #include "store/time.hpp"
 
@@ -51,23 +52,13 @@ void put_text_layer(store::Db& db, const std::string& doc, const std::string& se
     store::put_layer(db, doc, l);
 }
 
-void seed_document(store::Db& db, const fs::path& dir, const nlohmann::json& d,
-                   const std::string& now) {
+void seed_document(store::Db& db, const fs::path& dir, const nlohmann::json& d) {
     const std::string doc = d.at("id").get<std::string>();
     const auto municipalities = d.at("municipalities").get<std::vector<std::string>>();
-    store::create_document(db, doc, d.at("title").get<std::string>(), municipalities, now);
-
-    auto imported = model::import_markdown(read_file(dir / d.at("file").get<std::string>()));
+    rooms::create_document(db, {doc, d.at("title").get<std::string>(), municipalities, std::nullopt,
+                                read_file(dir / d.at("file").get<std::string>())});
     std::map<std::string, std::int64_t> children;  // parent id -> sections placed under it
-    for (const auto& s : imported.sections) {
-        store::SectionRecord r;
-        r.id = s.id;
-        if (!s.parent_id.empty()) r.parent = s.parent_id;
-        r.position = children[s.parent_id]++;
-        r.title = s.title;
-        store::insert_section(db, doc, r);
-        put_text_layer(db, doc, s.id, std::string(model::common_layer), "common", s.text, std::nullopt);
-    }
+    for (const auto& s : store::list_sections(db, doc)) ++children[s.parent.value_or("")];
 
     if (d.contains("overrides")) {
         const fs::path overrides = dir / d["overrides"].get<std::string>();
@@ -121,7 +112,7 @@ bool seed_demo(store::Db& db, const fs::path& demo_dir) {
         user.password_hash = auth::hash_password(u.at("password").get<std::string>());
         store::create_user(db, user, now);
     }
-    for (const auto& d : read_json(demo_dir / "documents.json")) seed_document(db, demo_dir, d, now);
+    for (const auto& d : read_json(demo_dir / "documents.json")) seed_document(db, demo_dir, d);
     return true;
 }
 

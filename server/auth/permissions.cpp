@@ -54,7 +54,11 @@ bool can_revert(const User& user, std::string_view municipality) {
 }
 
 bool can_propose(const User& user, std::string_view municipality) {
-    return is_admin(user) || writer_of(user, municipality);
+    return is_admin(user) || coordinator_of(user, municipality);
+}
+
+bool can_tag(const User& user) {
+    return is_admin(user) || (active(user) && user.role == Role::coordinator);
 }
 
 bool can_omit(const User& user, std::string_view municipality) {

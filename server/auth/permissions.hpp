@@ -34,8 +34,10 @@ bool can_omit(const User& user, std::string_view municipality);
 bool can_rebase(const User& user, std::string_view municipality);
 bool can_acknowledge(const User& user, std::string_view municipality);
 bool can_vote(const User& user, std::string_view municipality);
-/// Propose to make `municipality`'s local text common (editors and coordinators of it; admins).
+/// Propose a common text on behalf of `municipality` (its coordinators; admins).
 bool can_propose(const User& user, std::string_view municipality);
+/// Name a revision of a document (coordinators; admins).
+bool can_tag(const User& user);
 
 /// Create, move, rename or delete a section. A common section (owner nullopt): any coordinator,
 /// and admins. A local-only section: the coordinators of its owner, and admins.

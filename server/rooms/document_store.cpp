@@ -1,27 +1,112 @@
 #include "rooms/document_store.hpp"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "ot/json.hpp"
 #include "store/db.hpp"
 #include "store/repo.hpp"
 #include "store/time.hpp"
+#include "model/markdown_import.hpp"
 
 namespace samen::rooms {
 
 using protocol::ErrorCode;
 using protocol::ProtocolError;
 
+model::UserRef user_ref(store::Db& db, std::int64_t user_id) {
+    model::UserRef u;
+    u.id = user_id;
+    if (auto r = store::find_user(db, user_id)) {
+        u.name = r->name;
+        u.display_name = r->display_name;
+        u.municipality = r->municipality;
+    } else {
+        u.name = "gebruiker-" + std::to_string(user_id);
+    }
+    return u;
+}
+
+namespace {
+
+/// Looks users up once per read.
+class UserCache {
+public:
+    explicit UserCache(store::Db& db) : db_(db) {}
+    const model::UserRef& operator()(std::int64_t id) {
+        auto it = users_.find(id);
+        if (it == users_.end()) it = users_.emplace(id, user_ref(db_, id)).first;
+        return it->second;
+    }
+
+private:
+    store::Db& db_;
+    std::map<std::int64_t, model::UserRef> users_;
+};
+
+std::vector<model::Proposal> load_open_proposals(store::Db& db, std::string_view doc) {
+    UserCache users(db);
+    std::vector<model::Proposal> out;
+    {
+        auto st = db.prepare(
+            "SELECT id, section, layer, text, common_text, base, proposer, created_at, state, "
+            "closed_rev FROM proposal WHERE doc = ?1 AND state = 'open' ORDER BY id");
+        st.bind(1, doc);
+        while (st.step()) {
+            model::Proposal p;
+            p.id = st.get_int(0);
+            p.section = st.get_text(1);
+            p.layer = st.get_text(2);
+            p.text = st.get_text(3);
+            p.common_text = st.get_text(4);
+            p.base = static_cast<Rev>(st.get_int(5));
+            p.proposer = users(st.get_int(6));
+            p.created_at = st.get_text(7);
+            p.state = st.get_text(8);
+            if (auto c = st.get_opt_int(9)) p.closed_rev = static_cast<Rev>(*c);
+            out.push_back(std::move(p));
+        }
+    }
+    for (auto& p : out) {
+        auto st = db.prepare(
+            "SELECT municipality, vote FROM proposal_vote WHERE doc = ?1 AND proposal = ?2");
+        st.bind(1, doc).bind(2, p.id);
+        while (st.step()) p.votes[st.get_text(0)] = st.get_text(1);
+    }
+    return out;
+}
+
+std::int64_t next_proposal_id(store::Db& db, std::string_view doc) {
+    auto st = db.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM proposal WHERE doc = ?1");
+    st.bind(1, doc);
+    st.step();
+    return st.get_int(0);
+}
+
+std::vector<model::Version> load_versions(store::Db& db, std::string_view doc) {
+    UserCache users(db);
+    std::vector<model::Version> out;
+    auto st = db.prepare(
+        "SELECT rev, label, author, created_at FROM version WHERE doc = ?1 ORDER BY rev, created_at");
+    st.bind(1, doc);
+    while (st.step()) {
+        out.push_back({static_cast<Rev>(st.get_int(0)), st.get_text(1), users(st.get_int(2)),
+                       st.get_text(3)});
+    }
+    return out;
+}
+
+}  // namespace
+
 model::Document load_document(store::Db& db, std::string_view doc) {
     auto record = store::get_document(db, doc);
-    if (!record || record->archived) {
-        throw ProtocolError(ErrorCode::not_found, "no document '" + std::string(doc) + "'");
-    }
+    if (!record) throw ProtocolError(ErrorCode::not_found, "no document '" + std::string(doc) + "'");
     model::Document d;
     d.id = record->id;
     d.title = record->title;
     d.rev = static_cast<Rev>(record->rev);
+    d.archived = record->archived;
     for (const auto& code : record->municipalities) {
         auto m = store::find_municipality(db, code);
         d.municipalities.push_back({code, m ? m->name : code});
@@ -52,6 +137,9 @@ model::Document load_document(store::Db& db, std::string_view doc) {
         layer.changed_rev = static_cast<Rev>(l.changed_rev);
         s->layers.emplace(l.layer, std::move(layer));
     }
+    d.proposals = load_open_proposals(db, doc);
+    d.next_proposal = next_proposal_id(db, doc);
+    d.versions = load_versions(db, doc);
     return d;
 }
 
@@ -59,12 +147,12 @@ std::vector<DocumentSummary> list_documents(store::Db& db,
                                             const std::optional<std::string>& municipality) {
     std::vector<DocumentSummary> out;
     for (auto& d : store::list_documents(db)) {
-        if (d.archived) continue;
-        if (municipality && std::find(d.municipalities.begin(), d.municipalities.end(),
-                                      *municipality) == d.municipalities.end()) {
+        if (municipality && (d.archived || std::find(d.municipalities.begin(), d.municipalities.end(),
+                                                     *municipality) == d.municipalities.end())) {
             continue;
         }
-        out.push_back({d.id, d.title, static_cast<Rev>(d.rev), d.municipalities});
+        out.push_back({d.id, d.title, static_cast<Rev>(d.rev), d.archived, d.municipalities,
+                       load_versions(db, d.id)});
     }
     return out;
 }
@@ -155,7 +243,7 @@ void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std
 }
 
 void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
-                 std::string_view new_text) {
+                 std::string_view new_text, const nlohmann::json& data) {
     const auto rev = static_cast<std::int64_t>(edit.rev);
     check_next_rev(db, doc, rev);
     store::ChangeRecord change;
@@ -167,6 +255,7 @@ void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
     change.op = ot::to_json(edit.op).dump();
     change.author = edit.author;
     change.opid = edit.opid;
+    if (!data.is_null()) change.data = data.dump();
     change.at = store::now_string();
     store::append_change(db, change);
     if (!store::set_layer_text(db, doc, edit.section, edit.layer, new_text, rev)) {
@@ -197,6 +286,223 @@ std::optional<Rev> find_edit_by_opid(store::Db& db, std::string_view doc, std::i
     auto rev = store::find_change_by_opid(db, doc, author, opid);
     if (!rev) return std::nullopt;
     return static_cast<Rev>(*rev);
+}
+
+void append_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
+                   const std::optional<std::string>& section,
+                   const std::optional<std::string>& layer, const nlohmann::json& data,
+                   std::int64_t author) {
+    const auto r = static_cast<std::int64_t>(rev);
+    check_next_rev(db, doc, r);
+    store::ChangeRecord change;
+    change.doc = doc;
+    change.rev = r;
+    change.kind = kind;
+    change.section = section;
+    change.layer = layer;
+    if (!data.empty()) change.data = data.dump();
+    change.author = author;
+    change.at = store::now_string();
+    store::append_change(db, change);
+    store::set_document_rev(db, doc, r);
+}
+
+void insert_proposal(store::Db& db, std::string_view doc, const model::Proposal& p) {
+    db.prepare("INSERT INTO proposal (doc, id, section, layer, text, common_text, base, proposer, "
+               "created_at, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open')")
+        .bind(1, doc)
+        .bind(2, p.id)
+        .bind(3, p.section)
+        .bind(4, p.layer)
+        .bind(5, p.text)
+        .bind(6, p.common_text)
+        .bind(7, static_cast<std::int64_t>(p.base))
+        .bind(8, p.proposer.id)
+        .bind(9, p.created_at)
+        .run();
+}
+
+void insert_vote(store::Db& db, std::string_view doc, std::int64_t proposal,
+                 const std::string& municipality, const std::string& vote, std::int64_t user,
+                 Rev rev) {
+    db.prepare("INSERT INTO proposal_vote (doc, proposal, municipality, vote, user_id, rev, at) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .bind(1, doc)
+        .bind(2, proposal)
+        .bind(3, municipality)
+        .bind(4, vote)
+        .bind(5, user)
+        .bind(6, static_cast<std::int64_t>(rev))
+        .bind(7, store::now_string())
+        .run();
+}
+
+void close_proposal(store::Db& db, std::string_view doc, std::int64_t proposal,
+                    const std::string& state, Rev rev) {
+    db.prepare("UPDATE proposal SET state = ?3, closed_rev = ?4 WHERE doc = ?1 AND id = ?2")
+        .bind(1, doc)
+        .bind(2, proposal)
+        .bind(3, state)
+        .bind(4, static_cast<std::int64_t>(rev))
+        .run();
+}
+
+void insert_version(store::Db& db, std::string_view doc, const model::Version& v) {
+    {
+        auto st = db.prepare("SELECT 1 FROM version WHERE doc = ?1 AND label = ?2");
+        st.bind(1, doc).bind(2, v.label);
+        if (st.step()) {
+            throw ProtocolError(ErrorCode::conflict, "there is a version named '" + v.label + "' already");
+        }
+    }
+    db.prepare("INSERT INTO version (doc, label, rev, author, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind(1, doc)
+        .bind(2, v.label)
+        .bind(3, static_cast<std::int64_t>(v.rev))
+        .bind(4, v.author.id)
+        .bind(5, v.created_at)
+        .run();
+}
+
+void set_document_title(store::Db& db, std::string_view doc, const std::string& title) {
+    db.prepare("UPDATE document SET title = ?2 WHERE id = ?1").bind(1, doc).bind(2, title).run();
+}
+
+void set_document_archived(store::Db& db, std::string_view doc, bool archived) {
+    db.prepare("UPDATE document SET archived = ?2 WHERE id = ?1")
+        .bind(1, doc)
+        .bind(2, std::int64_t{archived ? 1 : 0})
+        .run();
+}
+
+namespace {
+
+std::vector<model::Change> read_changes(store::Db& db, const std::string& where,
+                                        const std::function<void(store::Statement&)>& bind) {
+    UserCache users(db);
+    std::vector<store::ChangeRecord> rows;
+    {
+        auto st = db.prepare("SELECT rev, kind, section, layer, op, data, author, at FROM change "
+                             "WHERE " + where + " ORDER BY rev");
+        bind(st);
+        while (st.step()) {
+            store::ChangeRecord c;
+            c.rev = st.get_int(0);
+            c.kind = st.get_text(1);
+            c.section = st.get_opt_text(2);
+            c.layer = st.get_opt_text(3);
+            c.op = st.get_opt_text(4);
+            c.data = st.get_opt_text(5);
+            c.author = st.get_opt_int(6);
+            c.at = st.get_text(7);
+            rows.push_back(std::move(c));
+        }
+    }
+    std::vector<model::Change> out;
+    out.reserve(rows.size());
+    for (auto& r : rows) {
+        model::Change c;
+        c.rev = static_cast<Rev>(r.rev);
+        c.kind = std::move(r.kind);
+        c.section = std::move(r.section);
+        c.layer = std::move(r.layer);
+        if (r.op) c.op = ot::op_from_json(nlohmann::json::parse(*r.op));
+        if (r.data) c.data = nlohmann::json::parse(*r.data);
+        if (r.author) c.author = users(*r.author);
+        c.at = std::move(r.at);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::map<std::pair<std::string, std::string>, Rev> last_text_changes(store::Db& db,
+                                                                     std::string_view doc, Rev rev) {
+    std::map<std::pair<std::string, std::string>, Rev> out;
+    auto st = db.prepare(
+        "SELECT section, COALESCE(layer, ''), MAX(rev) FROM change WHERE doc = ?1 AND rev <= ?2 "
+        "AND kind IN ('edit', 'diverge', 'section.create') GROUP BY section, layer");
+    st.bind(1, doc).bind(2, static_cast<std::int64_t>(rev));
+    while (st.step()) {
+        out[{st.get_text(0), st.get_text(1)}] = static_cast<Rev>(st.get_int(2));
+    }
+    return out;
+}
+
+std::vector<model::Change> load_changes(store::Db& db, std::string_view doc, Rev after, Rev upto) {
+    return read_changes(db, "doc = ?1 AND rev > ?2 AND rev <= ?3", [&](store::Statement& st) {
+        st.bind(1, doc).bind(2, static_cast<std::int64_t>(after)).bind(3, static_cast<std::int64_t>(upto));
+    });
+}
+
+std::vector<model::Change> load_section_changes(store::Db& db, std::string_view doc,
+                                                std::string_view section,
+                                                const std::optional<std::string>& layer) {
+    if (layer) {
+        return read_changes(db, "doc = ?1 AND section = ?2 AND layer = ?3", [&](store::Statement& st) {
+            st.bind(1, doc).bind(2, section).bind(3, *layer);
+        });
+    }
+    return read_changes(db, "doc = ?1 AND section = ?2",
+                        [&](store::Statement& st) { st.bind(1, doc).bind(2, section); });
+}
+
+std::size_t create_document(store::Db& db, const NewDocument& d) {
+    if (store::get_document(db, d.id)) {
+        throw ProtocolError(ErrorCode::conflict, "there is a document '" + d.id + "' already");
+    }
+    for (const auto& code : d.municipalities) {
+        if (!store::find_municipality(db, code)) {
+            throw ProtocolError(ErrorCode::not_found, "no municipality " + code);
+        }
+    }
+    struct NewSection {
+        store::SectionRecord row;
+        std::string text;
+    };
+    std::vector<NewSection> sections;
+    if (d.template_doc) {
+        // The template's live section tree and common text; no overrides, no local sections.
+        model::Document t = load_document(db, *d.template_doc);
+        for (const auto& s : t.sections) {
+            if (s.owner) continue;
+            store::SectionRecord r;
+            r.id = s.id;
+            if (!s.parent.empty()) r.parent = s.parent;
+            r.position = s.position;
+            r.title = s.title;
+            const model::Layer* common = s.layer(model::common_layer);
+            sections.push_back({r, common ? common->text : std::string()});
+        }
+    } else if (d.markdown) {
+        model::ImportedDocument imported;
+        try {
+            imported = model::import_markdown(*d.markdown);
+        } catch (const std::invalid_argument& e) {
+            throw ProtocolError(ErrorCode::bad_request, std::string("the Markdown: ") + e.what());
+        }
+        std::map<std::string, std::int64_t> children;
+        for (const auto& s : imported.sections) {
+            store::SectionRecord r;
+            r.id = s.id;
+            if (!s.parent_id.empty()) r.parent = s.parent_id;
+            r.position = children[s.parent_id]++;
+            r.title = s.title;
+            sections.push_back({r, s.text});
+        }
+    }
+    store::create_document(db, d.id, d.title, d.municipalities, store::now_string());
+    for (const auto& s : sections) {
+        store::insert_section(db, d.id, s.row);
+        store::LayerRecord l;
+        l.section = s.row.id;
+        l.layer = std::string(model::common_layer);
+        l.state = "common";
+        l.text = s.text;
+        store::put_layer(db, d.id, l);
+    }
+    return sections.size();
 }
 
 }  // namespace samen::rooms

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <utility>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/document.hpp"
+#include "model/history.hpp"
 #include "ot/text.hpp"
 #include "protocol/protocol.hpp"
 
@@ -36,21 +39,72 @@ struct DocumentSummary {
     std::string id;
     std::string title;
     Rev rev = 0;
+    bool archived = false;
     std::vector<std::string> municipalities;
+    std::vector<model::Version> versions;
 };
 
-/// The whole current state of a document (sections not deleted, with their layers); throws
-/// ProtocolError(not_found) when there is no such document.
+/// The whole current state of a document: its sections (deleted ones apart) with their layers,
+/// its open proposals and its named versions; throws ProtocolError(not_found) when there is no
+/// such document.
 model::Document load_document(store::Db& db, std::string_view doc);
 
-/// Documents that are not archived, those `municipality` takes part in (all when nullopt).
+/// The documents `municipality` takes part in, archived ones left out; with nullopt (an admin)
+/// every document, archived ones included.
 std::vector<DocumentSummary> list_documents(store::Db& db,
                                             const std::optional<std::string>& municipality);
 
-/// Appends an accepted edit and the layer's new text, and moves the document to `edit.rev`.
-/// Throws unless the document stood at `edit.rev - 1`: a gap would break the history.
+/// What a new document starts from: nothing, the section tree and common text of another
+/// document (`template_doc`), or Markdown whose headings become sections.
+struct NewDocument {
+    std::string id;
+    std::string title;
+    std::vector<std::string> municipalities;
+    std::optional<std::string> template_doc;
+    std::optional<std::string> markdown;
+};
+/// Creates the document at revision 0 and returns the number of sections it got. Throws
+/// ProtocolError: conflict when the id is taken, not_found for an unknown municipality or
+/// template, bad_request for Markdown that is not UTF-8.
+std::size_t create_document(store::Db& db, const NewDocument& d);
+
+/// The user as the protocol shows an author.
+model::UserRef user_ref(store::Db& db, std::int64_t user_id);
+
+/// Appends a change that is not a text edit and moves the document to `rev`.
+void append_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
+                   const std::optional<std::string>& section,
+                   const std::optional<std::string>& layer, const nlohmann::json& data,
+                   std::int64_t author);
+
+void insert_proposal(store::Db& db, std::string_view doc, const model::Proposal& p);
+void insert_vote(store::Db& db, std::string_view doc, std::int64_t proposal,
+                 const std::string& municipality, const std::string& vote, std::int64_t user,
+                 Rev rev);
+void close_proposal(store::Db& db, std::string_view doc, std::int64_t proposal,
+                    const std::string& state, Rev rev);
+/// Throws ProtocolError(conflict) when the document has a version with this label already.
+void insert_version(store::Db& db, std::string_view doc, const model::Version& v);
+void set_document_title(store::Db& db, std::string_view doc, const std::string& title);
+void set_document_archived(store::Db& db, std::string_view doc, bool archived);
+
+/// The changes of the document with after < rev <= upto, oldest first, with their authors.
+std::vector<model::Change> load_changes(store::Db& db, std::string_view doc, Rev after, Rev upto);
+/// The changes of one section (of one of its layers when `layer` is set), oldest first.
+std::vector<model::Change> load_section_changes(store::Db& db, std::string_view doc,
+                                                std::string_view section,
+                                                const std::optional<std::string>& layer);
+
+/// Appends an accepted edit (with `data` for the history, e.g. the base a rebase moved) and the
+/// layer's new text, and moves the document to `edit.rev`. Throws unless the document stood at
+/// `edit.rev - 1`: a gap would break the history.
 void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
-                 std::string_view new_text);
+                 std::string_view new_text, const nlohmann::json& data = nullptr);
+
+/// For every section layer, the revision of its last text change up to `rev` (an edit, its
+/// diverge, or its section's creation; 0: from the start): what staleness is judged by.
+std::map<std::pair<std::string, std::string>, Rev> last_text_changes(store::Db& db,
+                                                                     std::string_view doc, Rev rev);
 
 /// Appends a change of a municipality's state of a section (diverge, revert, omit, include,
 /// acknowledge) with `data` (e.g. the dropped text), writes the layer's new row (`layer`) or

@@ -142,6 +142,10 @@ void Room::do_open(Member member, nlohmann::json request_id, std::optional<Rev> 
                     "your municipality does not take part in '" + id_ + "'");
         return;
     }
+    if (doc_.archived && member.user.role != auth::Role::admin) {
+        reply_error(member, request_id, ErrorCode::not_found, "no document '" + id_ + "'");
+        return;
+    }
     if (since && *since > doc_.rev) {
         reply_error(member, request_id, ErrorCode::bad_request,
                     "since " + std::to_string(*since) + " is ahead of the document (rev " +
@@ -213,7 +217,7 @@ void Room::process_edit(std::uint64_t session, EditRequest request) {
     if (!member) return;
     const Member& m = *member;
     try {
-        if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
+        check_writable();
         if (!auth::can_edit_layer(m.user, request.layer)) {
             throw ProtocolError(ErrorCode::forbidden,
                                 "you may not edit the layer '" + request.layer + "'");
@@ -455,7 +459,7 @@ void Room::do_change_layer(std::uint64_t session, LayerRequest r) {
     const auth::User& user = m.user;
     const std::string& code = r.layer;
     try {
-        if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
+        check_writable();
         if (!model::is_municipality_code(code) || !doc_.takes_part(code)) {
             throw ProtocolError(ErrorCode::not_found,
                                 "'" + code + "' is not a municipality taking part in '" + id_ + "'");
@@ -513,11 +517,16 @@ void Room::do_change_layer(std::uint64_t session, LayerRequest r) {
         stored = l;
     } else if (r.kind == "revert" || r.kind == "include") {
         // The dropped text stays in the history.
-        if (r.kind == "revert") data["text"] = section.layers.at(code).text;
+        if (r.kind == "revert") {
+            const model::Layer& dropped = section.layers.at(code);
+            data["text"] = dropped.text;
+            if (dropped.base) data["base"] = *dropped.base;
+        }
         section.layers.erase(code);
     } else if (r.kind == "omit") {
         if (auto old = section.layers.find(code); old != section.layers.end()) {
             data["text"] = old->second.text;
+            if (old->second.base) data["base"] = *old->second.base;
         }
         model::Layer l;
         l.state = model::LayerState::omit;
@@ -527,6 +536,7 @@ void Room::do_change_layer(std::uint64_t session, LayerRequest r) {
         stored = l;
     } else {  // acknowledge
         model::Layer& l = section.layers.at(code);
+        if (l.base) data["from"] = *l.base;
         l.base = rev;
         msg["base"] = rev;
         stored = l;
@@ -642,7 +652,7 @@ void Room::do_change_tree(std::uint64_t session, TreeRequest r) {
     if (!member) return;
     const Member& m = *member;
     try {
-        if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
+        check_writable();
         check_tree_request(r, m.user);
     } catch (const ProtocolError& e) {
         reply_error(m, r.id, e.code(), e.what());
@@ -723,6 +733,7 @@ void Room::do_change_tree(std::uint64_t session, TreeRequest r) {
             doc_.deleted.erase(s);
         }
         model::Section& restored = *doc_.section(r.section);
+        data["from"] = restored.position;
         std::string parent = doc_.section(restored.parent) ? restored.parent : std::string();
         place(r.section, parent, std::numeric_limits<std::int64_t>::max(), touched);
         for (const auto& id : back) touched[id] = *doc_.section(id);
@@ -750,7 +761,7 @@ void Room::do_rebase(std::uint64_t session, RebaseRequest r) {
     if (!member) return;
     const Member& m = *member;
     try {
-        if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
+        check_writable();
         if (!doc_.takes_part(r.layer)) {
             throw ProtocolError(ErrorCode::not_found,
                                 "'" + r.layer + "' is not a municipality taking part");
@@ -862,6 +873,7 @@ void Room::rebase_commit(const Member& m, const RebaseRequest& r) {
     ot::Op op = ot::make_invertible(ot::diff_to_op(own.text, r.text), own.text);
     const Rev rev = ++doc_.rev;
     last_structural_rev_ = rev;
+    const std::optional<Rev> old_base = own.base;
     own.text = r.text;
     own.changed_rev = rev;
     own.base = rev;
@@ -876,22 +888,44 @@ void Room::rebase_commit(const Member& m, const RebaseRequest& r) {
                    {"op", ot::to_json(op)},
                    {"base", rev},
                    {"author", user_json(m.user)}},
-                  [doc = id_, applied, text = r.text](store::Db& db) {
-                      append_edit(db, doc, applied, text);
+                  [doc = id_, applied, text = r.text, old_base](store::Db& db) {
+                      // The base it had, for reading the history back.
+                      append_edit(db, doc, applied, text,
+                                  old_base ? nlohmann::json{{"rebased_from", *old_base}} : nlohmann::json());
                       store::set_layer_state(db, doc, applied.section, applied.layer, "override",
                                              static_cast<std::int64_t>(applied.rev));
                   });
 }
 
+void Room::check_writable() const {
+    if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
+    if (doc_.archived) {
+        throw ProtocolError(ErrorCode::conflict, "the document is archived: it can be read, not changed");
+    }
+}
+
 void Room::commit_change(Rev rev, const Member& requester, const nlohmann::json& request_id,
                          nlohmann::json broadcast, std::function<void(store::Db&)> write) {
-    uncommitted_.emplace(rev, Uncommitted{std::nullopt, requester.user, std::move(broadcast), 0,
-                                          requester.conn,
-                                          protocol::reply({{"type", "ack"}, {"rev", rev}}, request_id)});
-    auto done = [self = shared_from_this(), rev](std::exception_ptr error) {
-        asio::post(self->strand_, [self, rev, error] {
-            if (error) return self->on_commit_failed(rev, error);
-            self->on_committed(rev);
+    std::vector<Uncommitted> one;
+    one.push_back(Uncommitted{std::nullopt, requester.user, std::move(broadcast), 0, nullptr, {}});
+    commit_changes(rev, std::move(one), requester, request_id, std::move(write));
+}
+
+void Room::commit_changes(Rev first, std::vector<Uncommitted> changes, const Member& requester,
+                          const nlohmann::json& request_id, std::function<void(store::Db&)> write) {
+    const Rev last = first + changes.size() - 1;
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        Uncommitted& u = changes[i];
+        if (first + i == last) {
+            u.ack_conn = requester.conn;
+            u.ack = protocol::reply({{"type", "ack"}, {"rev", last}}, request_id);
+        }
+        uncommitted_.emplace(first + i, std::move(u));
+    }
+    auto done = [self = shared_from_this(), first, last](std::exception_ptr error) {
+        asio::post(self->strand_, [self, first, last, error] {
+            if (error) return self->on_commit_failed(last, error);
+            for (Rev r = first; r <= last; ++r) self->on_committed(r);
         });
     };
     try {
@@ -1000,6 +1034,10 @@ nlohmann::json Room::snapshot_json(const nlohmann::json& request_id) const {
     for (const auto& m : doc_.municipalities) municipalities.push_back(model::to_json(m));
     auto sections = nlohmann::json::array();
     for (const auto& s : doc_.sections) sections.push_back(model::to_json(s));
+    auto proposals = nlohmann::json::array();
+    for (const auto& p : doc_.proposals) proposals.push_back(model::to_json(p));
+    auto versions = nlohmann::json::array();
+    for (const auto& v : doc_.versions) versions.push_back(model::to_json(v));
     auto presence = nlohmann::json::array();
     for (const auto& [session, ms] : members_) {
         if (!ms.presence) continue;
@@ -1015,7 +1053,10 @@ nlohmann::json Room::snapshot_json(const nlohmann::json& request_id) const {
             {"rev", doc_.rev},
             {"municipalities", std::move(municipalities)},
             {"sections", std::move(sections)},
-            {"presence", std::move(presence)}}, request_id);
+            {"presence", std::move(presence)},
+            {"proposals", std::move(proposals)},
+            {"versions", std::move(versions)},
+            {"archived", doc_.archived}}, request_id);
 }
 
 }  // namespace samen::rooms

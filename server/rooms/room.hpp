@@ -103,6 +103,35 @@ struct RebaseRequest {
     std::string text;   // commit: the override's new text
 };
 
+/// A workflow request: propose, vote, tag, document.rename, document.archive.
+struct WorkflowRequest {
+    std::shared_ptr<net::Connection> conn;
+    nlohmann::json id;
+    std::string kind;
+    std::string section;              // propose
+    std::string layer;                // propose: a municipality code or "common"
+    std::optional<std::string> text;  // propose with layer "common"
+    std::int64_t proposal = 0;        // vote
+    std::string vote;                 // vote: "approve" or "reject"
+    std::string label;                // tag
+    std::optional<Rev> rev;           // tag: the revision to name; nullopt: the current one
+    std::string title;                // document.rename
+    bool archived = false;            // document.archive
+};
+
+/// A read of the past: history, text.at, diff, or effective at a revision.
+struct HistoryRequest {
+    std::shared_ptr<net::Connection> conn;
+    nlohmann::json id;
+    std::string kind;
+    std::string section;                      // history, text.at, diff of a layer
+    std::optional<std::string> layer;         // history (optional), text.at, diff of a layer
+    std::optional<std::string> municipality;  // effective, diff of an effective plan
+    std::optional<Rev> rev;                   // text.at, effective
+    Rev from = 0;                             // diff
+    Rev to = 0;                               // diff
+};
+
 struct PresenceUpdate {
     std::string section;
     std::string layer;
@@ -131,6 +160,8 @@ public:
     void change_layer(std::uint64_t session, LayerRequest request);
     void change_tree(std::uint64_t session, TreeRequest request);
     void rebase(std::uint64_t session, RebaseRequest request);
+    void workflow(std::uint64_t session, WorkflowRequest request);
+    void history(std::uint64_t session, HistoryRequest request);
     /// Builds a reply from the document as it stands (on the strand) and sends it to `conn` once
     /// everything it shows is committed.
     void read(std::shared_ptr<net::Connection> conn,
@@ -143,6 +174,16 @@ public:
     std::size_t member_count() const { return member_count_.load(); }
 
 private:
+    /// An accepted change waiting for its commit: then `broadcast` goes to every member but
+    /// `except_session`, and `ack` to `ack_conn`.
+    struct Uncommitted {
+        std::optional<AppliedEdit> edit;
+        auth::User author;
+        nlohmann::json broadcast;
+        std::uint64_t except_session = 0;
+        std::shared_ptr<net::Connection> ack_conn;
+        nlohmann::json ack;
+    };
     struct MemberState {
         Member member;
         Rev from_rev = 0;  // changes up to here reached it in its snapshot or `changes`
@@ -168,6 +209,14 @@ private:
     void do_change_tree(std::uint64_t session, TreeRequest request);
     void do_rebase(std::uint64_t session, RebaseRequest request);
     void rebase_commit(const Member& m, const RebaseRequest& request);
+    void do_workflow(std::uint64_t session, WorkflowRequest request);
+    void propose(const Member& m, const WorkflowRequest& r);
+    void vote(const Member& m, const WorkflowRequest& r);
+    void tag(const Member& m, const WorkflowRequest& r);
+    void change_document(const Member& m, const WorkflowRequest& r);
+    void do_history(std::uint64_t session, HistoryRequest request);
+    /// Throws ProtocolError unless the document takes changes (not archived, not failed).
+    void check_writable() const;
     /// Checks a tree request against the document and the user's rights; throws ProtocolError.
     void check_tree_request(const TreeRequest& r, const auth::User& user) const;
     /// Puts `id` at `position` among the children of `parent` and numbers them 0..n-1 again;
@@ -184,6 +233,10 @@ private:
     /// member and the ack to the requester.
     void commit_change(Rev rev, const Member& requester, const nlohmann::json& request_id,
                        nlohmann::json broadcast, std::function<void(store::Db&)> write);
+    /// Stores the changes first, first + 1, ... in one transaction, and after its commit sends
+    /// each one's broadcast to the members and the ack (of the last) to the requester.
+    void commit_changes(Rev first, std::vector<Uncommitted> changes, const Member& requester,
+                        const nlohmann::json& request_id, std::function<void(store::Db&)> write);
     void on_committed(Rev rev);
     void on_commit_failed(Rev rev, std::exception_ptr error);
     void on_store_failed(const std::string& what);
@@ -224,16 +277,6 @@ private:
     /// The authors of the edits in history_, for `changes` replies.
     std::map<std::int64_t, auth::User> authors_;
     /// Edits of this room's revisions above committed_rev_ that others have not been sent yet.
-    /// An accepted change waiting for its commit: then `broadcast` goes to every member but
-    /// `except_session`, and `ack` to `ack_conn`.
-    struct Uncommitted {
-        std::optional<AppliedEdit> edit;
-        auth::User author;
-        nlohmann::json broadcast;
-        std::uint64_t except_session = 0;
-        std::shared_ptr<net::Connection> ack_conn;
-        nlohmann::json ack;
-    };
     std::map<Rev, Uncommitted> uncommitted_;
     std::multimap<Rev, std::function<void()>> waiting_for_commit_;
 

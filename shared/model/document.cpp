@@ -134,6 +134,31 @@ nlohmann::json to_json(const Section& s) {
             {"layers", std::move(layers)}};
 }
 
+nlohmann::json to_json(const UserRef& u) {
+    return {{"id", u.id},
+            {"name", u.name},
+            {"display_name", u.display_name},
+            {"municipality", u.municipality ? nlohmann::json(*u.municipality) : nlohmann::json()}};
+}
+
+nlohmann::json to_json(const Proposal& p) {
+    nlohmann::json j = {{"id", p.id},
+                        {"section", p.section},
+                        {"layer", p.layer},
+                        {"text", p.text},
+                        {"base", p.base},
+                        {"proposer", to_json(p.proposer)},
+                        {"created_at", p.created_at},
+                        {"votes", p.votes},
+                        {"state", p.state}};
+    if (p.closed_rev) j["closed_rev"] = *p.closed_rev;
+    return j;
+}
+
+nlohmann::json to_json(const Version& v) {
+    return {{"rev", v.rev}, {"label", v.label}, {"author", to_json(v.author)}, {"created_at", v.created_at}};
+}
+
 Section section_from_json(const nlohmann::json& j) {
     Section s;
     s.id = j.at("id").get<std::string>();

@@ -57,13 +57,50 @@ struct Section {
     bool is_stale(std::string_view municipality) const;
 };
 
+/// Who did something, as the protocol shows it (`user_ref`).
+struct UserRef {
+    std::int64_t id = 0;
+    std::string name;
+    std::string display_name;
+    std::optional<std::string> municipality;
+};
+
+/// A proposal for the common text of a section (DESIGN.md, "Proposal"): a municipality's local
+/// text made common (`layer` is its code) or a change of the common text put to agreement
+/// (`layer` is "common").
+struct Proposal {
+    std::int64_t id = 0;
+    std::string section;
+    std::string layer;
+    std::string text;         // the proposed common text
+    std::string common_text;  // the common text when it was proposed: the base of the merge
+    Rev base = 0;             // the revision it was proposed at
+    UserRef proposer;
+    std::string created_at;
+    std::map<std::string, std::string> votes;  // municipality code -> "approve" / "reject"
+    std::string state = "open";                // "open", "accepted", "rejected"
+    std::optional<Rev> closed_rev;
+};
+
+/// A named version: a label that pins a revision.
+struct Version {
+    Rev rev = 0;
+    std::string label;
+    UserRef author;
+    std::string created_at;
+};
+
 struct Document {
     std::string id;
     std::string title;
     Rev rev = 0;
+    bool archived = false;
     std::vector<Municipality> municipalities;
     std::vector<Section> sections;  // in tree order: parents before children, siblings by position
     std::vector<Section> deleted;   // deleted sections (restorable), with their layers
+    std::vector<Proposal> proposals;  // the open ones
+    std::int64_t next_proposal = 1;   // the id of the next proposal
+    std::vector<Version> versions;    // oldest first
 
     bool takes_part(std::string_view municipality) const;
     Section* section(std::string_view section_id);
@@ -80,6 +117,9 @@ void sort_tree(std::vector<Section>& sections);
 // The JSON forms of the wire protocol (schemas/protocol/defs.json).
 nlohmann::json to_json(const Municipality& m);
 nlohmann::json to_json(const Section& s);
+nlohmann::json to_json(const UserRef& u);
+nlohmann::json to_json(const Proposal& p);
+nlohmann::json to_json(const Version& v);
 Section section_from_json(const nlohmann::json& j);
 
 }  // namespace samen::model

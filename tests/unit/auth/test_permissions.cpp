@@ -30,8 +30,8 @@ TEST_CASE("Every role against every layer", "[auth][permissions]") {
         User user;
         // common, own, other
         bool edit[3];
-        bool diverge_revert_propose[2];  // own, other
-        bool coordinate[2];              // omit/rebase/acknowledge/vote: own, other
+        bool diverge_revert[2];  // own, other
+        bool coordinate[2];      // omit/rebase/acknowledge/propose/vote: own, other
     };
     const Row rows[] = {
         {"viewer", make(Role::viewer), {false, false, false}, {false, false}, {false, false}},
@@ -68,14 +68,16 @@ TEST_CASE("Every role against every layer", "[auth][permissions]") {
         const char* targets[2] = {kOwn, kOther};
         for (int i = 0; i < 2; ++i) {
             INFO("municipality " << targets[i]);
-            CHECK(can_diverge(u, targets[i]) == row.diverge_revert_propose[i]);
-            CHECK(can_revert(u, targets[i]) == row.diverge_revert_propose[i]);
-            CHECK(can_propose(u, targets[i]) == row.diverge_revert_propose[i]);
+            CHECK(can_diverge(u, targets[i]) == row.diverge_revert[i]);
+            CHECK(can_revert(u, targets[i]) == row.diverge_revert[i]);
+            CHECK(can_propose(u, targets[i]) == row.coordinate[i]);
             CHECK(can_omit(u, targets[i]) == row.coordinate[i]);
             CHECK(can_rebase(u, targets[i]) == row.coordinate[i]);
             CHECK(can_acknowledge(u, targets[i]) == row.coordinate[i]);
             CHECK(can_vote(u, targets[i]) == row.coordinate[i]);
         }
+        // Naming a version: a coordinator's or an admin's.
+        CHECK(can_tag(u) == row.coordinate[0]);
         // "common" is no municipality: nobody but an admin diverges or omits it.
         CHECK(can_diverge(u, "common") == can_manage(u));
         CHECK(can_omit(u, "common") == can_manage(u));
