@@ -6,6 +6,8 @@
 #include "auth/password.hpp"
 #include "auth/permissions.hpp"
 #include "model/effective.hpp"
+#include "model/history.hpp"
+#include "rooms/document_store.hpp"
 #include "auth/token.hpp"
 #include "net/problem.hpp"
 #include "net/server.hpp"
@@ -20,6 +22,21 @@ namespace asio = boost::asio;
 namespace {
 
 std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
+
+/// The value of `name` in the target's query string (not percent-decoded: for plain values).
+std::optional<std::string> query_param(const std::string& target, const std::string& name) {
+    const auto q = target.find('?');
+    if (q == std::string::npos) return std::nullopt;
+    for (std::size_t start = q + 1; start <= target.size();) {
+        std::size_t end = target.find('&', start);
+        if (end == std::string::npos) end = target.size();
+        const std::string pair = target.substr(start, end - start);
+        const auto eq = pair.find('=');
+        if (pair.substr(0, eq) == name) return eq == std::string::npos ? "" : pair.substr(eq + 1);
+        start = end + 1;
+    }
+    return std::nullopt;
+}
 
 std::string bearer_token(const net::HttpRequest& req) {
     constexpr std::string_view prefix = "Bearer ";
@@ -94,10 +111,14 @@ void App::handle_http(net::HttpRequest req, std::function<void(net::HttpResponse
                         if (error) return done(problem(500, "listing documents failed"));
                         auto list = nlohmann::json::array();
                         for (const auto& d : docs) {
+                            auto versions = nlohmann::json::array();
+                            for (const auto& v : d.versions) versions.push_back(model::to_json(v));
                             list.push_back({{"id", d.id},
                                             {"title", d.title},
                                             {"rev", d.rev},
-                                            {"municipalities", d.municipalities}});
+                                            {"archived", d.archived},
+                                            {"municipalities", d.municipalities},
+                                            {"versions", std::move(versions)}});
                         }
                         done(json_response(200, {{"documents", list}}));
                     });
@@ -130,15 +151,32 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
     const std::string doc = parts[0];
     const std::string code = effective ? parts[2] : std::string();
     const bool as_json = req.accept.find("application/json") != std::string::npos;
-    with_user(req, std::move(respond), [this, doc, code, effective, as_json](auth::User user, auto done) {
+    // ?rev=N: the plan or the matrix as it stood at revision N (a named version's, say).
+    std::optional<model::Rev> rev;
+    if (auto value = query_param(req.target, "rev")) {
+        if (value->empty() || value->size() > 15 ||
+            value->find_first_not_of("0123456789") != std::string::npos) {
+            return respond(problem(400, "rev must be a revision number"));
+        }
+        rev = std::stoull(*value);
+    }
+    with_user(req, std::move(respond), [this, doc, code, effective, as_json, rev](auth::User user, auto done) {
         store_.query(
-            [doc](store::Db& db) { return rooms::load_document(db, doc); },
+            [doc, rev, admin = user.role == auth::Role::admin](store::Db& db) {
+                model::Document d = rooms::load_document(db, doc);
+                if (d.archived && !admin) {
+                    throw protocol::ProtocolError(protocol::ErrorCode::not_found, "no document '" + doc + "'");
+                }
+                return rev ? rooms::document_at(db, std::move(d), *rev) : d;
+            },
             [=](std::exception_ptr error, model::Document d) {
                 if (error) {
                     try {
                         std::rethrow_exception(error);
                     } catch (const protocol::ProtocolError& e) {
-                        return done(problem(404, e.what()));
+                        return done(problem(e.code() == protocol::ErrorCode::bad_request ? 400 : 404, e.what()));
+                    } catch (const model::HistoryError& e) {
+                        return done(problem(409, e.what()));
                     } catch (const std::exception&) {
                         return done(problem(500, "reading the document failed"));
                     }

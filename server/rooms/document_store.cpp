@@ -430,6 +430,20 @@ std::map<std::pair<std::string, std::string>, Rev> last_text_changes(store::Db& 
     return out;
 }
 
+model::Document document_at(store::Db& db, model::Document current, Rev rev) {
+    if (rev > current.rev) {
+        throw ProtocolError(ErrorCode::bad_request, "revision " + std::to_string(rev) +
+                                                        " is ahead of the document (rev " +
+                                                        std::to_string(current.rev) + ")");
+    }
+    if (rev == current.rev) return current;
+    const std::string id = current.id;
+    auto changes = load_changes(db, id, rev, current.rev);
+    model::Document past = model::rewind(std::move(current), std::move(changes), rev);
+    model::set_changed_revs(past, last_text_changes(db, id, rev));
+    return past;
+}
+
 std::vector<model::Change> load_changes(store::Db& db, std::string_view doc, Rev after, Rev upto) {
     return read_changes(db, "doc = ?1 AND rev > ?2 AND rev <= ?3", [&](store::Statement& st) {
         st.bind(1, doc).bind(2, static_cast<std::int64_t>(after)).bind(3, static_cast<std::int64_t>(upto));

@@ -88,6 +88,11 @@ void insert_version(store::Db& db, std::string_view doc, const model::Version& v
 void set_document_title(store::Db& db, std::string_view doc, const std::string& title);
 void set_document_archived(store::Db& db, std::string_view doc, bool archived);
 
+/// `current` (a document as it stands, committed up to its `rev`) as it stood at `rev`: the changes
+/// after it undone (model::rewind) and every layer's changed_rev read from the log. Throws
+/// ProtocolError(bad_request) when `rev` is ahead, model::HistoryError when the log cannot be undone.
+model::Document document_at(store::Db& db, model::Document current, Rev rev);
+
 /// The changes of the document with after < rev <= upto, oldest first, with their authors.
 std::vector<model::Change> load_changes(store::Db& db, std::string_view doc, Rev after, Rev upto);
 /// The changes of one section (of one of its layers when `layer` is set), oldest first.

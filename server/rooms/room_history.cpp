@@ -102,10 +102,8 @@ void Room::do_history(std::uint64_t session, HistoryRequest r) {
         if (r.kind == "diff") {
             const Rev newer = std::max(r.from, r.to);
             const Rev older = std::min(r.from, r.to);
-            model::Document d_newer = model::rewind(doc, load_changes(db, doc.id, newer, at), newer);
-            model::Document d_older = model::rewind(d_newer, load_changes(db, doc.id, older, newer), older);
-            model::set_changed_revs(d_newer, last_text_changes(db, doc.id, newer));
-            model::set_changed_revs(d_older, last_text_changes(db, doc.id, older));
+            model::Document d_newer = document_at(db, doc, newer);
+            model::Document d_older = document_at(db, d_newer, older);
             const model::Document& from = r.from <= r.to ? d_older : d_newer;
             const model::Document& to = r.from <= r.to ? d_newer : d_older;
             reply["from"] = r.from;
@@ -120,8 +118,7 @@ void Room::do_history(std::uint64_t session, HistoryRequest r) {
             return reply;
         }
         const Rev rev = r.rev.value_or(at);
-        model::Document past = model::rewind(doc, load_changes(db, doc.id, rev, at), rev);
-        model::set_changed_revs(past, last_text_changes(db, doc.id, rev));
+        model::Document past = document_at(db, doc, rev);
         if (r.kind == "effective") {
             reply = model::effective_json(past, *r.municipality);
             reply["type"] = "effective";

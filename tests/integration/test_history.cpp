@@ -8,6 +8,7 @@
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
+#include "transport/http_client.hpp"
 
 using namespace samen::test;
 using nlohmann::json;
@@ -121,6 +122,26 @@ TEST_CASE("the effective plan and a layer's text at every past revision", "[inte
         }
     };
     check_all(reader);
+
+    // The same over REST, for a named version's download: ?rev=N.
+    const std::string token = server.sign_in("kampen-viewer");
+    auto get = [&](const std::string& path, const std::string& accept) {
+        return samen::transport::http_request("127.0.0.1", server.port(), "GET", path, "",
+                                              {{"Authorization", "Bearer " + token}, {"Accept", accept}});
+    };
+    for (const auto& [at, expected] : recorded) {
+        INFO("revision " << at);
+        auto r = get("/api/v1/documents/" + doc + "/effective/GM0166?rev=" + std::to_string(at), "application/json");
+        REQUIRE(r.status == 200);
+        json want = expected.at("GM0166");
+        want.erase("type");
+        CHECK(json::parse(r.body) == want);
+    }
+    auto md = get("/api/v1/documents/" + doc + "/effective/GM0180?rev=0", "text/markdown");
+    CHECK(md.status == 200);
+    CHECK(md.body.find("Nieuw hoofdstuk") == std::string::npos);
+    CHECK(get("/api/v1/documents/" + doc + "/effective/GM0180?rev=9999", "text/markdown").status == 400);
+    CHECK(get("/api/v1/documents/" + doc + "/effective/GM0180?rev=abc", "text/markdown").status == 400);
 
     // The states of (werkgroep, GM0166) along the way.
     std::map<std::string, int> states;
