@@ -1,6 +1,7 @@
 #include "args.hpp"
 
 #include <charconv>
+#include <algorithm>
 #include <cmath>
 
 #include "model/document.hpp"
@@ -19,10 +20,20 @@ std::vector<Flag> flags_of(Command c) {
         case Command::login:
             return {{"--user", true}, {"--password-stdin", false}};
         case Command::cat:
+            return {{"--layer", true}, {"--as", true}, {"--rev", true}};
         case Command::edit:
+        case Command::log:
             return {{"--layer", true}};
         case Command::watch:
             return {{"--count", true}, {"--timeout", true}};
+        case Command::diff:
+            return {{"--from", true}, {"--to", true}, {"--layer", true}, {"--as", true}};
+        case Command::tag:
+            return {{"--rev", true}};
+        case Command::new_document:
+            return {{"--title", true}, {"--municipalities", true}, {"--template", true}};
+        case Command::import_document:
+            return {{"--title", true}, {"--municipalities", true}};
         default:
             return {};
     }
@@ -44,6 +55,20 @@ const char* name_of(Command c) {
             return "edit";
         case Command::watch:
             return "watch";
+        case Command::status:
+            return "status";
+        case Command::log:
+            return "log";
+        case Command::diff:
+            return "diff";
+        case Command::tag:
+            return "tag";
+        case Command::tags:
+            return "tags";
+        case Command::new_document:
+            return "new";
+        case Command::import_document:
+            return "import";
     }
     return "help";
 }
@@ -55,6 +80,69 @@ std::size_t parse_count(const std::string& s) {
         throw UsageError("--count must be a whole number above 0, not '" + s + "'");
     }
     return n;
+}
+
+std::uint64_t parse_rev(const std::string& flag, const std::string& s) {
+    std::uint64_t n = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
+        throw UsageError(flag + " must be a revision (a whole number from 0), not '" + s + "'");
+    }
+    return n;
+}
+
+void check_municipality(const std::string& flag, const std::string& code) {
+    if (!model::is_municipality_code(code)) {
+        throw UsageError(flag + " takes municipality codes such as GM0166, not '" + code + "'");
+    }
+}
+
+std::vector<std::string> parse_municipalities(const std::string& s) {
+    std::vector<std::string> codes;
+    std::size_t start = 0;
+    for (;;) {
+        const auto comma = s.find(',', start);
+        std::string code = s.substr(start, comma == std::string::npos ? comma : comma - start);
+        while (!code.empty() && code.front() == ' ') code.erase(code.begin());
+        while (!code.empty() && code.back() == ' ') code.pop_back();
+        check_municipality("--municipalities", code);
+        if (std::find(codes.begin(), codes.end(), code) != codes.end()) {
+            throw UsageError("--municipalities lists " + code + " twice");
+        }
+        codes.push_back(code);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return codes;
+}
+
+/// How many words each command takes after its name: at least, at most, and what they are.
+struct Words {
+    std::size_t min;
+    std::size_t max;
+    const char* what;
+};
+
+Words words_of(Command c) {
+    switch (c) {
+        case Command::cat:
+        case Command::watch:
+        case Command::status:
+        case Command::tags:
+        case Command::new_document:
+            return {1, 1, "a document id"};
+        case Command::edit:
+        case Command::log:
+            return {2, 2, "a document id and a section id"};
+        case Command::diff:
+            return {1, 2, "a document id"};
+        case Command::tag:
+            return {2, 2, "a document id and a label"};
+        case Command::import_document:
+            return {2, 2, "a document id and a Markdown file"};
+        default:
+            return {0, 0, ""};
+    }
 }
 
 double parse_seconds(const std::string& s) {
@@ -75,9 +163,13 @@ double parse_seconds(const std::string& s) {
 
 Options parse_args(const std::vector<std::string>& args) {
     static const std::pair<const char*, Command> commands[] = {
-        {"help", Command::help},  {"version", Command::version}, {"login", Command::login},
-        {"docs", Command::docs},  {"cat", Command::cat},         {"edit", Command::edit},
-        {"watch", Command::watch}};
+        {"help", Command::help},     {"version", Command::version},
+        {"login", Command::login},   {"docs", Command::docs},
+        {"cat", Command::cat},       {"edit", Command::edit},
+        {"watch", Command::watch},   {"status", Command::status},
+        {"log", Command::log},       {"diff", Command::diff},
+        {"tag", Command::tag},       {"tags", Command::tags},
+        {"new", Command::new_document}, {"import", Command::import_document}};
     auto is_option = [](const std::string& a) { return a.size() > 1 && a[0] == '-'; };
 
     // First the command: the first word that is neither an option nor the value of --server.
@@ -156,25 +248,62 @@ Options parse_args(const std::vector<std::string>& args) {
         if (name == "--layer") o.layer = *value;
         if (name == "--count") o.count = parse_count(*value);
         if (name == "--timeout") o.timeout = parse_seconds(*value);
+        if (name == "--as") o.as = *value;
+        if (name == "--rev") o.rev = parse_rev(name, *value);
+        if (name == "--from") o.from = parse_rev(name, *value);
+        if (name == "--to") o.to = parse_rev(name, *value);
+        if (name == "--title") o.title = *value;
+        if (name == "--municipalities") o.municipalities = parse_municipalities(*value);
+        if (name == "--template") o.template_doc = *value;
     }
     if (version_flag) o.command = Command::version;
     if (help) o.command = Command::help;
     if (o.command == Command::help || o.command == Command::version) return o;
 
     positional.erase(positional.begin());  // the command itself
-    std::size_t wanted = 0;
-    if (o.command == Command::cat || o.command == Command::watch) wanted = 1;
-    if (o.command == Command::edit) wanted = 2;
-    if (positional.size() < wanted) {
-        throw UsageError(std::string("'") + name_of(o.command) + "' needs " +
-                         (wanted == 1 ? "a document id" : "a document id and a section id"));
+    const Words words = words_of(o.command);
+    if (positional.size() < words.min) {
+        throw UsageError(std::string("'") + name_of(o.command) + "' needs " + words.what);
     }
-    if (positional.size() > wanted)
-        throw UsageError("unexpected argument '" + positional[wanted] + "'");
-    if (wanted >= 1) o.doc = positional[0];
-    if (wanted >= 2) o.section = positional[1];
-    if (wanted >= 1 && o.doc.empty()) throw UsageError("the document id is empty");
-    if (wanted >= 2 && o.section.empty()) throw UsageError("the section id is empty");
+    if (positional.size() > words.max)
+        throw UsageError("unexpected argument '" + positional[words.max] + "'");
+    if (!positional.empty()) {
+        o.doc = positional[0];
+        if (o.doc.empty()) throw UsageError("the document id is empty");
+    }
+    if (positional.size() >= 2) {
+        const std::string& second = positional[1];
+        if (o.command == Command::tag) {
+            o.label = second;
+            if (o.label.empty()) throw UsageError("the label is empty");
+        } else if (o.command == Command::import_document) {
+            o.file = second;
+            if (o.file.empty()) throw UsageError("the file name is empty");
+        } else {
+            o.section = second;
+            if (o.section.empty()) throw UsageError("the section id is empty");
+        }
+    }
+    if (o.as) check_municipality("--as", *o.as);
+    if (o.command == Command::cat) {
+        if (o.as && o.layer) throw UsageError("use --as or --layer, not both");
+        if (o.rev && !o.as) throw UsageError("--rev needs --as (the plan of one municipality)");
+    }
+    if (o.command == Command::diff) {
+        if (!o.from) throw UsageError("'diff' needs --from REV");
+        if (o.section.empty() == !o.as) {
+            throw UsageError("'diff' compares one SECTION (with --layer) or a plan (--as CODE)");
+        }
+        if (o.as && o.layer) throw UsageError("--layer goes with a SECTION, not with --as");
+    }
+    if (o.command == Command::new_document || o.command == Command::import_document) {
+        if (!o.title || o.title->empty()) throw UsageError("'" + std::string(name_of(o.command)) +
+                                                           "' needs --title TITLE");
+        if (o.municipalities.empty()) {
+            throw UsageError("'" + std::string(name_of(o.command)) +
+                             "' needs --municipalities CODE,CODE,...");
+        }
+    }
     if (o.layer && *o.layer != model::common_layer && !model::is_municipality_code(*o.layer)) {
         throw UsageError("--layer must be 'common' or a municipality code such as GM0166, not '" +
                          *o.layer + "'");
@@ -194,12 +323,39 @@ Usage:
       Sign in and remember the session. Asks for the password on the terminal (not echoed)
       unless --password-stdin reads it from the first line of standard input.
   samen docs
-      List the documents you can open.
+      List the documents you can open, with their named versions.
   samen cat DOC [--layer LAYER]
       Print a document as Markdown: each section as a heading at its depth with its text.
       LAYER is 'common' (the default: the common text) or a municipality code such as GM0166
       (that municipality's plan: its local versions where it has them, the common text
       elsewhere, without the sections it omits and the local sections of others).
+  samen cat DOC --as CODE [--rev REV]
+      Print the effective plan of municipality CODE as the server composes it, as it stands
+      or as it stood at revision REV.
+  samen status DOC
+      The divergence matrix: per section (indented by depth) and municipality whether it
+      inherits the common text, has its own (override), an own text the common text moved
+      away from (stale), leaves the section out (omit) or owns it (local); and per
+      municipality the share of its plan that is common text.
+  samen log DOC SECTION [--layer LAYER]
+      The changes of a section (of one layer with --layer): revision, time, author, what kind
+      of change, and the characters inserted (+) and deleted (-).
+  samen diff DOC --from REV [--to REV] SECTION [--layer LAYER]
+  samen diff DOC --from REV [--to REV] --as CODE
+      What changed between two revisions (--to: the latest by default) in one section layer
+      (LAYER defaults to the section's own text), or in the effective plan of CODE.
+      Deleted text shows as [-...-], inserted text as {+...+} (in colour on a terminal).
+  samen tag DOC LABEL [--rev REV]
+      Name a revision (the latest by default), e.g. "Vastgesteld door de raad, 2023-03-28".
+      Coordinators and admins.
+  samen tags DOC
+      List the named versions of a document.
+  samen new DOC --title TITLE --municipalities CODE,CODE,... [--template DOC]
+      Create a document for these municipalities: empty, or with the sections and common
+      text of the template document. Admins only.
+  samen import DOC FILE --title TITLE --municipalities CODE,CODE,...
+      Create a document from a Markdown file (- reads standard input): its headings become
+      sections, the text under them their common text. Admins only.
   samen edit DOC SECTION [--layer LAYER]
       Edit the text of one section in $EDITOR (vi when unset) and send the change. Edits that
       others make meanwhile are merged with yours. LAYER defaults to the section's own text:
@@ -217,6 +373,7 @@ Environment:
   SAMEN_SERVER    the server, instead of the one stored by 'samen login'
   SAMEN_TOKEN     a session token, instead of the one stored by 'samen login'
   EDITOR          the editor 'samen edit' runs
+  NO_COLOR        when set, no colour even on a terminal
   The session is stored in $XDG_CONFIG_HOME/samen/session.json (or ~/.config/samen/session.json),
   readable by you alone.
 

@@ -20,7 +20,7 @@
 #include "render.hpp"
 #include "samen/blocking_client.hpp"
 #include "samen/sign_in.hpp"
-#include "ot/text_diff.hpp"
+#include "model/merge.hpp"
 
 namespace samen::cli {
 
@@ -212,7 +212,12 @@ int do_docs(const Options& o, Io& io) {
             }
             io.out << ")";
         }
+        if (d.archived) io.out << "  [archived]";
         io.out << "\n";
+        for (const auto& v : d.versions) {
+            io.out << std::string(id_width + 2, ' ') << "version at revision " << v.rev << ": "
+                   << v.label << "\n";
+        }
     }
     return exit_ok;
 }
@@ -233,10 +238,171 @@ int do_cat(const Options& o, Io& io) {
     BlockingClient c(client_options());
     connect(c, t);
     open_document(c, o.doc);
+    if (o.as) {
+        check_layer(c.document(o.doc), *o.as);
+        io.out << render_effective(c.effective(o.doc, *o.as, o.rev, request_timeout));
+        return exit_ok;
+    }
     model::Document doc = c.document(o.doc);
     const std::string layer = o.layer.value_or(std::string(model::common_layer));
     check_layer(doc, layer);
     io.out << render_markdown(doc, layer);
+    return exit_ok;
+}
+
+// ---- status, log, diff ----------------------------------------------------------------------------
+
+int do_status(const Options& o, Io& io) {
+    Target t = resolve(o, io, true);
+    BlockingClient c(client_options());
+    connect(c, t);
+    open_document(c, o.doc);
+    const model::Document doc = c.document(o.doc);
+    io.out << render_status(c.divergence(o.doc, request_timeout), doc.municipalities, io.color);
+    return exit_ok;
+}
+
+/// The section, or a not_found that lists the sections there are.
+const model::Section& find_section(const model::Document& doc, const std::string& id) {
+    if (const model::Section* s = doc.section(id)) return *s;
+    std::string ids;
+    for (const auto& sec : doc.sections) {
+        if (!sec.deleted) ids += "\n  " + sec.id + "  " + sec.title;
+    }
+    throw error("not_found", "'" + doc.id + "' has no section '" + id + "'; its sections are:" + ids);
+}
+
+int do_log(const Options& o, Io& io) {
+    Target t = resolve(o, io, true);
+    BlockingClient c(client_options());
+    connect(c, t);
+    open_document(c, o.doc);
+    const model::Document doc = c.document(o.doc);
+    // A deleted section keeps its history: only an id the document never had is refused here.
+    if (!doc.has_section_id(o.section)) find_section(doc, o.section);
+    if (o.layer) check_layer(doc, *o.layer);
+    io.out << render_log(c.history(o.doc, o.section, o.layer, request_timeout));
+    return exit_ok;
+}
+
+int do_diff(const Options& o, Io& io) {
+    Target t = resolve(o, io, true);
+    BlockingClient c(client_options());
+    connect(c, t);
+    open_document(c, o.doc);
+    const model::Document doc = c.document(o.doc);
+    const client::Rev to = o.to.value_or(c.rev(o.doc));
+    nlohmann::json reply;
+    std::string what;
+    if (o.as) {
+        check_layer(doc, *o.as);
+        reply = c.diff_effective(o.doc, *o.as, *o.from, to, request_timeout);
+        what = "the plan of " + *o.as;
+    } else {
+        std::string layer = o.layer.value_or(std::string(model::common_layer));
+        if (!o.layer) {
+            if (!doc.has_section_id(o.section)) find_section(doc, o.section);
+            if (const model::Section* s = doc.section(o.section)) layer = s->text_layer();
+        }
+        check_layer(doc, layer);
+        reply = c.diff_layer(o.doc, o.section, layer, *o.from, to, request_timeout);
+        what = "section '" + o.section + "' [" + layer + "]";
+    }
+    const std::string shown = render_diff(reply.at("parts"), io.color);
+    if (shown.empty()) {
+        io.out << "No changes in " << what << " of " << o.doc << " between revisions " << *o.from
+               << " and " << to << ".\n";
+        return exit_ok;
+    }
+    io.out << "Changes in " << what << " of " << o.doc << " from revision " << *o.from << " to "
+           << to << ":\n\n"
+           << shown;
+    return exit_ok;
+}
+
+// ---- tag, tags ----------------------------------------------------------------------------------
+
+const client::DocumentSummary& find_document(const std::vector<client::DocumentSummary>& docs,
+                                             const std::string& id) {
+    for (const auto& d : docs) {
+        if (d.id == id) return d;
+    }
+    throw error("not_found", "there is no document '" + id + "'");
+}
+
+int do_tag(const Options& o, Io& io) {
+    Target t = resolve(o, io, true);
+    BlockingClient c(client_options());
+    connect(c, t);
+    open_document(c, o.doc);
+    try {
+        c.tag(o.doc, o.label, o.rev, request_timeout);
+    } catch (const ClientException& e) {
+        if (e.code() == "forbidden") {
+            throw error("forbidden", "you may not name versions of '" + o.doc + "': " + e.what());
+        }
+        throw;
+    }
+    client::Rev pinned = o.rev.value_or(0);
+    const auto docs = c.list(request_timeout);
+    for (const auto& v : find_document(docs, o.doc).versions) {
+        if (v.label == o.label) pinned = v.rev;
+    }
+    io.out << "Named revision " << pinned << " of " << o.doc << ": " << o.label << "\n";
+    return exit_ok;
+}
+
+int do_tags(const Options& o, Io& io) {
+    Target t = resolve(o, io, true);
+    BlockingClient c(client_options());
+    connect(c, t);
+    io.out << render_versions(find_document(c.list(request_timeout), o.doc).versions);
+    return exit_ok;
+}
+
+// ---- new, import --------------------------------------------------------------------------------
+
+std::string read_markdown(const std::string& file, Io& io) {
+    std::stringstream s;
+    if (file == "-") {
+        s << io.in.rdbuf();
+        return s.str();
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + file + ": " + std::strerror(errno));
+    s << in.rdbuf();
+    if (in.bad()) throw std::runtime_error("cannot read " + file);
+    return s.str();
+}
+
+int do_create(const Options& o, Io& io) {
+    BlockingClient::NewDocument d;
+    d.doc = o.doc;
+    d.title = *o.title;
+    d.municipalities = o.municipalities;
+    d.template_doc = o.template_doc;
+    if (o.command == Command::import_document) d.markdown = read_markdown(o.file, io);
+    Target t = resolve(o, io, true);
+    BlockingClient c(client_options());
+    connect(c, t);
+    nlohmann::json created;
+    try {
+        created = c.create_document(d, request_timeout);
+    } catch (const ClientException& e) {
+        if (e.code() == "forbidden") {
+            throw error("forbidden", "you may not create documents: " + std::string(e.what()));
+        }
+        throw;
+    }
+    const auto sections = created.value("sections", std::size_t{0});
+    io.out << "Created " << o.doc << " \"" << created.value("title", d.title) << "\" for ";
+    for (std::size_t i = 0; i < d.municipalities.size(); ++i) {
+        io.out << (i ? ", " : "") << d.municipalities[i];
+    }
+    io.out << ", with " << sections << (sections == 1 ? " section" : " sections");
+    if (d.template_doc) io.out << " from " << *d.template_doc;
+    if (d.markdown) io.out << " from " << (o.file == "-" ? "standard input" : o.file);
+    io.out << ".\n";
     return exit_ok;
 }
 
@@ -381,8 +547,8 @@ int do_edit(const Options& o, Io& io) {
     const std::string edited = read_back(path, original);
     ot::Op op;
     try {
-        op = ot::diff_to_op(original, edited);
-    } catch (const ot::OpError&) {
+        op = model::diff_op(original, edited);
+    } catch (const std::invalid_argument&) {
         io.err << "samen: " << path.string() << " is not valid UTF-8; nothing was sent\n";
         return exit_failure;
     }
@@ -402,7 +568,7 @@ int do_edit(const Options& o, Io& io) {
             theirs = *collector->changes;
         } else if (original != current) {
             // The document was loaded again meanwhile: the best we know is the difference.
-            theirs = ot::diff_to_op(original, current);
+            theirs = model::diff_op(original, current);
         }
         merged = !theirs.empty();
         return theirs.empty() ? op : ot::transform(op, theirs, ot::Side::left);
@@ -523,6 +689,12 @@ int do_watch(const Options& o, Io& io) {
 
 }  // namespace
 
+bool stdout_takes_color(const Environment& env) {
+    if (env("NO_COLOR")) return false;
+    if (auto term = env("TERM"); term && *term == "dumb") return false;
+    return ::isatty(STDOUT_FILENO) == 1;
+}
+
 std::optional<std::string> ask_terminal(const std::string& prompt, bool echo) {
     int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
@@ -587,6 +759,19 @@ int run(const std::vector<std::string>& args, Io io) {
                 return do_edit(o, io);
             case Command::watch:
                 return do_watch(o, io);
+            case Command::status:
+                return do_status(o, io);
+            case Command::log:
+                return do_log(o, io);
+            case Command::diff:
+                return do_diff(o, io);
+            case Command::tag:
+                return do_tag(o, io);
+            case Command::tags:
+                return do_tags(o, io);
+            case Command::new_document:
+            case Command::import_document:
+                return do_create(o, io);
         }
     } catch (const UsageError& e) {
         io.err << "samen: " << e.what() << "\nRun 'samen --help' for the usage.\n";

@@ -19,7 +19,13 @@ struct Io {
     Environment env = process_env;
     /// Asks on the terminal; nullopt when there is none. `echo` false hides what is typed.
     std::function<std::optional<std::string>(const std::string& prompt, bool echo)> ask;
+    /// Colour in what goes to `out` (status, diff): only when it is a terminal.
+    bool color = false;
 };
+
+/// Whether standard output is a terminal that takes colour (not when NO_COLOR is set or
+/// TERM is dumb).
+bool stdout_takes_color(const Environment& env);
 
 /// Asks on /dev/tty (echo off for passwords); nullopt when there is no terminal.
 std::optional<std::string> ask_terminal(const std::string& prompt, bool echo);

@@ -1,8 +1,10 @@
 // What `samen` prints: a document as Markdown, and one line per live event.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/document.hpp"
 #include "ot/text.hpp"
@@ -26,5 +28,30 @@ std::string describe_user(const client::UserRef& u);
 
 std::string describe_edit(const client::RemoteEdit& e);
 std::string describe_presence(const client::PresenceEvent& p);
+
+/// An `effective` reply as Markdown, in the form of render_markdown.
+std::string render_effective(const nlohmann::json& effective);
+
+/// A `divergence` reply as a table for a terminal: one row per section (its title indented by
+/// depth), one column per municipality (in the order given), each cell a word (inherit,
+/// override, stale, omit, local, or — for another municipality's local section), and a last
+/// row with each municipality's share of common text. `color` adds colour to the words.
+std::string render_status(const nlohmann::json& divergence,
+                          const std::vector<model::Municipality>& municipalities, bool color);
+
+/// A `history` reply: one line per change (revision, time, author, layer, kind, +inserted
+/// -deleted), then the document's named versions.
+std::string render_log(const nlohmann::json& history);
+
+/// The named versions: revision, date, author, label.
+std::string render_versions(const std::vector<client::Version>& versions);
+
+/// The `parts` of a `diff` reply: the lines with a change and `context` lines around them,
+/// deleted text as [-...-] and inserted text as {+...+} (in red and green too with `color`),
+/// runs of unchanged lines left out shown as "...". Empty when nothing changed.
+std::string render_diff(const nlohmann::json& parts, bool color, std::size_t context = 2);
+
+/// "2026-11-26 14:03:12" from an RFC 3339 time in UTC.
+std::string short_time(const std::string& rfc3339);
 
 }  // namespace samen::cli

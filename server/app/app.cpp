@@ -186,7 +186,12 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
                 if (!auth::can_read_document(user, codes)) {
                     return done(problem(403, "your municipality does not take part in this document"));
                 }
-                if (!effective) return done(json_response(200, model::to_json(model::divergence(d))));
+                if (!effective) {
+                    nlohmann::json table = model::to_json(model::divergence(d));
+                    table["doc"] = d.id;
+                    table["rev"] = d.rev;
+                    return done(json_response(200, table));
+                }
                 if (!d.takes_part(code)) {
                     return done(problem(404, code + " does not take part in this document"));
                 }

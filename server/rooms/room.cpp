@@ -8,7 +8,6 @@
 #include "auth/permissions.hpp"
 #include "model/markdown_import.hpp"
 #include "model/merge.hpp"
-#include "ot/text_diff.hpp"
 #include "store/repo.hpp"
 #include "ot/json.hpp"
 #include "store/store.hpp"
@@ -870,7 +869,7 @@ void Room::rebase_commit(const Member& m, const RebaseRequest& r) {
         throw ProtocolError(ErrorCode::too_large, "the text is longer than a layer may hold");
     }
     // An ordinary op on the override, so that whoever types in it stays in step.
-    ot::Op op = ot::make_invertible(ot::diff_to_op(own.text, r.text), own.text);
+    ot::Op op = ot::make_invertible(model::diff_op(own.text, r.text), own.text);
     const Rev rev = ++doc_.rev;
     last_structural_rev_ = rev;
     const std::optional<Rev> old_base = own.base;

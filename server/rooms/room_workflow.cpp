@@ -5,7 +5,6 @@
 
 #include "auth/permissions.hpp"
 #include "model/merge.hpp"
-#include "ot/text_diff.hpp"
 #include "rooms/room.hpp"
 #include "store/store.hpp"
 #include "store/time.hpp"
@@ -180,7 +179,7 @@ void Room::vote(const Member& m, const WorkflowRequest& r) {
                          : model::merge3(p.common_text, p.text, common.text).merged;
         if (new_common != common.text) {
             const Rev rev = ++doc_.rev;
-            ot::Op op = ot::make_invertible(ot::diff_to_op(common.text, new_common), common.text);
+            ot::Op op = ot::make_invertible(model::diff_op(common.text, new_common), common.text);
             common_edit = AppliedEdit{rev, p.section, std::string(model::common_layer), op,
                                       "proposal-" + std::to_string(p.id), user.id};
             common.text = new_common;

@@ -285,4 +285,26 @@ MergeResult merge3(std::string_view base, std::string_view ours, std::string_vie
     return out;
 }
 
+ot::Op diff_op(std::string_view a, std::string_view b, std::size_t max_edits) {
+    ot::Op op;
+    std::size_t at = 0;  // code points of `a` consumed
+    std::size_t b_byte = 0, b_cp = 0;  // a cursor into `b`, to cut inserts without rescanning
+    auto b_slice = [&](std::size_t start, std::size_t len) {
+        b_byte += ot::byte_offset(b.substr(b_byte), start - b_cp);
+        b_cp = start;
+        const std::size_t bytes = ot::byte_offset(b.substr(b_byte), len);
+        std::string out(b.substr(b_byte, bytes));
+        b_byte += bytes;
+        b_cp += len;
+        return out;
+    };
+    for (const DiffHunk& h : diff(a, b, max_edits)) {
+        if (h.a_start > at) op.push_back(ot::Skip{h.a_start - at});
+        if (h.a_len > 0) op.push_back(ot::Delete{h.a_len, std::nullopt});
+        if (h.b_len > 0) op.push_back(ot::Insert{b_slice(h.b_start, h.b_len)});
+        at = h.a_start + h.a_len;
+    }
+    return ot::normalize(op);
+}
+
 }  // namespace samen::model

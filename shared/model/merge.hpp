@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "ot/text.hpp"
+
 namespace samen::model {
 
 /// One changed region: a[a_start, a_start + a_len) became b[b_start, b_start + b_len).
@@ -36,6 +38,13 @@ inline constexpr std::size_t default_max_edits = 2000;
 /// valid UTF-8.
 std::vector<DiffHunk> diff(std::string_view a, std::string_view b,
                            std::size_t max_edits = default_max_edits);
+
+/// The op that turns `a` into `b`, made of the token diff's hunks: each hunk deletes and inserts
+/// only what changed there, so text that two versions share keeps its place. Use this, not
+/// ot::diff_to_op (one hunk from the first to the last difference), for an op that others'
+/// concurrent ops are transformed through: a position outside the changed words stays where its
+/// words are. Throws std::invalid_argument when either text is not valid UTF-8.
+ot::Op diff_op(std::string_view a, std::string_view b, std::size_t max_edits = default_max_edits);
 
 struct MergeConflict {
     std::size_t position = 0;  // code points into `merged` where this conflict's `ours` text stands

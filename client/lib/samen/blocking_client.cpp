@@ -17,6 +17,7 @@ struct BlockingClient::Completion {
     std::optional<ClientError> error;
     std::exception_ptr exception;
     std::vector<DocumentSummary> list;
+    nlohmann::json reply;
 
     void finish(std::optional<ClientError> e) {
         std::lock_guard lock(mutex);
@@ -175,6 +176,132 @@ void BlockingClient::close(Timeout timeout) {
     auto c = std::make_shared<Completion>();
     client_->close([c](std::optional<ClientError> e) { c->finish(std::move(e)); });
     wait_done(c, timeout, "closing the connection");
+}
+
+nlohmann::json BlockingClient::request(nlohmann::json msg, Timeout timeout) {
+    auto c = std::make_shared<Completion>();
+    const std::string what =
+        "the request '" + (msg.is_object() ? msg.value("type", std::string("?")) : "?") + "'";
+    client_->request(std::move(msg), [c](std::optional<ClientError> e, nlohmann::json reply) {
+        {
+            std::lock_guard lock(c->mutex);
+            c->reply = std::move(reply);
+        }
+        c->finish(std::move(e));
+    });
+    wait_done(c, timeout, what);
+    std::lock_guard lock(c->mutex);
+    return std::move(c->reply);
+}
+
+namespace {
+
+Rev ack_rev(const nlohmann::json& reply) {
+    auto rev = reply.find("rev");
+    if (reply.value("type", std::string()) != "ack" || rev == reply.end() ||
+        !rev->is_number_unsigned()) {
+        throw ClientException(error_of("bad_message", "expected an ack with a revision, got: " +
+                                                          reply.dump()));
+    }
+    return rev->get<Rev>();
+}
+
+}  // namespace
+
+nlohmann::json BlockingClient::effective(const std::string& doc, const std::string& municipality,
+                                         std::optional<Rev> rev, Timeout timeout) {
+    nlohmann::json msg = {{"type", "effective"}, {"doc", doc}, {"municipality", municipality}};
+    if (rev) msg["rev"] = *rev;
+    return request(std::move(msg), timeout);
+}
+
+nlohmann::json BlockingClient::divergence(const std::string& doc, Timeout timeout) {
+    return request({{"type", "divergence"}, {"doc", doc}}, timeout);
+}
+
+nlohmann::json BlockingClient::history(const std::string& doc, const std::string& section,
+                                       std::optional<std::string> layer, Timeout timeout) {
+    nlohmann::json msg = {{"type", "history"}, {"doc", doc}, {"section", section}};
+    if (layer) msg["layer"] = *layer;
+    return request(std::move(msg), timeout);
+}
+
+nlohmann::json BlockingClient::text_at(const std::string& doc, const std::string& section,
+                                       const std::string& layer, Rev rev, Timeout timeout) {
+    return request({{"type", "text.at"},
+                    {"doc", doc},
+                    {"section", section},
+                    {"layer", layer},
+                    {"rev", rev}},
+                   timeout);
+}
+
+nlohmann::json BlockingClient::diff_layer(const std::string& doc, const std::string& section,
+                                          const std::string& layer, Rev from, Rev to,
+                                          Timeout timeout) {
+    return request({{"type", "diff"},
+                    {"doc", doc},
+                    {"from", from},
+                    {"to", to},
+                    {"section", section},
+                    {"layer", layer}},
+                   timeout);
+}
+
+nlohmann::json BlockingClient::diff_effective(const std::string& doc,
+                                              const std::string& municipality, Rev from, Rev to,
+                                              Timeout timeout) {
+    return request(
+        {{"type", "diff"}, {"doc", doc}, {"from", from}, {"to", to}, {"municipality", municipality}},
+        timeout);
+}
+
+Rev BlockingClient::tag(const std::string& doc, const std::string& label, std::optional<Rev> rev,
+                        Timeout timeout) {
+    nlohmann::json msg = {{"type", "tag"}, {"doc", doc}, {"label", label}};
+    if (rev) msg["rev"] = *rev;
+    return ack_rev(request(std::move(msg), timeout));
+}
+
+Rev BlockingClient::layer_action(const std::string& action, const std::string& doc,
+                                 const std::string& section, const std::string& layer,
+                                 Timeout timeout) {
+    return ack_rev(request(
+        {{"type", action}, {"doc", doc}, {"section", section}, {"layer", layer}}, timeout));
+}
+
+Rev BlockingClient::propose(const std::string& doc, const std::string& section,
+                            const std::string& layer, std::optional<std::string> text,
+                            Timeout timeout) {
+    nlohmann::json msg = {{"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", layer}};
+    if (text) msg["text"] = std::move(*text);
+    return ack_rev(request(std::move(msg), timeout));
+}
+
+Rev BlockingClient::vote(const std::string& doc, std::int64_t proposal, const std::string& vote,
+                         Timeout timeout) {
+    return ack_rev(request(
+        {{"type", "vote"}, {"doc", doc}, {"proposal", proposal}, {"vote", vote}}, timeout));
+}
+
+nlohmann::json BlockingClient::create_document(const NewDocument& d, Timeout timeout) {
+    nlohmann::json msg = {{"type", "document.create"},
+                          {"doc", d.doc},
+                          {"title", d.title},
+                          {"municipalities", d.municipalities}};
+    if (d.template_doc) msg["template"] = *d.template_doc;
+    if (d.markdown) msg["markdown"] = *d.markdown;
+    return request(std::move(msg), timeout);
+}
+
+Rev BlockingClient::rename_document(const std::string& doc, const std::string& title,
+                                    Timeout timeout) {
+    return ack_rev(request({{"type", "document.rename"}, {"doc", doc}, {"title", title}}, timeout));
+}
+
+Rev BlockingClient::archive_document(const std::string& doc, bool archived, Timeout timeout) {
+    return ack_rev(
+        request({{"type", "document.archive"}, {"doc", doc}, {"archived", archived}}, timeout));
 }
 
 void BlockingClient::edit(const std::string& doc, const std::string& section,

@@ -46,6 +46,59 @@ class BlockingClient {
     /// Closes the connection; a closed client stays closed.
     void close(Timeout timeout = default_timeout);
 
+    /// Sends any protocol request (see Client::request) and returns the reply. Throws
+    /// ClientException with the server's error code and message, `connection_lost`, or `timeout`.
+    nlohmann::json request(nlohmann::json msg, Timeout timeout = default_timeout);
+
+    // Typed requests on an open document (open() first). Reads return the server's reply as it
+    // is (schemas/protocol/s2c); changes return the revision of their ack.
+    /// The effective plan of `municipality`, now or as it stood at `rev`.
+    nlohmann::json effective(const std::string& doc, const std::string& municipality,
+                             std::optional<Rev> rev = std::nullopt,
+                             Timeout timeout = default_timeout);
+    nlohmann::json divergence(const std::string& doc, Timeout timeout = default_timeout);
+    /// The changes of a section (of one layer, when given), oldest first, and the versions.
+    nlohmann::json history(const std::string& doc, const std::string& section,
+                           std::optional<std::string> layer = std::nullopt,
+                           Timeout timeout = default_timeout);
+    nlohmann::json text_at(const std::string& doc, const std::string& section,
+                           const std::string& layer, Rev rev, Timeout timeout = default_timeout);
+    /// The difference of one section layer between two revisions.
+    nlohmann::json diff_layer(const std::string& doc, const std::string& section,
+                              const std::string& layer, Rev from, Rev to,
+                              Timeout timeout = default_timeout);
+    /// The difference of a municipality's effective plan (as Markdown) between two revisions.
+    nlohmann::json diff_effective(const std::string& doc, const std::string& municipality,
+                                  Rev from, Rev to, Timeout timeout = default_timeout);
+    /// Names revision `rev` (the current one when not given).
+    Rev tag(const std::string& doc, const std::string& label, std::optional<Rev> rev = std::nullopt,
+            Timeout timeout = default_timeout);
+    /// `diverge`, `revert`, `omit`, `include` or `acknowledge` of one section layer.
+    Rev layer_action(const std::string& action, const std::string& doc,
+                     const std::string& section, const std::string& layer,
+                     Timeout timeout = default_timeout);
+    /// A municipality's override (`layer` its code) or, with `text`, a common text (`layer`
+    /// `common`) proposed as the common text.
+    Rev propose(const std::string& doc, const std::string& section, const std::string& layer,
+                std::optional<std::string> text = std::nullopt, Timeout timeout = default_timeout);
+    /// `vote` is `approve` or `reject`.
+    Rev vote(const std::string& doc, std::int64_t proposal, const std::string& vote,
+             Timeout timeout = default_timeout);
+
+    /// What document.create needs; `template_doc` and `markdown` exclude each other.
+    struct NewDocument {
+        std::string doc;
+        std::string title;
+        std::vector<std::string> municipalities;
+        std::optional<std::string> template_doc;
+        std::optional<std::string> markdown;
+    };
+    /// An admin creates a document (no open needed); returns the `document.created` reply.
+    nlohmann::json create_document(const NewDocument& d, Timeout timeout = default_timeout);
+    Rev rename_document(const std::string& doc, const std::string& title,
+                        Timeout timeout = default_timeout);
+    Rev archive_document(const std::string& doc, bool archived, Timeout timeout = default_timeout);
+
     /// Applies a local edit (returns once it is in the local text; it is sent asynchronously:
     /// wait_synced() waits for its ack). Throws ClientException `bad_request` when it does not fit.
     void edit(const std::string& doc, const std::string& section, const std::string& layer,

@@ -57,6 +57,15 @@ std::string describe_close(int code, const std::string& reason, const std::strin
     return why;
 }
 
+Version version_from_json(const nlohmann::json& j) {
+    Version v;
+    v.rev = j.at("rev").get<Rev>();
+    v.label = j.at("label").get<std::string>();
+    if (auto a = j.find("author"); a != j.end() && a->is_object()) v.author = user_from_json(*a);
+    v.created_at = j.value("created_at", std::string());
+    return v;
+}
+
 ClientError error_of(std::string code, std::string message, std::string doc = {}) {
     ClientError e;
     e.code = std::move(code);
@@ -69,7 +78,7 @@ ClientError error_of(std::string code, std::string message, std::string doc = {}
 
 struct Client::Impl : std::enable_shared_from_this<Impl> {
     struct Request {
-        enum class Kind { list, open, close, edit };
+        enum class Kind { list, open, close, edit, generic };
         Kind kind = Kind::list;
         std::string doc;
         std::string section;
@@ -77,6 +86,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
         std::string opid;
         ListDone list_done;
         Done done;
+        ReplyDone reply_done;
     };
 
     Impl(asio::io_context& io, ClientOptions opts, ClientCallbacks cbs)
@@ -146,6 +156,15 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
             if (r.kind == Request::Kind::list) queued_lists.push_front(std::move(r));
             if (r.kind == Request::Kind::close && r.done) r.done(std::nullopt);
         }
+        // Whether these were carried out cannot be known: the caller decides whether to ask again.
+        for (auto& [id, r] : old) {
+            if (r.kind == Request::Kind::generic && r.reply_done) {
+                r.reply_done(error_of("connection_lost",
+                                      "the connection was lost before the server answered",
+                                      r.doc),
+                             nullptr);
+            }
+        }
         if (closing) {
             set_state(ConnectionState::closed, "closed");
             fail_all(error_of("connection_lost", "the connection was closed"));
@@ -206,6 +225,10 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
         for (auto& r : lists) {
             if (r.list_done) r.list_done(e, {});
         }
+        auto generic = std::exchange(queued_requests, {});
+        for (auto& [r, msg] : generic) {
+            if (r.reply_done) r.reply_done(e, nullptr);
+        }
         auto waiters = std::exchange(open_waiters, {});
         for (auto& [doc, dones] : waiters) {
             auto it = docs.find(doc);
@@ -237,6 +260,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
             if (!msg.is_object()) throw std::invalid_argument("not a JSON object");
             const std::string type = msg.value("type", std::string());
             if (type == "welcome") return on_welcome(msg);
+            if (welcomed && take_generic_reply(type, msg)) return;
             if (type == "error") return on_error_message(msg);
             if (!welcomed) return;
             if (type == "ack") return on_ack(msg);
@@ -264,6 +288,25 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
         return id->get<std::uint64_t>();
     }
 
+    /// The reply to a request(): handed over whole, never to a document (an `effective` or
+    /// `document.created` carries a `doc` and a `rev` that are no change to apply).
+    bool take_generic_reply(const std::string& type, const nlohmann::json& msg) {
+        auto id = request_id(msg);
+        auto it = id ? requests.find(*id) : requests.end();
+        if (it == requests.end() || it->second.kind != Request::Kind::generic) return false;
+        Request r = std::move(it->second);
+        requests.erase(it);
+        if (!r.reply_done) return true;
+        if (type == "error") {
+            ClientError e = error_of(msg.value("code", std::string("internal")),
+                                     msg.value("message", std::string("(no message)")), r.doc);
+            r.reply_done(std::move(e), msg);
+        } else {
+            r.reply_done(std::nullopt, msg);
+        }
+        return true;
+    }
+
     void on_welcome(const nlohmann::json& msg) {
         welcomed = true;
         ever_welcomed = true;
@@ -274,6 +317,8 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
         if (auto done = std::exchange(connect_done, nullptr)) done(std::nullopt);
         auto lists = std::exchange(queued_lists, {});
         for (auto& r : lists) send_list(std::move(r));
+        auto generic = std::exchange(queued_requests, {});
+        for (auto& [r, m] : generic) send_request(std::move(r), std::move(m));
         for (auto& [id, doc] : docs) doc->connected();
     }
 
@@ -308,6 +353,9 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
                     d->second->refused(r.section, r.layer, r.opid, e.code, e.message);
                     if (e.code == "rate_limited") arm_rate_timer();
                 }
+                break;
+            case Request::Kind::generic:  // take_generic_reply() had it first
+                if (r.reply_done) r.reply_done(e, msg);
                 break;
         }
     }
@@ -375,6 +423,10 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
                     if (code.is_string()) s.municipalities.push_back(code.get<std::string>());
                     if (code.is_object()) s.municipalities.push_back(code.value("code", ""));
                 }
+            }
+            s.archived = d.value("archived", false);
+            if (auto v = d.find("versions"); v != d.end() && v->is_array()) {
+                for (const auto& entry : *v) s.versions.push_back(version_from_json(entry));
             }
             list.push_back(std::move(s));
         }
@@ -501,6 +553,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
     std::uint64_t next_id = 1;
     std::map<std::uint64_t, Request> requests;
     std::deque<Request> queued_lists;
+    std::deque<std::pair<Request, nlohmann::json>> queued_requests;  // request() before welcome
     std::map<std::string, std::unique_ptr<DocumentSync>> docs;
     std::map<std::string, std::vector<Done>> open_waiters;
     std::optional<UserRef> user;
@@ -525,6 +578,7 @@ void Client::shutdown() {
         impl->ws.reset();  // closes politely (1000)
         impl->requests.clear();
         impl->queued_lists.clear();
+        impl->queued_requests.clear();
         impl->open_waiters.clear();
         impl->docs.clear();
     });
@@ -581,6 +635,36 @@ void Client::list(ListDone done) {
             impl->queued_lists.push_back(std::move(r));
         } else if (r.list_done) {
             r.list_done(error_of("connection_lost", "not connected"), {});
+        }
+        impl->finish();
+    });
+}
+
+void Client::request(nlohmann::json msg, ReplyDone done) {
+    asio::post(impl_->strand, [impl = impl_, msg = std::move(msg),
+                               done = std::move(done)]() mutable {
+        Impl::Request r;
+        r.kind = Impl::Request::Kind::generic;
+        if (msg.is_object()) {
+            if (auto doc = msg.find("doc"); doc != msg.end() && doc->is_string()) {
+                r.doc = doc->get<std::string>();
+            }
+        }
+        r.reply_done = std::move(done);
+        if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
+            if (r.reply_done) {
+                r.reply_done(error_of("bad_request", "a request is a JSON object with a \"type\"",
+                                      r.doc),
+                             nullptr);
+            }
+            return;
+        }
+        if (impl->welcomed && impl->ws) {
+            impl->send_request(std::move(r), std::move(msg));
+        } else if (impl->state == ConnectionState::connecting) {
+            impl->queued_requests.emplace_back(std::move(r), std::move(msg));
+        } else if (r.reply_done) {
+            r.reply_done(error_of("connection_lost", "not connected", r.doc), nullptr);
         }
         impl->finish();
     });

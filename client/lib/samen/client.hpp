@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -69,6 +70,7 @@ class Client {
   public:
     using Done = std::function<void(std::optional<ClientError>)>;
     using ListDone = std::function<void(std::optional<ClientError>, std::vector<DocumentSummary>)>;
+    using ReplyDone = std::function<void(std::optional<ClientError>, nlohmann::json reply)>;
 
     Client(boost::asio::io_context& ioc, ClientOptions options = {},
            ClientCallbacks callbacks = {});
@@ -88,6 +90,15 @@ class Client {
     /// already is), or with the server's error (`not_found`, `forbidden`).
     void open(std::string doc, Done done = {});
     void close_document(std::string doc, Done done = {});
+
+    /// Sends any request of the protocol (`effective`, `history`, `tag`, `diverge`, ...) with a
+    /// fresh `id` (one already in `msg` is replaced) and hands `done` the reply with that id: the
+    /// reply itself, or the server's `error` as a ClientError with its code and message. Most
+    /// requests need their document open first (open()). Sent at once when signed in, after the
+    /// sign-in while the first connection is made; `connection_lost` when the connection is (or
+    /// goes) down before the reply came: such a request is never sent again by itself, since it
+    /// may have been carried out.
+    void request(nlohmann::json msg, ReplyDone done);
 
     /// A local edit of one section layer, applied at once and sent when it can be. `applied`
     /// gets an error (`bad_request`, with nothing changed) when the op does not fit the text or

@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "ot/json.hpp"
-#include "ot/text_diff.hpp"
+#include "model/merge.hpp"
 
 namespace samen::client {
 
@@ -176,10 +176,12 @@ void DocumentSync::load_snapshot(const nlohmann::json& msg) {
                 continue;
             }
             try {
-                ot::Op between = ot::diff_to_op(entry.sync.confirmed(), target->second.sync.text());
+                // Word by word: a one-hunk diff would move the buffer's inserts to the edge of
+                // everything that changed around them.
+                ot::Op between = model::diff_op(entry.sync.confirmed(), target->second.sync.text());
                 ot::Op rebased = ot::transform(*entry.sync.buffer(), between, ot::Side::left);
                 target->second.sync.local(rebased);
-            } catch (const ot::OpError& e) {
+            } catch (const std::invalid_argument& e) {
                 report("conflict",
                        std::string("local changes could not be carried over: ") + e.what(), key,
                        entry.sync.text());

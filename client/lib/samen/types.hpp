@@ -27,12 +27,22 @@ struct UserRef {
 /// Reads a user object of the protocol; throws nlohmann::json::exception when it is malformed.
 UserRef user_from_json(const nlohmann::json& j);
 
+/// A named version: a label that pins a revision of a document.
+struct Version {
+    Rev rev = 0;
+    std::string label;
+    UserRef author;
+    std::string created_at;  // RFC 3339, UTC
+};
+
 /// One line of the `documents` reply.
 struct DocumentSummary {
     std::string id;
     std::string title;
     Rev rev = 0;
     std::vector<std::string> municipalities;
+    bool archived = false;
+    std::vector<Version> versions;  // oldest first
 };
 
 /// Someone else's edit, after it was applied to the local text.

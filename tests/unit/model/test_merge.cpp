@@ -2,10 +2,12 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "model/merge.hpp"
 #include "ot/text.hpp"
+#include "ot/text_diff.hpp"
 
 using namespace samen::model;
 
@@ -306,5 +308,39 @@ TEST_CASE("merge3 properties on random Dutch text", "[model][merge]") {
             const std::size_t at = samen::ot::byte_offset(wild.merged, c.position);
             CHECK(wild.merged.compare(at, c.ours.size(), c.ours) == 0);
         }
+    }
+}
+
+TEST_CASE("diff_op changes only the words that changed", "[model][merge][diff_op]") {
+    namespace ot = samen::ot;
+    // Words inserted at the start and at the end: two inserts, not one replacement of everything
+    // between them, so an edit made elsewhere in the old text keeps its place.
+    const std::string a = "[1-1] Om uitvoering [2-0]";
+    const std::string b = "[0-0][1-1] Om uitvoering [2-0][3-3]";
+    const ot::Op op = diff_op(a, b);
+    CHECK(ot::apply(a, op) == b);
+    for (const auto& c : op) CHECK_FALSE(std::holds_alternative<ot::Delete>(c));
+    // Someone's concurrent insert right after "[1-1]" lands right after it still.
+    const ot::Op mine = {ot::Skip{5}, ot::Insert{"[9-9]"}};
+    const ot::Op moved = ot::transform(mine, op, ot::Side::left);
+    CHECK(ot::apply(b, moved) == "[0-0][1-1][9-9] Om uitvoering [2-0][3-3]");
+    // The one-hunk diff moves it into the middle of a word instead: why diff_op exists.
+    const ot::Op coarse = ot::diff_to_op(a, b);
+    CHECK(ot::apply(b, ot::transform(mine, coarse, ot::Side::left)) != "[0-0][1-1][9-9] Om uitvoering [2-0][3-3]");
+
+    CHECK(diff_op(a, a).empty());
+    CHECK(ot::apply("één twee drie", diff_op("één twee drie", "één 2 drie 😅")) == "één 2 drie 😅");
+    CHECK_THROWS_AS(diff_op("a", "\xC3"), std::invalid_argument);
+
+    // Random texts: the op always turns a into b (seeded, printed).
+    const std::uint64_t seed = 20261126;
+    INFO("seed " << seed);
+    std::mt19937_64 rng(seed);
+    const std::vector<std::string> words = {"één ", "twee ", "drie ", "😅", "\n", "vier. "};
+    for (int i = 0; i < 300; ++i) {
+        std::string x, y;
+        for (int n = rng() % 12; n > 0; --n) x += words[rng() % words.size()];
+        for (int n = rng() % 12; n > 0; --n) y += words[rng() % words.size()];
+        CHECK(ot::apply(x, diff_op(x, y)) == y);
     }
 }
