@@ -1,0 +1,51 @@
+// The HTTP part of the protocol: sign in and out, and the read-only REST endpoints.
+export class HttpError extends Error {
+  constructor(status, detail) {
+    super(detail || `HTTP ${status}`);
+    this.status = status;
+  }
+}
+
+async function call(method, path, { token, body, accept } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body) headers['Content-Type'] = 'application/json';
+  if (accept) headers.Accept = accept;
+  const res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  if (!res.ok) {
+    let detail = '';
+    try {
+      detail = (await res.json()).detail ?? '';
+    } catch { /* not problem+json */ }
+    throw new HttpError(res.status, detail);
+  }
+  return res;
+}
+
+export async function signIn(user, password) {
+  return (await call('POST', '/api/v1/session', { body: { user, password } })).json();
+}
+
+export async function signOut(token) {
+  await call('DELETE', '/api/v1/session', { token }).catch(() => {});
+}
+
+export async function documents(token) {
+  return (await call('GET', '/api/v1/documents', { token })).json();
+}
+
+const enc = encodeURIComponent;
+
+export async function effective(token, doc, code) {
+  return (await call('GET', `/api/v1/documents/${enc(doc)}/effective/${enc(code)}`, { token, accept: 'application/json' })).json();
+}
+
+/** The effective plan as Markdown, as it stands or (with `rev`) as it stood at that revision. */
+export async function effectiveMarkdown(token, doc, code, rev = null) {
+  const at = rev === null ? '' : `?rev=${rev}`;
+  return (await call('GET', `/api/v1/documents/${enc(doc)}/effective/${enc(code)}${at}`, { token, accept: 'text/markdown' })).text();
+}
+
+export async function divergence(token, doc) {
+  return (await call('GET', `/api/v1/documents/${enc(doc)}/divergence`, { token, accept: 'application/json' })).json();
+}

@@ -1,0 +1,180 @@
+// History and named versions: the changes of a section (who changed what, when), the text of a
+// layer at any revision with what that change did, the document's named versions, naming one.
+import { h, replace, button, sr } from './dom.js';
+import { may } from './perms.js';
+import { municipalityName } from './names.js';
+import { errorText } from './workspace.js';
+import { renderParts } from './diff-view.js';
+
+const kindNames = {
+  edit: 'Tekst bewerkt',
+  diverge: 'Eigen versie gemaakt',
+  revert: 'Terug naar de gemeenschappelijke tekst',
+  omit: 'Weggelaten',
+  include: 'Weer opgenomen',
+  acknowledge: 'Eigen tekst bewust behouden',
+  rebase: 'Wijzigingen samengevoegd',
+  'section.create': 'Sectie toegevoegd',
+  'section.rename': 'Naam gewijzigd',
+  'section.move': 'Verplaatst',
+  'section.delete': 'Verwijderd',
+  'section.restore': 'Hersteld',
+  propose: 'Voorstel ingediend',
+  vote: 'Gestemd over een voorstel',
+  tag: 'Versie benoemd',
+  'document.rename': 'Document hernoemd',
+  'document.archive': 'Archiefstand gewijzigd',
+};
+
+export const formatTime = (at) => {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? at : d.toLocaleString('nl-NL', { dateStyle: 'medium', timeStyle: 'short' });
+};
+
+const layerName = (layer) => (!layer ? '' : layer === 'common' ? 'gemeenschappelijke tekst' : `tekst van ${municipalityName(layer)}`);
+
+function whenLoaded(doc) {
+  if (doc.loaded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = doc.subscribe((ev) => {
+      if (ev.kind === 'loaded') {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+export async function renderHistory(mainEl, app, doc, sectionId, page) {
+  replace(mainEl, h('p', { class: 'utrecht-paragraph' }, 'Geschiedenis laden…'));
+  await whenLoaded(doc);
+  if (page.dead) return;
+  const user = app.session.user;
+  const own = doc.municipalities.some((m) => m.code === user.municipality) ? user.municipality : doc.municipalities[0]?.code;
+  const tree = doc.tree();
+  if (!sectionId || !doc.sections.has(sectionId)) sectionId = tree[0]?.section.id;
+  document.title = `Geschiedenis en versies — ${doc.title} — Samen`;
+
+  // ---- Named versions ----
+  const versionsEl = h('div');
+  const renderVersions = () => {
+    const list = [...doc.versions].reverse();
+    replace(versionsEl, list.length
+      ? h('table', { class: 'utrecht-table samen-matrix' },
+        h('caption', { class: 'utrecht-table__caption' }, 'Benoemde versies, nieuwste eerst'),
+        h('thead', null, h('tr', null,
+          ['Naam', 'Revisie', 'Door', 'Datum', 'Plan'].map((t) => h('th', { scope: 'col', class: 'utrecht-table__header-cell' }, t)))),
+        h('tbody', null, list.map((v) => h('tr', null,
+          h('th', { scope: 'row', class: 'utrecht-table__header-cell' }, v.label),
+          h('td', { class: 'utrecht-table__cell' }, String(v.rev)),
+          h('td', { class: 'utrecht-table__cell' }, v.author.display_name || v.author.name),
+          h('td', { class: 'utrecht-table__cell' }, formatTime(v.created_at)),
+          h('td', { class: 'utrecht-table__cell' },
+            h('a', { href: `#/doc/${doc.id}/plan/${own}/${v.rev}` }, `Plan van ${municipalityName(own)} bij deze versie`))))))
+      : h('p', { class: 'utrecht-paragraph' }, 'Er zijn nog geen benoemde versies.'));
+  };
+  renderVersions();
+  const tagStatus = h('p', { class: 'samen-small', role: 'status' });
+  const tagForm = may.tag(user) && !doc.archived ? (() => {
+    const label = h('input', { id: 'versie-naam', class: 'utrecht-textbox utrecht-textbox--html-input', maxlength: '200' });
+    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'versie-kop', onsubmit: async (e) => {
+      e.preventDefault();
+      if (!label.value.trim()) return label.focus();
+      try {
+        await doc.request({ type: 'tag', label: label.value.trim() });
+        tagStatus.textContent = `Revisie ${doc.rev} heet nu „${label.value.trim()}”.`;
+        label.value = '';
+      } catch (err) {
+        tagStatus.textContent = errorText(err);
+      }
+    } },
+      h('h3', { class: 'utrecht-heading-3', id: 'versie-kop' }, 'De huidige stand een naam geven'),
+      h('div', { class: 'utrecht-form-field' },
+        h('label', { class: 'utrecht-form-label', for: 'versie-naam' }, 'Naam van de versie (bijvoorbeeld „Vastgesteld door de raad, 28-03-2023”)'), label),
+      h('div', { class: 'utrecht-button-group' },
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Versie benoemen')),
+      tagStatus);
+  })() : null;
+
+  // ---- History of a section ----
+  const select = h('select', { id: 'geschiedenis-sectie', class: 'utrecht-select utrecht-select--html-select' },
+    tree.map(({ section, depth }) => h('option', { value: section.id, selected: section.id === sectionId }, `${'— '.repeat(depth)}${section.title}`)));
+  const changesEl = h('div', { 'aria-live': 'polite' });
+  const detailEl = h('div', { class: 'samen-history-detail', tabindex: '-1' });
+
+  const showChange = async (c) => {
+    replace(detailEl, h('p', { class: 'utrecht-paragraph' }, 'Laden…'));
+    try {
+      const layer = c.layer ?? 'common';
+      const [at, diff] = await Promise.all([
+        doc.request({ type: 'text.at', section: c.section ?? sectionId, layer, rev: c.rev }),
+        c.rev > 0 ? doc.request({ type: 'diff', section: c.section ?? sectionId, layer, from: c.rev - 1, to: c.rev }) : null,
+      ]);
+      const stateText = { common: '', override: ' (eigen versie)', inherit: ' (volgde de gemeenschappelijke tekst)', omit: ' (weggelaten)', absent: ' (bestond toen niet)' };
+      replace(detailEl,
+        h('h3', { class: 'utrecht-heading-3', id: 'wijziging-kop' }, `Revisie ${c.rev}: ${kindNames[c.kind] ?? c.kind}`),
+        h('p', { class: 'samen-small' }, `${c.author ? (c.author.display_name || c.author.name) : 'onbekend'}, ${formatTime(c.at)}; ${layerName(layer)}${stateText[at.state] ?? ''}.`),
+        diff ? [h('h4', { class: 'utrecht-heading-4' }, 'Wat deze wijziging deed'), renderParts(diff.parts)] : null,
+        h('h4', { class: 'utrecht-heading-4' }, `De tekst na revisie ${c.rev}`),
+        h('div', { class: 'samen-history-text' }, at.text || '(leeg)'));
+      detailEl.focus();
+    } catch (err) {
+      replace(detailEl, h('p', { class: 'utrecht-paragraph', role: 'alert' }, errorText(err)));
+    }
+  };
+
+  const loadHistory = async () => {
+    replace(changesEl, h('p', { class: 'utrecht-paragraph' }, 'Laden…'));
+    replace(detailEl);
+    try {
+      const reply = await doc.request({ type: 'history', section: select.value });
+      if (page.dead) return;
+      const changes = [...reply.changes].reverse();
+      replace(changesEl, changes.length ? h('table', { class: 'utrecht-table samen-matrix samen-history' },
+        h('caption', { class: 'utrecht-table__caption' }, `Wijzigingen van „${doc.sections.get(select.value)?.title ?? select.value}”, nieuwste eerst`),
+        h('thead', null, h('tr', null,
+          ['Revisie', 'Wanneer', 'Wie', 'Wat', 'Omvang', ''].map((t, i) => h('th', { scope: 'col', class: 'utrecht-table__header-cell' }, t || sr('Bekijken'))))),
+        h('tbody', null, changes.map((c) => h('tr', null,
+          h('td', { class: 'utrecht-table__cell' }, String(c.rev)),
+          h('td', { class: 'utrecht-table__cell' }, formatTime(c.at)),
+          h('td', { class: 'utrecht-table__cell' }, c.author ? `${c.author.display_name || c.author.name} (${municipalityName(c.author.municipality)})` : '—'),
+          h('td', { class: 'utrecht-table__cell' }, `${kindNames[c.kind] ?? c.kind}${c.layer ? `, ${layerName(c.layer)}` : ''}`),
+          h('td', { class: 'utrecht-table__cell' }, c.kind === 'edit' || c.kind === 'rebase' ? `+${c.inserted} −${c.deleted}` : ''),
+          h('td', { class: 'utrecht-table__cell' }, c.layer || c.kind === 'edit'
+            ? button('Bekijken', () => showChange({ ...c, section: c.section ?? select.value }), { variant: 'subtle', 'aria-label': `Revisie ${c.rev} bekijken` }) : null)))))
+        : h('p', { class: 'utrecht-paragraph' }, 'Deze sectie heeft nog geen wijzigingen.'));
+      if (reply.versions) {
+        doc.versions = reply.versions;
+        renderVersions();
+      }
+    } catch (err) {
+      replace(changesEl, h('p', { class: 'utrecht-paragraph', role: 'alert' }, errorText(err)));
+    }
+  };
+
+  replace(mainEl, h('div', { class: 'samen-page' },
+    h('h1', { class: 'utrecht-heading-1' }, `Geschiedenis en versies: ${doc.title}`),
+    h('section', { 'aria-labelledby': 'versies-kop' },
+      h('h2', { class: 'utrecht-heading-2', id: 'versies-kop' }, 'Benoemde versies'),
+      versionsEl,
+      tagForm),
+    h('section', { 'aria-labelledby': 'geschiedenis-kop' },
+      h('h2', { class: 'utrecht-heading-2', id: 'geschiedenis-kop' }, 'Geschiedenis van een sectie'),
+      h('form', { class: 'samen-plan-choice', onsubmit: (e) => {
+        e.preventDefault();
+        history.replaceState(null, '', `#/doc/${doc.id}/versies/${select.value}`);
+        loadHistory();
+      } },
+        h('div', { class: 'utrecht-form-field' },
+          h('label', { class: 'utrecht-form-label', for: 'geschiedenis-sectie' }, 'Sectie'), select),
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--secondary-action' }, 'Tonen')),
+      changesEl,
+      detailEl)));
+  const off = doc.subscribe((ev) => {
+    if (page.dead) return off();
+    if (ev.kind === 'change' && ev.change.type === 'tag') renderVersions();
+  });
+  const destroy = page.destroy;
+  page.destroy = function () { off(); destroy.call(this); };
+  if (sectionId) loadHistory();
+}

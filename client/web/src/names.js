@@ -1,0 +1,56 @@
+// Names, abbreviations and colours of municipalities and section states. The names come from the
+// server (snapshot); the table below only covers what is shown before a document is open.
+const names = new Map([
+  ['GM1708', 'Steenwijkerland'],
+  ['GM1896', 'Zwartewaterland'],
+  ['GM0180', 'Staphorst'],
+  ['GM0166', 'Kampen'],
+]);
+
+const palette = ['#a01d23', '#105f26', '#00568b', '#5115ef', '#863d15', '#3d5374'];
+const colors = new Map([
+  ['GM0166', '#a01d23'],
+  ['GM0180', '#105f26'],
+  ['GM1708', '#00568b'],
+  ['GM1896', '#5115ef'],
+]);
+
+export function learnMunicipalities(list) {
+  for (const m of list) names.set(m.code, m.name);
+}
+
+export function municipalityName(code) {
+  if (!code) return 'beheer';
+  return names.get(code) ?? code;
+}
+
+/** Three letters, for the narrow places (with the full name next to it for screen readers). */
+export function municipalityShort(code) {
+  if (!code) return 'beheer';
+  const name = municipalityName(code);
+  const special = { Steenwijkerland: 'STW', Zwartewaterland: 'ZWL', Staphorst: 'STA', Kampen: 'KAM' };
+  return special[name] ?? name.slice(0, 3).toUpperCase();
+}
+
+export function municipalityColor(code) {
+  if (!code) return '#3d5374';
+  if (!colors.has(code)) colors.set(code, palette[colors.size % palette.length]);
+  return colors.get(code);
+}
+
+export const roleNames = {
+  viewer: 'lezer',
+  editor: 'redacteur',
+  coordinator: 'coördinator',
+  admin: 'beheerder',
+};
+
+/** Section states: label, abbreviation, and explanation. */
+export const stateInfo = {
+  inherit: { label: 'Gemeenschappelijk', short: 'G', explain: 'volgt de gemeenschappelijke tekst' },
+  override: { label: 'Eigen versie', short: 'E', explain: 'heeft een eigen versie' },
+  stale: { label: 'Eigen versie, verouderd', short: 'E!', explain: 'heeft een eigen versie; de gemeenschappelijke tekst is sindsdien gewijzigd' },
+  omit: { label: 'Weggelaten', short: 'W', explain: 'laat deze sectie weg' },
+  local: { label: 'Lokaal', short: 'L', explain: 'heeft deze sectie alleen in het eigen plan' },
+  absent: { label: 'Niet van toepassing', short: '–', explain: 'heeft deze sectie niet (lokaal voor een andere gemeente)' },
+};
