@@ -188,7 +188,7 @@ store::LayerRecord layer_record(const std::string& section, const std::string& c
 }
 
 void append_structural(store::Db& db, std::string_view doc, std::int64_t rev,
-                       const std::string& kind, const std::string& section,
+                       const std::string& kind, const std::optional<std::string>& section,
                        const std::optional<std::string>& layer, const nlohmann::json& data,
                        std::int64_t author) {
     check_next_rev(db, doc, rev);
@@ -293,17 +293,7 @@ void append_change(store::Db& db, std::string_view doc, Rev rev, const std::stri
                    const std::optional<std::string>& layer, const nlohmann::json& data,
                    std::int64_t author) {
     const auto r = static_cast<std::int64_t>(rev);
-    check_next_rev(db, doc, r);
-    store::ChangeRecord change;
-    change.doc = doc;
-    change.rev = r;
-    change.kind = kind;
-    change.section = section;
-    change.layer = layer;
-    if (!data.empty()) change.data = data.dump();
-    change.author = author;
-    change.at = store::now_string();
-    store::append_change(db, change);
+    append_structural(db, doc, r, kind, section, layer, data, author);
     store::set_document_rev(db, doc, r);
 }
 

@@ -5,6 +5,7 @@ import { may } from './perms.js';
 import { municipalityName } from './names.js';
 import { errorText } from './workspace.js';
 import { renderParts } from './diff-view.js';
+import { whenLoaded } from './plan.js';
 
 const kindNames = {
   edit: 'Tekst bewerkt',
@@ -32,18 +33,6 @@ export const formatTime = (at) => {
 };
 
 const layerName = (layer) => (!layer ? '' : layer === 'common' ? 'gemeenschappelijke tekst' : `tekst van ${municipalityName(layer)}`);
-
-function whenLoaded(doc) {
-  if (doc.loaded) return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = doc.subscribe((ev) => {
-      if (ev.kind === 'loaded') {
-        off();
-        resolve();
-      }
-    });
-  });
-}
 
 export async function renderHistory(mainEl, app, doc, sectionId, page) {
   replace(mainEl, h('p', { class: 'utrecht-paragraph' }, 'Geschiedenis laden…'));

@@ -13,7 +13,7 @@ function codesOf(doc) {
 }
 
 /** Waits until the document's snapshot is there (for its municipalities). */
-function whenLoaded(doc) {
+export function whenLoaded(doc) {
   if (doc.loaded) return Promise.resolve();
   return new Promise((resolve) => {
     const off = doc.subscribe((ev) => {
