@@ -47,6 +47,8 @@ options:
   --max-text-bytes N     longest text of one section layer (default 1048576)
   --edit-rate N          edits per second per connection, sustained (default 50)
   --edit-burst N         edits per connection in a burst (default 200)
+  --max-connections-per-user N
+                         signed-in WebSocket connections one user may have at once (default 16)
   --idle-timeout S       seconds of silence before a WebSocket is dropped (default 60)
 )";
 
@@ -81,6 +83,9 @@ Options parse(const std::vector<std::string>& args) {
         else if (a == "--max-text-bytes") o.app.room.max_text_bytes = number<std::size_t>(a, value());
         else if (a == "--edit-rate") o.app.session.edits_per_second = number<double>(a, value());
         else if (a == "--edit-burst") o.app.session.edit_burst = number<double>(a, value());
+        else if (a == "--max-connections-per-user") {
+            o.app.session.max_connections_per_user = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        }
         else if (a == "--idle-timeout") o.net.idle_timeout = std::chrono::seconds(number<int>(a, value()));
         else throw std::invalid_argument("unknown option " + a);
     }

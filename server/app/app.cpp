@@ -76,12 +76,14 @@ App::App(asio::io_context& ioc, store::Store& store, AppOptions options)
       store_(store),
       options_(options),
       room_metrics_(std::make_shared<rooms::RoomMetrics>()),
-      rooms_(std::make_shared<rooms::RoomRegistry>(ioc, store, options.room, room_metrics_)) {}
+      rooms_(std::make_shared<rooms::RoomRegistry>(ioc, store, options.room, room_metrics_)),
+      connections_(std::make_shared<UserConnections>()) {}
 
 App::~App() { password_pool_.join(); }
 
 std::shared_ptr<net::MessageHandler> App::on_websocket(std::shared_ptr<net::Connection> conn) {
-    return std::make_shared<ClientSession>(ioc_, store_, rooms_, std::move(conn), options_.session);
+    return std::make_shared<ClientSession>(ioc_, store_, rooms_, std::move(conn), options_.session,
+                                           connections_);
 }
 
 void App::handle_http(net::HttpRequest req, std::function<void(net::HttpResponse)> respond) {

@@ -50,6 +50,7 @@ private:
     AppOptions options_;
     std::shared_ptr<rooms::RoomMetrics> room_metrics_;
     std::shared_ptr<rooms::RoomRegistry> rooms_;
+    std::shared_ptr<UserConnections> connections_;
     /// Argon2id takes tens of milliseconds of CPU: never on the network threads.
     boost::asio::thread_pool password_pool_{1};
     const net::NetStats* net_stats_ = nullptr;

@@ -36,15 +36,38 @@ const std::string& short_string_field(const nlohmann::json& msg, const char* nam
 }
 }  // namespace
 
+bool UserConnections::acquire(std::int64_t user, std::size_t max) {
+    std::lock_guard lock(mutex_);
+    std::size_t& n = counts_[user];
+    if (n >= max) return false;
+    ++n;
+    return true;
+}
+
+void UserConnections::release(std::int64_t user) {
+    std::lock_guard lock(mutex_);
+    auto it = counts_.find(user);
+    if (it == counts_.end()) return;
+    if (--it->second == 0) counts_.erase(it);
+}
+
+std::size_t UserConnections::count(std::int64_t user) const {
+    std::lock_guard lock(mutex_);
+    auto it = counts_.find(user);
+    return it == counts_.end() ? 0 : it->second;
+}
+
 ClientSession::ClientSession(asio::io_context& ioc, store::Store& store,
                              std::shared_ptr<rooms::RoomRegistry> rooms,
-                             std::shared_ptr<net::Connection> conn, SessionLimits limits)
+                             std::shared_ptr<net::Connection> conn, SessionLimits limits,
+                             std::shared_ptr<UserConnections> connections)
     : ioc_(ioc),
       strand_(asio::make_strand(ioc)),
       store_(store),
       rooms_(std::move(rooms)),
       conn_(std::move(conn)),
       limits_(limits),
+      connections_(std::move(connections)),
       id_(next_session_id++),
       tokens_(limits.edit_burst),
       last_refill_(std::chrono::steady_clock::now()) {}
@@ -75,6 +98,8 @@ void ClientSession::on_binary() {
 void ClientSession::on_close() {
     asio::post(strand_, [self = shared_from_this()] {
         self->closed_ = true;
+        if (self->counted_) self->connections_->release(self->user_->id);
+        self->counted_ = false;
         for (auto& [doc, room] : self->open_) room->leave(self->id_);
         self->open_.clear();
         self->waiting_messages_.clear();
@@ -154,6 +179,7 @@ void ClientSession::do_hello(const nlohmann::json& msg) {
         [self = shared_from_this(), id](std::exception_ptr error, std::optional<auth::User> user) {
             asio::post(self->strand_, [self, id, error, user = std::move(user)] {
                 self->waiting_ = false;
+                if (self->closed_) return;  // gone meanwhile: nothing to count or answer
                 if (error || !user) {
                     self->send_error(id, error ? ErrorCode::internal : ErrorCode::unauthorized,
                                      error ? "signing in failed" : "the token is not valid");
@@ -161,6 +187,15 @@ void ClientSession::do_hello(const nlohmann::json& msg) {
                     self->closed_ = true;
                     return;
                 }
+                if (!self->connections_->acquire(user->id, self->limits_.max_connections_per_user)) {
+                    self->send_error(id, ErrorCode::rate_limited,
+                                     "you have " + std::to_string(self->limits_.max_connections_per_user) +
+                                         " connections open already: close one first");
+                    self->conn_->close(net::CloseReason::policy);
+                    self->closed_ = true;
+                    return;
+                }
+                self->counted_ = true;
                 self->user_ = user;
                 nlohmann::json welcome = {
                     {"type", "welcome"},

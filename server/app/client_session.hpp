@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -32,7 +33,21 @@ struct SessionLimits {
     double edits_per_second = 50;   // sustained, per connection
     double edit_burst = 200;        // tokens in the bucket when full
     std::size_t max_open_documents = 32;
+    std::size_t max_connections_per_user = 16;  // signed-in connections at once
     std::size_t max_waiting_messages = 256;  // queued behind a `hello` or `open` being answered
+};
+
+/// The signed-in connections of every user, shared by all sessions: what bounds them per user.
+class UserConnections {
+public:
+    /// Counts one more connection of `user` unless it has `max` already.
+    bool acquire(std::int64_t user, std::size_t max);
+    void release(std::int64_t user);
+    std::size_t count(std::int64_t user) const;
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::int64_t, std::size_t> counts_;
 };
 
 class ClientSession : public net::MessageHandler,
@@ -40,7 +55,7 @@ class ClientSession : public net::MessageHandler,
 public:
     ClientSession(boost::asio::io_context& ioc, store::Store& store,
                   std::shared_ptr<rooms::RoomRegistry> rooms, std::shared_ptr<net::Connection> conn,
-                  SessionLimits limits);
+                  SessionLimits limits, std::shared_ptr<UserConnections> connections);
 
     void on_message(std::string text) override;
     void on_too_large(std::size_t limit) override;
@@ -77,6 +92,8 @@ private:
     std::shared_ptr<rooms::RoomRegistry> rooms_;
     std::shared_ptr<net::Connection> conn_;
     SessionLimits limits_;
+    std::shared_ptr<UserConnections> connections_;
+    bool counted_ = false;  // this session holds one of its user's connections
     const std::uint64_t id_;
 
     std::optional<auth::User> user_;

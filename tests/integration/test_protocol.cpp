@@ -2,6 +2,9 @@
 // kind of bad input.
 #include <catch2/catch.hpp>
 
+#include <memory>
+#include <thread>
+
 #include "protocol_client.hpp"
 #include "server_process.hpp"
 
@@ -300,4 +303,35 @@ TEST_CASE("deletes are stored and sent with their text, so history can be walked
     auto again = c.request({{"type", "open"}, {"doc", doc}, {"since", 0}});
     CHECK(again["type"] == "snapshot");
     CHECK(common_text(again, "werkgroep") == text.substr(3));
+}
+
+TEST_CASE("a user's signed-in connections are bounded", "[integration][protocol][limits]") {
+    ServerProcess server({"--max-connections-per-user", "3"});
+    const std::string token = server.sign_in("kampen-editor");
+    std::vector<std::unique_ptr<ProtocolClient>> open;
+    for (int i = 0; i < 3; ++i) {
+        open.push_back(std::make_unique<ProtocolClient>(server.port()));
+        REQUIRE(open.back()->hello(token)["type"] == "welcome");
+    }
+    // The fourth is refused and closed; another user is not affected.
+    ProtocolClient fourth(server.port());
+    auto refused = fourth.hello(token);
+    CHECK(refused["type"] == "error");
+    CHECK(refused["code"] == "rate_limited");
+    CHECK(fourth.wait_closed() == 1008);
+    ProtocolClient other(server.port());
+    CHECK(other.hello(server.sign_in("kampen-viewer"))["type"] == "welcome");
+    // The ones that are open still work.
+    CHECK(open[0]->request({{"type", "list"}})["type"] == "documents");
+
+    // Once one closes, there is room again (the server learns of the close asynchronously).
+    open.pop_back();
+    bool admitted = false;
+    for (int attempt = 0; attempt < 100 && !admitted; ++attempt) {
+        ProtocolClient again(server.port());
+        auto reply = again.hello(token);
+        admitted = reply["type"] == "welcome";
+        if (!admitted) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(admitted);
 }
