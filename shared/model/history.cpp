@@ -173,8 +173,8 @@ void undo(Document& doc, const Change& c) {
             doc.archived = c.data["from"].get<bool>();
         }
     }
-    // propose, vote, tag: no text and no tree changed.
-    sort_tree(doc.sections);
+    // propose, vote, tag: no text and no tree changed. Only a tree change reorders sections.
+    if (k.rfind("section.", 0) == 0) sort_tree(doc.sections);
     doc.rev = c.rev - 1;
 }
 
