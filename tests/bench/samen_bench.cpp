@@ -1059,7 +1059,9 @@ int run(const Options& o) {
     } else {
         server.child = std::make_unique<ServerChild>(
             o.server_path,
-            std::vector<std::string>{"--edit-rate", "1000000", "--edit-burst", "1000000"});
+            // The idle connections are all one user's: lift the per-user bound for them.
+            std::vector<std::string>{"--edit-rate", "1000000", "--edit-burst", "1000000",
+                                     "--max-connections-per-user", "100000"});
         server.port = server.child->port();
         server.pid = server.child->pid();
         result["server"] = {{"started", true}, {"command", server.child->command()}};

@@ -105,7 +105,9 @@ function startConnection() {
       const was = app.connState;
       app.connState = state;
       if (state === 'unauthorized') {
+        if (was === 'online' && app.doc) app.doc.disconnected();
         expire('Uw sessie is verlopen. Log opnieuw in.');
+        updateStatus();
         return;
       }
       if (was === 'online' && state !== 'online' && app.doc) app.doc.disconnected();
@@ -127,13 +129,124 @@ function stopConnection() {
   app.connState = 'offline';
 }
 
+// The session ended (it expired, or it was signed out elsewhere). With edits waiting in the open
+// document nothing is thrown away: the document and the connection stay as they are and a dialog
+// asks for the password again; after that the connection starts anew with the new token and the
+// document sends what waits, as after any reconnect.
 function expire(message) {
+  if (reauth) return;
+  if (app.doc && app.session && app.conn && app.doc.pendingEdits() > 0) {
+    showReauthDialog();
+    return;
+  }
   stopConnection();
   app.session = null;
   saveSession(null);
   app.notice = message;
   location.hash = '#/';
   route();
+}
+
+let reauth = null; // the open sign-in dialog: {dialog}
+
+function inertBackground(on) {
+  for (const el of root.children) {
+    if (reauth && el === reauth.dialog) continue;
+    if (on) el.setAttribute('inert', '');
+    else el.removeAttribute('inert');
+  }
+}
+
+function showReauthDialog() {
+  const user = app.session.user;
+  const n = app.doc.pendingEdits();
+  const waiting = n === 1 ? '1 wijziging die nog wacht, wordt' : `${n} wijzigingen die nog wachten, worden`;
+  const returnFocus = document.activeElement;
+  const dialog = h('dialog', { class: 'samen-dialog', role: 'dialog', 'aria-modal': 'true',
+                               'aria-labelledby': 'sessie-kop', 'aria-describedby': 'sessie-uitleg' });
+  reauth = { dialog };
+
+  const close = () => {
+    inertBackground(false);
+    dialog.close();
+    dialog.remove();
+    reauth = null;
+  };
+
+  // Escape does not dismiss it: the choice is to sign in again or to sign out.
+  dialog.addEventListener('cancel', (e) => e.preventDefault());
+
+  const askPassword = () => {
+    const error = h('div', { class: 'samen-form-error', role: 'alert' });
+    const password = h('input', { id: 'sessie-wachtwoord', name: 'wachtwoord', type: 'password', class: 'utrecht-textbox utrecht-textbox--html-input', autocomplete: 'current-password', required: true });
+    const name = h('input', { id: 'sessie-gebruiker', name: 'gebruiker', class: 'utrecht-textbox utrecht-textbox--html-input', autocomplete: 'username', value: user.name, readOnly: true, 'aria-readonly': 'true' });
+    let busy = false;
+    const form = h('form', { class: 'samen-signin', novalidate: true, onsubmit: async (e) => {
+      e.preventDefault();
+      if (busy) return;
+      replace(error);
+      if (!password.value) {
+        replace(error, h('p', { class: 'utrecht-paragraph' }, 'Vul uw wachtwoord in.'));
+        password.focus();
+        return;
+      }
+      busy = true;
+      try {
+        const s = await api.signIn(user.name, password.value);
+        app.session = s;
+        saveSession(s);
+        close();
+        if (returnFocus && returnFocus.isConnected) returnFocus.focus();
+        if (app.conn) {
+          app.conn.token = s.token;
+          app.conn.attempt = 0;
+          app.conn.start();
+        }
+        updateStatus();
+      } catch (err) {
+        replace(error, h('p', { class: 'utrecht-paragraph' },
+          err.status === 401 ? 'Onjuist wachtwoord.' : `Inloggen is niet gelukt (${err.message}).`));
+        password.focus();
+      } finally {
+        busy = false;
+      }
+    } },
+      h('div', { class: 'utrecht-form-field utrecht-form-field--text' },
+        h('label', { class: 'utrecht-form-label', for: 'sessie-gebruiker' }, 'Gebruikersnaam'), name),
+      h('div', { class: 'utrecht-form-field utrecht-form-field--text' },
+        h('label', { class: 'utrecht-form-label', for: 'sessie-wachtwoord' }, 'Wachtwoord'), password),
+      error,
+      h('div', { class: 'utrecht-button-group' },
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Inloggen'),
+        button('Uitloggen', confirmSignOut)));
+    replace(dialog,
+      h('h2', { class: 'utrecht-heading-2', id: 'sessie-kop' }, 'Uw sessie is verlopen'),
+      h('p', { class: 'utrecht-paragraph', id: 'sessie-uitleg' },
+        `Log opnieuw in als ${user.display_name || user.name}. Uw ${waiting} daarna verstuurd.`),
+      form);
+    password.focus();
+  };
+
+  const confirmSignOut = () => {
+    const lost = n === 1 ? 'De wijziging die nog wacht, gaat' : `De ${n} wijzigingen die nog wachten, gaan`;
+    const back = button('Terug', askPassword, { variant: 'primary' });
+    replace(dialog,
+      h('h2', { class: 'utrecht-heading-2', id: 'sessie-kop' }, 'Uitloggen zonder te versturen?'),
+      h('p', { class: 'utrecht-paragraph', id: 'sessie-uitleg' },
+        `${lost} dan verloren. Ze worden niet bewaard.`),
+      h('div', { class: 'utrecht-button-group' },
+        back,
+        button('Uitloggen en wijzigingen weggooien', () => {
+          close();
+          signOut();
+        })));
+    back.focus();
+  };
+
+  root.append(dialog);
+  inertBackground(true);
+  dialog.showModal();
+  askPassword();
 }
 
 async function signOut() {
