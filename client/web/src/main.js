@@ -46,8 +46,42 @@ root.append(
   mainEl,
 );
 
+// Documents left (another document or the list opened) while edits of theirs still wait: they
+// stay subscribed in the background until the server has those edits, then close.
+const leaving = new Map(); // doc id -> DocumentSync
+
+/** Edits not acknowledged yet, in the open document and in those being left. */
+function pendingEdits() {
+  let n = app.doc ? app.doc.pendingEdits() : 0;
+  for (const doc of leaving.values()) n += doc.pendingEdits();
+  return n;
+}
+
+/** Closes `doc`, or, while edits of it wait, keeps it in the background until they are sent. */
+function retire(doc) {
+  if (doc.pendingEdits() === 0) {
+    doc.close();
+    return;
+  }
+  leaving.set(doc.id, doc);
+  const off = doc.subscribe((ev) => {
+    if (leaving.get(doc.id) !== doc) {
+      off();
+      return;
+    }
+    if (ev.kind === 'pending') {
+      updateStatus();
+      if (doc.pendingEdits() === 0) {
+        off();
+        leaving.delete(doc.id);
+        doc.close();
+      }
+    }
+  });
+}
+
 function statusText() {
-  const n = app.doc ? app.doc.pendingEdits() : 0;
+  const n = pendingEdits();
   const waiting = n === 1 ? '1 wijziging wacht' : `${n} wijzigingen wachten`;
   switch (app.connState) {
     case 'online': return { text: 'Verbonden', cls: 'online' };
@@ -100,30 +134,38 @@ function startConnection() {
     token: app.session.token,
     onMessage: (msg) => {
       if (app.doc && msg.doc === app.doc.id) app.doc.receive(msg);
+      else if (leaving.has(msg.doc)) leaving.get(msg.doc).receive(msg);
     },
     onState: (state) => {
       const was = app.connState;
       app.connState = state;
       if (state === 'unauthorized') {
-        if (was === 'online' && app.doc) app.doc.disconnected();
+        if (was === 'online') for (const doc of openDocs()) doc.disconnected();
         expire('Uw sessie is verlopen. Log opnieuw in.');
         updateStatus();
         return;
       }
-      if (was === 'online' && state !== 'online' && app.doc) app.doc.disconnected();
+      if (was === 'online' && state !== 'online') for (const doc of openDocs()) doc.disconnected();
       updateStatus();
     },
     onOnline: () => {
-      if (app.doc) app.doc.connected();
+      for (const doc of openDocs()) doc.connected();
       updateStatus();
     },
   });
   app.conn.start();
 }
 
+/** The open document and those being left. */
+function openDocs() {
+  return [...(app.doc ? [app.doc] : []), ...leaving.values()];
+}
+
 function stopConnection() {
   if (app.doc) app.doc.closed = true;
   app.doc = null;
+  for (const doc of leaving.values()) doc.closed = true;
+  leaving.clear();
   if (app.conn) app.conn.stop();
   app.conn = null;
   app.connState = 'offline';
@@ -135,7 +177,7 @@ function stopConnection() {
 // document sends what waits, as after any reconnect.
 function expire(message) {
   if (reauth) return;
-  if (app.doc && app.session && app.conn && app.doc.pendingEdits() > 0) {
+  if (app.session && app.conn && pendingEdits() > 0) {
     showReauthDialog();
     return;
   }
@@ -159,7 +201,7 @@ function inertBackground(on) {
 
 function showReauthDialog() {
   const user = app.session.user;
-  const n = app.doc.pendingEdits();
+  const n = pendingEdits();
   const waiting = n === 1 ? '1 wijziging die nog wacht, wordt' : `${n} wijzigingen die nog wachten, worden`;
   const returnFocus = document.activeElement;
   const dialog = h('dialog', { class: 'samen-dialog', role: 'dialog', 'aria-modal': 'true',
@@ -261,14 +303,22 @@ async function signOut() {
 
 function openDocument(docId) {
   if (app.doc && app.doc.id === docId) return app.doc;
-  if (app.doc) app.doc.close();
-  app.doc = new DocumentSync(docId, app.conn);
-  app.doc.subscribe((ev) => {
+  if (app.doc) retire(app.doc);
+  const back = leaving.get(docId);
+  if (back) {
+    // Left with edits still waiting, and opened again: it is live all the while.
+    leaving.delete(docId);
+    app.doc = back;
+    return back;
+  }
+  const doc = new DocumentSync(docId, app.conn);
+  app.doc = doc;
+  doc.subscribe((ev) => {
     if (ev.kind === 'pending' || ev.kind === 'loaded') updateStatus();
-    if (ev.kind === 'loaded') learnMunicipalities(app.doc.municipalities);
+    if (ev.kind === 'loaded') learnMunicipalities(doc.municipalities);
   });
-  if (app.conn.online) app.doc.connected();
-  return app.doc;
+  if (app.conn.online) doc.connected();
+  return doc;
 }
 
 // ---- Pages ------------------------------------------------------------------------------------
@@ -475,7 +525,7 @@ export function route() {
     return;
   }
   if (app.doc) {
-    app.doc.close();
+    retire(app.doc);
     app.doc = null;
   }
   if (parts[0] !== 'documenten') {
@@ -492,7 +542,7 @@ window.__samen = {
   dropConnection: () => app.conn?.drop(),
   state: () => ({
     connection: app.connState,
-    pending: app.doc ? app.doc.pendingEdits() : 0,
+    pending: pendingEdits(),
     rev: app.doc?.rev ?? null,
     phase: app.doc?.phase ?? null,
   }),
