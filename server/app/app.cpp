@@ -112,16 +112,7 @@ void App::handle_http(net::HttpRequest req, std::function<void(net::HttpResponse
                     [done](std::exception_ptr error, std::vector<rooms::DocumentSummary> docs) {
                         if (error) return done(problem(500, "listing documents failed"));
                         auto list = nlohmann::json::array();
-                        for (const auto& d : docs) {
-                            auto versions = nlohmann::json::array();
-                            for (const auto& v : d.versions) versions.push_back(model::to_json(v));
-                            list.push_back({{"id", d.id},
-                                            {"title", d.title},
-                                            {"rev", d.rev},
-                                            {"archived", d.archived},
-                                            {"municipalities", d.municipalities},
-                                            {"versions", std::move(versions)}});
-                        }
+                        for (const auto& d : docs) list.push_back(rooms::to_json(d));
                         done(json_response(200, {{"documents", list}}));
                     });
             });

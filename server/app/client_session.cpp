@@ -235,16 +235,7 @@ void ClientSession::do_list(const nlohmann::json& msg) {
                              return;
                          }
                          auto list = nlohmann::json::array();
-                         for (const auto& d : docs) {
-                             auto versions = nlohmann::json::array();
-                             for (const auto& v : d.versions) versions.push_back(model::to_json(v));
-                             list.push_back({{"id", d.id},
-                                             {"title", d.title},
-                                             {"rev", d.rev},
-                                             {"archived", d.archived},
-                                             {"municipalities", d.municipalities},
-                                             {"versions", std::move(versions)}});
-                         }
+                         for (const auto& d : docs) list.push_back(rooms::to_json(d));
                          self->send(protocol::reply({{"type", "documents"}, {"documents", list}}, id));
                      });
                  });
@@ -456,6 +447,7 @@ void ClientSession::do_history(const nlohmann::json& msg, const std::string& typ
     if (type == "effective") r.municipality = short_string_field(msg, "municipality");
     if (type == "diff") r.municipality = optional_string("municipality");
     if (type == "text.at" || type == "effective") r.rev = protocol::uint_field(msg, "rev");
+    if (type == "history") r.before = protocol::optional_uint_field(msg, "before");
     if (type == "diff") {
         r.from = protocol::uint_field(msg, "from");
         r.to = protocol::uint_field(msg, "to");

@@ -143,6 +143,17 @@ model::Document load_document(store::Db& db, std::string_view doc) {
     return d;
 }
 
+nlohmann::json to_json(const DocumentSummary& d) {
+    auto versions = nlohmann::json::array();
+    for (const auto& v : d.versions) versions.push_back(model::to_json(v));
+    return {{"id", d.id},
+            {"title", d.title},
+            {"rev", d.rev},
+            {"archived", d.archived},
+            {"municipalities", d.municipalities},
+            {"versions", std::move(versions)}};
+}
+
 std::vector<DocumentSummary> list_documents(store::Db& db,
                                             const std::optional<std::string>& municipality) {
     std::vector<DocumentSummary> out;
@@ -367,27 +378,8 @@ void set_document_archived(store::Db& db, std::string_view doc, bool archived) {
 
 namespace {
 
-std::vector<model::Change> read_changes(store::Db& db, const std::string& where,
-                                        const std::function<void(store::Statement&)>& bind) {
+std::vector<model::Change> to_changes(store::Db& db, std::vector<store::ChangeRecord> rows) {
     UserCache users(db);
-    std::vector<store::ChangeRecord> rows;
-    {
-        auto st = db.prepare("SELECT rev, kind, section, layer, op, data, author, at FROM change "
-                             "WHERE " + where + " ORDER BY rev");
-        bind(st);
-        while (st.step()) {
-            store::ChangeRecord c;
-            c.rev = st.get_int(0);
-            c.kind = st.get_text(1);
-            c.section = st.get_opt_text(2);
-            c.layer = st.get_opt_text(3);
-            c.op = st.get_opt_text(4);
-            c.data = st.get_opt_text(5);
-            c.author = st.get_opt_int(6);
-            c.at = st.get_text(7);
-            rows.push_back(std::move(c));
-        }
-    }
     std::vector<model::Change> out;
     out.reserve(rows.size());
     for (auto& r : rows) {
@@ -435,21 +427,18 @@ model::Document document_at(store::Db& db, model::Document current, Rev rev) {
 }
 
 std::vector<model::Change> load_changes(store::Db& db, std::string_view doc, Rev after, Rev upto) {
-    return read_changes(db, "doc = ?1 AND rev > ?2 AND rev <= ?3", [&](store::Statement& st) {
-        st.bind(1, doc).bind(2, static_cast<std::int64_t>(after)).bind(3, static_cast<std::int64_t>(upto));
-    });
+    auto rows = store::list_changes(db, doc, static_cast<std::int64_t>(after));
+    std::erase_if(rows, [upto](const store::ChangeRecord& c) { return static_cast<Rev>(c.rev) > upto; });
+    return to_changes(db, std::move(rows));
 }
 
 std::vector<model::Change> load_section_changes(store::Db& db, std::string_view doc,
                                                 std::string_view section,
-                                                const std::optional<std::string>& layer) {
-    if (layer) {
-        return read_changes(db, "doc = ?1 AND section = ?2 AND layer = ?3", [&](store::Statement& st) {
-            st.bind(1, doc).bind(2, section).bind(3, *layer);
-        });
-    }
-    return read_changes(db, "doc = ?1 AND section = ?2",
-                        [&](store::Statement& st) { st.bind(1, doc).bind(2, section); });
+                                                const std::optional<std::string>& layer, Rev before,
+                                                std::size_t limit) {
+    return to_changes(db, store::list_section_changes(db, doc, section, layer,
+                                                      static_cast<std::int64_t>(before),
+                                                      static_cast<std::int64_t>(limit)));
 }
 
 std::size_t create_document(store::Db& db, const NewDocument& d) {

@@ -49,6 +49,9 @@ struct DocumentSummary {
 /// such document.
 model::Document load_document(store::Db& db, std::string_view doc);
 
+/// An entry of the protocol's `documents` (and of `GET /api/v1/documents`).
+nlohmann::json to_json(const DocumentSummary& d);
+
 /// The documents `municipality` takes part in, archived ones left out; with nullopt (an admin)
 /// every document, archived ones included.
 std::vector<DocumentSummary> list_documents(store::Db& db,
@@ -95,10 +98,12 @@ model::Document document_at(store::Db& db, model::Document current, Rev rev);
 
 /// The changes of the document with after < rev <= upto, oldest first, with their authors.
 std::vector<model::Change> load_changes(store::Db& db, std::string_view doc, Rev after, Rev upto);
-/// The changes of one section (of one of its layers when `layer` is set), oldest first.
+/// The newest `limit` changes of one section (of one of its layers when `layer` is set) before
+/// revision `before`, oldest first.
 std::vector<model::Change> load_section_changes(store::Db& db, std::string_view doc,
                                                 std::string_view section,
-                                                const std::optional<std::string>& layer);
+                                                const std::optional<std::string>& layer, Rev before,
+                                                std::size_t limit);
 
 /// Appends an accepted edit (with `data` for the history, e.g. the base a rebase moved) and the
 /// layer's new text, and moves the document to `edit.rev`. Throws unless the document stood at

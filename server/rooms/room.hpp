@@ -37,6 +37,7 @@ namespace samen::rooms {
 struct RoomLimits {
     std::size_t max_text_bytes = 1 << 20;       // per layer
     std::size_t max_history_ops = 100000;       // held in memory for transforms; older from disk
+    std::size_t max_history_entries = 500;      // changes in one `history` reply (older: `before`)
     std::chrono::milliseconds presence_interval{50};  // at most one relayed presence per member
 };
 
@@ -128,6 +129,7 @@ struct HistoryRequest {
     std::optional<std::string> layer;         // history (optional), text.at, diff of a layer
     std::optional<std::string> municipality;  // effective, diff of an effective plan
     std::optional<Rev> rev;                   // text.at, effective
+    std::optional<Rev> before;                // history: only changes older than this
     Rev from = 0;                             // diff
     Rev to = 0;                               // diff
 };

@@ -83,13 +83,17 @@ void Room::do_history(std::uint64_t session, HistoryRequest r) {
     }
 
     const Rev at = doc_.rev;
-    auto job = [doc = doc_, r, at](store::Db& db) -> nlohmann::json {
+    auto job = [doc = doc_, r, at, limit = limits_.max_history_entries](store::Db& db) -> nlohmann::json {
         nlohmann::json reply = {{"type", r.kind}, {"doc", doc.id}};
         if (r.kind == "history") {
+            // One more than fits tells whether older changes are left for a `before` request.
+            const Rev before = std::min(r.before.value_or(at + 1), at + 1);
+            auto changes = load_section_changes(db, doc.id, r.section, r.layer, before, limit + 1);
+            const bool more = changes.size() > limit;
+            if (more) changes.erase(changes.begin());
             auto entries = nlohmann::json::array();
-            for (const auto& c : load_section_changes(db, doc.id, r.section, r.layer)) {
-                if (c.rev <= at) entries.push_back(entry_json(c));
-            }
+            for (const auto& c : changes) entries.push_back(entry_json(c));
+            reply["more"] = more;
             auto versions = nlohmann::json::array();
             for (const auto& v : doc.versions) versions.push_back(model::to_json(v));
             reply["section"] = r.section;

@@ -155,7 +155,6 @@ void Room::vote(const Member& m, const WorkflowRequest& r) {
     p.state = r.vote == "reject" ? "rejected" : all_approve ? "accepted" : "open";
 
     const Rev first = ++doc_.rev;
-    last_structural_rev_ = first;
     std::vector<Uncommitted> changes;
     changes.push_back({std::nullopt, user,
                        {{"type", "vote"}, {"doc", id_}, {"rev", first}, {"proposal", p.id},

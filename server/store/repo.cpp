@@ -437,6 +437,20 @@ std::vector<ChangeRecord> list_layer_edits(Db& db, std::string_view doc, std::st
     return out;
 }
 
+std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc, std::string_view section,
+                                               const std::optional<std::string>& layer,
+                                               std::int64_t before, std::int64_t limit) {
+    static const std::string sql =
+        "SELECT * FROM (" + std::string(kChangeColumns) +
+        "WHERE doc = ?1 AND section = ?2 AND (?3 IS NULL OR layer = ?3) AND rev < ?4 "
+        "ORDER BY rev DESC LIMIT ?5) ORDER BY rev";
+    auto st = db.prepare(sql);
+    st.bind(1, doc).bind(2, section).bind(3, layer).bind(4, before).bind(5, limit);
+    std::vector<ChangeRecord> out;
+    while (st.step()) out.push_back(read_change(st));
+    return out;
+}
+
 std::optional<std::int64_t> find_change_by_opid(Db& db, std::string_view doc, std::int64_t author,
                                                 std::string_view opid) {
     auto st = db.prepare("SELECT rev FROM change WHERE doc = ?1 AND author = ?2 AND opid = ?3");

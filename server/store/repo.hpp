@@ -163,6 +163,11 @@ std::vector<ChangeRecord> list_layer_edits(Db& db, std::string_view doc, std::st
 /// The rev of the change an author made with that opid: a resubmitted edit is acked again.
 std::optional<std::int64_t> find_change_by_opid(Db& db, std::string_view doc, std::int64_t author,
                                                 std::string_view opid);
+/// The newest `limit` changes of one section (of one layer of it when `layer` is set) with
+/// rev < before, in rev order.
+std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc, std::string_view section,
+                                               const std::optional<std::string>& layer,
+                                               std::int64_t before, std::int64_t limit);
 /// The changes of the document with rev > since, in rev order (catch-up after reconnect), at most
 /// `limit` of them (-1: all).
 std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_t since,

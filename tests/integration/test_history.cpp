@@ -261,3 +261,29 @@ TEST_CASE("named versions pin a revision, listed with the document", "[integrati
     after.hello(server.sign_in("staphorst-viewer"));
     check_listed(after);
 }
+
+TEST_CASE("a history reply holds at most 500 changes; older ones come with before",
+          "[integration][history][limits]") {
+    ServerProcess server({"--edit-rate", "100000", "--edit-burst", "100000"});
+    ProtocolClient c(server.port());
+    c.hello(server.sign_in("staphorst-editor"));
+    auto rev = c.open(doc)["rev"].get<std::uint64_t>();
+    const int edits = 520;
+    for (int i = 0; i < edits; ++i) {
+        auto ack = c.request(edit("bestuurlijke-rollen", "common", rev, json::array({"x"}), "h" + std::to_string(i)));
+        REQUIRE(ack["type"] == "ack");
+        rev = ack["rev"].get<std::uint64_t>();
+    }
+    auto newest = c.request({{"type", "history"}, {"doc", doc}, {"section", "bestuurlijke-rollen"}});
+    REQUIRE(newest["type"] == "history");
+    REQUIRE(newest["changes"].size() == 500);
+    CHECK(newest["more"] == true);
+    CHECK(newest["changes"].back()["rev"] == rev);
+    const auto first = newest["changes"].front()["rev"].get<std::uint64_t>();
+    CHECK(first == rev - 499);
+
+    auto older = c.request({{"type", "history"}, {"doc", doc}, {"section", "bestuurlijke-rollen"}, {"before", first}});
+    REQUIRE(older["changes"].size() == edits - 500);
+    CHECK(older["more"] == false);
+    CHECK(older["changes"].back()["rev"] == first - 1);
+}
