@@ -71,29 +71,45 @@ Options parse(const std::vector<std::string>& args) {
             if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
             return args[++i];
         };
-        if (a == "--demo") o.demo = true;
-        else if (a == "--bind") o.net.address = value();
-        else if (a == "--port") o.net.port = number<unsigned short>(a, value());
-        else if (a == "--data") o.data_dir = value();
-        else if (a == "--static") o.net.static_root = value();
-        else if (a == "--demo-data") o.demo_dir = value();
-        else if (a == "--threads") o.threads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
-        else if (a == "--max-message-bytes") o.net.max_message_bytes = number<std::size_t>(a, value());
-        else if (a == "--max-queue") o.net.max_queue_messages = number<std::size_t>(a, value());
-        else if (a == "--max-text-bytes") o.app.room.max_text_bytes = number<std::size_t>(a, value());
-        else if (a == "--edit-rate") o.app.session.edits_per_second = number<double>(a, value());
-        else if (a == "--edit-burst") o.app.session.edit_burst = number<double>(a, value());
+        if (a == "--demo")
+            o.demo = true;
+        else if (a == "--bind")
+            o.net.address = value();
+        else if (a == "--port")
+            o.net.port = number<unsigned short>(a, value());
+        else if (a == "--data")
+            o.data_dir = value();
+        else if (a == "--static")
+            o.net.static_root = value();
+        else if (a == "--demo-data")
+            o.demo_dir = value();
+        else if (a == "--threads")
+            o.threads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        else if (a == "--max-message-bytes")
+            o.net.max_message_bytes = number<std::size_t>(a, value());
+        else if (a == "--max-queue")
+            o.net.max_queue_messages = number<std::size_t>(a, value());
+        else if (a == "--max-text-bytes")
+            o.app.room.max_text_bytes = number<std::size_t>(a, value());
+        else if (a == "--edit-rate")
+            o.app.session.edits_per_second = number<double>(a, value());
+        else if (a == "--edit-burst")
+            o.app.session.edit_burst = number<double>(a, value());
         else if (a == "--max-connections-per-user") {
-            o.app.session.max_connections_per_user = std::max<std::size_t>(1, number<std::size_t>(a, value()));
-        }
-        else if (a == "--idle-timeout") o.net.idle_timeout = std::chrono::seconds(number<int>(a, value()));
-        else throw std::invalid_argument("unknown option " + a);
+            o.app.session.max_connections_per_user =
+                std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        } else if (a == "--idle-timeout")
+            o.net.idle_timeout = std::chrono::seconds(number<int>(a, value()));
+        else
+            throw std::invalid_argument("unknown option " + a);
     }
     const std::string& b = o.net.address;
     if (o.demo && b != "127.0.0.1" && b != "::1" && b != "localhost") {
-        throw std::invalid_argument("--demo has well-known passwords: it only binds to a loopback address");
+        throw std::invalid_argument(
+            "--demo has well-known passwords: it only binds to a loopback address");
     }
-    if (!o.net.static_root.empty() && !fs::is_directory(o.net.static_root)) o.net.static_root.clear();
+    if (!o.net.static_root.empty() && !fs::is_directory(o.net.static_root))
+        o.net.static_root.clear();
     return o;
 }
 
@@ -101,9 +117,12 @@ int serve(const Options& o) {
     fs::create_directories(o.data_dir);
     samen::store::Store store({samen::admin::data_file(o.data_dir)});
     if (o.demo) {
-        bool seeded = store.run([&](samen::store::Db& db) { return samen::app::seed_demo(db, o.demo_dir); }).get();
+        bool seeded =
+            store.run([&](samen::store::Db& db) { return samen::app::seed_demo(db, o.demo_dir); })
+                .get();
         std::cout << (seeded ? "demo data seeded from " + o.demo_dir.string()
-                             : std::string("demo data already present")) << std::endl;
+                             : std::string("demo data already present"))
+                  << std::endl;
     }
 
     boost::asio::io_context ioc(static_cast<int>(o.threads));

@@ -1,7 +1,7 @@
 #include "args.hpp"
 
-#include <charconv>
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "model/document.hpp"
@@ -163,12 +163,12 @@ double parse_seconds(const std::string& s) {
 
 Options parse_args(const std::vector<std::string>& args) {
     static const std::pair<const char*, Command> commands[] = {
-        {"help", Command::help},     {"version", Command::version},
-        {"login", Command::login},   {"docs", Command::docs},
-        {"cat", Command::cat},       {"edit", Command::edit},
-        {"watch", Command::watch},   {"status", Command::status},
-        {"log", Command::log},       {"diff", Command::diff},
-        {"tag", Command::tag},       {"tags", Command::tags},
+        {"help", Command::help},        {"version", Command::version},
+        {"login", Command::login},      {"docs", Command::docs},
+        {"cat", Command::cat},          {"edit", Command::edit},
+        {"watch", Command::watch},      {"status", Command::status},
+        {"log", Command::log},          {"diff", Command::diff},
+        {"tag", Command::tag},          {"tags", Command::tags},
         {"new", Command::new_document}, {"import", Command::import_document}};
     auto is_option = [](const std::string& a) { return a.size() > 1 && a[0] == '-'; };
 
@@ -297,8 +297,8 @@ Options parse_args(const std::vector<std::string>& args) {
         if (o.as && o.layer) throw UsageError("--layer goes with a SECTION, not with --as");
     }
     if (o.command == Command::new_document || o.command == Command::import_document) {
-        if (!o.title || o.title->empty()) throw UsageError("'" + std::string(name_of(o.command)) +
-                                                           "' needs --title TITLE");
+        if (!o.title || o.title->empty())
+            throw UsageError("'" + std::string(name_of(o.command)) + "' needs --title TITLE");
         if (o.municipalities.empty()) {
             throw UsageError("'" + std::string(name_of(o.command)) +
                              "' needs --municipalities CODE,CODE,...");

@@ -54,7 +54,7 @@ struct Options {
     std::optional<std::string> title;   // new, import --title
     std::vector<std::string> municipalities;  // new, import --municipalities GM0166,GM0180
     std::optional<std::string> template_doc;  // new --template DOC
-    std::string file;                   // import: a Markdown file, or - for standard input
+    std::string file;                         // import: a Markdown file, or - for standard input
 };
 
 class UsageError : public std::runtime_error {

@@ -17,10 +17,10 @@
 #include <sstream>
 
 #include "args.hpp"
+#include "model/merge.hpp"
 #include "render.hpp"
 #include "samen/blocking_client.hpp"
 #include "samen/sign_in.hpp"
-#include "model/merge.hpp"
 
 namespace samen::cli {
 
@@ -250,7 +250,8 @@ int do_cat(const Options& o, Io& io) {
     return exit_ok;
 }
 
-// ---- status, log, diff ----------------------------------------------------------------------------
+// ---- status, log, diff
+// ----------------------------------------------------------------------------
 
 int do_status(const Options& o, Io& io) {
     Target t = resolve(o, io, true);
@@ -269,7 +270,8 @@ const model::Section& find_section(const model::Document& doc, const std::string
     for (const auto& sec : doc.sections) {
         if (!sec.deleted) ids += "\n  " + sec.id + "  " + sec.title;
     }
-    throw error("not_found", "'" + doc.id + "' has no section '" + id + "'; its sections are:" + ids);
+    throw error("not_found",
+                "'" + doc.id + "' has no section '" + id + "'; its sections are:" + ids);
 }
 
 int do_log(const Options& o, Io& io) {

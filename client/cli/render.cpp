@@ -144,10 +144,10 @@ std::string cell(const std::string& text, std::size_t width, const char* colour 
 }
 
 const char* state_colour(const std::string& state) {
-    if (state == "override") return "\x1b[33m";   // yellow
-    if (state == "stale") return "\x1b[1;31m";    // bold red
-    if (state == "omit") return "\x1b[2m";        // dim
-    if (state == "local") return "\x1b[36m";      // cyan
+    if (state == "override") return "\x1b[33m";  // yellow
+    if (state == "stale") return "\x1b[1;31m";   // bold red
+    if (state == "omit") return "\x1b[2m";       // dim
+    if (state == "local") return "\x1b[36m";     // cyan
     if (state == "absent") return "\x1b[2m";
     return nullptr;
 }
@@ -176,7 +176,8 @@ std::string render_status(const nlohmann::json& divergence,
     std::vector<Column> columns;
     for (const auto& m : municipalities) {
         const std::string name = short_name(m.name.empty() ? m.code : m.name);
-        columns.push_back({m.code, name, std::max<std::size_t>({8, ot::length(name), m.code.size()})});
+        columns.push_back(
+            {m.code, name, std::max<std::size_t>({8, ot::length(name), m.code.size()})});
     }
     const auto& rows = divergence.at("rows");
     constexpr std::size_t max_title = 48;
@@ -197,14 +198,14 @@ std::string render_status(const nlohmann::json& divergence,
     }
     out += trim_right(names) + "\n" + trim_right(codes) + "\n";
     for (const auto& r : rows) {
-        const std::string title =
-            std::string(2 * r.at("depth").get<std::size_t>(), ' ') + r.at("title").get<std::string>();
+        const std::string title = std::string(2 * r.at("depth").get<std::size_t>(), ' ') +
+                                  r.at("title").get<std::string>();
         std::string line = cell(title, title_width);
         const auto& cells = r.at("cells");
         for (const auto& c : columns) {
             auto it = cells.find(c.code);
             const std::string state = it != cells.end() && it->is_string() ? it->get<std::string>()
-                                                                            : std::string("absent");
+                                                                           : std::string("absent");
             const std::string word = state == "absent" ? "—" : state;
             line += gap + cell(word, c.width, color ? state_colour(state) : nullptr);
         }
@@ -266,9 +267,9 @@ std::string render_log(const nlohmann::json& history) {
         for (const auto& x : lines) widen(x);
         auto row = [&](const Line& l) {
             std::string rev(w[0] - ot::length(l.rev), ' ');
-            return trim_right(rev + l.rev + "  " + cell(l.time, w[1]) + "  " + cell(l.author, w[2]) +
-                              "  " + cell(l.layer, w[3]) + "  " + cell(l.kind, w[4]) + "  " +
-                              l.change) +
+            return trim_right(rev + l.rev + "  " + cell(l.time, w[1]) + "  " +
+                              cell(l.author, w[2]) + "  " + cell(l.layer, w[3]) + "  " +
+                              cell(l.kind, w[4]) + "  " + l.change) +
                    "\n";
         };
         out = row(head);
@@ -313,8 +314,8 @@ std::string render_versions(const std::vector<client::Version>& versions) {
 namespace {
 
 struct Segment {
-    std::string kind;  // same, insert, delete
-    std::string text;  // without line breaks
+    std::string kind;         // same, insert, delete
+    std::string text;         // without line breaks
     bool line_break = false;  // a changed line break: the segment shows it
 };
 
@@ -363,7 +364,8 @@ std::string render_diff(const nlohmann::json& parts, bool color, std::size_t con
         }
     }
     if (!any) return {};
-    if (lines.size() > 1 && lines.back().segments.empty() && !lines.back().changed) lines.pop_back();
+    if (lines.size() > 1 && lines.back().segments.empty() && !lines.back().changed)
+        lines.pop_back();
 
     std::vector<bool> shown(lines.size(), false);
     for (std::size_t i = 0; i < lines.size(); ++i) {

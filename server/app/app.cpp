@@ -5,13 +5,13 @@
 
 #include "auth/password.hpp"
 #include "auth/permissions.hpp"
+#include "auth/token.hpp"
 #include "model/effective.hpp"
 #include "model/history.hpp"
-#include "rooms/document_store.hpp"
-#include "auth/token.hpp"
 #include "net/problem.hpp"
 #include "net/server.hpp"
 #include "protocol/protocol.hpp"
+#include "rooms/document_store.hpp"
 #include "store/repo.hpp"
 #include "store/store.hpp"
 
@@ -21,7 +21,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
+std::string path_of(const std::string& target) {
+    return target.substr(0, target.find('?'));
+}
 
 /// The value of `name` in the target's query string (not percent-decoded: for plain values).
 std::optional<std::string> query_param(const std::string& target, const std::string& name) {
@@ -79,7 +81,9 @@ App::App(asio::io_context& ioc, store::Store& store, AppOptions options)
       rooms_(std::make_shared<rooms::RoomRegistry>(ioc, store, options.room, room_metrics_)),
       connections_(std::make_shared<UserConnections>()) {}
 
-App::~App() { password_pool_.join(); }
+App::~App() {
+    password_pool_.join();
+}
 
 std::shared_ptr<net::MessageHandler> App::on_websocket(std::shared_ptr<net::Connection> conn) {
     return std::make_shared<ClientSession>(ioc_, store_, rooms_, std::move(conn), options_.session,
@@ -90,7 +94,8 @@ void App::handle_http(net::HttpRequest req, std::function<void(net::HttpResponse
     const std::string path = path_of(req.target);
     try {
         if (path == "/healthz") {
-            if (req.method != "GET" && req.method != "HEAD") return respond(problem(405, "use GET"));
+            if (req.method != "GET" && req.method != "HEAD")
+                return respond(problem(405, "use GET"));
             return respond(json_response(200, {{"status", "ok"}}));
         }
         if (path == "/metrics") {
@@ -153,45 +158,54 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
         }
         rev = std::stoull(*value);
     }
-    with_user(req, std::move(respond), [this, doc, code, effective, as_json, rev](auth::User user, auto done) {
-        store_.query(
-            [doc, rev, admin = user.role == auth::Role::admin](store::Db& db) {
-                model::Document d = rooms::load_document(db, doc);
-                if (d.archived && !admin) {
-                    throw protocol::ProtocolError(protocol::ErrorCode::not_found, "no document '" + doc + "'");
-                }
-                return rev ? rooms::document_at(db, std::move(d), *rev) : d;
-            },
-            [=](std::exception_ptr error, model::Document d) {
-                if (error) {
-                    try {
-                        std::rethrow_exception(error);
-                    } catch (const protocol::ProtocolError& e) {
-                        return done(problem(e.code() == protocol::ErrorCode::bad_request ? 400 : 404, e.what()));
-                    } catch (const model::HistoryError& e) {
-                        return done(problem(409, e.what()));
-                    } catch (const std::exception&) {
-                        return done(problem(500, "reading the document failed"));
+    with_user(
+        req, std::move(respond),
+        [this, doc, code, effective, as_json, rev](auth::User user, auto done) {
+            store_.query(
+                [doc, rev, admin = user.role == auth::Role::admin](store::Db& db) {
+                    model::Document d = rooms::load_document(db, doc);
+                    if (d.archived && !admin) {
+                        throw protocol::ProtocolError(protocol::ErrorCode::not_found,
+                                                      "no document '" + doc + "'");
                     }
-                }
-                std::vector<std::string> codes;
-                for (const auto& m : d.municipalities) codes.push_back(m.code);
-                if (!auth::can_read_document(user, codes)) {
-                    return done(problem(403, "your municipality does not take part in this document"));
-                }
-                if (!effective) {
-                    nlohmann::json table = model::to_json(model::divergence(d));
-                    table["doc"] = d.id;
-                    table["rev"] = d.rev;
-                    return done(json_response(200, table));
-                }
-                if (!d.takes_part(code)) {
-                    return done(problem(404, code + " does not take part in this document"));
-                }
-                if (as_json) return done(json_response(200, model::effective_json(d, code)));
-                done({200, "text/markdown; charset=utf-8", model::effective_markdown(d, code), {}});
-            });
-    });
+                    return rev ? rooms::document_at(db, std::move(d), *rev) : d;
+                },
+                [=](std::exception_ptr error, model::Document d) {
+                    if (error) {
+                        try {
+                            std::rethrow_exception(error);
+                        } catch (const protocol::ProtocolError& e) {
+                            return done(
+                                problem(e.code() == protocol::ErrorCode::bad_request ? 400 : 404,
+                                        e.what()));
+                        } catch (const model::HistoryError& e) {
+                            return done(problem(409, e.what()));
+                        } catch (const std::exception&) {
+                            return done(problem(500, "reading the document failed"));
+                        }
+                    }
+                    std::vector<std::string> codes;
+                    for (const auto& m : d.municipalities) codes.push_back(m.code);
+                    if (!auth::can_read_document(user, codes)) {
+                        return done(
+                            problem(403, "your municipality does not take part in this document"));
+                    }
+                    if (!effective) {
+                        nlohmann::json table = model::to_json(model::divergence(d));
+                        table["doc"] = d.id;
+                        table["rev"] = d.rev;
+                        return done(json_response(200, table));
+                    }
+                    if (!d.takes_part(code)) {
+                        return done(problem(404, code + " does not take part in this document"));
+                    }
+                    if (as_json) return done(json_response(200, model::effective_json(d, code)));
+                    done({200,
+                          "text/markdown; charset=utf-8",
+                          model::effective_markdown(d, code),
+                          {}});
+                });
+        });
 }
 
 void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond) {
@@ -211,7 +225,8 @@ void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpRespo
         [self, password, respond](std::exception_ptr error, std::optional<store::UserRecord> user) {
             if (error) return respond(problem(500, "signing in failed"));
             asio::post(self->password_pool_, [self, password, respond, user = std::move(user)] {
-                bool ok = auth::verify_password(user ? user->password_hash : dummy_hash(), password);
+                bool ok =
+                    auth::verify_password(user ? user->password_hash : dummy_hash(), password);
                 if (!user || !ok || user->disabled) {
                     return respond(problem(401, "wrong user name or password"));
                 }
@@ -220,9 +235,10 @@ void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpRespo
                         [id = user->id](store::Db& db) { return auth::issue_token(db, id); },
                         [respond, record = *user](std::exception_ptr err, auth::IssuedToken t) {
                             if (err) return respond(problem(500, "signing in failed"));
-                            respond(json_response(200, {{"token", t.token},
-                                                        {"expires_at", t.expires_at},
-                                                        {"user", user_json(auth::to_user(record))}}));
+                            respond(
+                                json_response(200, {{"token", t.token},
+                                                    {"expires_at", t.expires_at},
+                                                    {"user", user_json(auth::to_user(record))}}));
                         });
                 } catch (const std::exception& e) {
                     respond(problem(503, e.what()));
@@ -233,7 +249,8 @@ void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpRespo
 
 void App::sign_out(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond) {
     std::string token = bearer_token(req);
-    if (token.empty()) return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
+    if (token.empty())
+        return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
     store_.query([token](store::Db& db) { return auth::revoke_token(db, token); },
                  [respond](std::exception_ptr error, bool revoked) {
                      if (error) return respond(problem(500, "signing out failed"));
@@ -245,7 +262,8 @@ void App::sign_out(const net::HttpRequest& req, std::function<void(net::HttpResp
 void App::with_user(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond,
                     std::function<void(auth::User, std::function<void(net::HttpResponse)>)> then) {
     std::string token = bearer_token(req);
-    if (token.empty()) return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
+    if (token.empty())
+        return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
     store_.query([token](store::Db& db) { return auth::user_for_token(db, token); },
                  [respond, then](std::exception_ptr error, std::optional<auth::User> user) {
                      if (error) return respond(problem(500, "checking the token failed"));
@@ -275,12 +293,14 @@ std::string App::metrics_text() const {
                "WebSockets closed because their outgoing queue passed its bound.",
                net_stats_->slow_client_disconnects.load());
         metric("samen_oversized_messages_total", "counter",
-               "Incoming messages discarded for their size.", net_stats_->oversized_messages.load());
+               "Incoming messages discarded for their size.",
+               net_stats_->oversized_messages.load());
     }
     metric("samen_open_documents", "gauge", "Documents loaded in memory (rooms).", rooms_->size());
     metric("samen_edits_total", "counter", "Edits accepted and acknowledged.",
            room_metrics_->edits.load());
-    metric("samen_edit_errors_total", "counter", "Edits refused.", room_metrics_->edit_errors.load());
+    metric("samen_edit_errors_total", "counter", "Edits refused.",
+           room_metrics_->edit_errors.load());
 
     out << "# HELP samen_edit_latency_seconds From receiving an edit to sending its ack (after "
            "commit).\n# TYPE samen_edit_latency_seconds histogram\n";

@@ -23,19 +23,20 @@ struct AppOptions {
 };
 
 class App : public net::Application, public std::enable_shared_from_this<App> {
-public:
+  public:
     App(boost::asio::io_context& ioc, store::Store& store, AppOptions options);
     ~App() override;
 
     void handle_http(net::HttpRequest req, std::function<void(net::HttpResponse)> respond) override;
-    std::shared_ptr<net::MessageHandler> on_websocket(std::shared_ptr<net::Connection> conn) override;
+    std::shared_ptr<net::MessageHandler> on_websocket(
+        std::shared_ptr<net::Connection> conn) override;
 
     /// The network layer's counters, for /metrics (set once the server exists).
     void set_net_stats(const net::NetStats* stats) { net_stats_ = stats; }
     std::string metrics_text() const;
     rooms::RoomRegistry& rooms() { return *rooms_; }
 
-private:
+  private:
     void sign_in(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond);
     /// GET /api/v1/documents/{doc}/effective/{code} and /api/v1/documents/{doc}/divergence.
     void document_resource(const net::HttpRequest& req, const std::string& rest,

@@ -7,9 +7,9 @@
 #include "auth/permissions.hpp"
 #include "auth/token.hpp"
 #include "model/effective.hpp"
-#include "rooms/document_store.hpp"
 #include "ot/json.hpp"
 #include "ot/text.hpp"
+#include "rooms/document_store.hpp"
 #include "rooms/registry.hpp"
 #include "rooms/room.hpp"
 #include "store/store.hpp"
@@ -29,7 +29,8 @@ constexpr std::size_t max_name_length = 200;
 const std::string& short_string_field(const nlohmann::json& msg, const char* name) {
     const std::string& s = protocol::string_field(msg, name);
     if (s.empty() || s.size() > max_name_length) {
-        throw ProtocolError(ErrorCode::bad_request, std::string("\"") + name + "\" must hold 1 to " +
+        throw ProtocolError(ErrorCode::bad_request, std::string("\"") + name +
+                                                        "\" must hold 1 to " +
                                                         std::to_string(max_name_length) + " bytes");
     }
     return s;
@@ -127,7 +128,8 @@ void ClientSession::handle(std::string text) {
     }
     nlohmann::json id = msg.is_object() ? protocol::request_id(msg) : nlohmann::json();
     try {
-        if (!msg.is_object()) throw ProtocolError(ErrorCode::bad_request, "a message must be a JSON object");
+        if (!msg.is_object())
+            throw ProtocolError(ErrorCode::bad_request, "a message must be a JSON object");
         auto type = msg.find("type");
         if (type == msg.end() || !type->is_string()) {
             throw ProtocolError(ErrorCode::bad_request, "a message must have a string \"type\"");
@@ -187,9 +189,11 @@ void ClientSession::do_hello(const nlohmann::json& msg) {
                     self->closed_ = true;
                     return;
                 }
-                if (!self->connections_->acquire(user->id, self->limits_.max_connections_per_user)) {
+                if (!self->connections_->acquire(user->id,
+                                                 self->limits_.max_connections_per_user)) {
                     self->send_error(id, ErrorCode::rate_limited,
-                                     "you have " + std::to_string(self->limits_.max_connections_per_user) +
+                                     "you have " +
+                                         std::to_string(self->limits_.max_connections_per_user) +
                                          " connections open already: close one first");
                     self->conn_->close(net::CloseReason::policy);
                     self->closed_ = true;
@@ -205,8 +209,8 @@ void ClientSession::do_hello(const nlohmann::json& msg) {
                      {{"id", user->id},
                       {"name", user->name},
                       {"display_name", user->display_name},
-                      {"municipality", user->municipality ? nlohmann::json(*user->municipality)
-                                                          : nlohmann::json()},
+                      {"municipality",
+                       user->municipality ? nlohmann::json(*user->municipality) : nlohmann::json()},
                       {"role", auth::to_string(user->role)}}}};
                 self->send(protocol::reply(std::move(welcome), id));
                 self->resume();
@@ -226,19 +230,20 @@ void ClientSession::do_list(const nlohmann::json& msg) {
     nlohmann::json id = protocol::request_id(msg);
     std::optional<std::string> filter;
     if (user_->role != auth::Role::admin) filter = user_->municipality.value_or("");
-    store_.query([filter](store::Db& db) { return rooms::list_documents(db, filter); },
-                 [self = shared_from_this(), id](std::exception_ptr error,
-                                                 std::vector<rooms::DocumentSummary> docs) {
-                     asio::post(self->strand_, [self, id, error, docs = std::move(docs)] {
-                         if (error) {
-                             self->send_error(id, ErrorCode::internal, "listing documents failed");
-                             return;
-                         }
-                         auto list = nlohmann::json::array();
-                         for (const auto& d : docs) list.push_back(rooms::to_json(d));
-                         self->send(protocol::reply({{"type", "documents"}, {"documents", list}}, id));
-                     });
-                 });
+    store_.query(
+        [filter](store::Db& db) { return rooms::list_documents(db, filter); },
+        [self = shared_from_this(), id](std::exception_ptr error,
+                                        std::vector<rooms::DocumentSummary> docs) {
+            asio::post(self->strand_, [self, id, error, docs = std::move(docs)] {
+                if (error) {
+                    self->send_error(id, ErrorCode::internal, "listing documents failed");
+                    return;
+                }
+                auto list = nlohmann::json::array();
+                for (const auto& d : docs) list.push_back(rooms::to_json(d));
+                self->send(protocol::reply({{"type", "documents"}, {"documents", list}}, id));
+            });
+        });
 }
 
 void ClientSession::do_open(const nlohmann::json& msg) {
@@ -253,8 +258,8 @@ void ClientSession::do_open(const nlohmann::json& msg) {
     // Later messages (an edit resubmitted right after a reopen) wait until the room has the
     // open request, so that they reach it after it.
     waiting_ = true;
-    rooms_->get(doc, [self = shared_from_this(), id, doc, since](
-                         std::shared_ptr<rooms::Room> room, std::exception_ptr error) {
+    rooms_->get(doc, [self = shared_from_this(), id, doc, since](std::shared_ptr<rooms::Room> room,
+                                                                 std::exception_ptr error) {
         asio::post(self->strand_, [self, id, doc, since, room, error] {
             self->waiting_ = false;
             if (self->closed_) return;
@@ -360,7 +365,8 @@ void ClientSession::do_read(const nlohmann::json& msg, const std::string& type) 
 void ClientSession::do_change_tree(const nlohmann::json& msg, const std::string& kind) {
     if (kind != "create" && kind != "rename" && kind != "move" && kind != "delete" &&
         kind != "restore") {
-        throw ProtocolError(ErrorCode::bad_request, "unknown message type \"section." + kind + "\"");
+        throw ProtocolError(ErrorCode::bad_request,
+                            "unknown message type \"section." + kind + "\"");
     }
     rooms::TreeRequest r;
     r.conn = conn_;
@@ -424,7 +430,8 @@ void ClientSession::do_workflow(const nlohmann::json& msg, const std::string& ty
         r.title = protocol::string_field(msg, "title");
     } else {
         const auto& archived = protocol::field(msg, "archived");
-        if (!archived.is_boolean()) throw ProtocolError(ErrorCode::bad_request, "\"archived\" must be true or false");
+        if (!archived.is_boolean())
+            throw ProtocolError(ErrorCode::bad_request, "\"archived\" must be true or false");
         r.archived = archived.get<bool>();
     }
     opened(doc)->workflow(id_, std::move(r));
@@ -457,7 +464,8 @@ void ClientSession::do_history(const nlohmann::json& msg, const std::string& typ
 
 void ClientSession::do_create_document(const nlohmann::json& msg) {
     nlohmann::json id = protocol::request_id(msg);
-    if (!auth::can_manage(*user_)) throw ProtocolError(ErrorCode::forbidden, "only an admin creates documents");
+    if (!auth::can_manage(*user_))
+        throw ProtocolError(ErrorCode::forbidden, "only an admin creates documents");
     rooms::NewDocument d;
     d.id = protocol::string_field(msg, "doc");
     if (d.id.empty() || d.id.size() > 64 || d.id.front() == '-' ||
@@ -471,13 +479,16 @@ void ClientSession::do_create_document(const nlohmann::json& msg) {
     }
     const auto& municipalities = protocol::field(msg, "municipalities");
     if (!municipalities.is_array() || municipalities.empty() || municipalities.size() > 100) {
-        throw ProtocolError(ErrorCode::bad_request, "\"municipalities\" lists the codes taking part");
+        throw ProtocolError(ErrorCode::bad_request,
+                            "\"municipalities\" lists the codes taking part");
     }
     for (const auto& code : municipalities) {
         if (!code.is_string() || !model::is_municipality_code(code.get<std::string>())) {
-            throw ProtocolError(ErrorCode::bad_request, "\"municipalities\" holds codes such as GM0166");
+            throw ProtocolError(ErrorCode::bad_request,
+                                "\"municipalities\" holds codes such as GM0166");
         }
-        if (std::find(d.municipalities.begin(), d.municipalities.end(), code) != d.municipalities.end()) {
+        if (std::find(d.municipalities.begin(), d.municipalities.end(), code) !=
+            d.municipalities.end()) {
             throw ProtocolError(ErrorCode::bad_request, "a municipality is listed twice");
         }
         d.municipalities.push_back(code.get<std::string>());
@@ -485,32 +496,33 @@ void ClientSession::do_create_document(const nlohmann::json& msg) {
     if (msg.contains("template")) d.template_doc = short_string_field(msg, "template");
     if (msg.contains("markdown")) d.markdown = protocol::string_field(msg, "markdown");
     if (d.template_doc && d.markdown) {
-        throw ProtocolError(ErrorCode::bad_request, "a document starts from a template or from Markdown, not both");
+        throw ProtocolError(ErrorCode::bad_request,
+                            "a document starts from a template or from Markdown, not both");
     }
     struct Created {
         std::size_t sections = 0;
     };
-    store_.query(
-        [d](store::Db& db) { return Created{rooms::create_document(db, d)}; },
-        [self = shared_from_this(), id, d](std::exception_ptr error, Created created) {
-            asio::post(self->strand_, [self, id, d, error, created] {
-                if (!error) {
-                    return self->send(protocol::reply({{"type", "document.created"},
-                                                       {"doc", d.id},
-                                                       {"title", d.title},
-                                                       {"rev", 0},
-                                                       {"sections", created.sections}},
-                                                      id));
-                }
-                try {
-                    std::rethrow_exception(error);
-                } catch (const ProtocolError& e) {
-                    self->send_error(id, e.code(), e.what());
-                } catch (const std::exception&) {
-                    self->send_error(id, ErrorCode::internal, "creating the document failed");
-                }
-            });
-        });
+    store_.query([d](store::Db& db) { return Created{rooms::create_document(db, d)}; },
+                 [self = shared_from_this(), id, d](std::exception_ptr error, Created created) {
+                     asio::post(self->strand_, [self, id, d, error, created] {
+                         if (!error) {
+                             return self->send(protocol::reply({{"type", "document.created"},
+                                                                {"doc", d.id},
+                                                                {"title", d.title},
+                                                                {"rev", 0},
+                                                                {"sections", created.sections}},
+                                                               id));
+                         }
+                         try {
+                             std::rethrow_exception(error);
+                         } catch (const ProtocolError& e) {
+                             self->send_error(id, e.code(), e.what());
+                         } catch (const std::exception&) {
+                             self->send_error(id, ErrorCode::internal,
+                                              "creating the document failed");
+                         }
+                     });
+                 });
 }
 
 void ClientSession::do_presence(const nlohmann::json& msg) {
@@ -531,7 +543,8 @@ void ClientSession::send(const nlohmann::json& msg) {
     conn_->send(std::make_shared<const std::string>(protocol::serialize(msg)));
 }
 
-void ClientSession::send_error(const nlohmann::json& id, ErrorCode code, const std::string& message) {
+void ClientSession::send_error(const nlohmann::json& id, ErrorCode code,
+                               const std::string& message) {
     send(protocol::error(id, code, message));
 }
 

@@ -10,10 +10,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "auth/user.hpp"
 #include "net/application.hpp"
@@ -30,29 +29,29 @@ class Store;
 namespace samen::app {
 
 struct SessionLimits {
-    double edits_per_second = 50;   // sustained, per connection
-    double edit_burst = 200;        // tokens in the bucket when full
+    double edits_per_second = 50;  // sustained, per connection
+    double edit_burst = 200;       // tokens in the bucket when full
     std::size_t max_open_documents = 32;
     std::size_t max_connections_per_user = 16;  // signed-in connections at once
-    std::size_t max_waiting_messages = 256;  // queued behind a `hello` or `open` being answered
+    std::size_t max_waiting_messages = 256;     // queued behind a `hello` or `open` being answered
 };
 
 /// The signed-in connections of every user, shared by all sessions: what bounds them per user.
 class UserConnections {
-public:
+  public:
     /// Counts one more connection of `user` unless it has `max` already.
     bool acquire(std::int64_t user, std::size_t max);
     void release(std::int64_t user);
     std::size_t count(std::int64_t user) const;
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::map<std::int64_t, std::size_t> counts_;
 };
 
 class ClientSession : public net::MessageHandler,
                       public std::enable_shared_from_this<ClientSession> {
-public:
+  public:
     ClientSession(boost::asio::io_context& ioc, store::Store& store,
                   std::shared_ptr<rooms::RoomRegistry> rooms, std::shared_ptr<net::Connection> conn,
                   SessionLimits limits, std::shared_ptr<UserConnections> connections);
@@ -62,7 +61,7 @@ public:
     void on_binary() override;
     void on_close() override;
 
-private:
+  private:
     void handle(std::string text);
     void dispatch(const nlohmann::json& msg, const std::string& type);
     void do_hello(const nlohmann::json& msg);

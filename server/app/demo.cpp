@@ -99,7 +99,8 @@ bool seed_demo(store::Db& db, const fs::path& demo_dir) {
     if (!store::list_municipalities(db).empty()) return false;
     const std::string now = store::now_string();
     for (const auto& m : read_json(demo_dir / "municipalities.json")) {
-        store::upsert_municipality(db, {m.at("code").get<std::string>(), m.at("name").get<std::string>()});
+        store::upsert_municipality(
+            db, {m.at("code").get<std::string>(), m.at("name").get<std::string>()});
     }
     for (const auto& u : read_json(demo_dir / "users.json")) {
         store::NewUser user;

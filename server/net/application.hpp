@@ -29,17 +29,17 @@ struct HttpResponse {
 
 /// Why the server closes a WebSocket. Each maps to one close code (docs/protocol.md).
 enum class CloseReason {
-    normal,         // 1000
-    going_away,     // 1001: the server shuts down
-    policy,         // 1008: e.g. too many failed hellos
-    too_slow,       // 4001: the outgoing queue passed its bound; reconnect with `since`
-    idle_timeout,   // 4002: reserved; an idle peer is dropped by the WebSocket's own timeout
+    normal,        // 1000
+    going_away,    // 1001: the server shuts down
+    policy,        // 1008: e.g. too many failed hellos
+    too_slow,      // 4001: the outgoing queue passed its bound; reconnect with `since`
+    idle_timeout,  // 4002: reserved; an idle peer is dropped by the WebSocket's own timeout
 };
 
 /// The application's handle on one WebSocket session. Thread-safe: every call posts to the
 /// session's strand.
 class Connection {
-public:
+  public:
     virtual ~Connection() = default;
     /// Queues one text frame. When the queue passes its bound the session closes with too_slow.
     virtual void send(std::shared_ptr<const std::string> text) = 0;
@@ -52,7 +52,7 @@ public:
 /// The application's side of one WebSocket session. Called on the session's strand, one call at a
 /// time, in the order the frames arrived.
 class MessageHandler {
-public:
+  public:
     virtual ~MessageHandler() = default;
     virtual void on_message(std::string text) = 0;
     /// A message longer than the limit arrived; its bytes were discarded, the connection stays.
@@ -64,7 +64,7 @@ public:
 };
 
 class Application {
-public:
+  public:
     virtual ~Application() = default;
     /// Any HTTP request except static files and the WebSocket upgrade. `respond` may be called
     /// from any thread, exactly once.

@@ -4,11 +4,11 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "model/markdown_import.hpp"
 #include "ot/json.hpp"
 #include "store/db.hpp"
 #include "store/repo.hpp"
 #include "store/time.hpp"
-#include "model/markdown_import.hpp"
 
 namespace samen::rooms {
 
@@ -32,7 +32,7 @@ namespace {
 
 /// Looks users up once per read.
 class UserCache {
-public:
+  public:
     explicit UserCache(store::Db& db) : db_(db) {}
     const model::UserRef& operator()(std::int64_t id) {
         auto it = users_.find(id);
@@ -40,7 +40,7 @@ public:
         return it->second;
     }
 
-private:
+  private:
     store::Db& db_;
     std::map<std::int64_t, model::UserRef> users_;
 };
@@ -88,7 +88,8 @@ std::vector<model::Version> load_versions(store::Db& db, std::string_view doc) {
     UserCache users(db);
     std::vector<model::Version> out;
     auto st = db.prepare(
-        "SELECT rev, label, author, created_at FROM version WHERE doc = ?1 ORDER BY rev, created_at");
+        "SELECT rev, label, author, created_at FROM version WHERE doc = ?1 ORDER BY rev, "
+        "created_at");
     st.bind(1, doc);
     while (st.step()) {
         out.push_back({static_cast<Rev>(st.get_int(0)), st.get_text(1), users(st.get_int(2)),
@@ -101,7 +102,8 @@ std::vector<model::Version> load_versions(store::Db& db, std::string_view doc) {
 
 model::Document load_document(store::Db& db, std::string_view doc) {
     auto record = store::get_document(db, doc);
-    if (!record) throw ProtocolError(ErrorCode::not_found, "no document '" + std::string(doc) + "'");
+    if (!record)
+        throw ProtocolError(ErrorCode::not_found, "no document '" + std::string(doc) + "'");
     model::Document d;
     d.id = record->id;
     d.title = record->title;
@@ -158,8 +160,9 @@ std::vector<DocumentSummary> list_documents(store::Db& db,
                                             const std::optional<std::string>& municipality) {
     std::vector<DocumentSummary> out;
     for (auto& d : store::list_documents(db)) {
-        if (municipality && (d.archived || std::find(d.municipalities.begin(), d.municipalities.end(),
-                                                     *municipality) == d.municipalities.end())) {
+        if (municipality &&
+            (d.archived || std::find(d.municipalities.begin(), d.municipalities.end(),
+                                     *municipality) == d.municipalities.end())) {
             continue;
         }
         out.push_back({d.id, d.title, static_cast<Rev>(d.rev), d.archived, d.municipalities,
@@ -168,7 +171,6 @@ std::vector<DocumentSummary> list_documents(store::Db& db,
     return out;
 }
 
-
 namespace {
 
 /// Refuses to store revision `rev` unless the document stands at the one before: a failed change
@@ -176,8 +178,8 @@ namespace {
 void check_next_rev(store::Db& db, std::string_view doc, std::int64_t rev) {
     auto current = store::get_document(db, doc);
     if (!current || current->rev != rev - 1) {
-        throw store::StoreError(0, "document " + std::string(doc) + " is not at revision " +
-                                       std::to_string(rev - 1));
+        throw store::StoreError(
+            0, "document " + std::string(doc) + " is not at revision " + std::to_string(rev - 1));
     }
 }
 
@@ -218,8 +220,8 @@ void append_structural(store::Db& db, std::string_view doc, std::int64_t rev,
 }  // namespace
 
 void append_tree_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
-                        const std::string& section, const nlohmann::json& data,
-                        std::int64_t author, const std::vector<model::Section>& sections,
+                        const std::string& section, const nlohmann::json& data, std::int64_t author,
+                        const std::vector<model::Section>& sections,
                         const std::vector<std::pair<std::string, model::Layer>>& new_layers) {
     const auto r = static_cast<std::int64_t>(rev);
     append_structural(db, doc, r, kind, section, std::nullopt, data, author);
@@ -278,7 +280,8 @@ void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
 std::vector<AppliedEdit> load_edits(store::Db& db, std::string_view doc, std::string_view section,
                                     std::string_view layer, Rev after, Rev upto) {
     std::vector<AppliedEdit> out;
-    for (auto& c : store::list_layer_edits(db, doc, section, layer, static_cast<std::int64_t>(after))) {
+    for (auto& c :
+         store::list_layer_edits(db, doc, section, layer, static_cast<std::int64_t>(after))) {
         if (static_cast<Rev>(c.rev) > upto) break;
         AppliedEdit e;
         e.rev = static_cast<Rev>(c.rev);
@@ -309,8 +312,9 @@ void append_change(store::Db& db, std::string_view doc, Rev rev, const std::stri
 }
 
 void insert_proposal(store::Db& db, std::string_view doc, const model::Proposal& p) {
-    db.prepare("INSERT INTO proposal (doc, id, section, layer, text, common_text, base, proposer, "
-               "created_at, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open')")
+    db.prepare(
+          "INSERT INTO proposal (doc, id, section, layer, text, common_text, base, proposer, "
+          "created_at, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open')")
         .bind(1, doc)
         .bind(2, p.id)
         .bind(3, p.section)
@@ -326,8 +330,9 @@ void insert_proposal(store::Db& db, std::string_view doc, const model::Proposal&
 void insert_vote(store::Db& db, std::string_view doc, std::int64_t proposal,
                  const std::string& municipality, const std::string& vote, std::int64_t user,
                  Rev rev) {
-    db.prepare("INSERT INTO proposal_vote (doc, proposal, municipality, vote, user_id, rev, at) "
-               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+    db.prepare(
+          "INSERT INTO proposal_vote (doc, proposal, municipality, vote, user_id, rev, at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
         .bind(1, doc)
         .bind(2, proposal)
         .bind(3, municipality)
@@ -353,10 +358,12 @@ void insert_version(store::Db& db, std::string_view doc, const model::Version& v
         auto st = db.prepare("SELECT 1 FROM version WHERE doc = ?1 AND label = ?2");
         st.bind(1, doc).bind(2, v.label);
         if (st.step()) {
-            throw ProtocolError(ErrorCode::conflict, "there is a version named '" + v.label + "' already");
+            throw ProtocolError(ErrorCode::conflict,
+                                "there is a version named '" + v.label + "' already");
         }
     }
-    db.prepare("INSERT INTO version (doc, label, rev, author, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+    db.prepare(
+          "INSERT INTO version (doc, label, rev, author, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
         .bind(1, doc)
         .bind(2, v.label)
         .bind(3, static_cast<std::int64_t>(v.rev))
@@ -400,7 +407,8 @@ std::vector<model::Change> to_changes(store::Db& db, std::vector<store::ChangeRe
 }  // namespace
 
 std::map<std::pair<std::string, std::string>, Rev> last_text_changes(store::Db& db,
-                                                                     std::string_view doc, Rev rev) {
+                                                                     std::string_view doc,
+                                                                     Rev rev) {
     std::map<std::pair<std::string, std::string>, Rev> out;
     auto st = db.prepare(
         "SELECT section, COALESCE(layer, ''), MAX(rev) FROM change WHERE doc = ?1 AND rev <= ?2 "
@@ -428,7 +436,8 @@ model::Document document_at(store::Db& db, model::Document current, Rev rev) {
 
 std::vector<model::Change> load_changes(store::Db& db, std::string_view doc, Rev after, Rev upto) {
     auto rows = store::list_changes(db, doc, static_cast<std::int64_t>(after));
-    std::erase_if(rows, [upto](const store::ChangeRecord& c) { return static_cast<Rev>(c.rev) > upto; });
+    std::erase_if(rows,
+                  [upto](const store::ChangeRecord& c) { return static_cast<Rev>(c.rev) > upto; });
     return to_changes(db, std::move(rows));
 }
 
@@ -436,9 +445,9 @@ std::vector<model::Change> load_section_changes(store::Db& db, std::string_view 
                                                 std::string_view section,
                                                 const std::optional<std::string>& layer, Rev before,
                                                 std::size_t limit) {
-    return to_changes(db, store::list_section_changes(db, doc, section, layer,
-                                                      static_cast<std::int64_t>(before),
-                                                      static_cast<std::int64_t>(limit)));
+    return to_changes(
+        db, store::list_section_changes(db, doc, section, layer, static_cast<std::int64_t>(before),
+                                        static_cast<std::int64_t>(limit)));
 }
 
 std::size_t create_document(store::Db& db, const NewDocument& d) {

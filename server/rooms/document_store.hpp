@@ -4,13 +4,12 @@
 
 #include <cstdint>
 #include <map>
-#include <utility>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/document.hpp"
 #include "model/history.hpp"
@@ -93,7 +92,8 @@ void set_document_archived(store::Db& db, std::string_view doc, bool archived);
 
 /// `current` (a document as it stands, committed up to its `rev`) as it stood at `rev`: the changes
 /// after it undone (model::rewind) and every layer's changed_rev read from the log. Throws
-/// ProtocolError(bad_request) when `rev` is ahead, model::HistoryError when the log cannot be undone.
+/// ProtocolError(bad_request) when `rev` is ahead, model::HistoryError when the log cannot be
+/// undone.
 model::Document document_at(store::Db& db, model::Document current, Rev rev);
 
 /// The changes of the document with after < rev <= upto, oldest first, with their authors.
@@ -127,8 +127,8 @@ void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std
 /// Appends a change of the section tree with `data`, writes the rows of the sections it touched
 /// (inserting the new ones) and the layers of a new section, and moves the document to `rev`.
 void append_tree_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
-                        const std::string& section, const nlohmann::json& data,
-                        std::int64_t author, const std::vector<model::Section>& sections,
+                        const std::string& section, const nlohmann::json& data, std::int64_t author,
+                        const std::vector<model::Section>& sections,
                         const std::vector<std::pair<std::string, model::Layer>>& new_layers);
 
 /// The edits of one section layer with after < rev <= upto, in revision order.

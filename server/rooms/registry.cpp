@@ -36,10 +36,11 @@ void RoomRegistry::get(const std::string& doc, Callback callback) {
         std::shared_ptr<Room> room;
         std::vector<Callback> waiting;
         if (!error) {
-            room = std::make_shared<Room>(self->ioc_, self->store_, std::move(loaded), self->limits_,
-                                          self->metrics_, [weak](const std::string& failed) {
-                                              if (auto s = weak.lock()) s->forget(failed);
-                                          });
+            room =
+                std::make_shared<Room>(self->ioc_, self->store_, std::move(loaded), self->limits_,
+                                       self->metrics_, [weak](const std::string& failed) {
+                                           if (auto s = weak.lock()) s->forget(failed);
+                                       });
         }
         {
             std::lock_guard lock(self->mutex_);

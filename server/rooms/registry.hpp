@@ -13,7 +13,7 @@
 namespace samen::rooms {
 
 class RoomRegistry : public std::enable_shared_from_this<RoomRegistry> {
-public:
+  public:
     /// Gets the room, or the error that kept it from loading (room is null then). Called on the
     /// store's thread or the caller's: post onward.
     using Callback = std::function<void(std::shared_ptr<Room>, std::exception_ptr)>;
@@ -30,7 +30,7 @@ public:
     /// a thread of the io_context.
     void barrier();
 
-private:
+  private:
     void forget(const std::string& doc);
 
     boost::asio::io_context& ioc_;

@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
-#include <limits>
 #include <iostream>
+#include <limits>
 
 #include "auth/permissions.hpp"
 #include "model/markdown_import.hpp"
 #include "model/merge.hpp"
-#include "store/repo.hpp"
 #include "ot/json.hpp"
+#include "store/repo.hpp"
 #include "store/store.hpp"
 
 namespace samen::rooms {
@@ -23,9 +23,9 @@ void RoomMetrics::observe_latency(std::chrono::steady_clock::duration d) {
     std::size_t i = 0;
     while (i < kLatencyBounds.size() && seconds > kLatencyBounds[i]) ++i;
     latency[i].fetch_add(1, std::memory_order_relaxed);
-    latency_sum_us.fetch_add(
-        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()),
-        std::memory_order_relaxed);
+    latency_sum_us.fetch_add(static_cast<std::uint64_t>(
+                                 std::chrono::duration_cast<std::chrono::microseconds>(d).count()),
+                             std::memory_order_relaxed);
 }
 
 Room::Room(asio::io_context& ioc, store::Store& store, model::Document doc, RoomLimits limits,
@@ -45,7 +45,7 @@ Room::Room(asio::io_context& ioc, store::Store& store, model::Document doc, Room
 
 void Room::open(Member member, nlohmann::json request_id, std::optional<Rev> since) {
     asio::post(strand_, [self = shared_from_this(), member = std::move(member),
-                        request_id = std::move(request_id), since]() mutable {
+                         request_id = std::move(request_id), since]() mutable {
         self->do_open(std::move(member), std::move(request_id), since);
     });
 }
@@ -65,9 +65,10 @@ void Room::leave(std::uint64_t session) {
 }
 
 void Room::edit(std::uint64_t session, EditRequest request) {
-    asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
-        self->do_edit(session, std::move(request));
-    });
+    asio::post(strand_,
+               [self = shared_from_this(), session, request = std::move(request)]() mutable {
+                   self->do_edit(session, std::move(request));
+               });
 }
 
 const Member* Room::member_for(std::uint64_t session, const std::shared_ptr<net::Connection>& conn,
@@ -89,35 +90,39 @@ void Room::in_order(std::function<void()> fn) {
 }
 
 void Room::change_layer(std::uint64_t session, LayerRequest request) {
-    asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
-        self->in_order([self, session, request = std::move(request)]() mutable {
-            self->do_change_layer(session, std::move(request));
-        });
-    });
+    asio::post(strand_,
+               [self = shared_from_this(), session, request = std::move(request)]() mutable {
+                   self->in_order([self, session, request = std::move(request)]() mutable {
+                       self->do_change_layer(session, std::move(request));
+                   });
+               });
 }
 
 void Room::rebase(std::uint64_t session, RebaseRequest request) {
-    asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
-        self->in_order([self, session, request = std::move(request)]() mutable {
-            self->do_rebase(session, std::move(request));
-        });
-    });
+    asio::post(strand_,
+               [self = shared_from_this(), session, request = std::move(request)]() mutable {
+                   self->in_order([self, session, request = std::move(request)]() mutable {
+                       self->do_rebase(session, std::move(request));
+                   });
+               });
 }
 
 void Room::change_tree(std::uint64_t session, TreeRequest request) {
-    asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
-        self->in_order([self, session, request = std::move(request)]() mutable {
-            self->do_change_tree(session, std::move(request));
-        });
-    });
+    asio::post(strand_,
+               [self = shared_from_this(), session, request = std::move(request)]() mutable {
+                   self->in_order([self, session, request = std::move(request)]() mutable {
+                       self->do_change_tree(session, std::move(request));
+                   });
+               });
 }
 
 void Room::read(std::shared_ptr<net::Connection> conn,
                 std::function<nlohmann::json(const model::Document&)> build) {
-    asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), build = std::move(build)] {
-        auto text = std::make_shared<const std::string>(protocol::serialize(build(self->doc_)));
-        self->after_commit(self->doc_.rev, [conn, text] { conn->send(text); });
-    });
+    asio::post(
+        strand_, [self = shared_from_this(), conn = std::move(conn), build = std::move(build)] {
+            auto text = std::make_shared<const std::string>(protocol::serialize(build(self->doc_)));
+            self->after_commit(self->doc_.rev, [conn, text] { conn->send(text); });
+        });
 }
 
 void Room::presence(std::uint64_t session, PresenceUpdate update) {
@@ -126,7 +131,9 @@ void Room::presence(std::uint64_t session, PresenceUpdate update) {
     });
 }
 
-void Room::barrier(std::function<void()> fn) { asio::post(strand_, std::move(fn)); }
+void Room::barrier(std::function<void()> fn) {
+    asio::post(strand_, std::move(fn));
+}
 
 // ---- Open and leave ---------------------------------------------------------------------------
 
@@ -194,8 +201,9 @@ void Room::do_leave(std::uint64_t session) {
     members_.erase(it);
     member_count_ = members_.size();
     if (had_presence) {
-        broadcast({{"type", "presence_left"}, {"doc", id_}, {"session", session}, {"user_id", user.id}},
-                  session, 0);
+        broadcast(
+            {{"type", "presence_left"}, {"doc", id_}, {"session", session}, {"user_id", user.id}},
+            session, 0);
     }
 }
 
@@ -227,20 +235,19 @@ void Room::process_edit(std::uint64_t session, EditRequest request) {
         }
         auto layer = section->layers.find(request.layer);
         if (layer == section->layers.end() || layer->second.state == model::LayerState::omit) {
-            throw ProtocolError(ErrorCode::not_found, "section '" + request.section +
-                                                          "' has no text layer '" + request.layer +
-                                                          "'");
+            throw ProtocolError(
+                ErrorCode::not_found,
+                "section '" + request.section + "' has no text layer '" + request.layer + "'");
         }
         if (request.base > doc_.rev) {
-            throw ProtocolError(ErrorCode::bad_request,
-                                "base " + std::to_string(request.base) +
-                                    " is ahead of the document (rev " + std::to_string(doc_.rev) +
-                                    ")");
+            throw ProtocolError(ErrorCode::bad_request, "base " + std::to_string(request.base) +
+                                                            " is ahead of the document (rev " +
+                                                            std::to_string(doc_.rev) + ")");
         }
         if (request.base < layer->second.life) {
-            throw ProtocolError(ErrorCode::conflict,
-                                "the layer was created again after revision " +
-                                    std::to_string(request.base) + "; open the document again");
+            throw ProtocolError(ErrorCode::conflict, "the layer was created again after revision " +
+                                                         std::to_string(request.base) +
+                                                         "; open the document again");
         }
         if (auto seen = opids_.find({m.user.id, request.opid}); seen != opids_.end()) {
             Rev rev = seen->second;
@@ -266,9 +273,8 @@ void Room::process_edit(std::uint64_t session, EditRequest request) {
         std::optional<Rev> seen;
         std::vector<AppliedEdit> edits;
     };
-    auto job = [doc = id_, section = request.section, layer = request.layer,
-                author = m.user.id, opid = request.opid, base = request.base,
-                upto = memory_from_](store::Db& db) {
+    auto job = [doc = id_, section = request.section, layer = request.layer, author = m.user.id,
+                opid = request.opid, base = request.base, upto = memory_from_](store::Db& db) {
         Older o;
         o.seen = find_edit_by_opid(db, doc, author, opid);
         if (!o.seen) o.edits = load_edits(db, doc, section, layer, base, upto);
@@ -277,7 +283,7 @@ void Room::process_edit(std::uint64_t session, EditRequest request) {
     auto done = [self = shared_from_this(), session, request = std::move(request)](
                     std::exception_ptr error, Older older) mutable {
         asio::post(self->strand_, [self, session, request = std::move(request), error,
-                                  older = std::move(older)]() mutable {
+                                   older = std::move(older)]() mutable {
             self->busy_ = false;
             auto present = self->members_.find(session);
             if (error) {
@@ -332,7 +338,8 @@ void Room::finish_edit(std::uint64_t session, EditRequest request, std::vector<A
     }
 
     const Rev rev = ++doc_.rev;
-    AppliedEdit applied{rev, request.section, request.layer, std::move(op), request.opid, m.user.id};
+    AppliedEdit applied{rev,           request.section, request.layer,
+                        std::move(op), request.opid,    m.user.id};
     layer.text = text;
     layer.changed_rev = rev;
     for (auto& [sid, ms] : members_) {
@@ -344,13 +351,15 @@ void Room::finish_edit(std::uint64_t session, EditRequest request, std::vector<A
     remember(applied, m.user);
     nlohmann::json broadcast = edit_json(applied, m.user);
     if (request.layer == model::common_layer) broadcast["stale"] = stale_overrides(section);
-    uncommitted_.emplace(rev, Uncommitted{applied, m.user, std::move(broadcast), session, m.conn,
-                                          protocol::reply({{"type", "ack"}, {"rev", rev}}, request.id)});
+    uncommitted_.emplace(rev,
+                         Uncommitted{applied, m.user, std::move(broadcast), session, m.conn,
+                                     protocol::reply({{"type", "ack"}, {"rev", rev}}, request.id)});
 
     auto job = [doc = id_, applied, text = std::move(text)](store::Db& db) {
         append_edit(db, doc, applied, text);
     };
-    auto done = [self = shared_from_this(), rev, received = request.received](std::exception_ptr error) {
+    auto done = [self = shared_from_this(), rev,
+                 received = request.received](std::exception_ptr error) {
         asio::post(self->strand_, [self, rev, received, error] {
             if (error) return self->on_commit_failed(rev, error);
             self->metrics_->edits++;
@@ -375,8 +384,9 @@ void Room::on_commit_failed(Rev rev, std::exception_ptr error) {
                   << "\n";
     }
     if (auto it = uncommitted_.find(rev); it != uncommitted_.end() && it->second.ack_conn) {
-        send(it->second.ack_conn, protocol::error(it->second.ack.value("id", nlohmann::json()),
-                                                  ErrorCode::internal, "storing the change failed"));
+        send(it->second.ack_conn,
+             protocol::error(it->second.ack.value("id", nlohmann::json()), ErrorCode::internal,
+                             "storing the change failed"));
     }
     on_store_failed("storing a change failed");
 }
@@ -460,13 +470,15 @@ void Room::do_change_layer(std::uint64_t session, LayerRequest r) {
     try {
         check_writable();
         if (!model::is_municipality_code(code) || !doc_.takes_part(code)) {
-            throw ProtocolError(ErrorCode::not_found,
-                                "'" + code + "' is not a municipality taking part in '" + id_ + "'");
+            throw ProtocolError(
+                ErrorCode::not_found,
+                "'" + code + "' is not a municipality taking part in '" + id_ + "'");
         }
-        const bool allowed = (r.kind == "diverge" && auth::can_diverge(user, code)) ||
-                             (r.kind == "revert" && auth::can_revert(user, code)) ||
-                             ((r.kind == "omit" || r.kind == "include") && auth::can_omit(user, code)) ||
-                             (r.kind == "acknowledge" && auth::can_acknowledge(user, code));
+        const bool allowed =
+            (r.kind == "diverge" && auth::can_diverge(user, code)) ||
+            (r.kind == "revert" && auth::can_revert(user, code)) ||
+            ((r.kind == "omit" || r.kind == "include") && auth::can_omit(user, code)) ||
+            (r.kind == "acknowledge" && auth::can_acknowledge(user, code));
         if (!allowed) {
             throw ProtocolError(ErrorCode::forbidden,
                                 "you may not " + r.kind + " the sections of " + code);
@@ -475,16 +487,19 @@ void Room::do_change_layer(std::uint64_t session, LayerRequest r) {
         if (!section) throw ProtocolError(ErrorCode::not_found, "no section '" + r.section + "'");
         if (section->owner) {
             throw ProtocolError(ErrorCode::bad_request,
-                                "'" + r.section + "' is a local-only section of " + *section->owner +
-                                    ": it has no common text to " + r.kind);
+                                "'" + r.section + "' is a local-only section of " +
+                                    *section->owner + ": it has no common text to " + r.kind);
         }
         const model::Layer* current = section->layer(code);
         const auto state = current ? current->state : model::LayerState::common;  // common: inherit
         const bool inherits = !current;
         const bool overrides = current && state == model::LayerState::override_;
         const bool omits = current && state == model::LayerState::omit;
-        auto refuse = [&](const std::string& why) { throw ProtocolError(ErrorCode::conflict, why); };
-        if (r.kind == "diverge" && !inherits) refuse(code + " already has its own state of this section");
+        auto refuse = [&](const std::string& why) {
+            throw ProtocolError(ErrorCode::conflict, why);
+        };
+        if (r.kind == "diverge" && !inherits)
+            refuse(code + " already has its own state of this section");
         if (r.kind == "revert" && !overrides) refuse(code + " has no override of this section");
         if (r.kind == "omit" && omits) refuse(code + " omits this section already");
         if (r.kind == "include" && !omits) refuse(code + " does not omit this section");
@@ -499,7 +514,7 @@ void Room::do_change_layer(std::uint64_t session, LayerRequest r) {
     model::Section& section = *doc_.section(r.section);
     const Rev rev = ++doc_.rev;
     last_structural_rev_ = rev;
-    nlohmann::json msg = {{"type", r.kind},     {"doc", id_},      {"rev", rev},
+    nlohmann::json msg = {{"type", r.kind},       {"doc", id_},    {"rev", rev},
                           {"section", r.section}, {"layer", code}, {"author", user_json(m.user)}};
     nlohmann::json data = nlohmann::json::object();
     std::optional<model::Layer> stored;  // the layer's row after the change; none: deleted
@@ -552,7 +567,8 @@ void Room::do_change_layer(std::uint64_t session, LayerRequest r) {
 
 void Room::check_tree_request(const TreeRequest& r, const auth::User& user) const {
     auto forbid = [&] {
-        throw ProtocolError(ErrorCode::forbidden, "you may not change this part of the section tree");
+        throw ProtocolError(ErrorCode::forbidden,
+                            "you may not change this part of the section tree");
     };
     auto check_title = [&] {
         if (r.title.empty() || r.title.size() > 200 || r.title.find('\n') != std::string::npos) {
@@ -603,7 +619,8 @@ void Room::check_tree_request(const TreeRequest& r, const auth::User& user) cons
     const model::Section* parent = find_parent();
     if (parent) {
         auto below = doc_.descendants(r.section);
-        if (parent->id == r.section || std::find(below.begin(), below.end(), parent->id) != below.end()) {
+        if (parent->id == r.section ||
+            std::find(below.begin(), below.end(), parent->id) != below.end()) {
             throw ProtocolError(ErrorCode::bad_request, "a section cannot move under itself");
         }
         if (parent->owner && parent->owner != section->owner) {
@@ -618,8 +635,9 @@ void Room::renumber(const std::string& parent, std::map<std::string, model::Sect
     for (auto& s : doc_.sections) {
         if (s.parent == parent) siblings.push_back(&s);
     }
-    std::stable_sort(siblings.begin(), siblings.end(),
-                     [](const model::Section* a, const model::Section* b) { return a->position < b->position; });
+    std::stable_sort(
+        siblings.begin(), siblings.end(),
+        [](const model::Section* a, const model::Section* b) { return a->position < b->position; });
     for (std::size_t i = 0; i < siblings.size(); ++i) {
         if (siblings[i]->position != static_cast<std::int64_t>(i)) {
             siblings[i]->position = static_cast<std::int64_t>(i);
@@ -633,16 +651,20 @@ void Room::place(const std::string& id, const std::string& parent, std::int64_t 
     std::vector<model::Section*> siblings;
     model::Section* moving = nullptr;
     for (auto& s : doc_.sections) {
-        if (s.id == id) moving = &s;
-        else if (s.parent == parent) siblings.push_back(&s);
+        if (s.id == id)
+            moving = &s;
+        else if (s.parent == parent)
+            siblings.push_back(&s);
     }
-    std::stable_sort(siblings.begin(), siblings.end(),
-                     [](const model::Section* a, const model::Section* b) { return a->position < b->position; });
+    std::stable_sort(
+        siblings.begin(), siblings.end(),
+        [](const model::Section* a, const model::Section* b) { return a->position < b->position; });
     const auto at = static_cast<std::size_t>(
         std::clamp<std::int64_t>(position, 0, static_cast<std::int64_t>(siblings.size())));
     siblings.insert(siblings.begin() + static_cast<std::ptrdiff_t>(at), moving);
     moving->parent = parent;
-    for (std::size_t i = 0; i < siblings.size(); ++i) siblings[i]->position = static_cast<std::int64_t>(i);
+    for (std::size_t i = 0; i < siblings.size(); ++i)
+        siblings[i]->position = static_cast<std::int64_t>(i);
     for (auto* s : siblings) touched[s->id] = *s;
 }
 
@@ -662,8 +684,8 @@ void Room::do_change_tree(std::uint64_t session, TreeRequest r) {
     last_structural_rev_ = rev;
     std::map<std::string, model::Section> touched;  // rows to write, by id
     std::vector<std::pair<std::string, model::Layer>> new_layers;
-    nlohmann::json msg = {{"type", "section." + r.kind}, {"doc", id_}, {"rev", rev},
-                          {"author", user_json(m.user)}};
+    nlohmann::json msg = {
+        {"type", "section." + r.kind}, {"doc", id_}, {"rev", rev}, {"author", user_json(m.user)}};
     nlohmann::json data = nlohmann::json::object();
     if (r.kind == "create") {
         std::string base_id = model::slugify(r.title);
@@ -694,8 +716,9 @@ void Room::do_change_tree(std::uint64_t session, TreeRequest r) {
         msg["title"] = r.title;
     } else if (r.kind == "move") {
         const std::string old_parent = doc_.section(r.section)->parent;
-        data["from"] = {{"parent", old_parent.empty() ? nlohmann::json() : nlohmann::json(old_parent)},
-                        {"position", doc_.section(r.section)->position}};
+        data["from"] = {
+            {"parent", old_parent.empty() ? nlohmann::json() : nlohmann::json(old_parent)},
+            {"position", doc_.section(r.section)->position}};
         place(r.section, r.parent.value_or(""), r.position, touched);
         renumber(old_parent, touched);
         model::sort_tree(doc_.sections);
@@ -740,7 +763,8 @@ void Room::do_change_tree(std::uint64_t session, TreeRequest r) {
         data["sections"] = back;
         msg["section"] = model::to_json(*doc_.section(r.section));
         auto children = nlohmann::json::array();
-        for (std::size_t i = 1; i < back.size(); ++i) children.push_back(model::to_json(*doc_.section(back[i])));
+        for (std::size_t i = 1; i < back.size(); ++i)
+            children.push_back(model::to_json(*doc_.section(back[i])));
         msg["subsections"] = std::move(children);
     }
     std::vector<model::Section> rows;
@@ -766,7 +790,8 @@ void Room::do_rebase(std::uint64_t session, RebaseRequest r) {
                                 "'" + r.layer + "' is not a municipality taking part");
         }
         if (!auth::can_rebase(m.user, r.layer)) {
-            throw ProtocolError(ErrorCode::forbidden, "only a coordinator of " + r.layer + " rebases");
+            throw ProtocolError(ErrorCode::forbidden,
+                                "only a coordinator of " + r.layer + " rebases");
         }
         const model::Section* section = doc_.section(r.section);
         if (!section) throw ProtocolError(ErrorCode::not_found, "no section '" + r.section + "'");
@@ -775,8 +800,8 @@ void Room::do_rebase(std::uint64_t session, RebaseRequest r) {
             throw ProtocolError(ErrorCode::not_found, r.layer + " has no override of this section");
         }
         if (!section->is_stale(r.layer)) {
-            throw ProtocolError(ErrorCode::conflict, "the override of " + r.layer +
-                                                         " is not stale: nothing to rebase");
+            throw ProtocolError(ErrorCode::conflict,
+                                "the override of " + r.layer + " is not stale: nothing to rebase");
         }
         if (r.commit) return rebase_commit(m, r);
     } catch (const ProtocolError& e) {
@@ -798,7 +823,8 @@ void Room::do_rebase(std::uint64_t session, RebaseRequest r) {
             auto common = store::get_layer(db, doc, section, model::common_layer);
             auto local = store::get_layer(db, doc, section, code);
             if (!common || !local) {
-                throw ProtocolError(ErrorCode::not_found, code + " has no override of this section");
+                throw ProtocolError(ErrorCode::not_found,
+                                    code + " has no override of this section");
             }
             t.common = common->text;
             t.local = local->text;
@@ -806,9 +832,9 @@ void Room::do_rebase(std::uint64_t session, RebaseRequest r) {
             auto edits = load_edits(db, doc, section, model::common_layer, base, t.rev);
             for (auto e = edits.rbegin(); e != edits.rend(); ++e) {
                 if (!ot::is_invertible(e->op)) {
-                    throw ProtocolError(ErrorCode::conflict,
-                                        "the common text before revision " +
-                                            std::to_string(e->rev) + " cannot be read back");
+                    throw ProtocolError(ErrorCode::conflict, "the common text before revision " +
+                                                                 std::to_string(e->rev) +
+                                                                 " cannot be read back");
                 }
                 t.base = ot::apply(t.base, ot::invert(e->op));
             }
@@ -850,7 +876,8 @@ void Room::do_rebase(std::uint64_t session, RebaseRequest r) {
         try {
             store_.query(std::move(job), std::move(done));
         } catch (const std::exception&) {
-            send(r.conn, protocol::error(r.id, ErrorCode::internal, "the server is overloaded, try again"));
+            send(r.conn,
+                 protocol::error(r.id, ErrorCode::internal, "the server is overloaded, try again"));
         }
     });
 }
@@ -859,12 +886,14 @@ void Room::rebase_commit(const Member& m, const RebaseRequest& r) {
     model::Section& section = *doc_.section(r.section);
     model::Layer& own = section.layers.at(r.layer);
     const model::Layer& common = section.layers.at(std::string(model::common_layer));
-    if (r.rev > doc_.rev) throw ProtocolError(ErrorCode::bad_request, "rev is ahead of the document");
+    if (r.rev > doc_.rev)
+        throw ProtocolError(ErrorCode::bad_request, "rev is ahead of the document");
     if (common.changed_rev > r.rev || own.changed_rev > r.rev) {
         throw ProtocolError(ErrorCode::conflict,
                             "the text changed since that preview: preview the rebase again");
     }
-    if (!ot::valid_utf8(r.text)) throw ProtocolError(ErrorCode::bad_request, "the text is not valid UTF-8");
+    if (!ot::valid_utf8(r.text))
+        throw ProtocolError(ErrorCode::bad_request, "the text is not valid UTF-8");
     if (r.text.size() > limits_.max_text_bytes) {
         throw ProtocolError(ErrorCode::too_large, "the text is longer than a layer may hold");
     }
@@ -878,28 +907,30 @@ void Room::rebase_commit(const Member& m, const RebaseRequest& r) {
     own.base = rev;
     AppliedEdit applied{rev, r.section, r.layer, op, "rebase-" + std::to_string(rev), m.user.id};
     remember(applied, m.user);
-    commit_change(rev, m, r.id,
-                  {{"type", "rebase"},
-                   {"doc", id_},
-                   {"rev", rev},
-                   {"section", r.section},
-                   {"layer", r.layer},
-                   {"op", ot::to_json(op)},
-                   {"base", rev},
-                   {"author", user_json(m.user)}},
-                  [doc = id_, applied, text = r.text, old_base](store::Db& db) {
-                      // The base it had, for reading the history back.
-                      append_edit(db, doc, applied, text,
-                                  old_base ? nlohmann::json{{"rebased_from", *old_base}} : nlohmann::json());
-                      store::set_layer_state(db, doc, applied.section, applied.layer, "override",
-                                             static_cast<std::int64_t>(applied.rev));
-                  });
+    commit_change(
+        rev, m, r.id,
+        {{"type", "rebase"},
+         {"doc", id_},
+         {"rev", rev},
+         {"section", r.section},
+         {"layer", r.layer},
+         {"op", ot::to_json(op)},
+         {"base", rev},
+         {"author", user_json(m.user)}},
+        [doc = id_, applied, text = r.text, old_base](store::Db& db) {
+            // The base it had, for reading the history back.
+            append_edit(db, doc, applied, text,
+                        old_base ? nlohmann::json{{"rebased_from", *old_base}} : nlohmann::json());
+            store::set_layer_state(db, doc, applied.section, applied.layer, "override",
+                                   static_cast<std::int64_t>(applied.rev));
+        });
 }
 
 void Room::check_writable() const {
     if (failed_) throw ProtocolError(ErrorCode::internal, "the document is being reloaded");
     if (doc_.archived) {
-        throw ProtocolError(ErrorCode::conflict, "the document is archived: it can be read, not changed");
+        throw ProtocolError(ErrorCode::conflict,
+                            "the document is archived: it can be read, not changed");
     }
 }
 
@@ -930,7 +961,8 @@ void Room::commit_changes(Rev first, std::vector<Uncommitted> changes, const Mem
     try {
         store_.submit(std::move(write), std::move(done));
     } catch (const std::exception& e) {
-        reply_error(requester, request_id, ErrorCode::internal, "the server is overloaded, try again");
+        reply_error(requester, request_id, ErrorCode::internal,
+                    "the server is overloaded, try again");
         on_store_failed(e.what());
     }
 }
@@ -951,8 +983,9 @@ void Room::do_presence(std::uint64_t session, PresenceUpdate update) {
     MemberState& ms = it->second;
     const model::Section* section = doc_.section(update.section);
     if (!section || !section->layer(update.layer)) {
-        reply_error(ms.member, nullptr, ErrorCode::not_found,
-                    "presence: no layer '" + update.layer + "' in section '" + update.section + "'");
+        reply_error(
+            ms.member, nullptr, ErrorCode::not_found,
+            "presence: no layer '" + update.layer + "' in section '" + update.section + "'");
         return;
     }
     const std::size_t len = ot::length(section->layer(update.layer)->text);
@@ -1000,7 +1033,9 @@ void Room::reply_error(const Member& m, const nlohmann::json& id, ErrorCode code
     send(m, protocol::error(id, code, message));
 }
 
-void Room::send(const Member& m, const nlohmann::json& msg) { send(m.conn, msg); }
+void Room::send(const Member& m, const nlohmann::json& msg) {
+    send(m.conn, msg);
+}
 
 void Room::send(const std::shared_ptr<net::Connection>& conn, const nlohmann::json& msg) {
     conn->send(std::make_shared<const std::string>(protocol::serialize(msg)));
@@ -1023,8 +1058,9 @@ nlohmann::json Room::user_json(const auth::User& u) const {
 }
 
 nlohmann::json Room::edit_json(const AppliedEdit& e, const auth::User& author) const {
-    return {{"type", "edit"},       {"doc", id_},        {"section", e.section},
-            {"layer", e.layer},     {"rev", e.rev},      {"op", ot::to_json(e.op)},
+    return {{"type", "edit"},       {"doc", id_},
+            {"section", e.section}, {"layer", e.layer},
+            {"rev", e.rev},         {"op", ot::to_json(e.op)},
             {"opid", e.opid},       {"author", user_json(author)}};
 }
 
@@ -1047,15 +1083,16 @@ nlohmann::json Room::snapshot_json(const nlohmann::json& request_id) const {
                             {"sel", {ms.presence->sel.anchor, ms.presence->sel.head}}});
     }
     return protocol::reply({{"type", "snapshot"},
-            {"doc", id_},
-            {"title", doc_.title},
-            {"rev", doc_.rev},
-            {"municipalities", std::move(municipalities)},
-            {"sections", std::move(sections)},
-            {"presence", std::move(presence)},
-            {"proposals", std::move(proposals)},
-            {"versions", std::move(versions)},
-            {"archived", doc_.archived}}, request_id);
+                            {"doc", id_},
+                            {"title", doc_.title},
+                            {"rev", doc_.rev},
+                            {"municipalities", std::move(municipalities)},
+                            {"sections", std::move(sections)},
+                            {"presence", std::move(presence)},
+                            {"proposals", std::move(proposals)},
+                            {"versions", std::move(versions)},
+                            {"archived", doc_.archived}},
+                           request_id);
 }
 
 }  // namespace samen::rooms

@@ -15,12 +15,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "auth/user.hpp"
 #include "model/document.hpp"
@@ -35,9 +34,9 @@ class Store;
 namespace samen::rooms {
 
 struct RoomLimits {
-    std::size_t max_text_bytes = 1 << 20;       // per layer
-    std::size_t max_history_ops = 100000;       // held in memory for transforms; older from disk
-    std::size_t max_history_entries = 500;      // changes in one `history` reply (older: `before`)
+    std::size_t max_text_bytes = 1 << 20;   // per layer
+    std::size_t max_history_ops = 100000;   // held in memory for transforms; older from disk
+    std::size_t max_history_entries = 500;  // changes in one `history` reply (older: `before`)
     std::chrono::milliseconds presence_interval{50};  // at most one relayed presence per member
 };
 
@@ -45,10 +44,10 @@ struct RoomLimits {
 struct RoomMetrics {
     std::atomic<std::uint64_t> edits{0};
     std::atomic<std::uint64_t> edit_errors{0};
-    /// Edit latency from receipt to ack, in the buckets of kLatencyBounds (seconds), not cumulative.
-    static constexpr std::array<double, 12> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                              0.025,  0.05,  0.1,    0.25,  0.5,
-                                                              1.0,    2.5};
+    /// Edit latency from receipt to ack, in the buckets of kLatencyBounds (seconds), not
+    /// cumulative.
+    static constexpr std::array<double, 12> kLatencyBounds = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
     std::array<std::atomic<std::uint64_t>, kLatencyBounds.size() + 1> latency{};
     std::atomic<std::uint64_t> latency_sum_us{0};
     void observe_latency(std::chrono::steady_clock::duration d);
@@ -85,12 +84,12 @@ struct LayerRequest {
 struct TreeRequest {
     std::shared_ptr<net::Connection> conn;  // where the reply goes
     nlohmann::json id;
-    std::string kind;                  // "create", "rename", "move", "delete", "restore"
-    std::string section;               // all but create
-    std::optional<std::string> parent; // create, move; nullopt: top level
-    std::int64_t position = 0;         // create, move
-    std::string title;                 // create, rename
-    std::optional<std::string> owner;  // create: a local-only section of that municipality
+    std::string kind;                   // "create", "rename", "move", "delete", "restore"
+    std::string section;                // all but create
+    std::optional<std::string> parent;  // create, move; nullopt: top level
+    std::int64_t position = 0;          // create, move
+    std::string title;                  // create, rename
+    std::optional<std::string> owner;   // create: a local-only section of that municipality
 };
 
 /// rebase.preview (a three-way merge, nothing written) or rebase.commit (the resolved text).
@@ -141,7 +140,7 @@ struct PresenceUpdate {
 };
 
 class Room : public std::enable_shared_from_this<Room> {
-public:
+  public:
     /// Called once, on the room's strand, when the room can no longer serve (its data file
     /// failed): the registry forgets it, and the next open loads it again from disk.
     using OnFailed = std::function<void(const std::string& doc)>;
@@ -175,7 +174,7 @@ public:
     /// The members, for metrics and tests.
     std::size_t member_count() const { return member_count_.load(); }
 
-private:
+  private:
     /// An accepted change waiting for its commit: then `broadcast` goes to every member but
     /// `except_session`, and `ack` to `ack_conn`.
     struct Uncommitted {

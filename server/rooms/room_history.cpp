@@ -37,9 +37,10 @@ std::string text_of(const model::Document& d, const HistoryRequest& r) {
 }  // namespace
 
 void Room::history(std::uint64_t session, HistoryRequest request) {
-    asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
-        self->do_history(session, std::move(request));
-    });
+    asio::post(strand_,
+               [self = shared_from_this(), session, request = std::move(request)]() mutable {
+                   self->do_history(session, std::move(request));
+               });
 }
 
 void Room::do_history(std::uint64_t session, HistoryRequest r) {
@@ -57,7 +58,8 @@ void Room::do_history(std::uint64_t session, HistoryRequest r) {
         };
         auto check_layer = [&](const std::string& layer) {
             if (layer != model::common_layer && !doc_.takes_part(layer)) {
-                throw ProtocolError(ErrorCode::not_found, "no layer '" + layer + "' in this document");
+                throw ProtocolError(ErrorCode::not_found,
+                                    "no layer '" + layer + "' in this document");
             }
         };
         if (r.municipality && !doc_.takes_part(*r.municipality)) {
@@ -83,7 +85,8 @@ void Room::do_history(std::uint64_t session, HistoryRequest r) {
     }
 
     const Rev at = doc_.rev;
-    auto job = [doc = doc_, r, at, limit = limits_.max_history_entries](store::Db& db) -> nlohmann::json {
+    auto job = [doc = doc_, r, at,
+                limit = limits_.max_history_entries](store::Db& db) -> nlohmann::json {
         nlohmann::json reply = {{"type", r.kind}, {"doc", doc.id}};
         if (r.kind == "history") {
             // One more than fits tells whether older changes are left for a `before` request.
@@ -147,15 +150,18 @@ void Room::do_history(std::uint64_t session, HistoryRequest r) {
             } catch (const model::HistoryError& e) {
                 self->send(conn, protocol::error(id, ErrorCode::conflict, e.what()));
             } catch (const std::exception&) {
-                self->send(conn, protocol::error(id, ErrorCode::internal, "reading the history failed"));
+                self->send(conn,
+                           protocol::error(id, ErrorCode::internal, "reading the history failed"));
             }
         });
     };
-    after_commit(at, [this, job = std::move(job), done = std::move(done), conn = r.conn, id = r.id]() mutable {
+    after_commit(at, [this, job = std::move(job), done = std::move(done), conn = r.conn,
+                      id = r.id]() mutable {
         try {
             store_.query(std::move(job), std::move(done));
         } catch (const std::exception&) {
-            send(conn, protocol::error(id, ErrorCode::internal, "the server is overloaded, try again"));
+            send(conn,
+                 protocol::error(id, ErrorCode::internal, "the server is overloaded, try again"));
         }
     });
 }

@@ -17,16 +17,19 @@ using protocol::ProtocolError;
 
 namespace {
 
-model::UserRef ref(const auth::User& u) { return {u.id, u.name, u.display_name, u.municipality}; }
+model::UserRef ref(const auth::User& u) {
+    return {u.id, u.name, u.display_name, u.municipality};
+}
 
 }  // namespace
 
 void Room::workflow(std::uint64_t session, WorkflowRequest request) {
-    asio::post(strand_, [self = shared_from_this(), session, request = std::move(request)]() mutable {
-        self->in_order([self, session, request = std::move(request)]() mutable {
-            self->do_workflow(session, std::move(request));
-        });
-    });
+    asio::post(strand_,
+               [self = shared_from_this(), session, request = std::move(request)]() mutable {
+                   self->in_order([self, session, request = std::move(request)]() mutable {
+                       self->do_workflow(session, std::move(request));
+                   });
+               });
 }
 
 void Room::do_workflow(std::uint64_t session, WorkflowRequest r) {
@@ -53,8 +56,9 @@ void Room::propose(const Member& m, const WorkflowRequest& r) {
     model::Section* section = doc_.section(r.section);
     if (!section) throw ProtocolError(ErrorCode::not_found, "no section '" + r.section + "'");
     if (section->owner) {
-        throw ProtocolError(ErrorCode::bad_request, "'" + r.section + "' is a local-only section of " +
-                                                        *section->owner + ": it has no common text");
+        throw ProtocolError(ErrorCode::bad_request,
+                            "'" + r.section + "' is a local-only section of " + *section->owner +
+                                ": it has no common text");
     }
     const model::Layer& common = section->layers.at(std::string(model::common_layer));
     model::Proposal p;
@@ -62,13 +66,17 @@ void Room::propose(const Member& m, const WorkflowRequest& r) {
     p.layer = r.layer;
     std::string voter;  // the municipality that approves by proposing
     if (r.layer == model::common_layer) {
-        if (!r.text) throw ProtocolError(ErrorCode::bad_request, "\"text\" is missing: the proposed common text");
+        if (!r.text)
+            throw ProtocolError(ErrorCode::bad_request,
+                                "\"text\" is missing: the proposed common text");
         if (!user.municipality || !auth::can_propose(user, *user.municipality) ||
             !doc_.takes_part(*user.municipality)) {
-            throw ProtocolError(ErrorCode::forbidden,
-                                "only a coordinator of a municipality taking part proposes a common text");
+            throw ProtocolError(
+                ErrorCode::forbidden,
+                "only a coordinator of a municipality taking part proposes a common text");
         }
-        if (!ot::valid_utf8(*r.text)) throw ProtocolError(ErrorCode::bad_request, "the text is not valid UTF-8");
+        if (!ot::valid_utf8(*r.text))
+            throw ProtocolError(ErrorCode::bad_request, "the text is not valid UTF-8");
         if (r.text->size() > limits_.max_text_bytes) {
             throw ProtocolError(ErrorCode::too_large, "the text is longer than a layer may hold");
         }
@@ -76,13 +84,16 @@ void Room::propose(const Member& m, const WorkflowRequest& r) {
         voter = *user.municipality;
     } else {
         if (!model::is_municipality_code(r.layer) || !doc_.takes_part(r.layer)) {
-            throw ProtocolError(ErrorCode::not_found, "'" + r.layer + "' is not a municipality taking part");
+            throw ProtocolError(ErrorCode::not_found,
+                                "'" + r.layer + "' is not a municipality taking part");
         }
         if (!auth::can_propose(user, r.layer)) {
             throw ProtocolError(ErrorCode::forbidden,
                                 "only a coordinator of " + r.layer + " proposes its text");
         }
-        if (r.text) throw ProtocolError(ErrorCode::bad_request, "\"text\" is only for a proposal of the common layer");
+        if (r.text)
+            throw ProtocolError(ErrorCode::bad_request,
+                                "\"text\" is only for a proposal of the common layer");
         const model::Layer* own = section->layer(r.layer);
         if (!own || own->state != model::LayerState::override_) {
             throw ProtocolError(ErrorCode::not_found, r.layer + " has no override of this section");
@@ -95,10 +106,12 @@ void Room::propose(const Member& m, const WorkflowRequest& r) {
         p.text = own->text;
         if (user.municipality == r.layer) voter = r.layer;
     }
-    if (p.text == common.text) throw ProtocolError(ErrorCode::conflict, "the text is the common text already");
+    if (p.text == common.text)
+        throw ProtocolError(ErrorCode::conflict, "the text is the common text already");
     for (const auto& open : doc_.proposals) {
         if (open.section == r.section) {
-            throw ProtocolError(ErrorCode::conflict, "section '" + r.section + "' has an open proposal (" +
+            throw ProtocolError(ErrorCode::conflict, "section '" + r.section +
+                                                         "' has an open proposal (" +
                                                          std::to_string(open.id) + ") already");
         }
     }
@@ -112,12 +125,15 @@ void Room::propose(const Member& m, const WorkflowRequest& r) {
     p.created_at = store::now_string();
     if (!voter.empty()) p.votes[voter] = "approve";
     doc_.proposals.push_back(p);
-    nlohmann::json msg = {{"type", "propose"}, {"doc", id_}, {"rev", rev},
-                          {"proposal", model::to_json(p)}, {"author", user_json(user)}};
+    nlohmann::json msg = {{"type", "propose"},
+                          {"doc", id_},
+                          {"rev", rev},
+                          {"proposal", model::to_json(p)},
+                          {"author", user_json(user)}};
     commit_change(rev, m, r.id, std::move(msg),
                   [doc = id_, rev, p, voter, author = user.id](store::Db& db) {
-                      append_change(db, doc, rev, "propose", p.section, p.layer, {{"proposal", p.id}},
-                                    author);
+                      append_change(db, doc, rev, "propose", p.section, p.layer,
+                                    {{"proposal", p.id}}, author);
                       insert_proposal(db, doc, p);
                       if (!voter.empty()) insert_vote(db, doc, p.id, voter, "approve", author, rev);
                   });
@@ -137,12 +153,13 @@ void Room::vote(const Member& m, const WorkflowRequest& r) {
     }
     const std::string code = *user.municipality;
     if (it->votes.count(code)) {
-        throw ProtocolError(ErrorCode::conflict, code + " voted on proposal " +
-                                                     std::to_string(r.proposal) + " already");
+        throw ProtocolError(ErrorCode::conflict,
+                            code + " voted on proposal " + std::to_string(r.proposal) + " already");
     }
     model::Section* section = doc_.section(it->section);
     if (r.vote == "approve" && !section) {
-        throw ProtocolError(ErrorCode::conflict, "the section of this proposal was deleted: restore it first");
+        throw ProtocolError(ErrorCode::conflict,
+                            "the section of this proposal was deleted: restore it first");
     }
 
     model::Proposal p = *it;
@@ -156,11 +173,19 @@ void Room::vote(const Member& m, const WorkflowRequest& r) {
 
     const Rev first = ++doc_.rev;
     std::vector<Uncommitted> changes;
-    changes.push_back({std::nullopt, user,
-                       {{"type", "vote"}, {"doc", id_}, {"rev", first}, {"proposal", p.id},
-                        {"municipality", code}, {"vote", r.vote}, {"state", p.state},
+    changes.push_back({std::nullopt,
+                       user,
+                       {{"type", "vote"},
+                        {"doc", id_},
+                        {"rev", first},
+                        {"proposal", p.id},
+                        {"municipality", code},
+                        {"vote", r.vote},
+                        {"state", p.state},
                         {"author", user_json(user)}},
-                       0, nullptr, {}});
+                       0,
+                       nullptr,
+                       {}});
 
     // Accepted: the common text becomes the proposed one, merged with what changed in the common
     // text since the proposal (where both changed the same words, the proposal wins: that is the
@@ -179,8 +204,12 @@ void Room::vote(const Member& m, const WorkflowRequest& r) {
         if (new_common != common.text) {
             const Rev rev = ++doc_.rev;
             ot::Op op = ot::make_invertible(model::diff_op(common.text, new_common), common.text);
-            common_edit = AppliedEdit{rev, p.section, std::string(model::common_layer), op,
-                                      "proposal-" + std::to_string(p.id), user.id};
+            common_edit = AppliedEdit{rev,
+                                      p.section,
+                                      std::string(model::common_layer),
+                                      op,
+                                      "proposal-" + std::to_string(p.id),
+                                      user.id};
             common.text = new_common;
             common.changed_rev = rev;
             remember(*common_edit, user);
@@ -195,11 +224,17 @@ void Room::vote(const Member& m, const WorkflowRequest& r) {
                 dropped = own->second.text;
                 dropped_base = own->second.base;
                 section->layers.erase(own);
-                changes.push_back({std::nullopt, user,
-                                   {{"type", "revert"}, {"doc", id_}, {"rev", rev},
-                                    {"section", p.section}, {"layer", p.layer},
+                changes.push_back({std::nullopt,
+                                   user,
+                                   {{"type", "revert"},
+                                    {"doc", id_},
+                                    {"rev", rev},
+                                    {"section", p.section},
+                                    {"layer", p.layer},
                                     {"author", user_json(user)}},
-                                   0, nullptr, {}});
+                                   0,
+                                   nullptr,
+                                   {}});
             }
         }
     }
@@ -211,23 +246,24 @@ void Room::vote(const Member& m, const WorkflowRequest& r) {
     }
     last_structural_rev_ = doc_.rev;
 
-    commit_changes(first, std::move(changes), m, r.id,
-                   [doc = id_, first, p, code, vote = r.vote, author = user.id, common_edit,
-                    new_common, revert, dropped, dropped_base, last = doc_.rev](store::Db& db) {
-                       append_change(db, doc, first, "vote", p.section, p.layer,
-                                     {{"proposal", p.id}, {"municipality", code}, {"vote", vote},
-                                      {"state", p.state}},
-                                     author);
-                       insert_vote(db, doc, p.id, code, vote, author, first);
-                       if (p.state != "open") close_proposal(db, doc, p.id, p.state, first);
-                       if (common_edit) append_edit(db, doc, *common_edit, new_common);
-                       if (revert) {
-                           nlohmann::json data = {{"kind", "revert"}, {"text", dropped}};
-                           if (dropped_base) data["base"] = *dropped_base;
-                           append_layer_change(db, doc, last, "revert", p.section, p.layer, data,
-                                               author, std::nullopt);
-                       }
-                   });
+    commit_changes(
+        first, std::move(changes), m, r.id,
+        [doc = id_, first, p, code, vote = r.vote, author = user.id, common_edit, new_common,
+         revert, dropped, dropped_base, last = doc_.rev](store::Db& db) {
+            append_change(
+                db, doc, first, "vote", p.section, p.layer,
+                {{"proposal", p.id}, {"municipality", code}, {"vote", vote}, {"state", p.state}},
+                author);
+            insert_vote(db, doc, p.id, code, vote, author, first);
+            if (p.state != "open") close_proposal(db, doc, p.id, p.state, first);
+            if (common_edit) append_edit(db, doc, *common_edit, new_common);
+            if (revert) {
+                nlohmann::json data = {{"kind", "revert"}, {"text", dropped}};
+                if (dropped_base) data["base"] = *dropped_base;
+                append_layer_change(db, doc, last, "revert", p.section, p.layer, data, author,
+                                    std::nullopt);
+            }
+        });
 }
 
 void Room::tag(const Member& m, const WorkflowRequest& r) {
@@ -238,12 +274,13 @@ void Room::tag(const Member& m, const WorkflowRequest& r) {
         throw ProtocolError(ErrorCode::bad_request, "a label holds 1 to 200 bytes of UTF-8");
     }
     if (r.rev && *r.rev > doc_.rev) {
-        throw ProtocolError(ErrorCode::bad_request, "rev " + std::to_string(*r.rev) +
-                                                        " is ahead of the document");
+        throw ProtocolError(ErrorCode::bad_request,
+                            "rev " + std::to_string(*r.rev) + " is ahead of the document");
     }
     for (const auto& v : doc_.versions) {
         if (v.label == r.label) {
-            throw ProtocolError(ErrorCode::conflict, "there is a version named '" + r.label + "' already");
+            throw ProtocolError(ErrorCode::conflict,
+                                "there is a version named '" + r.label + "' already");
         }
     }
     model::Version v{r.rev.value_or(doc_.rev), r.label, ref(m.user), store::now_string()};
@@ -251,7 +288,10 @@ void Room::tag(const Member& m, const WorkflowRequest& r) {
     last_structural_rev_ = rev;
     doc_.versions.push_back(v);
     commit_change(rev, m, r.id,
-                  {{"type", "tag"}, {"doc", id_}, {"rev", rev}, {"version", model::to_json(v)},
+                  {{"type", "tag"},
+                   {"doc", id_},
+                   {"rev", rev},
+                   {"version", model::to_json(v)},
                    {"author", user_json(m.user)}},
                   [doc = id_, rev, v, author = m.user.id](store::Db& db) {
                       append_change(db, doc, rev, "tag", std::nullopt, std::nullopt,

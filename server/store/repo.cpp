@@ -437,7 +437,8 @@ std::vector<ChangeRecord> list_layer_edits(Db& db, std::string_view doc, std::st
     return out;
 }
 
-std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc, std::string_view section,
+std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc,
+                                               std::string_view section,
                                                const std::optional<std::string>& layer,
                                                std::int64_t before, std::int64_t limit) {
     static const std::string sql =

@@ -165,7 +165,8 @@ std::optional<std::int64_t> find_change_by_opid(Db& db, std::string_view doc, st
                                                 std::string_view opid);
 /// The newest `limit` changes of one section (of one layer of it when `layer` is set) with
 /// rev < before, in rev order.
-std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc, std::string_view section,
+std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc,
+                                               std::string_view section,
                                                const std::optional<std::string>& layer,
                                                std::int64_t before, std::int64_t limit);
 /// The changes of the document with rev > since, in rev order (catch-up after reconnect), at most

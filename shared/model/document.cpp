@@ -13,9 +13,12 @@ bool is_municipality_code(std::string_view s) noexcept {
 
 std::string_view to_string(LayerState s) noexcept {
     switch (s) {
-        case LayerState::common: return "common";
-        case LayerState::override_: return "override";
-        case LayerState::omit: return "omit";
+        case LayerState::common:
+            return "common";
+        case LayerState::override_:
+            return "override";
+        case LayerState::omit:
+            return "omit";
     }
     return "common";
 }
@@ -107,7 +110,9 @@ void sort_tree(std::vector<Section>& sections) {
     sections = std::move(ordered);
 }
 
-nlohmann::json to_json(const Municipality& m) { return {{"code", m.code}, {"name", m.name}}; }
+nlohmann::json to_json(const Municipality& m) {
+    return {{"code", m.code}, {"name", m.name}};
+}
 
 nlohmann::json to_json(const Section& s) {
     auto layers = nlohmann::json::object();
@@ -156,7 +161,10 @@ nlohmann::json to_json(const Proposal& p) {
 }
 
 nlohmann::json to_json(const Version& v) {
-    return {{"rev", v.rev}, {"label", v.label}, {"author", to_json(v.author)}, {"created_at", v.created_at}};
+    return {{"rev", v.rev},
+            {"label", v.label},
+            {"author", to_json(v.author)},
+            {"created_at", v.created_at}};
 }
 
 Section section_from_json(const nlohmann::json& j) {
@@ -171,8 +179,8 @@ Section section_from_json(const nlohmann::json& j) {
         if (name == common_layer) {
             layer.state = LayerState::common;
         } else {
-            layer.state = parse_layer_state(l.at("state").get<std::string>())
-                              .value_or(LayerState::override_);
+            layer.state =
+                parse_layer_state(l.at("state").get<std::string>()).value_or(LayerState::override_);
         }
         layer.text = l.value("text", std::string());
         layer.changed_rev = l.value("changed_rev", Rev{0});

@@ -29,26 +29,36 @@ bool left_out(const Section& s, std::string_view municipality) {
 
 std::string_view to_string(TextSource s) noexcept {
     switch (s) {
-        case TextSource::common: return "common";
-        case TextSource::override_: return "override";
-        case TextSource::local: return "local";
+        case TextSource::common:
+            return "common";
+        case TextSource::override_:
+            return "override";
+        case TextSource::local:
+            return "local";
     }
     return "common";
 }
 
 std::string_view to_string(CellState s) noexcept {
     switch (s) {
-        case CellState::inherit: return "inherit";
-        case CellState::override_: return "override";
-        case CellState::stale: return "stale";
-        case CellState::omit: return "omit";
-        case CellState::local: return "local";
-        case CellState::absent: return "absent";
+        case CellState::inherit:
+            return "inherit";
+        case CellState::override_:
+            return "override";
+        case CellState::stale:
+            return "stale";
+        case CellState::omit:
+            return "omit";
+        case CellState::local:
+            return "local";
+        case CellState::absent:
+            return "absent";
     }
     return "inherit";
 }
 
-std::vector<EffectiveSection> effective_document(const Document& doc, std::string_view municipality) {
+std::vector<EffectiveSection> effective_document(const Document& doc,
+                                                 std::string_view municipality) {
     const auto depth = depths(doc);
     std::set<std::string> skipped;  // left out, with everything below
     std::vector<EffectiveSection> out;
@@ -132,7 +142,8 @@ Divergence divergence(const Document& doc) {
             total += n;
             if (s.source == TextSource::common) common += n;
         }
-        d.common_share[m.code] = total == 0 ? 1.0 : static_cast<double>(common) / static_cast<double>(total);
+        d.common_share[m.code] =
+            total == 0 ? 1.0 : static_cast<double>(common) / static_cast<double>(total);
     }
     return d;
 }
@@ -142,7 +153,8 @@ nlohmann::json to_json(const Divergence& d) {
     for (const auto& r : d.rows) {
         auto cells = nlohmann::json::object();
         for (const auto& [code, cell] : r.cells) cells[code] = to_string(cell);
-        rows.push_back({{"section", r.section}, {"title", r.title}, {"depth", r.depth}, {"cells", cells}});
+        rows.push_back(
+            {{"section", r.section}, {"title", r.title}, {"depth", r.depth}, {"cells", cells}});
     }
     return {{"rows", std::move(rows)}, {"common_share", d.common_share}};
 }

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "model/document.hpp"
 
@@ -29,7 +28,8 @@ struct EffectiveSection {
 /// The section tree of `municipality`'s plan, in order: sections owned by another municipality and
 /// sections it omits are left out, with everything below them; an override replaces the common
 /// text, a local-only section brings its own.
-std::vector<EffectiveSection> effective_document(const Document& doc, std::string_view municipality);
+std::vector<EffectiveSection> effective_document(const Document& doc,
+                                                 std::string_view municipality);
 
 /// The effective plan as Markdown: the title, then each section as a heading at its depth.
 std::string effective_markdown(const Document& doc, std::string_view municipality);

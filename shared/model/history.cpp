@@ -19,13 +19,15 @@ Section* find_any(Document& doc, const std::string& id) {
 Section& need(Document& doc, const std::optional<std::string>& id, Rev rev) {
     Section* s = id ? find_any(doc, *id) : nullptr;
     if (!s) {
-        throw HistoryError("revision " + std::to_string(rev) + " names a section that is not there");
+        throw HistoryError("revision " + std::to_string(rev) +
+                           " names a section that is not there");
     }
     return *s;
 }
 
 /// The live children of `parent` but `except`, by position.
-std::vector<Section*> children(Document& doc, const std::string& parent, const std::string& except) {
+std::vector<Section*> children(Document& doc, const std::string& parent,
+                               const std::string& except) {
     std::vector<Section*> out;
     for (auto& s : doc.sections) {
         if (s.parent == parent && s.id != except) out.push_back(&s);
@@ -45,8 +47,8 @@ void place(Document& doc, const std::string& id, const std::string& parent, std:
     Section* moved = doc.section(id);
     moved->parent = parent;
     auto siblings = children(doc, parent, id);
-    const auto at = static_cast<std::size_t>(std::clamp<std::int64_t>(
-        position, 0, static_cast<std::int64_t>(siblings.size())));
+    const auto at = static_cast<std::size_t>(
+        std::clamp<std::int64_t>(position, 0, static_cast<std::int64_t>(siblings.size())));
     siblings.insert(siblings.begin() + static_cast<std::ptrdiff_t>(at), moved);
     std::int64_t i = 0;
     for (Section* s : siblings) s->position = i++;
@@ -79,7 +81,8 @@ void undo(Document& doc, const Change& c) {
         Section& s = need(doc, c.section, c.rev);
         auto layer = s.layers.find(code);
         if (layer == s.layers.end() || !c.op) {
-            throw HistoryError("revision " + std::to_string(c.rev) + " edits a layer that is not there");
+            throw HistoryError("revision " + std::to_string(c.rev) +
+                               " edits a layer that is not there");
         }
         if (!ot::is_invertible(*c.op)) {
             throw HistoryError("the text before revision " + std::to_string(c.rev) +
@@ -125,7 +128,8 @@ void undo(Document& doc, const Change& c) {
     } else if (k == "section.move") {
         Section& s = need(doc, c.section, c.rev);
         const std::string now_parent = s.parent;
-        const nlohmann::json from = c.data.is_object() ? c.data.value("from", nlohmann::json()) : nlohmann::json();
+        const nlohmann::json from =
+            c.data.is_object() ? c.data.value("from", nlohmann::json()) : nlohmann::json();
         const std::string parent = string_or(from, "parent");
         const std::int64_t position =
             from.is_object() && from.contains("position") && from["position"].is_number_integer()
@@ -184,7 +188,8 @@ Document rewind(Document doc, std::vector<Change> changes, Rev rev) {
     for (const Change& c : changes) {
         if (c.rev <= rev || c.rev > doc.rev) continue;
         if (c.rev != doc.rev) {
-            throw HistoryError("revision " + std::to_string(doc.rev) + " is missing from the history");
+            throw HistoryError("revision " + std::to_string(doc.rev) +
+                               " is missing from the history");
         }
         undo(doc, c);
     }
@@ -194,7 +199,8 @@ Document rewind(Document doc, std::vector<Change> changes, Rev rev) {
     return doc;
 }
 
-void set_changed_revs(Document& doc, const std::map<std::pair<std::string, std::string>, Rev>& last) {
+void set_changed_revs(Document& doc,
+                      const std::map<std::pair<std::string, std::string>, Rev>& last) {
     auto lookup = [&](const std::string& section, const std::string& layer) -> Rev {
         auto it = last.find({section, layer});
         return it == last.end() ? 0 : it->second;

@@ -6,12 +6,11 @@
 
 #include <cstdint>
 #include <map>
-#include <utility>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/document.hpp"
 #include "ot/text.hpp"
@@ -46,7 +45,8 @@ Document rewind(Document doc, std::vector<Change> changes, Rev rev);
 /// Sets every layer's `changed_rev` from `last`: for each (section, layer) the revision of its last
 /// text change ("" as the layer: the section's creation), as the log tells up to the document's
 /// revision. Staleness is judged by these, and undo() cannot know them.
-void set_changed_revs(Document& doc, const std::map<std::pair<std::string, std::string>, Rev>& last);
+void set_changed_revs(Document& doc,
+                      const std::map<std::pair<std::string, std::string>, Rev>& last);
 
 /// The state and text of one section layer at the document's revision: "common", "override",
 /// "omit", "inherit" (text: the common text) or "absent" (no such section; text empty).

@@ -287,7 +287,7 @@ MergeResult merge3(std::string_view base, std::string_view ours, std::string_vie
 
 ot::Op diff_op(std::string_view a, std::string_view b, std::size_t max_edits) {
     ot::Op op;
-    std::size_t at = 0;  // code points of `a` consumed
+    std::size_t at = 0;                // code points of `a` consumed
     std::size_t b_byte = 0, b_cp = 0;  // a cursor into `b`, to cut inserts without rescanning
     auto b_slice = [&](std::size_t start, std::size_t len) {
         b_byte += ot::byte_offset(b.substr(b_byte), start - b_cp);

@@ -19,7 +19,8 @@ std::size_t count_from_json(const nlohmann::json& v, const std::string& where, c
         return static_cast<std::size_t>(n);
     }
     auto n = v.get<std::int64_t>();
-    if (static_cast<std::uint64_t>(n) > max_count && n > 0) throw OpError(where + what + " is too large");
+    if (static_cast<std::uint64_t>(n) > max_count && n > 0)
+        throw OpError(where + what + " is too large");
     if (n < 0 || (n == 0 && strictness == Strictness::normalized)) {
         throw OpError(where + what + " must be positive");
     }
@@ -73,7 +74,9 @@ Op op_from_json(const nlohmann::json& j) {
     return op;
 }
 
-Op op_from_json_lax(const nlohmann::json& j) { return normalize(parse(j, Strictness::lax)); }
+Op op_from_json_lax(const nlohmann::json& j) {
+    return normalize(parse(j, Strictness::lax));
+}
 
 nlohmann::json to_json(const Op& op) {
     auto out = nlohmann::json::array();

@@ -10,7 +10,9 @@ namespace {
 
 constexpr std::size_t whole = std::numeric_limits<std::size_t>::max();
 
-bool is_continuation(unsigned char b) { return (b & 0xC0U) == 0x80U; }
+bool is_continuation(unsigned char b) {
+    return (b & 0xC0U) == 0x80U;
+}
 
 template <class... Fs>
 struct overloaded : Fs... {
@@ -62,7 +64,7 @@ Op trim(Op op) {
 /// Reads components from the front of an op in pieces (makeTake of the reference). Past the end
 /// of the op it yields skips forever.
 class Taker {
-public:
+  public:
     enum class Keep { none, inserts, deletes };  // which kind is never split
 
     explicit Taker(const Op& op) : op_(op) {}
@@ -111,7 +113,7 @@ public:
 
     const Component* peek() const { return idx_ < op_.size() ? &op_[idx_] : nullptr; }
 
-private:
+  private:
     void next() {
         ++idx_;
         offset_ = 0;
@@ -135,7 +137,7 @@ private:
 /// Walks a document alongside an op (the builder of the reference's string rope), with the checks
 /// the reference leaves out.
 class DocCursor {
-public:
+  public:
     explicit DocCursor(std::string_view doc) : doc_(doc) {}
 
     /// The next `n` code points. Throws when the document ends first.
@@ -154,16 +156,16 @@ public:
 
     std::string_view rest() const { return doc_.substr(pos_); }
 
-private:
+  private:
     std::string_view doc_;
     std::size_t pos_ = 0;
 };
 
 const char* kind_name(const Component& c) {
-    return std::visit(overloaded{[](const Skip&) { return "skip"; },
-                                 [](const Insert&) { return "insert"; },
-                                 [](const Delete&) { return "delete"; }},
-                      c);
+    return std::visit(
+        overloaded{[](const Skip&) { return "skip"; }, [](const Insert&) { return "insert"; },
+                   [](const Delete&) { return "delete"; }},
+        c);
 }
 
 }  // namespace
@@ -252,7 +254,8 @@ void check(const Op& op) {
             read += std::min(n, max_count + 1);
         }
         if (read > max_count || inserted > max_count) {
-            throw OpError(where + "the op's counts add up to more than " + std::to_string(max_count));
+            throw OpError(where + "the op's counts add up to more than " +
+                          std::to_string(max_count));
         }
         if (i > 0 && op[i - 1].index() == c.index()) {
             throw OpError(where + "adjacent " + kind_name(c) + " components must be merged");
@@ -445,7 +448,8 @@ Op invert(const Op& op) {
             append(out, Delete{length(ins->text), ins->text});
         } else if (const auto* d = std::get_if<Delete>(&c)) {
             if (!d->text) {
-                throw OpError("cannot invert a delete without its text: make the op invertible first");
+                throw OpError(
+                    "cannot invert a delete without its text: make the op invertible first");
             }
             append(out, Insert{*d->text});
         } else {

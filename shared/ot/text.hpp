@@ -26,7 +26,7 @@
 namespace samen::ot {
 
 class OpError : public std::invalid_argument {
-public:
+  public:
     using std::invalid_argument::invalid_argument;
 };
 

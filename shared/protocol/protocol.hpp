@@ -4,12 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace samen::protocol {
 
@@ -30,12 +29,12 @@ std::optional<ErrorCode> parse_error_code(std::string_view s) noexcept;
 
 /// Thrown by message handlers; turned into an `error` reply at the edge.
 class ProtocolError : public std::runtime_error {
-public:
+  public:
     ProtocolError(ErrorCode code, const std::string& message)
         : std::runtime_error(message), code_(code) {}
     ErrorCode code() const noexcept { return code_; }
 
-private:
+  private:
     ErrorCode code_;
 };
 

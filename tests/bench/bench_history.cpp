@@ -6,8 +6,8 @@
 
 #include <cstdint>
 #include <map>
-#include <random>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -40,7 +40,8 @@ const World& world(std::size_t n) {
     std::mt19937_64 rng(seed);
     w.doc.id = "bench";
     w.doc.municipalities = {{"GM0166", "Kampen"}, {"GM0180", "Staphorst"}};
-    const std::string sentence = "Samen waar het kan, lokaal waar het moet: één plan voor de regio. ";
+    const std::string sentence =
+        "Samen waar het kan, lokaal waar het moet: één plan voor de regio. ";
     for (int s = 0; s < sections; ++s) {
         model::Section section;
         section.id = "sectie-" + std::to_string(s);
@@ -62,7 +63,8 @@ const World& world(std::size_t n) {
         ot::Op op = ot::make_invertible(ot::op_from_json(keystroke), text);
         text = ot::apply(text, op);
         w.doc.rev = i;
-        w.changes.push_back({i, "edit", section.id, std::string("common"), op, nullptr, std::nullopt, ""});
+        w.changes.push_back(
+            {i, "edit", section.id, std::string("common"), op, nullptr, std::nullopt, ""});
     }
     return made.emplace(n, std::move(w)).first->second;
 }

@@ -19,9 +19,9 @@ TEST_CASE("a user added with samen-server user add can sign in; disabled, they c
                            "geheim-wachtwoord\n");
     INFO(add.out);
     REQUIRE(add.exit_code == 0);
-    auto again = run_command({exe, "--data", data, "user", "add", "jan", "--municipality", "GM0166",
-                              "--role", "editor"},
-                             "geheim-wachtwoord\n");
+    auto again = run_command(
+        {exe, "--data", data, "user", "add", "jan", "--municipality", "GM0166", "--role", "editor"},
+        "geheim-wachtwoord\n");
     CHECK(again.exit_code == 1);  // the name is taken
     auto bad_role = run_command({exe, "--data", data, "user", "role", "jan", "burgemeester"});
     CHECK(bad_role.exit_code != 0);
@@ -47,9 +47,13 @@ TEST_CASE("samen-server backup writes a consistent copy while the server runs",
     ProtocolClient c(server.port());
     c.hello(server.sign_in("kampen-editor"));
     c.open("startnotitie-ivp-2023");
-    auto ack = c.request({{"type", "edit"}, {"doc", "startnotitie-ivp-2023"},
-                          {"section", "werkgroep"}, {"layer", "common"}, {"base", 0},
-                          {"op", {"Back-up: "}}, {"opid", "b1"}});
+    auto ack = c.request({{"type", "edit"},
+                          {"doc", "startnotitie-ivp-2023"},
+                          {"section", "werkgroep"},
+                          {"layer", "common"},
+                          {"base", 0},
+                          {"op", {"Back-up: "}},
+                          {"opid", "b1"}});
     REQUIRE(ack["rev"] == 1);
 
     const auto copy = server.data_dir() / "copy.db";

@@ -17,9 +17,11 @@ namespace {
 CommandResult samen_cli(const std::filesystem::path& home, std::vector<std::string> args,
                         const std::string& input = {},
                         std::vector<std::pair<std::string, std::string>> env = {}) {
-    std::vector<std::string> argv = {"/usr/bin/env", "-u", "SAMEN_SERVER", "-u", "SAMEN_TOKEN",
-                                     "XDG_CONFIG_HOME=" + (home / "config").string(),
-                                     "HOME=" + home.string()};
+    std::vector<std::string> argv = {
+        "/usr/bin/env",         "-u",
+        "SAMEN_SERVER",         "-u",
+        "SAMEN_TOKEN",          "XDG_CONFIG_HOME=" + (home / "config").string(),
+        "HOME=" + home.string()};
     for (auto& [k, v] : env) argv.push_back(k + "=" + v);
     argv.push_back(SAMEN_CLI_PATH);
     argv.insert(argv.end(), args.begin(), args.end());
@@ -34,11 +36,12 @@ TEST_CASE("samen login, docs, cat, edit and watch against the real server", "[in
     std::filesystem::create_directories(home);
     const std::string url = "http://127.0.0.1:" + std::to_string(server.port());
 
-    auto wrong = samen_cli(home, {"login", "--server", url, "--user", "kampen-editor",
-                                  "--password-stdin"}, "fout\n");
+    auto wrong = samen_cli(
+        home, {"login", "--server", url, "--user", "kampen-editor", "--password-stdin"}, "fout\n");
     CHECK(wrong.exit_code == 4);
-    auto login = samen_cli(home, {"login", "--server", url, "--user", "kampen-editor",
-                                  "--password-stdin"}, "samen-demo\n");
+    auto login =
+        samen_cli(home, {"login", "--server", url, "--user", "kampen-editor", "--password-stdin"},
+                  "samen-demo\n");
     INFO(login.out);
     REQUIRE(login.exit_code == 0);
 
@@ -76,8 +79,9 @@ TEST_CASE("samen login, docs, cat, edit and watch against the real server", "[in
                       "Toegevoegd via samen edit. ", 0) == 0);
         }
     }
-    auto forbidden = samen_cli(home, {"edit", "startnotitie-ivp-2023", "inleiding", "--layer",
-                                      "GM0180"}, {}, {{"EDITOR", editor.string()}});
+    auto forbidden =
+        samen_cli(home, {"edit", "startnotitie-ivp-2023", "inleiding", "--layer", "GM0180"}, {},
+                  {{"EDITOR", editor.string()}});
     CHECK(forbidden.exit_code != 0);
 
     // watch prints an edit someone else makes.
@@ -88,8 +92,8 @@ TEST_CASE("samen login, docs, cat, edit and watch against the real server", "[in
 TEST_CASE("samen says so when the server cannot be reached", "[integration][cli]") {
     const auto home = std::filesystem::temp_directory_path() / "samen-cli-unreachable";
     std::filesystem::create_directories(home);
-    auto r = samen_cli(home, {"docs", "--server", "http://127.0.0.1:9"}, {},
-                       {{"SAMEN_TOKEN", "x"}});
+    auto r =
+        samen_cli(home, {"docs", "--server", "http://127.0.0.1:9"}, {}, {{"SAMEN_TOKEN", "x"}});
     CHECK(r.exit_code == 3);
     CHECK(!r.out.empty());
     auto usage = samen_cli(home, {"frobnicate"});

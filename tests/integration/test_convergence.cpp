@@ -17,8 +17,8 @@ using client::BlockingClient;
 namespace {
 
 const std::string doc = "startnotitie-ivp-2023";
-const std::vector<std::string> words = {"veiligheid ", "samen ", "ĳsselland ", "één ", "café ",
-                                        "😅 ", "e\xCC\x81 ", "’t ", "wijk ", "👻👻 "};
+const std::vector<std::string> words = {"veiligheid ", "samen ",     "ĳsselland ", "één ",  "café ",
+                                        "😅 ",          "e\xCC\x81 ", "’t ",        "wijk ", "👻👻 "};
 
 /// A random edit of `text`: mostly an insert at a random place, sometimes a delete.
 ot::Op random_op(std::mt19937_64& rng, const std::string& text) {
@@ -74,11 +74,14 @@ TEST_CASE("eight clients of four municipalities typing at once converge, also af
         std::string user;
         std::string own_layer;  // the layer of their municipality's override in "inleiding", if any
     };
-    const std::vector<Person> people = {
-        {"kampen-editor", "GM0166"},          {"kampen-coordinator", "GM0166"},
-        {"steenwijkerland-editor", "GM1708"}, {"steenwijkerland-coordinator", "GM1708"},
-        {"staphorst-editor", ""},             {"staphorst-coordinator", ""},
-        {"zwartewaterland-editor", ""},       {"zwartewaterland-coordinator", ""}};
+    const std::vector<Person> people = {{"kampen-editor", "GM0166"},
+                                        {"kampen-coordinator", "GM0166"},
+                                        {"steenwijkerland-editor", "GM1708"},
+                                        {"steenwijkerland-coordinator", "GM1708"},
+                                        {"staphorst-editor", ""},
+                                        {"staphorst-coordinator", ""},
+                                        {"zwartewaterland-editor", ""},
+                                        {"zwartewaterland-coordinator", ""}};
     const std::vector<std::string> sections = {"inleiding", "werkgroep", "randvoorwaarden",
                                                "uitgangspunten"};
 

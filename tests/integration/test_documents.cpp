@@ -11,7 +11,10 @@ using nlohmann::json;
 namespace {
 
 json create(const std::string& id, const std::string& title, json municipalities) {
-    return {{"type", "document.create"}, {"doc", id}, {"title", title}, {"municipalities", municipalities}};
+    return {{"type", "document.create"},
+            {"doc", id},
+            {"title", title},
+            {"municipalities", municipalities}};
 }
 
 bool listed(ProtocolClient& c, const std::string& id) {
@@ -30,7 +33,8 @@ std::vector<std::string> section_ids(const json& snapshot) {
 
 }  // namespace
 
-TEST_CASE("an admin creates documents: empty, from a template, from Markdown", "[integration][documents]") {
+TEST_CASE("an admin creates documents: empty, from a template, from Markdown",
+          "[integration][documents]") {
     ServerProcess server;
     ProtocolClient admin(server.port()), coordinator(server.port()), kampen(server.port());
     admin.hello(server.sign_in("admin"));
@@ -42,9 +46,11 @@ TEST_CASE("an admin creates documents: empty, from a template, from Markdown", "
     CHECK(admin.request(create("IVP 2027", "IVP 2027", {"GM0180"}))["code"] == "bad_request");
     CHECK(admin.request(create("ivp-2027", "", {"GM0180"}))["code"] == "bad_request");
     CHECK(admin.request(create("ivp-2027", "IVP 2027", json::array()))["code"] == "bad_request");
-    CHECK(admin.request(create("ivp-2027", "IVP 2027", {"GM0180", "GM0180"}))["code"] == "bad_request");
+    CHECK(admin.request(create("ivp-2027", "IVP 2027", {"GM0180", "GM0180"}))["code"] ==
+          "bad_request");
     CHECK(admin.request(create("ivp-2027", "IVP 2027", {"GM9999"}))["code"] == "not_found");
-    CHECK(admin.request(create("startnotitie-ivp-2023", "Dubbel", {"GM0180"}))["code"] == "conflict");
+    CHECK(admin.request(create("startnotitie-ivp-2023", "Dubbel", {"GM0180"}))["code"] ==
+          "conflict");
     json from_missing = create("ivp-2027", "IVP 2027", {"GM0180"});
     from_missing["template"] = "bestaat-niet";
     CHECK(admin.request(from_missing)["code"] == "not_found");
@@ -55,7 +61,8 @@ TEST_CASE("an admin creates documents: empty, from a template, from Markdown", "
     CHECK(!listed(admin, "ivp-2027"));
 
     // Empty, for Staphorst alone.
-    auto empty = admin.request(create("ivp-2027", "Integraal Veiligheidsplan 2027–2030", {"GM0180"}));
+    auto empty =
+        admin.request(create("ivp-2027", "Integraal Veiligheidsplan 2027–2030", {"GM0180"}));
     REQUIRE(empty["type"] == "document.created");
     CHECK(empty["sections"] == 0);
     CHECK(listed(coordinator, "ivp-2027"));
@@ -65,8 +72,11 @@ TEST_CASE("an admin creates documents: empty, from a template, from Markdown", "
     CHECK(snapshot["title"] == "Integraal Veiligheidsplan 2027–2030");
     CHECK(kampen.request({{"type", "open"}, {"doc", "ivp-2027"}})["code"] == "forbidden");
     // It is a document like any other: the tree grows.
-    CHECK(coordinator.request({{"type", "section.create"}, {"doc", "ivp-2027"}, {"parent", nullptr},
-                               {"position", 0}, {"title", "Inleiding"}})["type"] == "ack");
+    CHECK(coordinator.request({{"type", "section.create"},
+                               {"doc", "ivp-2027"},
+                               {"parent", nullptr},
+                               {"position", 0},
+                               {"title", "Inleiding"}})["type"] == "ack");
 
     // From the Kernbeleid Veiligheid template: its tree and common text, no local text.
     json from_template = create("ivp-kampen-2027", "IVP Kampen 2027", {"GM0166", "GM0180"});
@@ -85,7 +95,8 @@ TEST_CASE("an admin creates documents: empty, from a template, from Markdown", "
 
     // From Markdown: headings become sections, nested by level.
     json from_markdown = create("notitie", "Notitie", {"GM1708"});
-    from_markdown["markdown"] = "Vooraf.\n\n# Eén\n\nTekst één.\n\n## Eén a\n\nTekst a.\n\n# Twee\n\nTekst twee.\n";
+    from_markdown["markdown"] =
+        "Vooraf.\n\n# Eén\n\nTekst één.\n\n## Eén a\n\nTekst a.\n\n# Twee\n\nTekst twee.\n";
     auto imported = admin.request(from_markdown);
     REQUIRE(imported["type"] == "document.created");
     CHECK(imported["sections"] == 4);
@@ -97,7 +108,8 @@ TEST_CASE("an admin creates documents: empty, from a template, from Markdown", "
     server.restart();
     ProtocolClient after(server.port());
     after.hello(server.sign_in("admin"));
-    CHECK(section_ids(after.open("notitie")) == std::vector<std::string>{"inleiding", "een", "een-a", "twee"});
+    CHECK(section_ids(after.open("notitie")) ==
+          std::vector<std::string>{"inleiding", "een", "een-a", "twee"});
     CHECK(listed(after, "ivp-2027"));
 }
 
@@ -111,25 +123,41 @@ TEST_CASE("an admin renames and archives a document; archived, it is read-only a
     admin.open(doc);
     auto rev = editor.open(doc)["rev"].get<std::uint64_t>();
 
-    CHECK(editor.request({{"type", "document.rename"}, {"doc", doc}, {"title", "Anders"}})["code"] == "forbidden");
-    CHECK(admin.request({{"type", "document.rename"}, {"doc", doc}, {"title", ""}})["code"] == "bad_request");
-    auto renamed = admin.request({{"type", "document.rename"}, {"doc", doc}, {"title", "IVP 2023–2026, vastgesteld"}});
+    CHECK(
+        editor.request({{"type", "document.rename"}, {"doc", doc}, {"title", "Anders"}})["code"] ==
+        "forbidden");
+    CHECK(admin.request({{"type", "document.rename"}, {"doc", doc}, {"title", ""}})["code"] ==
+          "bad_request");
+    auto renamed = admin.request(
+        {{"type", "document.rename"}, {"doc", doc}, {"title", "IVP 2023–2026, vastgesteld"}});
     REQUIRE(renamed["type"] == "ack");
     auto seen = editor.next_of_type("document.rename");
     REQUIRE(seen);
     CHECK((*seen)["title"] == "IVP 2023–2026, vastgesteld");
 
-    CHECK(editor.request({{"type", "document.archive"}, {"doc", doc}, {"archived", true}})["code"] == "forbidden");
-    CHECK(admin.request({{"type", "document.archive"}, {"doc", doc}, {"archived", "ja"}})["code"] == "bad_request");
-    CHECK(admin.request({{"type", "document.archive"}, {"doc", doc}, {"archived", false}})["code"] == "conflict");
-    REQUIRE(admin.request({{"type", "document.archive"}, {"doc", doc}, {"archived", true}})["type"] == "ack");
+    CHECK(
+        editor.request({{"type", "document.archive"}, {"doc", doc}, {"archived", true}})["code"] ==
+        "forbidden");
+    CHECK(admin.request({{"type", "document.archive"}, {"doc", doc}, {"archived", "ja"}})["code"] ==
+          "bad_request");
+    CHECK(
+        admin.request({{"type", "document.archive"}, {"doc", doc}, {"archived", false}})["code"] ==
+        "conflict");
+    REQUIRE(admin.request(
+                {{"type", "document.archive"}, {"doc", doc}, {"archived", true}})["type"] == "ack");
     CHECK(editor.next_of_type("document.archive"));
     rev = admin.open(doc)["rev"].get<std::uint64_t>();
     const std::string section = admin.open(doc)["sections"][0]["id"];
-    auto refused = editor.request({{"type", "edit"}, {"doc", doc}, {"section", section}, {"layer", "common"},
-                                   {"base", rev}, {"op", {"x"}}, {"opid", "z1"}});
+    auto refused = editor.request({{"type", "edit"},
+                                   {"doc", doc},
+                                   {"section", section},
+                                   {"layer", "common"},
+                                   {"base", rev},
+                                   {"op", {"x"}},
+                                   {"opid", "z1"}});
     CHECK(refused["code"] == "conflict");
-    CHECK(admin.request({{"type", "tag"}, {"doc", doc}, {"label", "Archief"}})["code"] == "conflict");
+    CHECK(admin.request({{"type", "tag"}, {"doc", doc}, {"label", "Archief"}})["code"] ==
+          "conflict");
     CHECK(!listed(editor, doc));
     CHECK(listed(admin, doc));
     CHECK(admin.open(doc)["archived"] == true);
@@ -145,10 +173,17 @@ TEST_CASE("an admin renames and archives a document; archived, it is read-only a
     auto snapshot = admin2.open(doc);
     CHECK(snapshot["archived"] == true);
     CHECK(snapshot["title"] == "IVP 2023–2026, vastgesteld");
-    REQUIRE(admin2.request({{"type", "document.archive"}, {"doc", doc}, {"archived", false}})["type"] == "ack");
+    REQUIRE(
+        admin2.request({{"type", "document.archive"}, {"doc", doc}, {"archived", false}})["type"] ==
+        "ack");
     CHECK(listed(editor2, doc));
     auto reopened = editor2.open(doc);
     CHECK(reopened["archived"] == false);
-    CHECK(editor2.request({{"type", "edit"}, {"doc", doc}, {"section", section}, {"layer", "common"},
-                           {"base", reopened["rev"]}, {"op", {"x"}}, {"opid", "z2"}})["type"] == "ack");
+    CHECK(editor2.request({{"type", "edit"},
+                           {"doc", doc},
+                           {"section", section},
+                           {"layer", "common"},
+                           {"base", reopened["rev"]},
+                           {"op", {"x"}},
+                           {"opid", "z2"}})["type"] == "ack");
 }

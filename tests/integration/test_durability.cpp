@@ -21,8 +21,9 @@ namespace {
 const std::string doc = "startnotitie-ivp-2023";
 
 json edit(std::uint64_t base, json op, const std::string& opid) {
-    return {{"type", "edit"}, {"doc", doc},   {"section", "werkgroep"}, {"layer", "common"},
-            {"base", base},   {"op", op},     {"opid", opid}};
+    return {{"type", "edit"},    {"doc", doc},   {"section", "werkgroep"},
+            {"layer", "common"}, {"base", base}, {"op", op},
+            {"opid", opid}};
 }
 
 std::string werkgroep(const json& snapshot) {
@@ -34,7 +35,7 @@ std::string werkgroep(const json& snapshot) {
 
 /// A WebSocket client on a bare socket that can stop reading, which no library client does.
 class StubbornClient {
-public:
+  public:
     explicit StubbornClient(std::uint16_t port) {
         fd_ = socket(AF_INET, SOCK_STREAM, 0);
         int small = 4096;  // a small receive buffer fills sooner
@@ -44,9 +45,10 @@ public:
         addr.sin_port = htons(port);
         inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
         REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        write_all("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                  "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                  "Sec-WebSocket-Version: 13\r\n\r\n");
+        write_all(
+            "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n");
         std::string head;
         while (head.find("\r\n\r\n") == std::string::npos) {
             char c;
@@ -110,7 +112,8 @@ public:
                     if (buf.size() - pos < 10) break;
                     len = 0;
                     for (int i = 0; i < 8; ++i) {
-                        len = (len << 8) | static_cast<unsigned char>(buf[pos + 2 + static_cast<std::size_t>(i)]);
+                        len = (len << 8) | static_cast<unsigned char>(
+                                               buf[pos + 2 + static_cast<std::size_t>(i)]);
                     }
                     head = 10;
                 }
@@ -126,7 +129,7 @@ public:
         return std::nullopt;
     }
 
-private:
+  private:
     void write_all(const std::string& s) {
         std::size_t done = 0;
         while (done < s.size()) {
@@ -187,7 +190,8 @@ TEST_CASE("SIGTERM commits and acks what was accepted, then stops", "[integratio
     CHECK(WEXITSTATUS(status) == 0);
     std::uint64_t max_acked = 1;
     while (auto m = c.next(std::chrono::milliseconds(2000))) {
-        if ((*m)["type"] == "ack") max_acked = std::max(max_acked, (*m)["rev"].get<std::uint64_t>());
+        if ((*m)["type"] == "ack")
+            max_acked = std::max(max_acked, (*m)["rev"].get<std::uint64_t>());
     }
     CHECK(c.wait_closed(std::chrono::milliseconds(5000)) == 1001);
 
@@ -233,8 +237,10 @@ TEST_CASE("a client that stops reading is cut off while the others carry on",
     CHECK(writer.request(edit(rev, json::array({"nog"}), "after"))["type"] == "ack");
 }
 
-TEST_CASE("a WebSocket that answers no pings is dropped after the idle timeout; one that does "
-          "stays", "[integration][limits]") {
+TEST_CASE(
+    "a WebSocket that answers no pings is dropped after the idle timeout; one that does "
+    "stays",
+    "[integration][limits]") {
     ServerProcess server({"--idle-timeout", "2"});
     const std::string token = server.sign_in("kampen-viewer");
     StubbornClient silent(server.port());

@@ -3,7 +3,6 @@
 // test records what the server said at each revision and asks for it again afterwards (and after
 // a restart): every kind of change is in the scenario.
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "protocol_client.hpp"
@@ -30,8 +29,10 @@ json effective(ProtocolClient& c, const std::string& code, std::optional<std::ui
     return c.request(msg);
 }
 
-json text_at(ProtocolClient& c, const std::string& section, const std::string& layer, std::uint64_t rev) {
-    json reply = c.request({{"type", "text.at"}, {"doc", doc}, {"section", section}, {"layer", layer}, {"rev", rev}});
+json text_at(ProtocolClient& c, const std::string& section, const std::string& layer,
+             std::uint64_t rev) {
+    json reply = c.request(
+        {{"type", "text.at"}, {"doc", doc}, {"section", section}, {"layer", layer}, {"rev", rev}});
     reply.erase("id");
     return reply;
 }
@@ -57,7 +58,8 @@ std::string joined(const json& parts, const std::string& skip) {
 
 }  // namespace
 
-TEST_CASE("the effective plan and a layer's text at every past revision", "[integration][history]") {
+TEST_CASE("the effective plan and a layer's text at every past revision",
+          "[integration][history]") {
     ServerProcess server;
     ProtocolClient coord(server.port()), staphorst(server.port()), reader(server.port());
     coord.hello(server.sign_in("kampen-coordinator"));
@@ -78,34 +80,53 @@ TEST_CASE("the effective plan and a layer's text at every past revision", "[inte
     };
     auto layer = [&](const std::string& kind, const std::string& section, const std::string& code,
                      ProtocolClient& who) {
-        return record(who.request({{"type", kind}, {"doc", doc}, {"section", section}, {"layer", code}}));
+        return record(
+            who.request({{"type", kind}, {"doc", doc}, {"section", section}, {"layer", code}}));
     };
     auto rev = reader.open(doc)["rev"].get<std::uint64_t>();
     recorded[rev] = plans(reader);
     werkgroep_kampen[rev] = text_at(reader, "werkgroep", "GM0166", rev);
 
-    rev = record(staphorst.request(edit("werkgroep", "common", rev, json::array({"Gezamenlijk: "}), "s1")));
+    rev = record(
+        staphorst.request(edit("werkgroep", "common", rev, json::array({"Gezamenlijk: "}), "s1")));
     rev = layer("diverge", "werkgroep", "GM0166", coord);
     rev = record(coord.request(edit("werkgroep", "GM0166", rev, json::array({"Kampen: "}), "k1")));
-    rev = record(staphorst.request(edit("werkgroep", "common", rev, json::array({3, json{{"d", 3}}, "XYZ"}), "s2")));
+    rev = record(staphorst.request(
+        edit("werkgroep", "common", rev, json::array({3, json{{"d", 3}}, "XYZ"}), "s2")));
     rev = layer("acknowledge", "werkgroep", "GM0166", coord);
     rev = layer("omit", "jeugd-en-veiligheid", "GM0180", staphorst);
-    rev = record(staphorst.request({{"type", "section.create"}, {"doc", doc}, {"parent", nullptr}, {"position", 1},
+    rev = record(staphorst.request({{"type", "section.create"},
+                                    {"doc", doc},
+                                    {"parent", nullptr},
+                                    {"position", 1},
                                     {"title", "Nieuw hoofdstuk"}}));
-    rev = record(staphorst.request(edit("nieuw-hoofdstuk", "common", rev, json::array({"Tekst van het nieuwe hoofdstuk."}), "s3")));
-    rev = record(staphorst.request({{"type", "section.rename"}, {"doc", doc}, {"section", "nieuw-hoofdstuk"},
+    rev = record(staphorst.request(edit("nieuw-hoofdstuk", "common", rev,
+                                        json::array({"Tekst van het nieuwe hoofdstuk."}), "s3")));
+    rev = record(staphorst.request({{"type", "section.rename"},
+                                    {"doc", doc},
+                                    {"section", "nieuw-hoofdstuk"},
                                     {"title", "Een beter hoofdstuk"}}));
-    rev = record(staphorst.request({{"type", "section.move"}, {"doc", doc}, {"section", "nieuw-hoofdstuk"},
-                                    {"parent", "werkgroep"}, {"position", 0}}));
-    rev = record(staphorst.request({{"type", "section.create"}, {"doc", doc}, {"parent", nullptr}, {"position", 0},
-                                    {"title", "Alleen Staphorst"}, {"owner", "GM0180"}}));
-    rev = record(staphorst.request({{"type", "section.delete"}, {"doc", doc}, {"section", "werkgroep"}}));
-    rev = record(staphorst.request({{"type", "section.restore"}, {"doc", doc}, {"section", "werkgroep"}}));
+    rev = record(staphorst.request({{"type", "section.move"},
+                                    {"doc", doc},
+                                    {"section", "nieuw-hoofdstuk"},
+                                    {"parent", "werkgroep"},
+                                    {"position", 0}}));
+    rev = record(staphorst.request({{"type", "section.create"},
+                                    {"doc", doc},
+                                    {"parent", nullptr},
+                                    {"position", 0},
+                                    {"title", "Alleen Staphorst"},
+                                    {"owner", "GM0180"}}));
+    rev = record(
+        staphorst.request({{"type", "section.delete"}, {"doc", doc}, {"section", "werkgroep"}}));
+    rev = record(
+        staphorst.request({{"type", "section.restore"}, {"doc", doc}, {"section", "werkgroep"}}));
     rev = layer("include", "jeugd-en-veiligheid", "GM0180", staphorst);
     rev = layer("omit", "werkgroep", "GM0166", coord);  // drops Kampen's override text
     rev = layer("include", "werkgroep", "GM0166", coord);
     rev = layer("diverge", "werkgroep", "GM0166", coord);
-    rev = record(coord.request(edit("werkgroep", "GM0166", rev, json::array({"Weer Kampen: "}), "k2")));
+    rev = record(
+        coord.request(edit("werkgroep", "GM0166", rev, json::array({"Weer Kampen: "}), "k2")));
     rev = layer("revert", "werkgroep", "GM0166", coord);
     REQUIRE(recorded.size() > 15);
 
@@ -126,12 +147,14 @@ TEST_CASE("the effective plan and a layer's text at every past revision", "[inte
     // The same over REST, for a named version's download: ?rev=N.
     const std::string token = server.sign_in("kampen-viewer");
     auto get = [&](const std::string& path, const std::string& accept) {
-        return samen::transport::http_request("127.0.0.1", server.port(), "GET", path, "",
-                                              {{"Authorization", "Bearer " + token}, {"Accept", accept}});
+        return samen::transport::http_request(
+            "127.0.0.1", server.port(), "GET", path, "",
+            {{"Authorization", "Bearer " + token}, {"Accept", accept}});
     };
     for (const auto& [at, expected] : recorded) {
         INFO("revision " << at);
-        auto r = get("/api/v1/documents/" + doc + "/effective/GM0166?rev=" + std::to_string(at), "application/json");
+        auto r = get("/api/v1/documents/" + doc + "/effective/GM0166?rev=" + std::to_string(at),
+                     "application/json");
         REQUIRE(r.status == 200);
         json want = expected.at("GM0166");
         want.erase("type");
@@ -140,8 +163,10 @@ TEST_CASE("the effective plan and a layer's text at every past revision", "[inte
     auto md = get("/api/v1/documents/" + doc + "/effective/GM0180?rev=0", "text/markdown");
     CHECK(md.status == 200);
     CHECK(md.body.find("Nieuw hoofdstuk") == std::string::npos);
-    CHECK(get("/api/v1/documents/" + doc + "/effective/GM0180?rev=9999", "text/markdown").status == 400);
-    CHECK(get("/api/v1/documents/" + doc + "/effective/GM0180?rev=abc", "text/markdown").status == 400);
+    CHECK(get("/api/v1/documents/" + doc + "/effective/GM0180?rev=9999", "text/markdown").status ==
+          400);
+    CHECK(get("/api/v1/documents/" + doc + "/effective/GM0180?rev=abc", "text/markdown").status ==
+          400);
 
     // The states of (werkgroep, GM0166) along the way.
     std::map<std::string, int> states;
@@ -159,7 +184,8 @@ TEST_CASE("the effective plan and a layer's text at every past revision", "[inte
     check_all(after);
 }
 
-TEST_CASE("the changes of a section, diffs between revisions, and refusals", "[integration][history]") {
+TEST_CASE("the changes of a section, diffs between revisions, and refusals",
+          "[integration][history]") {
     ServerProcess server;
     ProtocolClient c(server.port());
     c.hello(server.sign_in("staphorst-editor"));
@@ -168,7 +194,8 @@ TEST_CASE("the changes of a section, diffs between revisions, and refusals", "[i
     const std::string before = text_at(c, "werkgroep", "common", rev)["text"];
     auto a = c.request(edit("werkgroep", "common", rev, json::array({"Één twee "}), "e1"));
     REQUIRE(a["type"] == "ack");
-    auto b = c.request(edit("werkgroep", "common", a["rev"], json::array({4, json{{"d", 5}}, "drie"}), "e2"));
+    auto b = c.request(
+        edit("werkgroep", "common", a["rev"], json::array({4, json{{"d", 5}}, "drie"}), "e2"));
     REQUIRE(b["type"] == "ack");
 
     auto h = c.request({{"type", "history"}, {"doc", doc}, {"section", "werkgroep"}});
@@ -182,20 +209,33 @@ TEST_CASE("the changes of a section, diffs between revisions, and refusals", "[i
     CHECK(h["changes"][1]["deleted"] == 5);
     CHECK(h["changes"][1]["author"]["name"] == "staphorst-editor");
     CHECK(h["changes"][1]["layer"] == "common");
-    auto only_kampen = c.request({{"type", "history"}, {"doc", doc}, {"section", "werkgroep"}, {"layer", "GM0166"}});
+    auto only_kampen = c.request(
+        {{"type", "history"}, {"doc", doc}, {"section", "werkgroep"}, {"layer", "GM0166"}});
     CHECK(only_kampen["changes"].empty());
 
-    auto d = c.request({{"type", "diff"}, {"doc", doc}, {"section", "werkgroep"}, {"layer", "common"},
-                        {"from", start}, {"to", b["rev"]}});
+    auto d = c.request({{"type", "diff"},
+                        {"doc", doc},
+                        {"section", "werkgroep"},
+                        {"layer", "common"},
+                        {"from", start},
+                        {"to", b["rev"]}});
     REQUIRE(d["type"] == "diff");
     const std::string now = text_at(c, "werkgroep", "common", b["rev"])["text"];
     CHECK(now == "Één drie" + before);
     CHECK(joined(d["parts"], "insert") == before);  // same + delete: the older text
     CHECK(joined(d["parts"], "delete") == now);     // same + insert: the newer text
-    auto back = c.request({{"type", "diff"}, {"doc", doc}, {"section", "werkgroep"}, {"layer", "common"},
-                           {"from", b["rev"]}, {"to", start}});
+    auto back = c.request({{"type", "diff"},
+                           {"doc", doc},
+                           {"section", "werkgroep"},
+                           {"layer", "common"},
+                           {"from", b["rev"]},
+                           {"to", start}});
     CHECK(joined(back["parts"], "insert") == now);
-    auto plan = c.request({{"type", "diff"}, {"doc", doc}, {"municipality", "GM0180"}, {"from", start}, {"to", b["rev"]}});
+    auto plan = c.request({{"type", "diff"},
+                           {"doc", doc},
+                           {"municipality", "GM0180"},
+                           {"from", start},
+                           {"to", b["rev"]}});
     REQUIRE(plan["type"] == "diff");
     CHECK(joined(plan["parts"], "delete").find("Één drie") != std::string::npos);
 
@@ -203,10 +243,16 @@ TEST_CASE("the changes of a section, diffs between revisions, and refusals", "[i
     CHECK(text_at(c, "werkgroep", "common", ahead)["code"] == "bad_request");
     CHECK(effective(c, "GM0180", ahead)["code"] == "bad_request");
     CHECK(effective(c, "GM0001", 1)["code"] == "not_found");
-    CHECK(c.request({{"type", "history"}, {"doc", doc}, {"section", "bestaat-niet"}})["code"] == "not_found");
-    CHECK(c.request({{"type", "diff"}, {"doc", doc}, {"from", 0}, {"to", 1}})["code"] == "bad_request");
-    CHECK(c.request({{"type", "text.at"}, {"doc", doc}, {"section", "werkgroep"}, {"rev", 1}})["code"] == "bad_request");
-    CHECK(c.request({{"type", "history"}, {"doc", "ivp-2023-2026"}, {"section", "werkgroep"}})["code"] == "bad_request");
+    CHECK(c.request({{"type", "history"}, {"doc", doc}, {"section", "bestaat-niet"}})["code"] ==
+          "not_found");
+    CHECK(c.request({{"type", "diff"}, {"doc", doc}, {"from", 0}, {"to", 1}})["code"] ==
+          "bad_request");
+    CHECK(c.request(
+              {{"type", "text.at"}, {"doc", doc}, {"section", "werkgroep"}, {"rev", 1}})["code"] ==
+          "bad_request");
+    CHECK(c.request(
+              {{"type", "history"}, {"doc", "ivp-2023-2026"}, {"section", "werkgroep"}})["code"] ==
+          "bad_request");
 }
 
 TEST_CASE("named versions pin a revision, listed with the document", "[integration][history]") {
@@ -270,11 +316,13 @@ TEST_CASE("a history reply holds at most 500 changes; older ones come with befor
     auto rev = c.open(doc)["rev"].get<std::uint64_t>();
     const int edits = 520;
     for (int i = 0; i < edits; ++i) {
-        auto ack = c.request(edit("bestuurlijke-rollen", "common", rev, json::array({"x"}), "h" + std::to_string(i)));
+        auto ack = c.request(edit("bestuurlijke-rollen", "common", rev, json::array({"x"}),
+                                  "h" + std::to_string(i)));
         REQUIRE(ack["type"] == "ack");
         rev = ack["rev"].get<std::uint64_t>();
     }
-    auto newest = c.request({{"type", "history"}, {"doc", doc}, {"section", "bestuurlijke-rollen"}});
+    auto newest =
+        c.request({{"type", "history"}, {"doc", doc}, {"section", "bestuurlijke-rollen"}});
     REQUIRE(newest["type"] == "history");
     REQUIRE(newest["changes"].size() == 500);
     CHECK(newest["more"] == true);
@@ -282,7 +330,8 @@ TEST_CASE("a history reply holds at most 500 changes; older ones come with befor
     const auto first = newest["changes"].front()["rev"].get<std::uint64_t>();
     CHECK(first == rev - 499);
 
-    auto older = c.request({{"type", "history"}, {"doc", doc}, {"section", "bestuurlijke-rollen"}, {"before", first}});
+    auto older = c.request(
+        {{"type", "history"}, {"doc", doc}, {"section", "bestuurlijke-rollen"}, {"before", first}});
     REQUIRE(older["changes"].size() == edits - 500);
     CHECK(older["more"] == false);
     CHECK(older["changes"].back()["rev"] == first - 1);

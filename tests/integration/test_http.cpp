@@ -6,8 +6,8 @@
 #include "transport/http_client.hpp"
 
 using namespace samen::test;
-using samen::transport::http_request;
 using nlohmann::json;
+using samen::transport::http_request;
 
 TEST_CASE("sign-in returns a token, refuses wrong passwords with problem+json",
           "[integration][http]") {
@@ -67,9 +67,13 @@ TEST_CASE("health and metrics", "[integration][http]") {
     ProtocolClient c(server.port());
     c.hello(server.sign_in("kampen-editor"));
     c.open("startnotitie-ivp-2023");
-    auto ack = c.request({{"type", "edit"}, {"doc", "startnotitie-ivp-2023"},
-                          {"section", "werkgroep"}, {"layer", "common"}, {"base", 0},
-                          {"op", {"x"}}, {"opid", "m1"}});
+    auto ack = c.request({{"type", "edit"},
+                          {"doc", "startnotitie-ivp-2023"},
+                          {"section", "werkgroep"},
+                          {"layer", "common"},
+                          {"base", 0},
+                          {"op", {"x"}},
+                          {"opid", "m1"}});
     REQUIRE(ack["type"] == "ack");
 
     auto metrics = http_request("127.0.0.1", server.port(), "GET", "/metrics");

@@ -65,7 +65,8 @@ TEST_CASE("diverge, go stale, acknowledge, revert, diverge again", "[integration
     auto moved = staphorst.request(edit("werkgroep", "common", own["rev"], "Samen: ", "s1"));
     REQUIRE(moved["type"] == "ack");
     auto stale_edit = kampen.next_of_type("edit");
-    while (stale_edit && (*stale_edit)["layer"] != "common") stale_edit = kampen.next_of_type("edit");
+    while (stale_edit && (*stale_edit)["layer"] != "common")
+        stale_edit = kampen.next_of_type("edit");
     REQUIRE(stale_edit);
     CHECK((*stale_edit)["stale"] == json::array({"GM0166"}));
     auto layers = layers_of(kampen.open(doc), "werkgroep");
@@ -73,7 +74,8 @@ TEST_CASE("diverge, go stale, acknowledge, revert, diverge again", "[integration
     CHECK(layers["GM0166"]["text"] == "Kampen: " + common);
     CHECK(layers["common"]["text"] == "Samen: " + common);
 
-    // Only a coordinator acknowledges; then it is no longer stale (and cannot be acknowledged again).
+    // Only a coordinator acknowledges; then it is no longer stale (and cannot be acknowledged
+    // again).
     CHECK(kampen_editor.request(layer_request("acknowledge", "werkgroep", "GM0166"))["code"] ==
           "forbidden");
     auto ack = kampen.request(layer_request("acknowledge", "werkgroep", "GM0166"));
@@ -81,7 +83,8 @@ TEST_CASE("diverge, go stale, acknowledge, revert, diverge again", "[integration
     layers = layers_of(kampen.open(doc), "werkgroep");
     CHECK(layers["GM0166"]["stale"] == false);
     CHECK(layers["GM0166"]["base"] == ack["rev"]);
-    CHECK(kampen.request(layer_request("acknowledge", "werkgroep", "GM0166"))["code"] == "conflict");
+    CHECK(kampen.request(layer_request("acknowledge", "werkgroep", "GM0166"))["code"] ==
+          "conflict");
 
     // Revert (an editor may): back to inherit; the override is gone.
     const auto before_revert = ack["rev"].get<std::uint64_t>();
@@ -97,8 +100,8 @@ TEST_CASE("diverge, go stale, acknowledge, revert, diverge again", "[integration
     REQUIRE(again["type"] == "ack");
     CHECK(kampen_editor.request(edit("werkgroep", "GM0166", before_revert, "oud ", "k3"))["code"] ==
           "conflict");
-    CHECK(kampen_editor.request(edit("werkgroep", "GM0166", again["rev"], "nieuw ", "k4"))["type"] ==
-          "ack");
+    CHECK(kampen_editor.request(
+              edit("werkgroep", "GM0166", again["rev"], "nieuw ", "k4"))["type"] == "ack");
 
     // The states survive a restart.
     const auto expected = layers_of(kampen.open(doc), "werkgroep");
@@ -120,7 +123,8 @@ TEST_CASE("omit and include a section, by the municipality's coordinator only",
     editor.open(doc);
     other.open(doc);
 
-    CHECK(editor.request(layer_request("omit", "randvoorwaarden", "GM0180"))["code"] == "forbidden");
+    CHECK(editor.request(layer_request("omit", "randvoorwaarden", "GM0180"))["code"] ==
+          "forbidden");
     CHECK(other.request(layer_request("omit", "randvoorwaarden", "GM0180"))["code"] == "forbidden");
     auto omitted = coordinator.request(layer_request("omit", "randvoorwaarden", "GM0180"));
     REQUIRE(omitted["type"] == "ack");
@@ -171,8 +175,10 @@ TEST_CASE("a reconnect across a structural change gets a snapshot, not edits",
     CHECK(layers_of(across, "werkgroep").contains("GM0166"));
 }
 
-TEST_CASE("the effective plan and the divergence matrix, over REST and the protocol, before and "
-          "after a restart", "[integration][overrides][effective]") {
+TEST_CASE(
+    "the effective plan and the divergence matrix, over REST and the protocol, before and "
+    "after a restart",
+    "[integration][overrides][effective]") {
     ServerProcess server;
     ProtocolClient staphorst(server.port()), zwartewaterland(server.port());
     staphorst.hello(server.sign_in("staphorst-coordinator"));
@@ -181,12 +187,14 @@ TEST_CASE("the effective plan and the divergence matrix, over REST and the proto
     zwartewaterland.open(doc);
     // Zwartewaterland leaves the werkgroep section out; Staphorst diverges randvoorwaarden.
     REQUIRE(zwartewaterland.request(layer_request("omit", "werkgroep", "GM1896"))["type"] == "ack");
-    REQUIRE(staphorst.request(layer_request("diverge", "randvoorwaarden", "GM0180"))["type"] == "ack");
-    auto rev = staphorst.request(layer_request("diverge", "uitgangspunten", "GM0180"))["rev"];
-    REQUIRE(staphorst.request(edit("randvoorwaarden", "GM0180", rev, "Staphorst: ", "e1"))["type"] ==
+    REQUIRE(staphorst.request(layer_request("diverge", "randvoorwaarden", "GM0180"))["type"] ==
             "ack");
+    auto rev = staphorst.request(layer_request("diverge", "uitgangspunten", "GM0180"))["rev"];
+    REQUIRE(staphorst.request(
+                edit("randvoorwaarden", "GM0180", rev, "Staphorst: ", "e1"))["type"] == "ack");
 
-    auto plan = staphorst.request({{"type", "effective"}, {"doc", doc}, {"municipality", "GM0180"}});
+    auto plan =
+        staphorst.request({{"type", "effective"}, {"doc", doc}, {"municipality", "GM0180"}});
     REQUIRE(plan["type"] == "effective");
     bool local = false, own = false;
     for (const auto& s : plan["sections"]) {
@@ -236,9 +244,9 @@ TEST_CASE("the effective plan and the divergence matrix, over REST and the proto
     CHECK(rest_plan == plan);
     CHECK(rest_matrix["rows"] == matrix["rows"]);
 
-    auto missing = samen::transport::http_request(
-        "127.0.0.1", server.port(), "GET", "/api/v1/documents/" + doc + "/effective/GM9999", "",
-        {{"Authorization", "Bearer " + token}});
+    auto missing = samen::transport::http_request("127.0.0.1", server.port(), "GET",
+                                                  "/api/v1/documents/" + doc + "/effective/GM9999",
+                                                  "", {{"Authorization", "Bearer " + token}});
     CHECK(missing.status == 404);
     CHECK(missing.content_type == "application/problem+json");
 
@@ -246,7 +254,8 @@ TEST_CASE("the effective plan and the divergence matrix, over REST and the proto
     server.restart();
     auto after_plan = samen::transport::http_request(
         "127.0.0.1", server.port(), "GET", "/api/v1/documents/" + doc + "/effective/GM0180", "",
-        {{"Authorization", "Bearer " + server.sign_in("kampen-viewer")}, {"Accept", "application/json"}});
+        {{"Authorization", "Bearer " + server.sign_in("kampen-viewer")},
+         {"Accept", "application/json"}});
     CHECK(json::parse(after_plan.body) == rest_plan);
     auto after_matrix = samen::transport::http_request(
         "127.0.0.1", server.port(), "GET", "/api/v1/documents/" + doc + "/divergence", "",
@@ -271,31 +280,46 @@ TEST_CASE("rebase: a three-way merge, clean or with conflicts resolved by the co
         json op = json::array();
         if (!old.empty()) op.push_back(json{{"d", old}});
         op.push_back(text);
-        auto r = c.request({{"type", "edit"}, {"doc", doc}, {"section", "werkgroep"},
-                            {"layer", layer}, {"base", snap["rev"]}, {"op", op}, {"opid", opid}});
+        auto r = c.request({{"type", "edit"},
+                            {"doc", doc},
+                            {"section", "werkgroep"},
+                            {"layer", layer},
+                            {"base", snap["rev"]},
+                            {"op", op},
+                            {"opid", opid}});
         REQUIRE(r["type"] == "ack");
         return r["rev"].get<std::uint64_t>();
     };
     auto preview = [&](ProtocolClient& c) {
-        return c.request({{"type", "rebase.preview"}, {"doc", doc}, {"section", "werkgroep"},
+        return c.request({{"type", "rebase.preview"},
+                          {"doc", doc},
+                          {"section", "werkgroep"},
                           {"layer", "GM0166"}});
     };
 
-    set_text(staphorst, "common", "De werkgroep komt vijf keer bijeen. Zij rapporteert aan het college.", "c1");
+    set_text(staphorst, "common",
+             "De werkgroep komt vijf keer bijeen. Zij rapporteert aan het college.", "c1");
     REQUIRE(kampen.request(layer_request("diverge", "werkgroep", "GM0166"))["type"] == "ack");
     CHECK(preview(kampen)["code"] == "conflict");  // not stale yet: nothing to rebase
-    set_text(editor, "GM0166", "De werkgroep komt zes keer bijeen. Zij rapporteert aan het college.", "k1");
+    set_text(editor, "GM0166",
+             "De werkgroep komt zes keer bijeen. Zij rapporteert aan het college.", "k1");
     // The common text changes elsewhere: the merge is clean and keeps both changes.
-    set_text(staphorst, "common", "De werkgroep komt vijf keer bijeen. Zij rapporteert aan de raad.", "c2");
-    CHECK(editor.request({{"type", "rebase.preview"}, {"doc", doc}, {"section", "werkgroep"},
+    set_text(staphorst, "common",
+             "De werkgroep komt vijf keer bijeen. Zij rapporteert aan de raad.", "c2");
+    CHECK(editor.request({{"type", "rebase.preview"},
+                          {"doc", doc},
+                          {"section", "werkgroep"},
                           {"layer", "GM0166"}})["code"] == "forbidden");  // coordinators only
     auto clean = preview(kampen);
     REQUIRE(clean["type"] == "rebase.preview");
     CHECK(clean["conflicts"].empty());
     CHECK(clean["merged"] == "De werkgroep komt zes keer bijeen. Zij rapporteert aan de raad.");
     CHECK(clean["base"] == "De werkgroep komt vijf keer bijeen. Zij rapporteert aan het college.");
-    auto committed = kampen.request({{"type", "rebase.commit"}, {"doc", doc}, {"section", "werkgroep"},
-                                     {"layer", "GM0166"}, {"rev", clean["rev"]},
+    auto committed = kampen.request({{"type", "rebase.commit"},
+                                     {"doc", doc},
+                                     {"section", "werkgroep"},
+                                     {"layer", "GM0166"},
+                                     {"rev", clean["rev"]},
                                      {"text", clean["merged"]}});
     REQUIRE(committed["type"] == "ack");
     auto heard = editor.next_of_type("rebase");
@@ -306,30 +330,47 @@ TEST_CASE("rebase: a three-way merge, clean or with conflicts resolved by the co
     CHECK(layers["GM0166"]["stale"] == false);
 
     // Both change the same words: a conflict, nothing written until the coordinator resolves it.
-    set_text(editor, "GM0166", "De werkgroep komt zes keer bijeen in Kampen. Zij rapporteert aan de raad.", "k2");
-    set_text(staphorst, "common", "De werkgroep komt vier keer bijeen. Zij rapporteert aan de raad.", "c3");
+    set_text(editor, "GM0166",
+             "De werkgroep komt zes keer bijeen in Kampen. Zij rapporteert aan de raad.", "k2");
+    set_text(staphorst, "common",
+             "De werkgroep komt vier keer bijeen. Zij rapporteert aan de raad.", "c3");
     auto conflicted = preview(kampen);
     REQUIRE(conflicted["type"] == "rebase.preview");
     REQUIRE(!conflicted["conflicts"].empty());
     CHECK(conflicted["conflicts"][0]["local"].get<std::string>().find("zes") != std::string::npos);
-    CHECK(conflicted["conflicts"][0]["common"].get<std::string>().find("vier") != std::string::npos);
+    CHECK(conflicted["conflicts"][0]["common"].get<std::string>().find("vier") !=
+          std::string::npos);
     CHECK(conflicted["merged"].get<std::string>().find("<<<") == std::string::npos);
     CHECK(layers_of(kampen.open(doc), "werkgroep")["GM0166"]["stale"] == true);  // nothing written
 
     // A preview goes stale when the text moves on before the commit.
     const auto old_rev = conflicted["rev"];
-    set_text(editor, "GM0166", "De werkgroep komt zes keer bijeen in Kampen. Zij rapporteert aan de raad!", "k3");
-    CHECK(kampen.request({{"type", "rebase.commit"}, {"doc", doc}, {"section", "werkgroep"},
-                          {"layer", "GM0166"}, {"rev", old_rev}, {"text", "x"}})["code"] == "conflict");
+    set_text(editor, "GM0166",
+             "De werkgroep komt zes keer bijeen in Kampen. Zij rapporteert aan de raad!", "k3");
+    CHECK(kampen.request({{"type", "rebase.commit"},
+                          {"doc", doc},
+                          {"section", "werkgroep"},
+                          {"layer", "GM0166"},
+                          {"rev", old_rev},
+                          {"text", "x"}})["code"] == "conflict");
     auto again = preview(kampen);
-    const std::string resolved = "De werkgroep komt vier keer bijeen in Kampen. Zij rapporteert aan de raad!";
-    auto done = kampen.request({{"type", "rebase.commit"}, {"doc", doc}, {"section", "werkgroep"},
-                                {"layer", "GM0166"}, {"rev", again["rev"]}, {"text", resolved}});
+    const std::string resolved =
+        "De werkgroep komt vier keer bijeen in Kampen. Zij rapporteert aan de raad!";
+    auto done = kampen.request({{"type", "rebase.commit"},
+                                {"doc", doc},
+                                {"section", "werkgroep"},
+                                {"layer", "GM0166"},
+                                {"rev", again["rev"]},
+                                {"text", resolved}});
     REQUIRE(done["type"] == "ack");
     // The editor keeps typing in the override, based on the revision before the rebase.
-    auto typed = editor.request({{"type", "edit"}, {"doc", doc}, {"section", "werkgroep"},
-                                 {"layer", "GM0166"}, {"base", again["rev"]},
-                                 {"op", {json{{"d", "De"}}, "Onze"}}, {"opid", "k4"}});
+    auto typed = editor.request({{"type", "edit"},
+                                 {"doc", doc},
+                                 {"section", "werkgroep"},
+                                 {"layer", "GM0166"},
+                                 {"base", again["rev"]},
+                                 {"op", {json{{"d", "De"}}, "Onze"}},
+                                 {"opid", "k4"}});
     REQUIRE(typed["type"] == "ack");
     server.kill();
     server.restart();

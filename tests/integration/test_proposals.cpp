@@ -33,7 +33,9 @@ json vote(std::int64_t proposal, const std::string& v) {
 /// The four coordinators, signed in, with the document open.
 struct Coordinators {
     explicit Coordinators(ServerProcess& server)
-        : kampen(server.port()), steenwijkerland(server.port()), zwartewaterland(server.port()),
+        : kampen(server.port()),
+          steenwijkerland(server.port()),
+          zwartewaterland(server.port()),
           staphorst(server.port()) {
         kampen.hello(server.sign_in("kampen-coordinator"));
         steenwijkerland.hello(server.sign_in("steenwijkerland-coordinator"));
@@ -41,7 +43,9 @@ struct Coordinators {
         staphorst.hello(server.sign_in("staphorst-coordinator"));
         for (auto* c : all()) c->open(doc);
     }
-    std::vector<ProtocolClient*> all() { return {&kampen, &steenwijkerland, &zwartewaterland, &staphorst}; }
+    std::vector<ProtocolClient*> all() {
+        return {&kampen, &steenwijkerland, &zwartewaterland, &staphorst};
+    }
     ProtocolClient kampen, steenwijkerland, zwartewaterland, staphorst;
 };
 
@@ -57,15 +61,19 @@ TEST_CASE("a local text approved by all four becomes the common text", "[integra
     viewer.open(doc);
     const std::string section = "werkgroep";
 
-    auto diverged = c.kampen.request({{"type", "diverge"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
+    auto diverged = c.kampen.request(
+        {{"type", "diverge"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
     REQUIRE(diverged["type"] == "ack");
-    auto own = editor.request(edit(section, "GM0166", diverged["rev"], json::array({"Kampen stelt voor: "}), "k1"));
+    auto own = editor.request(
+        edit(section, "GM0166", diverged["rev"], json::array({"Kampen stelt voor: "}), "k1"));
     REQUIRE(own["type"] == "ack");
-    const std::string proposed = section_of(c.kampen.open(doc), section)["layers"]["GM0166"]["text"];
+    const std::string proposed =
+        section_of(c.kampen.open(doc), section)["layers"]["GM0166"]["text"];
 
     // Refusals first: none of them writes anything.
-    const json propose = {{"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}};
-    CHECK(editor.request(propose)["code"] == "forbidden");      // an editor does not propose
+    const json propose = {
+        {"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}};
+    CHECK(editor.request(propose)["code"] == "forbidden");       // an editor does not propose
     CHECK(c.staphorst.request(propose)["code"] == "forbidden");  // nor another municipality
     CHECK(viewer.request(propose)["code"] == "forbidden");
     json other = propose;
@@ -99,7 +107,8 @@ TEST_CASE("a local text approved by all four becomes the common text", "[integra
     CHECK(viewer.request(vote(id, "approve"))["code"] == "forbidden");
     CHECK(c.kampen.request(vote(id, "approve"))["code"] == "conflict");  // approved by proposing
     CHECK(c.kampen.request(vote(id + 100, "approve"))["code"] == "not_found");
-    CHECK(c.kampen.request(json{{"type", "vote"}, {"doc", doc}, {"proposal", id}, {"vote", "misschien"}})["code"] ==
+    CHECK(c.kampen.request(json{
+              {"type", "vote"}, {"doc", doc}, {"proposal", id}, {"vote", "misschien"}})["code"] ==
           "bad_request");
     REQUIRE(c.steenwijkerland.request(vote(id, "approve"))["type"] == "ack");
     auto v1 = viewer.next_of_type("vote");
@@ -118,7 +127,8 @@ TEST_CASE("a local text approved by all four becomes the common text", "[integra
     REQUIRE(accepted);
     CHECK((*accepted)["state"] == "accepted");
     auto common_edit = viewer.next_of_type("edit");
-    while (common_edit && (*common_edit)["layer"] != "common") common_edit = viewer.next_of_type("edit");
+    while (common_edit && (*common_edit)["layer"] != "common")
+        common_edit = viewer.next_of_type("edit");
     REQUIRE(common_edit);
     CHECK((*common_edit)["layer"] == "common");
     CHECK((*common_edit)["opid"] == "proposal-" + std::to_string(id));
@@ -177,7 +187,8 @@ TEST_CASE("one rejection closes a proposal of the common text", "[integration][p
     CHECK(c.steenwijkerland.request(propose)["type"] == "ack");
 }
 
-TEST_CASE("the common text moved before the last vote: both changes are kept", "[integration][proposals]") {
+TEST_CASE("the common text moved before the last vote: both changes are kept",
+          "[integration][proposals]") {
     ServerProcess server;
     Coordinators c(server);
     ProtocolClient staphorst_editor(server.port());
@@ -187,11 +198,14 @@ TEST_CASE("the common text moved before the last vote: both changes are kept", "
     const std::string common = section_of(c.kampen.open(doc), section)["layers"]["common"]["text"];
     REQUIRE(common.size() > 10);
 
-    auto diverged = c.kampen.request({{"type", "diverge"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
+    auto diverged = c.kampen.request(
+        {{"type", "diverge"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
     REQUIRE(diverged["type"] == "ack");
-    auto own = c.kampen.request(edit(section, "GM0166", diverged["rev"], json::array({"Kampen: "}), "k1"));
+    auto own =
+        c.kampen.request(edit(section, "GM0166", diverged["rev"], json::array({"Kampen: "}), "k1"));
     REQUIRE(own["type"] == "ack");
-    auto proposed = c.kampen.request({{"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
+    auto proposed = c.kampen.request(
+        {{"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
     REQUIRE(proposed["type"] == "ack");
     const auto id = (*c.staphorst.next_of_type("propose"))["proposal"]["id"].get<std::int64_t>();
 
@@ -202,17 +216,21 @@ TEST_CASE("the common text moved before the last vote: both changes are kept", "
         for (unsigned char ch : common) n += (ch & 0xC0) != 0x80;
         return n;
     }();
-    auto moved = staphorst_editor.request(
-        edit(section, "common", snapshot["rev"], json::array({code_points, " Staphorst vult aan."}), "s1"));
+    auto moved =
+        staphorst_editor.request(edit(section, "common", snapshot["rev"],
+                                      json::array({code_points, " Staphorst vult aan."}), "s1"));
     REQUIRE(moved["type"] == "ack");
-    CHECK(c.kampen.request({{"type", "propose"}, {"doc", doc}, {"section", "inleiding"}, {"layer", "GM0166"}})["type"] ==
-          "ack");  // another section: fine
+    CHECK(c.kampen.request({{"type", "propose"},
+                            {"doc", doc},
+                            {"section", "inleiding"},
+                            {"layer", "GM0166"}})["type"] == "ack");  // another section: fine
 
     for (auto* voter : {&c.steenwijkerland, &c.zwartewaterland, &c.staphorst}) {
         REQUIRE(voter->request(vote(id, "approve"))["type"] == "ack");
     }
     snapshot = c.zwartewaterland.open(doc);
-    CHECK(section_of(snapshot, section)["layers"]["common"]["text"] == "Kampen: " + common + " Staphorst vult aan.");
+    CHECK(section_of(snapshot, section)["layers"]["common"]["text"] ==
+          "Kampen: " + common + " Staphorst vult aan.");
     CHECK(!section_of(snapshot, section)["layers"].contains("GM0166"));
     REQUIRE(snapshot["proposals"].size() == 1);  // the one for "inleiding"
 }
@@ -222,23 +240,31 @@ TEST_CASE("a stale override is not proposed, and an override edited after the pr
     ServerProcess server;
     Coordinators c(server);
     const std::string section = "werkgroep";
-    auto diverged = c.kampen.request({{"type", "diverge"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
+    auto diverged = c.kampen.request(
+        {{"type", "diverge"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
     REQUIRE(diverged["type"] == "ack");
-    auto moved = c.staphorst.request(edit(section, "common", diverged["rev"], json::array({"Nieuw: "}), "s1"));
+    auto moved = c.staphorst.request(
+        edit(section, "common", diverged["rev"], json::array({"Nieuw: "}), "s1"));
     REQUIRE(moved["type"] == "ack");
-    const json propose = {{"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}};
+    const json propose = {
+        {"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}};
     CHECK(c.kampen.request(propose)["code"] == "conflict");  // stale: rebase or acknowledge first
-    REQUIRE(c.kampen.request({{"type", "acknowledge"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}})["type"] ==
-            "ack");
+    REQUIRE(c.kampen.request({{"type", "acknowledge"},
+                              {"doc", doc},
+                              {"section", section},
+                              {"layer", "GM0166"}})["type"] == "ack");
     auto rev = c.kampen.open(doc)["rev"].get<std::uint64_t>();
-    REQUIRE(c.kampen.request(edit(section, "GM0166", rev, json::array({"Kampen: "}), "k1"))["type"] == "ack");
+    REQUIRE(c.kampen.request(
+                edit(section, "GM0166", rev, json::array({"Kampen: "}), "k1"))["type"] == "ack");
     REQUIRE(c.kampen.request(propose)["type"] == "ack");
     const auto id = (*c.staphorst.next_of_type("propose"))["proposal"]["id"].get<std::int64_t>();
-    const std::string proposed = section_of(c.kampen.open(doc), section)["layers"]["GM0166"]["text"];
+    const std::string proposed =
+        section_of(c.kampen.open(doc), section)["layers"]["GM0166"]["text"];
 
     // Kampen keeps typing in its override: after acceptance that text must not be lost.
     rev = c.kampen.open(doc)["rev"].get<std::uint64_t>();
-    REQUIRE(c.kampen.request(edit(section, "GM0166", rev, json::array({"Nog: "}), "k2"))["type"] == "ack");
+    REQUIRE(c.kampen.request(edit(section, "GM0166", rev, json::array({"Nog: "}), "k2"))["type"] ==
+            "ack");
     for (auto* voter : {&c.steenwijkerland, &c.zwartewaterland, &c.staphorst}) {
         REQUIRE(voter->request(vote(id, "approve"))["type"] == "ack");
     }

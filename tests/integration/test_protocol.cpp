@@ -1,7 +1,6 @@
 // Protocol v1 against the real server: sign-in, open, edits, resubmission, catch-up, and every
 // kind of bad input.
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <thread>
 
@@ -17,8 +16,8 @@ const std::string doc = "startnotitie-ivp-2023";
 
 json edit(const std::string& section, const std::string& layer, std::uint64_t base, json op,
           const std::string& opid) {
-    return {{"type", "edit"}, {"doc", doc},   {"section", section}, {"layer", layer},
-            {"base", base},   {"op", op},     {"opid", opid}};
+    return {{"type", "edit"}, {"doc", doc}, {"section", section}, {"layer", layer},
+            {"base", base},   {"op", op},   {"opid", opid}};
 }
 
 std::string common_text(const json& snapshot, const std::string& section) {
@@ -53,8 +52,7 @@ TEST_CASE("nothing but hello is answered before sign-in, and a bad token is refu
     CHECK(ok.hello(server.sign_in("kampen-editor"))["code"] == "bad_request");  // once is enough
 }
 
-TEST_CASE("list and open show the demo documents with their overrides",
-          "[integration][protocol]") {
+TEST_CASE("list and open show the demo documents with their overrides", "[integration][protocol]") {
     ServerProcess server;
     ProtocolClient c(server.port());
     c.hello(server.sign_in("staphorst-viewer"));
@@ -79,8 +77,10 @@ TEST_CASE("list and open show the demo documents with their overrides",
     CHECK(missing["code"] == "not_found");
 }
 
-TEST_CASE("an edit is acked after commit, reaches the others, and is transformed against what it "
-          "did not see", "[integration][protocol]") {
+TEST_CASE(
+    "an edit is acked after commit, reaches the others, and is transformed against what it "
+    "did not see",
+    "[integration][protocol]") {
     ServerProcess server;
     ProtocolClient a(server.port()), b(server.port());
     a.hello(server.sign_in("kampen-editor"));
@@ -198,7 +198,8 @@ TEST_CASE("bad input gets a clear error, the connection stays usable and nothing
     expect_error("no type", "bad_request");
     c.send(json{{"type", "gibberish"}});
     expect_error("unknown type", "bad_request");
-    c.send_text(R"({"type":"edit","doc":"x","section":"s","layer":"common","base":0,"op":["\ud800"],"opid":"u"})");
+    c.send_text(
+        R"({"type":"edit","doc":"x","section":"s","layer":"common","base":0,"op":["\ud800"],"opid":"u"})");
     expect_error("a lone surrogate", "bad_request");
 
     const std::vector<std::pair<std::string, json>> bad_ops = {
@@ -229,14 +230,20 @@ TEST_CASE("bad input gets a clear error, the connection stays usable and nothing
     CHECK(ahead["code"] == "bad_request");
     auto no_section = c.request(edit("bestaat-niet", "common", 0, json::array({"x"}), "bad-sec"));
     CHECK(no_section["code"] == "not_found");
-    auto not_open = c.request({{"type", "edit"}, {"doc", "ivp-2023-2026"}, {"section", "inleiding"},
-                               {"layer", "common"}, {"base", 0}, {"op", {"x"}}, {"opid", "n"}});
+    auto not_open = c.request({{"type", "edit"},
+                               {"doc", "ivp-2023-2026"},
+                               {"section", "inleiding"},
+                               {"layer", "common"},
+                               {"base", 0},
+                               {"op", {"x"}},
+                               {"opid", "n"}});
     CHECK(not_open["code"] == "bad_request");
     auto missing_field = c.request({{"type", "edit"}, {"doc", doc}, {"section", "werkgroep"}});
     CHECK(missing_field["code"] == "bad_request");
 
     // An oversized message is discarded whole; the connection carries on.
-    c.send_text(edit("werkgroep", "common", 0, json::array({std::string(8000, 'x')}), "big").dump());
+    c.send_text(
+        edit("werkgroep", "common", 0, json::array({std::string(8000, 'x')}), "big").dump());
     expect_error("oversized message", "too_large");
 
     // Still usable, and nothing of the above was stored.
@@ -276,7 +283,8 @@ TEST_CASE("the text of a layer is bounded", "[integration][protocol][limits]") {
     ProtocolClient c(server.port());
     c.hello(server.sign_in("kampen-editor"));
     auto snap = c.open(doc);
-    auto big = c.request(edit("werkgroep", "common", 0, json::array({std::string(20000, 'a')}), "big"));
+    auto big =
+        c.request(edit("werkgroep", "common", 0, json::array({std::string(20000, 'a')}), "big"));
     CHECK(big["code"] == "too_large");
     CHECK(c.open(doc)["rev"] == 0);
 }

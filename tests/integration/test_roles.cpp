@@ -12,20 +12,26 @@ TEST_CASE("every role may edit exactly the layers DESIGN.md gives it", "[integra
     const std::string doc = "startnotitie-ivp-2023";
     // A section layer of each municipality's own text in the demo document.
     const std::vector<std::pair<std::string, std::string>> own = {
-        {"GM0166", "inleiding"},           // Kampen's override
-        {"GM1708", "inleiding"},           // Steenwijkerland's override
+        {"GM0166", "inleiding"},                                   // Kampen's override
+        {"GM1708", "inleiding"},                                   // Steenwijkerland's override
         {"GM1896", "stap-4-opstellen-van-het-ivp-november-2022"},  // Zwartewaterland's override
-        {"GM0180", "keuzes-staphorst"},    // Staphorst's local-only section
+        {"GM0180", "keuzes-staphorst"},                            // Staphorst's local-only section
     };
     const std::vector<std::pair<std::string, std::string>> municipalities = {
-        {"kampen", "GM0166"}, {"steenwijkerland", "GM1708"},
-        {"zwartewaterland", "GM1896"}, {"staphorst", "GM0180"}};
+        {"kampen", "GM0166"},
+        {"steenwijkerland", "GM1708"},
+        {"zwartewaterland", "GM1896"},
+        {"staphorst", "GM0180"}};
 
     std::uint64_t rev = 0;
     int n = 0;
     auto try_edit = [&](ProtocolClient& c, const std::string& section, const std::string& layer) {
-        json reply = c.request({{"type", "edit"}, {"doc", doc}, {"section", section},
-                                {"layer", layer}, {"base", rev}, {"op", {"x"}},
+        json reply = c.request({{"type", "edit"},
+                                {"doc", doc},
+                                {"section", section},
+                                {"layer", layer},
+                                {"base", rev},
+                                {"op", {"x"}},
                                 {"opid", "role-" + std::to_string(++n)}});
         if (reply["type"] == "ack") rev = reply["rev"].get<std::uint64_t>();
         return reply;

@@ -3,7 +3,6 @@
 // municipalities type into the section's common text through the client library. Every client
 // ends with the server's text, and every word typed is in it exactly once.
 #include <catch2/catch.hpp>
-
 #include <random>
 
 #include "ot/text.hpp"
@@ -23,7 +22,9 @@ const std::string section = "werkgroep";
 
 std::size_t count(const std::string& haystack, const std::string& needle) {
     std::size_t n = 0;
-    for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
+    for (auto at = haystack.find(needle); at != std::string::npos;
+         at = haystack.find(needle, at + 1))
+        ++n;
     return n;
 }
 
@@ -45,14 +46,15 @@ ot::Op insert_between_words(const std::string& text, const std::string& word, st
 
 }  // namespace
 
-TEST_CASE("structural changes while others type in the same section", "[integration][convergence][tree]") {
+TEST_CASE("structural changes while others type in the same section",
+          "[integration][convergence][tree]") {
     ServerProcess server;
     const std::uint64_t seed = 0x7e1d2026;
     INFO("seed " << seed);
     std::mt19937_64 rng(seed);
 
-    const std::vector<std::string> typists = {"kampen-editor", "staphorst-editor", "steenwijkerland-editor",
-                                              "zwartewaterland-editor"};
+    const std::vector<std::string> typists = {"kampen-editor", "staphorst-editor",
+                                              "steenwijkerland-editor", "zwartewaterland-editor"};
     std::vector<std::unique_ptr<BlockingClient>> clients;
     for (std::size_t i = 0; i < typists.size(); ++i) {
         client::ClientOptions options;
@@ -73,16 +75,41 @@ TEST_CASE("structural changes while others type in the same section", "[integrat
 
     // Each step is one structural or workflow change, made while the typists' edits are in flight.
     std::vector<std::function<json()>> steps = {
-        [&] { return staphorst.request({{"type", "section.rename"}, {"doc", doc}, {"section", section}, {"title", "De werkgroep"}}); },
+        [&] {
+            return staphorst.request({{"type", "section.rename"},
+                                      {"doc", doc},
+                                      {"section", section},
+                                      {"title", "De werkgroep"}});
+        },
         [&] { return layer(kampen, "diverge", "GM0166"); },
-        [&] { return staphorst.request({{"type", "section.create"}, {"doc", doc}, {"parent", section}, {"position", 0}, {"title", "Leden"}}); },
-        [&] { return staphorst.request({{"type", "section.move"}, {"doc", doc}, {"section", section}, {"parent", nullptr}, {"position", 0}}); },
+        [&] {
+            return staphorst.request({{"type", "section.create"},
+                                      {"doc", doc},
+                                      {"parent", section},
+                                      {"position", 0},
+                                      {"title", "Leden"}});
+        },
+        [&] {
+            return staphorst.request({{"type", "section.move"},
+                                      {"doc", doc},
+                                      {"section", section},
+                                      {"parent", nullptr},
+                                      {"position", 0}});
+        },
         [&] { return layer(staphorst, "omit", "GM0180"); },
-        [&] { return kampen.request({{"type", "tag"}, {"doc", doc}, {"label", "Tussenstand"}}); },
+        [&] {
+            return kampen.request({{"type", "tag"}, {"doc", doc}, {"label", "Tussenstand"}});
+        },
         [&] { return layer(kampen, "acknowledge", "GM0166"); },
         [&] { return layer(staphorst, "include", "GM0180"); },
         [&] { return layer(kampen, "revert", "GM0166"); },
-        [&] { return staphorst.request({{"type", "section.move"}, {"doc", doc}, {"section", section}, {"parent", nullptr}, {"position", 3}}); },
+        [&] {
+            return staphorst.request({{"type", "section.move"},
+                                      {"doc", doc},
+                                      {"section", section},
+                                      {"parent", nullptr},
+                                      {"position", 3}});
+        },
     };
 
     std::vector<std::string> typed;
@@ -117,7 +144,8 @@ TEST_CASE("structural changes while others type in the same section", "[integrat
     }
     for (std::size_t i = 0; i < clients.size(); ++i) {
         INFO(typists[i]);
-        REQUIRE(clients[i]->wait_until([&] { return clients[i]->rev(doc) == final_rev; }, std::chrono::seconds(60)));
+        REQUIRE(clients[i]->wait_until([&] { return clients[i]->rev(doc) == final_rev; },
+                                       std::chrono::seconds(60)));
         CHECK(clients[i]->text(doc, section, "common") == common);
         CHECK(clients[i]->document(doc).section(section)->title == "De werkgroep");
         CHECK(clients[i]->take_errors().empty());

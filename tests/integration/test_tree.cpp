@@ -51,11 +51,15 @@ TEST_CASE("create, rename, move, delete and restore sections", "[integration][tr
     const auto top = children(snap, nullptr);
 
     // Editors do not change the tree.
-    CHECK(editor.request(tree({{"type", "section.create"}, {"parent", nullptr}, {"position", 0},
+    CHECK(editor.request(tree({{"type", "section.create"},
+                               {"parent", nullptr},
+                               {"position", 0},
                                {"title", "Nee"}}))["code"] == "forbidden");
 
-    auto created = coordinator.request(tree({{"type", "section.create"}, {"parent", nullptr},
-                                             {"position", 1}, {"title", "Evaluatie 2026"}}));
+    auto created = coordinator.request(tree({{"type", "section.create"},
+                                             {"parent", nullptr},
+                                             {"position", 1},
+                                             {"title", "Evaluatie 2026"}}));
     REQUIRE(created["type"] == "ack");
     auto heard = editor.next_of_type("section.create");
     REQUIRE(heard);
@@ -67,52 +71,75 @@ TEST_CASE("create, rename, move, delete and restore sections", "[integration][tr
     CHECK(children(snap, nullptr) == expected);
 
     // The same title again gets its own id.
-    auto twin = coordinator.request(tree({{"type", "section.create"}, {"parent", "werkgroep"},
-                                          {"position", 0}, {"title", "Evaluatie 2026"}}));
+    auto twin = coordinator.request(tree({{"type", "section.create"},
+                                          {"parent", "werkgroep"},
+                                          {"position", 0},
+                                          {"title", "Evaluatie 2026"}}));
     REQUIRE(twin["type"] == "ack");
-    CHECK(children(coordinator.open(doc), "werkgroep") == std::vector<std::string>{"evaluatie-2026-2"});
+    CHECK(children(coordinator.open(doc), "werkgroep") ==
+          std::vector<std::string>{"evaluatie-2026-2"});
 
     // The editor types into the new section while the coordinator renames and moves it.
-    auto typed = editor.request({{"type", "edit"}, {"doc", doc}, {"section", "evaluatie-2026"},
-                                 {"layer", "common"}, {"base", twin["rev"]}, {"op", {"Tekst."}},
+    auto typed = editor.request({{"type", "edit"},
+                                 {"doc", doc},
+                                 {"section", "evaluatie-2026"},
+                                 {"layer", "common"},
+                                 {"base", twin["rev"]},
+                                 {"op", {"Tekst."}},
                                  {"opid", "t1"}});
     REQUIRE(typed["type"] == "ack");
-    REQUIRE(coordinator.request(tree({{"type", "section.rename"}, {"section", "evaluatie-2026"},
+    REQUIRE(coordinator.request(tree({{"type", "section.rename"},
+                                      {"section", "evaluatie-2026"},
                                       {"title", "Evaluatie en bijsturing"}}))["type"] == "ack");
-    auto moved = coordinator.request(tree({{"type", "section.move"}, {"section", "evaluatie-2026"},
-                                           {"parent", "werkgroep"}, {"position", 0}}));
+    auto moved = coordinator.request(tree({{"type", "section.move"},
+                                           {"section", "evaluatie-2026"},
+                                           {"parent", "werkgroep"},
+                                           {"position", 0}}));
     REQUIRE(moved["type"] == "ack");
-    auto typed2 = editor.request({{"type", "edit"}, {"doc", doc}, {"section", "evaluatie-2026"},
-                                  {"layer", "common"}, {"base", typed["rev"]}, {"op", {6, " Meer."}},
+    auto typed2 = editor.request({{"type", "edit"},
+                                  {"doc", doc},
+                                  {"section", "evaluatie-2026"},
+                                  {"layer", "common"},
+                                  {"base", typed["rev"]},
+                                  {"op", {6, " Meer."}},
                                   {"opid", "t2"}});
     CHECK(typed2["type"] == "ack");  // transformed; the structure does not disturb the text
     snap = coordinator.open(doc);
     CHECK(children(snap, nullptr) == top);
-    CHECK(children(snap, "werkgroep") == std::vector<std::string>{"evaluatie-2026", "evaluatie-2026-2"});
+    CHECK(children(snap, "werkgroep") ==
+          std::vector<std::string>{"evaluatie-2026", "evaluatie-2026-2"});
     for (const auto& s : snap["sections"]) {
         if (s["id"] == "evaluatie-2026") {
             CHECK(s["title"] == "Evaluatie en bijsturing");
             CHECK(s["layers"]["common"]["text"] == "Tekst. Meer.");
         }
     }
-    CHECK(coordinator.request(tree({{"type", "section.move"}, {"section", "werkgroep"},
-                                    {"parent", "evaluatie-2026"}, {"position", 0}}))["code"] ==
+    CHECK(coordinator.request(tree({{"type", "section.move"},
+                                    {"section", "werkgroep"},
+                                    {"parent", "evaluatie-2026"},
+                                    {"position", 0}}))["code"] ==
           "bad_request");  // under its own child
 
     // Delete the chapter with what is under it; edits to it are refused; restore brings it back.
-    REQUIRE(coordinator.request(tree({{"type", "section.delete"}, {"section", "werkgroep"}}))["type"] ==
-            "ack");
+    REQUIRE(coordinator.request(
+                tree({{"type", "section.delete"}, {"section", "werkgroep"}}))["type"] == "ack");
     snap = coordinator.open(doc);
     CHECK(!has_section(snap, "werkgroep"));
     CHECK(!has_section(snap, "evaluatie-2026"));
-    CHECK(editor.request({{"type", "edit"}, {"doc", doc}, {"section", "evaluatie-2026"},
-                          {"layer", "common"}, {"base", snap["rev"]}, {"op", {"x"}},
+    CHECK(editor.request({{"type", "edit"},
+                          {"doc", doc},
+                          {"section", "evaluatie-2026"},
+                          {"layer", "common"},
+                          {"base", snap["rev"]},
+                          {"op", {"x"}},
                           {"opid", "t3"}})["code"] == "not_found");
-    auto restored = coordinator.request(tree({{"type", "section.restore"}, {"section", "werkgroep"}}));
+    auto restored =
+        coordinator.request(tree({{"type", "section.restore"}, {"section", "werkgroep"}}));
     REQUIRE(restored["type"] == "ack");
     snap = coordinator.open(doc);
     CHECK(has_section(snap, "werkgroep"));
-    CHECK(children(snap, "werkgroep") == std::vector<std::string>{"evaluatie-2026", "evaluatie-2026-2"});
+    CHECK(children(snap, "werkgroep") ==
+          std::vector<std::string>{"evaluatie-2026", "evaluatie-2026-2"});
     CHECK(children(snap, nullptr).back() == "werkgroep");
 
     // All of it survives a restart.
@@ -133,11 +160,15 @@ TEST_CASE("local-only sections: only their municipality's coordinator changes th
     staphorst.open(doc);
     kampen.open(doc);
 
-    CHECK(kampen.request(tree({{"type", "section.create"}, {"parent", nullptr}, {"position", 0},
-                               {"title", "Van Staphorst"}, {"owner", "GM0180"}}))["code"] ==
-          "forbidden");
-    auto own = staphorst.request(tree({{"type", "section.create"}, {"parent", "veiligheidsvelden"},
-                                       {"position", 9}, {"title", "Digitale veiligheid in Staphorst"},
+    CHECK(kampen.request(tree({{"type", "section.create"},
+                               {"parent", nullptr},
+                               {"position", 0},
+                               {"title", "Van Staphorst"},
+                               {"owner", "GM0180"}}))["code"] == "forbidden");
+    auto own = staphorst.request(tree({{"type", "section.create"},
+                                       {"parent", "veiligheidsvelden"},
+                                       {"position", 9},
+                                       {"title", "Digitale veiligheid in Staphorst"},
                                        {"owner", "GM0180"}}));
     REQUIRE(own["type"] == "ack");
     auto snap = kampen.open(doc);
@@ -148,17 +179,23 @@ TEST_CASE("local-only sections: only their municipality's coordinator changes th
             CHECK(!s["layers"].contains("common"));
         }
     }
-    CHECK(kampen.request(tree({{"type", "section.rename"}, {"section", "keuzes-staphorst"},
+    CHECK(kampen.request(tree({{"type", "section.rename"},
+                               {"section", "keuzes-staphorst"},
                                {"title", "Anders"}}))["code"] == "forbidden");
     // Kampen may not delete a chapter that holds Staphorst's own sections.
-    CHECK(kampen.request(tree({{"type", "section.delete"}, {"section", "veiligheidsvelden"}}))["code"] ==
-          "forbidden");
-    CHECK(staphorst.request(tree({{"type", "section.rename"}, {"section", "keuzes-staphorst"},
+    CHECK(kampen.request(tree({{"type", "section.delete"},
+                               {"section", "veiligheidsvelden"}}))["code"] == "forbidden");
+    CHECK(staphorst.request(tree({{"type", "section.rename"},
+                                  {"section", "keuzes-staphorst"},
                                   {"title", "Keuzes van Staphorst"}}))["type"] == "ack");
-    CHECK(staphorst.request(tree({{"type", "section.create"}, {"parent", nullptr}, {"position", 0},
+    CHECK(staphorst.request(tree({{"type", "section.create"},
+                                  {"parent", nullptr},
+                                  {"position", 0},
                                   {"title", ""}}))["code"] == "bad_request");
-    CHECK(staphorst.request(tree({{"type", "section.move"}, {"section", "bestaat-niet"},
-                                  {"parent", nullptr}, {"position", 0}}))["code"] == "not_found");
-    CHECK(staphorst.request(tree({{"type", "section.explode"}, {"section", "werkgroep"}}))["code"] ==
-          "bad_request");
+    CHECK(staphorst.request(tree({{"type", "section.move"},
+                                  {"section", "bestaat-niet"},
+                                  {"parent", nullptr},
+                                  {"position", 0}}))["code"] == "not_found");
+    CHECK(staphorst.request(tree(
+              {{"type", "section.explode"}, {"section", "werkgroep"}}))["code"] == "bad_request");
 }

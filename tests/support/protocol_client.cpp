@@ -13,9 +13,9 @@ void log_server_message(const std::string& text) {
     static std::mutex mutex;
     static std::ofstream log = [] {
         std::filesystem::create_directories(SAMEN_PROTOCOL_LOG_DIR);
-        return std::ofstream(std::string(SAMEN_PROTOCOL_LOG_DIR) + "/" + std::to_string(getpid()) +
-                                 ".jsonl",
-                             std::ios::app);
+        return std::ofstream(
+            std::string(SAMEN_PROTOCOL_LOG_DIR) + "/" + std::to_string(getpid()) + ".jsonl",
+            std::ios::app);
     }();
     nlohmann::json msg = nlohmann::json::parse(text, nullptr, false);
     std::lock_guard lock(mutex);
@@ -30,15 +30,21 @@ void log_server_message(const std::string& text) {
     log.flush();
 }
 
-ProtocolClient::ProtocolClient(std::uint16_t port) { ws_.connect("127.0.0.1", port); }
+ProtocolClient::ProtocolClient(std::uint16_t port) {
+    ws_.connect("127.0.0.1", port);
+}
 
 nlohmann::json ProtocolClient::hello(const std::string& token) {
     return request({{"type", "hello"}, {"token", token}, {"client", "samen-tests"}});
 }
 
-void ProtocolClient::send(const nlohmann::json& msg) { ws_.send(msg.dump()); }
+void ProtocolClient::send(const nlohmann::json& msg) {
+    ws_.send(msg.dump());
+}
 
-void ProtocolClient::send_text(std::string text) { ws_.send(std::move(text)); }
+void ProtocolClient::send_text(std::string text) {
+    ws_.send(std::move(text));
+}
 
 std::optional<nlohmann::json> ProtocolClient::receive(std::chrono::milliseconds timeout) {
     if (closed_) return std::nullopt;

@@ -6,10 +6,9 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "transport/sync_websocket.hpp"
 
@@ -18,7 +17,7 @@ namespace samen::test {
 using namespace std::chrono_literals;
 
 class ProtocolClient {
-public:
+  public:
     /// Connects to ws://127.0.0.1:port/ws.
     explicit ProtocolClient(std::uint16_t port);
 
@@ -41,7 +40,7 @@ public:
     /// Opens a document and returns the snapshot.
     nlohmann::json open(const std::string& doc);
 
-private:
+  private:
     std::optional<nlohmann::json> receive(std::chrono::milliseconds timeout);
 
     transport::SyncWebSocket ws_;

@@ -51,7 +51,9 @@ int wait_bounded(pid_t pid, std::chrono::seconds timeout) {
 
 }  // namespace
 
-std::string ServerProcess::executable() { return SAMEN_SERVER_PATH; }
+std::string ServerProcess::executable() {
+    return SAMEN_SERVER_PATH;
+}
 
 ServerProcess::ServerProcess(std::vector<std::string> extra_args)
     : args_(std::move(extra_args)), data_dir_(make_temp_dir()) {
@@ -66,8 +68,8 @@ ServerProcess::~ServerProcess() {
 }
 
 void ServerProcess::start() {
-    std::vector<std::string> argv = {executable(), "--demo", "--port", "0", "--data",
-                                     data_dir_.string()};
+    std::vector<std::string> argv = {executable(), "--demo", "--port",
+                                     "0",          "--data", data_dir_.string()};
     argv.insert(argv.end(), args_.begin(), args_.end());
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe failed");

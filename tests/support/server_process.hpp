@@ -14,7 +14,7 @@
 namespace samen::test {
 
 class ServerProcess {
-public:
+  public:
     /// Starts `samen-server --demo --port 0 --data <fresh temp dir>` plus `extra_args`, and waits
     /// (at most 60 s) until it listens. Throws std::runtime_error when it does not start.
     explicit ServerProcess(std::vector<std::string> extra_args = {});
@@ -41,7 +41,7 @@ public:
     /// The path of samen-server, from the build.
     static std::string executable();
 
-private:
+  private:
     void start();
 
     std::vector<std::string> args_;

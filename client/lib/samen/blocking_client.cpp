@@ -200,8 +200,8 @@ Rev ack_rev(const nlohmann::json& reply) {
     auto rev = reply.find("rev");
     if (reply.value("type", std::string()) != "ack" || rev == reply.end() ||
         !rev->is_number_unsigned()) {
-        throw ClientException(error_of("bad_message", "expected an ack with a revision, got: " +
-                                                          reply.dump()));
+        throw ClientException(
+            error_of("bad_message", "expected an ack with a revision, got: " + reply.dump()));
     }
     return rev->get<Rev>();
 }
@@ -228,12 +228,9 @@ nlohmann::json BlockingClient::history(const std::string& doc, const std::string
 
 nlohmann::json BlockingClient::text_at(const std::string& doc, const std::string& section,
                                        const std::string& layer, Rev rev, Timeout timeout) {
-    return request({{"type", "text.at"},
-                    {"doc", doc},
-                    {"section", section},
-                    {"layer", layer},
-                    {"rev", rev}},
-                   timeout);
+    return request(
+        {{"type", "text.at"}, {"doc", doc}, {"section", section}, {"layer", layer}, {"rev", rev}},
+        timeout);
 }
 
 nlohmann::json BlockingClient::diff_layer(const std::string& doc, const std::string& section,
@@ -251,9 +248,12 @@ nlohmann::json BlockingClient::diff_layer(const std::string& doc, const std::str
 nlohmann::json BlockingClient::diff_effective(const std::string& doc,
                                               const std::string& municipality, Rev from, Rev to,
                                               Timeout timeout) {
-    return request(
-        {{"type", "diff"}, {"doc", doc}, {"from", from}, {"to", to}, {"municipality", municipality}},
-        timeout);
+    return request({{"type", "diff"},
+                    {"doc", doc},
+                    {"from", from},
+                    {"to", to},
+                    {"municipality", municipality}},
+                   timeout);
 }
 
 Rev BlockingClient::tag(const std::string& doc, const std::string& label, std::optional<Rev> rev,
@@ -266,22 +266,23 @@ Rev BlockingClient::tag(const std::string& doc, const std::string& label, std::o
 Rev BlockingClient::layer_action(const std::string& action, const std::string& doc,
                                  const std::string& section, const std::string& layer,
                                  Timeout timeout) {
-    return ack_rev(request(
-        {{"type", action}, {"doc", doc}, {"section", section}, {"layer", layer}}, timeout));
+    return ack_rev(
+        request({{"type", action}, {"doc", doc}, {"section", section}, {"layer", layer}}, timeout));
 }
 
 Rev BlockingClient::propose(const std::string& doc, const std::string& section,
                             const std::string& layer, std::optional<std::string> text,
                             Timeout timeout) {
-    nlohmann::json msg = {{"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", layer}};
+    nlohmann::json msg = {
+        {"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", layer}};
     if (text) msg["text"] = std::move(*text);
     return ack_rev(request(std::move(msg), timeout));
 }
 
 Rev BlockingClient::vote(const std::string& doc, std::int64_t proposal, const std::string& vote,
                          Timeout timeout) {
-    return ack_rev(request(
-        {{"type", "vote"}, {"doc", doc}, {"proposal", proposal}, {"vote", vote}}, timeout));
+    return ack_rev(
+        request({{"type", "vote"}, {"doc", doc}, {"proposal", proposal}, {"vote", vote}}, timeout));
 }
 
 nlohmann::json BlockingClient::create_document(const NewDocument& d, Timeout timeout) {

@@ -68,15 +68,14 @@ class BlockingClient {
                               const std::string& layer, Rev from, Rev to,
                               Timeout timeout = default_timeout);
     /// The difference of a municipality's effective plan (as Markdown) between two revisions.
-    nlohmann::json diff_effective(const std::string& doc, const std::string& municipality,
-                                  Rev from, Rev to, Timeout timeout = default_timeout);
+    nlohmann::json diff_effective(const std::string& doc, const std::string& municipality, Rev from,
+                                  Rev to, Timeout timeout = default_timeout);
     /// Names revision `rev` (the current one when not given).
     Rev tag(const std::string& doc, const std::string& label, std::optional<Rev> rev = std::nullopt,
             Timeout timeout = default_timeout);
     /// `diverge`, `revert`, `omit`, `include` or `acknowledge` of one section layer.
-    Rev layer_action(const std::string& action, const std::string& doc,
-                     const std::string& section, const std::string& layer,
-                     Timeout timeout = default_timeout);
+    Rev layer_action(const std::string& action, const std::string& doc, const std::string& section,
+                     const std::string& layer, Timeout timeout = default_timeout);
     /// A municipality's override (`layer` its code) or, with `text`, a common text (`layer`
     /// `common`) proposed as the common text.
     Rev propose(const std::string& doc, const std::string& section, const std::string& layer,

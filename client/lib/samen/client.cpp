@@ -160,8 +160,7 @@ struct Client::Impl : std::enable_shared_from_this<Impl> {
         for (auto& [id, r] : old) {
             if (r.kind == Request::Kind::generic && r.reply_done) {
                 r.reply_done(error_of("connection_lost",
-                                      "the connection was lost before the server answered",
-                                      r.doc),
+                                      "the connection was lost before the server answered", r.doc),
                              nullptr);
             }
         }
@@ -641,33 +640,33 @@ void Client::list(ListDone done) {
 }
 
 void Client::request(nlohmann::json msg, ReplyDone done) {
-    asio::post(impl_->strand, [impl = impl_, msg = std::move(msg),
-                               done = std::move(done)]() mutable {
-        Impl::Request r;
-        r.kind = Impl::Request::Kind::generic;
-        if (msg.is_object()) {
-            if (auto doc = msg.find("doc"); doc != msg.end() && doc->is_string()) {
-                r.doc = doc->get<std::string>();
+    asio::post(
+        impl_->strand, [impl = impl_, msg = std::move(msg), done = std::move(done)]() mutable {
+            Impl::Request r;
+            r.kind = Impl::Request::Kind::generic;
+            if (msg.is_object()) {
+                if (auto doc = msg.find("doc"); doc != msg.end() && doc->is_string()) {
+                    r.doc = doc->get<std::string>();
+                }
             }
-        }
-        r.reply_done = std::move(done);
-        if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
-            if (r.reply_done) {
-                r.reply_done(error_of("bad_request", "a request is a JSON object with a \"type\"",
-                                      r.doc),
-                             nullptr);
+            r.reply_done = std::move(done);
+            if (!msg.is_object() || !msg.contains("type") || !msg["type"].is_string()) {
+                if (r.reply_done) {
+                    r.reply_done(error_of("bad_request",
+                                          "a request is a JSON object with a \"type\"", r.doc),
+                                 nullptr);
+                }
+                return;
             }
-            return;
-        }
-        if (impl->welcomed && impl->ws) {
-            impl->send_request(std::move(r), std::move(msg));
-        } else if (impl->state == ConnectionState::connecting) {
-            impl->queued_requests.emplace_back(std::move(r), std::move(msg));
-        } else if (r.reply_done) {
-            r.reply_done(error_of("connection_lost", "not connected", r.doc), nullptr);
-        }
-        impl->finish();
-    });
+            if (impl->welcomed && impl->ws) {
+                impl->send_request(std::move(r), std::move(msg));
+            } else if (impl->state == ConnectionState::connecting) {
+                impl->queued_requests.emplace_back(std::move(r), std::move(msg));
+            } else if (r.reply_done) {
+                r.reply_done(error_of("connection_lost", "not connected", r.doc), nullptr);
+            }
+            impl->finish();
+        });
 }
 
 void Client::open(std::string doc, Done done) {

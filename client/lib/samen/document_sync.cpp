@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "ot/json.hpp"
 #include "model/merge.hpp"
+#include "ot/json.hpp"
 
 namespace samen::client {
 

@@ -49,8 +49,10 @@ std::vector<std::string> ids(const std::vector<EffectiveSection>& sections) {
 
 }  // namespace
 
-TEST_CASE("the effective plan takes overrides, skips omitted and foreign sections with their "
-          "children", "[model][effective]") {
+TEST_CASE(
+    "the effective plan takes overrides, skips omitted and foreign sections with their "
+    "children",
+    "[model][effective]") {
     const Document d = sample();
     auto kampen = effective_document(d, "GM0166");
     CHECK(ids(kampen) == std::vector<std::string>{"inleiding", "velden", "jeugd", "slot"});

@@ -326,7 +326,8 @@ TEST_CASE("diff_op changes only the words that changed", "[model][merge][diff_op
     CHECK(ot::apply(b, moved) == "[0-0][1-1][9-9] Om uitvoering [2-0][3-3]");
     // The one-hunk diff moves it into the middle of a word instead: why diff_op exists.
     const ot::Op coarse = ot::diff_to_op(a, b);
-    CHECK(ot::apply(b, ot::transform(mine, coarse, ot::Side::left)) != "[0-0][1-1][9-9] Om uitvoering [2-0][3-3]");
+    CHECK(ot::apply(b, ot::transform(mine, coarse, ot::Side::left)) !=
+          "[0-0][1-1][9-9] Om uitvoering [2-0][3-3]");
 
     CHECK(diff_op(a, a).empty());
     CHECK(ot::apply("één twee drie", diff_op("één twee drie", "één 2 drie 😅")) == "één 2 drie 😅");

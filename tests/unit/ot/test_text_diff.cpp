@@ -3,8 +3,8 @@
 #include <random>
 
 #include "ot/json.hpp"
-#include "ot_random.hpp"
 #include "ot/text_diff.hpp"
+#include "ot_random.hpp"
 
 using namespace samen;
 using ot::diff_to_op;
