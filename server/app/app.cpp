@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <sstream>
 
+#include "auth/authorize.hpp"
 #include "auth/password.hpp"
 #include "auth/permissions.hpp"
 #include "auth/token.hpp"
@@ -49,12 +50,10 @@ std::string bearer_token(const net::HttpRequest& req) {
     return {};
 }
 
-nlohmann::json user_json(const auth::User& u) {
-    return {{"id", u.id},
-            {"name", u.name},
-            {"display_name", u.display_name},
-            {"municipality", u.municipality ? nlohmann::json(*u.municipality) : nlohmann::json()},
-            {"role", auth::to_string(u.role)}};
+/// The problem+json of a failed store job, by the one error mapping.
+net::HttpResponse failure(std::exception_ptr error, std::string_view what_failed) {
+    rooms::Failure f = rooms::failure_of(std::move(error), what_failed);
+    return problem(rooms::http_status(f.code), f.message);
 }
 
 /// Checked when the user does not exist, so that a wrong name costs as long as a wrong password.
@@ -78,7 +77,8 @@ App::App(asio::io_context& ioc, store::Store& store, AppOptions options)
       store_(store),
       options_(options),
       room_metrics_(std::make_shared<rooms::RoomMetrics>()),
-      rooms_(std::make_shared<rooms::RoomRegistry>(ioc, store, options.room, room_metrics_)),
+      rooms_(
+          std::make_shared<rooms::RoomRegistry>(ioc, store, users_, options.room, room_metrics_)),
       connections_(std::make_shared<UserConnections>()) {}
 
 App::~App() {
@@ -86,8 +86,9 @@ App::~App() {
 }
 
 std::shared_ptr<net::MessageHandler> App::on_websocket(std::shared_ptr<net::Connection> conn) {
-    return std::make_shared<ClientSession>(ioc_, store_, rooms_, std::move(conn), options_.session,
-                                           connections_);
+    return std::make_shared<ClientSession>(
+        ioc_, SessionContext{store_, rooms_, users_, connections_, options_.session},
+        std::move(conn));
 }
 
 void App::handle_http(net::HttpRequest req, std::function<void(net::HttpResponse)> respond) {
@@ -110,16 +111,18 @@ void App::handle_http(net::HttpRequest req, std::function<void(net::HttpResponse
         if (path == "/api/v1/documents") {
             if (req.method != "GET") return respond(problem(405, "use GET"));
             return with_user(req, std::move(respond), [this](auth::User user, auto done) {
-                std::optional<std::string> filter;
-                if (user.role != auth::Role::admin) filter = user.municipality.value_or("");
-                store_.query(
-                    [filter](store::Db& db) { return rooms::list_documents(db, filter); },
-                    [done](std::exception_ptr error, std::vector<rooms::DocumentSummary> docs) {
-                        if (error) return done(problem(500, "listing documents failed"));
-                        auto list = nlohmann::json::array();
-                        for (const auto& d : docs) list.push_back(rooms::to_json(d));
-                        done(json_response(200, {{"documents", list}}));
-                    });
+                store_.query([](store::Db& db) { return rooms::list_documents(db, std::nullopt); },
+                             [user, done](std::exception_ptr error,
+                                          std::vector<rooms::DocumentSummary> docs) {
+                                 if (error) return done(failure(error, "listing documents failed"));
+                                 auto list = nlohmann::json::array();
+                                 for (const auto& d : docs) {
+                                     if (auth::can_open(user, d.municipalities, d.archived)) {
+                                         list.push_back(rooms::to_json(d));
+                                     }
+                                 }
+                                 done(json_response(200, {{"documents", list}}));
+                             });
             });
         }
         if (path.rfind("/api/v1/documents/", 0) == 0) {
@@ -158,38 +161,23 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
         }
         rev = std::stoull(*value);
     }
+    // The same request as over the protocol, authorized by the same rules.
+    protocol::Request request = effective
+                                    ? protocol::DocumentRequest{protocol::Effective{doc, code, rev}}
+                                    : protocol::DocumentRequest{protocol::Divergence{doc}};
     with_user(
         req, std::move(respond),
-        [this, doc, code, effective, as_json, rev](auth::User user, auto done) {
+        [this, doc, code, effective, as_json, rev, request](auth::User user, auto done) {
             store_.query(
-                [doc, rev, admin = user.role == auth::Role::admin](store::Db& db) {
+                [doc, rev, user, request](store::Db& db) {
                     model::Document d = rooms::load_document(db, doc);
-                    if (d.archived && !admin) {
-                        throw protocol::ProtocolError(protocol::ErrorCode::not_found,
-                                                      "no document '" + doc + "'");
+                    if (auto no = auth::refusal(user, &d, request)) {
+                        throw protocol::ProtocolError(no->code, no->message);
                     }
                     return rev ? rooms::document_at(db, std::move(d), *rev) : d;
                 },
                 [=](std::exception_ptr error, model::Document d) {
-                    if (error) {
-                        try {
-                            std::rethrow_exception(error);
-                        } catch (const protocol::ProtocolError& e) {
-                            return done(
-                                problem(e.code() == protocol::ErrorCode::bad_request ? 400 : 404,
-                                        e.what()));
-                        } catch (const model::HistoryError& e) {
-                            return done(problem(409, e.what()));
-                        } catch (const std::exception&) {
-                            return done(problem(500, "reading the document failed"));
-                        }
-                    }
-                    std::vector<std::string> codes;
-                    for (const auto& m : d.municipalities) codes.push_back(m.code);
-                    if (!auth::can_read_document(user, codes)) {
-                        return done(
-                            problem(403, "your municipality does not take part in this document"));
-                    }
+                    if (error) return done(failure(error, "reading the document failed"));
                     if (!effective) {
                         nlohmann::json table = model::to_json(model::divergence(d));
                         table["doc"] = d.id;
@@ -223,7 +211,7 @@ void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpRespo
     store_.query(
         [name](store::Db& db) { return store::find_user_by_name(db, name); },
         [self, password, respond](std::exception_ptr error, std::optional<store::UserRecord> user) {
-            if (error) return respond(problem(500, "signing in failed"));
+            if (error) return respond(failure(error, "signing in failed"));
             asio::post(self->password_pool_, [self, password, respond, user = std::move(user)] {
                 bool ok =
                     auth::verify_password(user ? user->password_hash : dummy_hash(), password);
@@ -234,11 +222,11 @@ void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpRespo
                     self->store_.query(
                         [id = user->id](store::Db& db) { return auth::issue_token(db, id); },
                         [respond, record = *user](std::exception_ptr err, auth::IssuedToken t) {
-                            if (err) return respond(problem(500, "signing in failed"));
-                            respond(
-                                json_response(200, {{"token", t.token},
-                                                    {"expires_at", t.expires_at},
-                                                    {"user", user_json(auth::to_user(record))}}));
+                            if (err) return respond(failure(err, "signing in failed"));
+                            respond(json_response(
+                                200, {{"token", t.token},
+                                      {"expires_at", t.expires_at},
+                                      {"user", auth::to_json(auth::to_user(record))}}));
                         });
                 } catch (const std::exception& e) {
                     respond(problem(503, e.what()));
@@ -253,7 +241,7 @@ void App::sign_out(const net::HttpRequest& req, std::function<void(net::HttpResp
         return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
     store_.query([token](store::Db& db) { return auth::revoke_token(db, token); },
                  [respond](std::exception_ptr error, bool revoked) {
-                     if (error) return respond(problem(500, "signing out failed"));
+                     if (error) return respond(failure(error, "signing out failed"));
                      if (!revoked) return respond(problem(401, "the token is not valid"));
                      respond({204, "application/json", "", {}});
                  });
@@ -266,7 +254,7 @@ void App::with_user(const net::HttpRequest& req, std::function<void(net::HttpRes
         return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
     store_.query([token](store::Db& db) { return auth::user_for_token(db, token); },
                  [respond, then](std::exception_ptr error, std::optional<auth::User> user) {
-                     if (error) return respond(problem(500, "checking the token failed"));
+                     if (error) return respond(failure(error, "checking the token failed"));
                      if (!user) return respond(problem(401, "the token is not valid"));
                      try {
                          then(*user, respond);
@@ -274,66 +262,6 @@ void App::with_user(const net::HttpRequest& req, std::function<void(net::HttpRes
                          respond(problem(503, e.what()));
                      }
                  });
-}
-
-std::string App::metrics_text() const {
-    std::ostringstream out;
-    auto metric = [&](const char* name, const char* type, const char* help, auto value) {
-        out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
-            << name << ' ' << value << '\n';
-    };
-    if (net_stats_) {
-        metric("samen_websockets_open", "gauge", "Open WebSocket connections.",
-               net_stats_->websockets_open.load());
-        metric("samen_connections_total", "counter", "TCP connections accepted.",
-               net_stats_->connections_total.load());
-        metric("samen_http_requests_total", "counter", "HTTP requests served.",
-               net_stats_->http_requests.load());
-        metric("samen_slow_client_disconnects_total", "counter",
-               "WebSockets closed because their outgoing queue passed its bound.",
-               net_stats_->slow_client_disconnects.load());
-        metric("samen_oversized_messages_total", "counter",
-               "Incoming messages discarded for their size.",
-               net_stats_->oversized_messages.load());
-    }
-    metric("samen_open_documents", "gauge", "Documents loaded in memory (rooms).", rooms_->size());
-    metric("samen_edits_total", "counter", "Edits accepted and acknowledged.",
-           room_metrics_->edits.load());
-    metric("samen_edit_errors_total", "counter", "Edits refused.",
-           room_metrics_->edit_errors.load());
-
-    out << "# HELP samen_edit_latency_seconds From receiving an edit to sending its ack (after "
-           "commit).\n# TYPE samen_edit_latency_seconds histogram\n";
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < rooms::RoomMetrics::kLatencyBounds.size(); ++i) {
-        cumulative += room_metrics_->latency[i].load();
-        out << "samen_edit_latency_seconds_bucket{le=\"" << rooms::RoomMetrics::kLatencyBounds[i]
-            << "\"} " << cumulative << '\n';
-    }
-    cumulative += room_metrics_->latency.back().load();
-    out << "samen_edit_latency_seconds_bucket{le=\"+Inf\"} " << cumulative << '\n'
-        << "samen_edit_latency_seconds_sum "
-        << static_cast<double>(room_metrics_->latency_sum_us.load()) / 1e6 << '\n'
-        << "samen_edit_latency_seconds_count " << cumulative << '\n';
-
-    store::StoreStats s = store_.stats();
-    out << "# HELP samen_commit_batch_size Jobs per committed transaction (group commit).\n"
-           "# TYPE samen_commit_batch_size histogram\n";
-    cumulative = 0;
-    for (std::size_t i = 0; i < store::kBatchSizeBounds.size(); ++i) {
-        cumulative += s.batch_sizes[i];
-        out << "samen_commit_batch_size_bucket{le=\"" << store::kBatchSizeBounds[i] << "\"} "
-            << cumulative << '\n';
-    }
-    cumulative += s.batch_sizes.back();
-    out << "samen_commit_batch_size_bucket{le=\"+Inf\"} " << cumulative << '\n'
-        << "samen_commit_batch_size_sum " << s.batch_size_sum << '\n'
-        << "samen_commit_batch_size_count " << cumulative << '\n';
-    metric("samen_store_commit_seconds_total", "counter", "Time spent committing (fsync).",
-           static_cast<double>(s.commit_nanoseconds) / 1e9);
-    metric("samen_store_pending_jobs", "gauge", "Store jobs queued or running.", s.pending);
-    metric("samen_store_failed_jobs_total", "counter", "Store jobs that failed.", s.failed_jobs);
-    return out.str();
 }
 
 }  // namespace samen::app

@@ -50,6 +50,7 @@ class App : public net::Application, public std::enable_shared_from_this<App> {
     store::Store& store_;
     AppOptions options_;
     std::shared_ptr<rooms::RoomMetrics> room_metrics_;
+    auth::UserDirectory users_;
     std::shared_ptr<rooms::RoomRegistry> rooms_;
     std::shared_ptr<UserConnections> connections_;
     /// Argon2id takes tens of milliseconds of CPU: never on the network threads.

@@ -1,6 +1,7 @@
-// One WebSocket client speaking protocol v1: sign-in with `hello`, then requests that go to the
-// rooms of the documents it opens. The edge where JSON becomes typed requests and every failure
-// becomes an `error` reply; the connection stays usable after each.
+// One WebSocket client speaking protocol v1: sign-in with `hello`, then requests. The edge where
+// text becomes a typed request (protocol::parse_request) and every failure an `error` reply; the
+// connection stays usable after each. Requests about a document go to its room; `list` and
+// `document.create` are answered here.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -14,9 +15,10 @@
 #include <optional>
 #include <string>
 
-#include "auth/user.hpp"
+#include "auth/directory.hpp"
 #include "net/application.hpp"
-#include "protocol/protocol.hpp"
+#include "protocol/requests.hpp"
+#include "rooms/reply.hpp"
 
 namespace samen::rooms {
 class Room;
@@ -49,12 +51,20 @@ class UserConnections {
     std::map<std::int64_t, std::size_t> counts_;
 };
 
+/// What every session shares.
+struct SessionContext {
+    store::Store& store;
+    std::shared_ptr<rooms::RoomRegistry> rooms;
+    auth::UserDirectory& users;
+    std::shared_ptr<UserConnections> connections;
+    SessionLimits limits;
+};
+
 class ClientSession : public net::MessageHandler,
                       public std::enable_shared_from_this<ClientSession> {
   public:
-    ClientSession(boost::asio::io_context& ioc, store::Store& store,
-                  std::shared_ptr<rooms::RoomRegistry> rooms, std::shared_ptr<net::Connection> conn,
-                  SessionLimits limits, std::shared_ptr<UserConnections> connections);
+    ClientSession(boost::asio::io_context& ioc, SessionContext context,
+                  std::shared_ptr<net::Connection> conn);
 
     void on_message(std::string text) override;
     void on_too_large(std::size_t limit) override;
@@ -63,40 +73,28 @@ class ClientSession : public net::MessageHandler,
 
   private:
     void handle(std::string text);
-    void dispatch(const nlohmann::json& msg, const std::string& type);
-    void do_hello(const nlohmann::json& msg);
-    void do_list(const nlohmann::json& msg);
-    void do_open(const nlohmann::json& msg);
-    void do_close(const nlohmann::json& msg);
-    void do_edit(const nlohmann::json& msg);
-    void do_presence(const nlohmann::json& msg);
-    void do_workflow(const nlohmann::json& msg, const std::string& type);
-    void do_history(const nlohmann::json& msg, const std::string& type);
-    void do_create_document(const nlohmann::json& msg);
-    void do_read(const nlohmann::json& msg, const std::string& type);
-    void do_rebase(const nlohmann::json& msg, const std::string& type);
-    void do_change_tree(const nlohmann::json& msg, const std::string& kind);
-    void do_change_layer(const nlohmann::json& msg, const std::string& kind);
+    void serve(const rooms::Reply& reply, protocol::Request request);
+    void hello(const rooms::Reply& reply, const protocol::Hello& r);
+    void welcome(const rooms::Reply& reply, std::optional<auth::User> user);
+    void list(const rooms::Reply& reply, const auth::User& user);
+    void create_document(const rooms::Reply& reply, const protocol::DocumentCreate& r);
+    void to_room(const rooms::Reply& reply, protocol::DocumentRequest request);
+    void open(const rooms::Reply& reply, protocol::Request request, const std::string& doc);
     /// The room of a document this session has open; throws bad_request when it has not.
     std::shared_ptr<rooms::Room> opened(const std::string& doc) const;
     bool take_edit_token();
+    /// Handles the messages that waited for a `hello` or an `open` to be answered.
     void resume();
+    void send_error(protocol::ErrorCode code, const std::string& message);
 
-    void send(const nlohmann::json& msg);
-    void send_error(const nlohmann::json& id, protocol::ErrorCode code, const std::string& message);
-
-    boost::asio::io_context& ioc_;
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
-    store::Store& store_;
-    std::shared_ptr<rooms::RoomRegistry> rooms_;
+    SessionContext context_;
     std::shared_ptr<net::Connection> conn_;
-    SessionLimits limits_;
-    std::shared_ptr<UserConnections> connections_;
     bool counted_ = false;  // this session holds one of its user's connections
     const std::uint64_t id_;
 
-    std::optional<auth::User> user_;
-    bool waiting_ = false;  // a hello or an open is being answered: later messages wait
+    std::optional<std::int64_t> user_;  // signed in as; who they are now is context_.users'
+    bool waiting_ = false;              // a hello or an open is being answered: later messages wait
     std::deque<std::string> waiting_messages_;
     std::map<std::string, std::shared_ptr<rooms::Room>> open_;
     bool closed_ = false;

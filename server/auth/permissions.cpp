@@ -37,6 +37,10 @@ bool can_read_document(const User& user, const std::vector<std::string>& municip
                municipalities.end();
 }
 
+bool can_open(const User& user, const std::vector<std::string>& municipalities, bool archived) {
+    return can_read_document(user, municipalities) && (!archived || is_admin(user));
+}
+
 bool can_edit_layer(const User& user, std::string_view layer) {
     if (is_admin(user)) return true;
     if (!active(user) || (user.role != Role::editor && user.role != Role::coordinator)) {

@@ -1,5 +1,6 @@
-// Who may do what (DESIGN.md). Pure functions of the user and the target, so the rooms check
-// every message with them and the tests can try every role against every layer.
+// Who may do what (docs/security.md). Pure functions of the user and the target, so the rooms check
+// every message with them (through auth::refusal, the one place they are asked) and the tests can
+// try every role against every layer.
 //
 // `layer` is "common" or a municipality's CBS code; `municipality` is a CBS code. A disabled
 // user may do nothing. Whether the document includes the user's municipality is a separate check
@@ -20,6 +21,8 @@ inline constexpr std::string_view kCommonLayer = "common";
 /// Everyone signed in reads every layer of the documents their municipality takes part in;
 /// admins read all documents.
 bool can_read_document(const User& user, const std::vector<std::string>& municipalities);
+/// can_read_document, and an archived document is for admins only.
+bool can_open(const User& user, const std::vector<std::string>& municipalities, bool archived);
 
 /// Editors and coordinators: the common text and their own municipality's override. Admins: all.
 bool can_edit_layer(const User& user, std::string_view layer);

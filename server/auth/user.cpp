@@ -1,5 +1,6 @@
 #include "auth/user.hpp"
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace samen::auth {
@@ -30,6 +31,16 @@ User to_user(const store::UserRecord& record) {
     if (!role) throw std::runtime_error("user " + record.name + " has unknown role " + record.role);
     return User{record.id,           record.name, record.display_name,
                 record.municipality, *role,       record.disabled};
+}
+
+model::UserRef ref(const User& user) {
+    return {user.id, user.name, user.display_name, user.municipality};
+}
+
+nlohmann::json to_json(const User& user) {
+    nlohmann::json j = model::to_json(ref(user));
+    j["role"] = to_string(user.role);
+    return j;
 }
 
 }  // namespace samen::auth

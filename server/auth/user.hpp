@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "model/document.hpp"
 #include "store/repo.hpp"
 
 namespace samen::auth {
@@ -28,5 +30,12 @@ struct User {
 
 /// Throws std::runtime_error for a role the schema would not have let in.
 User to_user(const store::UserRecord& record);
+
+/// The user as others see them: the author of a change, a cursor's name.
+model::UserRef ref(const User& user);
+
+/// The user as the protocol shows them to themselves (`welcome`, sign-in): the author's fields and
+/// the role.
+nlohmann::json to_json(const User& user);
 
 }  // namespace samen::auth

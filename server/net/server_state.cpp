@@ -45,12 +45,6 @@ void ServerState::close_all(CloseReason why) {
         if (auto session = weak.lock()) session->close(why);
 }
 
-void log_line(std::string_view line) {
-    std::string text(line);
-    text += '\n';
-    std::fwrite(text.data(), 1, text.size(), stderr);
-}
-
 std::string_view close_text(CloseReason why) {
     switch (why) {
         case CloseReason::normal:

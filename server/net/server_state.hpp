@@ -11,6 +11,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "log/log.hpp"
 #include "net/application.hpp"
 #include "net/server.hpp"
 
@@ -70,8 +71,5 @@ class ServerState {
     std::uint64_t next_key_ = 0;
     std::unordered_map<std::uint64_t, std::weak_ptr<Closable>> sessions_;
 };
-
-/// One line to stderr, written at once so lines of different threads do not interleave.
-void log_line(std::string_view line);
 
 }  // namespace samen::net

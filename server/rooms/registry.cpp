@@ -6,9 +6,10 @@
 
 namespace samen::rooms {
 
-RoomRegistry::RoomRegistry(boost::asio::io_context& ioc, store::Store& store, RoomLimits limits,
+RoomRegistry::RoomRegistry(boost::asio::io_context& ioc, store::Store& store,
+                           const auth::UserDirectory& users, RoomLimits limits,
                            std::shared_ptr<RoomMetrics> metrics)
-    : ioc_(ioc), store_(store), limits_(limits), metrics_(std::move(metrics)) {}
+    : ioc_(ioc), store_(store), users_(users), limits_(limits), metrics_(std::move(metrics)) {}
 
 void RoomRegistry::get(const std::string& doc, Callback callback) {
     std::shared_ptr<Room> existing;
@@ -36,11 +37,11 @@ void RoomRegistry::get(const std::string& doc, Callback callback) {
         std::shared_ptr<Room> room;
         std::vector<Callback> waiting;
         if (!error) {
-            room =
-                std::make_shared<Room>(self->ioc_, self->store_, std::move(loaded), self->limits_,
-                                       self->metrics_, [weak](const std::string& failed) {
-                                           if (auto s = weak.lock()) s->forget(failed);
-                                       });
+            room = std::make_shared<Room>(self->ioc_, self->store_, self->users_, std::move(loaded),
+                                          self->limits_, self->metrics_,
+                                          [weak](const std::string& failed) {
+                                              if (auto s = weak.lock()) s->forget(failed);
+                                          });
         }
         {
             std::lock_guard lock(self->mutex_);

@@ -18,7 +18,8 @@ class RoomRegistry : public std::enable_shared_from_this<RoomRegistry> {
     /// store's thread or the caller's: post onward.
     using Callback = std::function<void(std::shared_ptr<Room>, std::exception_ptr)>;
 
-    RoomRegistry(boost::asio::io_context& ioc, store::Store& store, RoomLimits limits,
+    RoomRegistry(boost::asio::io_context& ioc, store::Store& store,
+                 const auth::UserDirectory& users, RoomLimits limits,
                  std::shared_ptr<RoomMetrics> metrics);
 
     void get(const std::string& doc, Callback callback);
@@ -35,6 +36,7 @@ class RoomRegistry : public std::enable_shared_from_this<RoomRegistry> {
 
     boost::asio::io_context& ioc_;
     store::Store& store_;
+    const auth::UserDirectory& users_;
     RoomLimits limits_;
     std::shared_ptr<RoomMetrics> metrics_;
     mutable std::mutex mutex_;

@@ -1,7 +1,12 @@
 // A room is one document live: its current state in memory, the people who have it open, and the
 // order of its changes. All of a room's state is touched on the room's strand only; the data file
-// only through the store's writer thread. An edit is acknowledged and sent to the others only
-// after it is committed (DESIGN.md, "Live sync").
+// only through the store's thread. A change is acknowledged and sent to the others only after it
+// is committed (docs/decisions/0001-server-orders-changes-after-commit.md).
+//
+// What a request does to the document is the model's (model/tree.hpp, model/layers.hpp,
+// model/proposals.hpp); who may make it is auth::refusal's. The room keeps the members, the
+// order, the commit and the fan-out; its handlers are in room_<what>.cpp by the requests they
+// serve: edits, layers (overrides and rebase), tree, proposals, document, reads (now and past).
 #pragma once
 
 #include <array>
@@ -18,14 +23,17 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
-#include "auth/user.hpp"
+#include "auth/directory.hpp"
 #include "model/document.hpp"
+#include "model/layers.hpp"
+#include "model/tree.hpp"
 #include "net/application.hpp"
 #include "ot/text.hpp"
+#include "protocol/requests.hpp"
 #include "rooms/document_store.hpp"
+#include "rooms/reply.hpp"
 
 namespace samen::store {
 class Store;
@@ -53,90 +61,12 @@ struct RoomMetrics {
     void observe_latency(std::chrono::steady_clock::duration d);
 };
 
-/// Someone who has the document open: one WebSocket session.
-struct Member {
+/// Who a request comes from and where its answer goes.
+struct Caller {
     std::uint64_t session = 0;
-    auth::User user;
-    std::shared_ptr<net::Connection> conn;
-};
-
-struct EditRequest {
-    std::shared_ptr<net::Connection> conn;  // where the reply goes
-    nlohmann::json id;
-    std::string section;
-    std::string layer;
-    Rev base = 0;
-    ot::Op op;
-    std::string opid;
-    std::chrono::steady_clock::time_point received;
-};
-
-/// A change of a municipality's state of a section: diverge, revert, omit, include, acknowledge.
-struct LayerRequest {
-    std::shared_ptr<net::Connection> conn;  // where the reply goes
-    nlohmann::json id;
-    std::string kind;
-    std::string section;
-    std::string layer;  // a municipality code
-};
-
-/// A change of the section tree: section.create, .rename, .move, .delete, .restore.
-struct TreeRequest {
-    std::shared_ptr<net::Connection> conn;  // where the reply goes
-    nlohmann::json id;
-    std::string kind;                   // "create", "rename", "move", "delete", "restore"
-    std::string section;                // all but create
-    std::optional<std::string> parent;  // create, move; nullopt: top level
-    std::int64_t position = 0;          // create, move
-    std::string title;                  // create, rename
-    std::optional<std::string> owner;   // create: a local-only section of that municipality
-};
-
-/// rebase.preview (a three-way merge, nothing written) or rebase.commit (the resolved text).
-struct RebaseRequest {
-    std::shared_ptr<net::Connection> conn;
-    nlohmann::json id;
-    bool commit = false;
-    std::string section;
-    std::string layer;  // a municipality code
-    Rev rev = 0;        // commit: the revision of the preview it resolves
-    std::string text;   // commit: the override's new text
-};
-
-/// A workflow request: propose, vote, tag, document.rename, document.archive.
-struct WorkflowRequest {
-    std::shared_ptr<net::Connection> conn;
-    nlohmann::json id;
-    std::string kind;
-    std::string section;              // propose
-    std::string layer;                // propose: a municipality code or "common"
-    std::optional<std::string> text;  // propose with layer "common"
-    std::int64_t proposal = 0;        // vote
-    std::string vote;                 // vote: "approve" or "reject"
-    std::string label;                // tag
-    std::optional<Rev> rev;           // tag: the revision to name; nullopt: the current one
-    std::string title;                // document.rename
-    bool archived = false;            // document.archive
-};
-
-/// A read of the past: history, text.at, diff, or effective at a revision.
-struct HistoryRequest {
-    std::shared_ptr<net::Connection> conn;
-    nlohmann::json id;
-    std::string kind;
-    std::string section;                      // history, text.at, diff of a layer
-    std::optional<std::string> layer;         // history (optional), text.at, diff of a layer
-    std::optional<std::string> municipality;  // effective, diff of an effective plan
-    std::optional<Rev> rev;                   // text.at, effective
-    std::optional<Rev> before;                // history: only changes older than this
-    Rev from = 0;                             // diff
-    Rev to = 0;                               // diff
-};
-
-struct PresenceUpdate {
-    std::string section;
-    std::string layer;
-    ot::Selection sel;
+    std::int64_t user = 0;  // the user as known now is the directory's
+    Reply reply;
+    std::chrono::steady_clock::time_point received{};
 };
 
 class Room : public std::enable_shared_from_this<Room> {
@@ -145,29 +75,18 @@ class Room : public std::enable_shared_from_this<Room> {
     /// failed): the registry forgets it, and the next open loads it again from disk.
     using OnFailed = std::function<void(const std::string& doc)>;
 
-    Room(boost::asio::io_context& ioc, store::Store& store, model::Document doc, RoomLimits limits,
-         std::shared_ptr<RoomMetrics> metrics, OnFailed on_failed);
+    Room(boost::asio::io_context& ioc, store::Store& store, const auth::UserDirectory& users,
+         model::Document doc, RoomLimits limits, std::shared_ptr<RoomMetrics> metrics,
+         OnFailed on_failed);
 
     const std::string& id() const { return id_; }
 
-    // Each of these posts to the room's strand and returns at once. Replies go to the member's
-    // connection.
-    void open(Member member, nlohmann::json request_id, std::optional<Rev> since);
-    void close(std::uint64_t session, nlohmann::json request_id);
-    /// The session is gone: like close, without a reply.
+    /// Takes a request about this document (a protocol::DocumentRequest) and returns at once. On
+    /// the room's strand, in the order they came: the user as known now, the one authorization
+    /// (auth::refusal), then its handler. Replies go to the caller's connection.
+    void serve(Caller caller, protocol::Request request);
+    /// The session is gone: like `close`, without a reply.
     void leave(std::uint64_t session);
-    void edit(std::uint64_t session, EditRequest request);
-    void presence(std::uint64_t session, PresenceUpdate update);
-    void change_layer(std::uint64_t session, LayerRequest request);
-    void change_tree(std::uint64_t session, TreeRequest request);
-    void rebase(std::uint64_t session, RebaseRequest request);
-    void workflow(std::uint64_t session, WorkflowRequest request);
-    void history(std::uint64_t session, HistoryRequest request);
-    /// Builds a reply from the document as it stands (on the strand) and sends it to `conn` once
-    /// everything it shows is committed.
-    void read(std::shared_ptr<net::Connection> conn,
-              std::function<nlohmann::json(const model::Document&)> build);
-
     /// Runs `fn` on the room's strand after everything posted to it so far.
     void barrier(std::function<void()> fn);
 
@@ -175,23 +94,26 @@ class Room : public std::enable_shared_from_this<Room> {
     std::size_t member_count() const { return member_count_.load(); }
 
   private:
-    /// An accepted change waiting for its commit: then `broadcast` goes to every member but
-    /// `except_session`, and `ack` to `ack_conn`.
-    struct Uncommitted {
-        std::optional<AppliedEdit> edit;
-        auth::User author;
-        nlohmann::json broadcast;
-        std::uint64_t except_session = 0;
-        std::shared_ptr<net::Connection> ack_conn;
-        nlohmann::json ack;
-    };
-    struct MemberState {
-        Member member;
+    /// Someone who has the document open: one WebSocket session.
+    struct Member {
+        std::uint64_t session = 0;
+        std::int64_t user = 0;
+        std::shared_ptr<net::Connection> conn;
         Rev from_rev = 0;  // changes up to here reached it in its snapshot or `changes`
-        std::optional<PresenceUpdate> presence;
-        std::optional<PresenceUpdate> pending_presence;
+        std::optional<protocol::Presence> presence;
+        std::optional<protocol::Presence> pending_presence;
         std::chrono::steady_clock::time_point last_presence{};
         std::unique_ptr<boost::asio::steady_timer> presence_timer;
+    };
+    /// An accepted change waiting for its commit: then `broadcast` goes to every member but
+    /// `except_session` (the sender of an edit, who gets the ack instead), and the ack to `ack_to`.
+    struct Uncommitted {
+        std::optional<AppliedEdit> edit;
+        nlohmann::json broadcast;
+        std::uint64_t except_session = 0;
+        std::optional<Reply> ack_to;
+        /// An edit: when it was received, for the latency metric.
+        std::optional<std::chrono::steady_clock::time_point> received;
     };
     struct LayerKey {
         std::string section;
@@ -201,68 +123,90 @@ class Room : public std::enable_shared_from_this<Room> {
         }
     };
 
-    void do_open(Member member, nlohmann::json request_id, std::optional<Rev> since);
-    void do_leave(std::uint64_t session);
-    void do_edit(std::uint64_t session, EditRequest request);
-    void process_edit(std::uint64_t session, EditRequest request);
-    void finish_edit(std::uint64_t session, EditRequest request, std::vector<AppliedEdit> older);
-    void do_change_layer(std::uint64_t session, LayerRequest request);
-    void do_change_tree(std::uint64_t session, TreeRequest request);
-    void do_rebase(std::uint64_t session, RebaseRequest request);
-    void rebase_commit(const Member& m, const RebaseRequest& request);
-    void do_workflow(std::uint64_t session, WorkflowRequest request);
-    void propose(const Member& m, const WorkflowRequest& r);
-    void vote(const Member& m, const WorkflowRequest& r);
-    void tag(const Member& m, const WorkflowRequest& r);
-    void change_document(const Member& m, const WorkflowRequest& r);
-    void do_history(std::uint64_t session, HistoryRequest request);
-    /// Throws ProtocolError unless the document takes changes (not archived, not failed).
-    void check_writable() const;
-    /// Checks a tree request against the document and the user's rights; throws ProtocolError.
-    void check_tree_request(const TreeRequest& r, const auth::User& user) const;
-    /// Puts `id` at `position` among the children of `parent` and numbers them 0..n-1 again;
-    /// every section whose row changed is added to `touched`.
-    void place(const std::string& id, const std::string& parent, std::int64_t position,
-               std::map<std::string, model::Section>& touched);
-    void renumber(const std::string& parent, std::map<std::string, model::Section>& touched);
-    /// The member behind `session`, or null after telling `conn` the document is not open.
-    const Member* member_for(std::uint64_t session, const std::shared_ptr<net::Connection>& conn,
-                             const nlohmann::json& request_id);
-    /// Runs `fn` now, or after the edits waiting for older history (keeps the room's order).
+    // ---- room.cpp: requests in, members, order, commit, fan-out ----
+    void do_serve(const Caller& caller, protocol::Request request);
+    /// Runs `fn` now, or after the edit waiting for older history from disk (keeps the order).
     void in_order(std::function<void()> fn);
-    /// Stores a change that is not a text edit, and after its commit sends `broadcast` to every
-    /// member and the ack to the requester.
-    void commit_change(Rev rev, const Member& requester, const nlohmann::json& request_id,
-                       nlohmann::json broadcast, std::function<void(store::Db&)> write);
+    void resume_pending();
+    void do_leave(std::uint64_t session);
+    /// Refuses a change of an archived or failed document.
+    void check_writable(const protocol::DocumentRequest& request) const;
     /// Stores the changes first, first + 1, ... in one transaction, and after its commit sends
-    /// each one's broadcast to the members and the ack (of the last) to the requester.
-    void commit_changes(Rev first, std::vector<Uncommitted> changes, const Member& requester,
-                        const nlohmann::json& request_id, std::function<void(store::Db&)> write);
+    /// each one's broadcast to the members and the ack of the last to the caller.
+    void commit(Rev first, std::vector<Uncommitted> changes, const Caller& caller,
+                store::Store::Work write);
+    /// One change that is not a text edit: `broadcast` to every member, the requester included.
+    void commit_change(Rev rev, nlohmann::json broadcast, const Caller& caller,
+                       store::Store::Work write);
     void on_committed(Rev rev);
     void on_commit_failed(Rev rev, std::exception_ptr error);
     void on_store_failed(const std::string& what);
-    void resume_pending();
-    void do_presence(std::uint64_t session, PresenceUpdate update);
-    void relay_presence(MemberState& m);
-
     /// Runs fn once every change up to `rev` is committed (at once when it already is).
     void after_commit(Rev rev, std::function<void()> fn);
-    void reply_error(const Member& m, const nlohmann::json& id, protocol::ErrorCode code,
-                     const std::string& message);
-    void send(const Member& m, const nlohmann::json& msg);
-    void send(const std::shared_ptr<net::Connection>& conn, const nlohmann::json& msg);
     void broadcast(const nlohmann::json& msg, std::uint64_t except, Rev rev);
-    nlohmann::json snapshot_json(const nlohmann::json& request_id) const;
-    nlohmann::json edit_json(const AppliedEdit& e, const auth::User& author) const;
-    /// The overrides of `section` that are stale (for the `stale` field of common edits).
-    nlohmann::json stale_overrides(const model::Section& section) const;
-    nlohmann::json user_json(const auth::User& u) const;
-    void remember(const AppliedEdit& edit, const auth::User& author);
+    /// The author of a change as the protocol shows them.
+    nlohmann::json author(std::int64_t user) const;
+    /// `{"type", "doc", "rev", "author"}`: what every broadcast change starts with.
+    nlohmann::json change_message(std::string_view type, Rev rev, std::int64_t user) const;
+    nlohmann::json edit_message(const AppliedEdit& e) const;
+    nlohmann::json snapshot_message() const;
+
+    // ---- The handlers, one per request type (std::visit names a missing one) ----
+    // room.cpp
+    void handle(const Caller& c, const auth::User& u, const protocol::Open& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::Close& r);
+    // room_edits.cpp
+    void handle(const Caller& c, const auth::User& u, const protocol::Edit& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::Presence& r);
+    // room_layers.cpp
+    void handle(const Caller& c, const auth::User& u, const protocol::Diverge& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::Revert& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::Omit& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::Include& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::Acknowledge& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::RebasePreview& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::RebaseCommit& r);
+    // room_tree.cpp
+    void handle(const Caller& c, const auth::User& u, const protocol::SectionCreate& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::SectionRename& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::SectionMove& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::SectionDelete& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::SectionRestore& r);
+    // room_proposals.cpp
+    void handle(const Caller& c, const auth::User& u, const protocol::Propose& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::Vote& r);
+    // room_document.cpp
+    void handle(const Caller& c, const auth::User& u, const protocol::Tag& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::DocumentRename& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::DocumentArchive& r);
+    // room_reads.cpp
+    void handle(const Caller& c, const auth::User& u, const protocol::Effective& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::Divergence& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::History& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::TextAt& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::Diff& r);
+
+    // ---- room_edits.cpp ----
+    void apply_edit(const Caller& c, const model::UserRef& author, const protocol::Edit& r,
+                    std::vector<AppliedEdit> older);
+    void remember(const AppliedEdit& edit, const model::UserRef& author);
     void trim_history();
+    void relay_presence(Member& m);
+    // ---- room_layers.cpp ----
+    void change_layer(const Caller& c, model::LayerAction action, const protocol::LayerTarget& r);
+    // ---- room_tree.cpp ----
+    void commit_tree_change(const Caller& c, std::string_view type, model::TreeChange change,
+                            nlohmann::json broadcast);
+    // ---- room_reads.cpp ----
+    /// Answers with `build(db, the document as it stands now)`, run on the store's thread once
+    /// everything up to now is committed (so the history on disk reaches now).
+    void read_past(const Caller& c,
+                   std::function<nlohmann::json(store::Db&, const model::Document&)> build);
 
     boost::asio::io_context& ioc_;
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     store::Store& store_;
+    const auth::UserDirectory& users_;
     std::string id_;
     model::Document doc_;
     RoomLimits limits_;
@@ -276,15 +220,15 @@ class Room : public std::enable_shared_from_this<Room> {
     std::size_t history_size_ = 0;
     std::map<std::pair<std::int64_t, std::string>, Rev> opids_;
     /// The authors of the edits in history_, for `changes` replies.
-    std::map<std::int64_t, auth::User> authors_;
-    /// Edits of this room's revisions above committed_rev_ that others have not been sent yet.
+    std::map<std::int64_t, model::UserRef> authors_;
+    /// Changes of this room's revisions above committed_rev_ that others have not been sent yet.
     std::map<Rev, Uncommitted> uncommitted_;
     std::multimap<Rev, std::function<void()>> waiting_for_commit_;
 
-    std::map<std::uint64_t, MemberState> members_;
+    std::map<std::uint64_t, Member> members_;
     std::atomic<std::size_t> member_count_{0};
 
-    /// While an edit waits for older history from disk, later edits wait here, in order.
+    /// While an edit waits for older history from disk, later requests wait here, in order.
     bool busy_ = false;
     std::deque<std::function<void()>> pending_;
     /// The last change that was not a text edit: `changes` replies hold edits only, so a client

@@ -33,6 +33,12 @@ class StoreError : public std::runtime_error {
     int code_;
 };
 
+/// The store takes no more work now (its queue is full, or it is stopping): try again later.
+class Overloaded : public StoreError {
+  public:
+    explicit Overloaded(const std::string& message) : StoreError(0, message) {}
+};
+
 class Db;
 
 /// A prepared statement in use. Statements prepared through `Db::prepare` come from the

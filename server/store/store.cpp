@@ -65,8 +65,8 @@ void Store::backup(std::string path, Done done) {
 void Store::enqueue(Job job) {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_) throw StoreError(0, "store stopped");
-        if (pending_ >= options_.max_pending) throw StoreError(0, "store queue full");
+        if (stopping_) throw Overloaded("store stopped");
+        if (pending_ >= options_.max_pending) throw Overloaded("store queue full");
         queue_.push_back(std::move(job));
         ++pending_;
     }

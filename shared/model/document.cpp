@@ -4,6 +4,8 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "model/refused.hpp"
+
 namespace samen::model {
 
 bool is_municipality_code(std::string_view s) noexcept {
@@ -77,6 +79,40 @@ std::vector<std::string> Document::descendants(std::string_view section_id) cons
         }
     }
     return out;
+}
+
+const Version& add_version(Document& doc, const std::string& label, std::optional<Rev> rev,
+                           const UserRef& author, const std::string& created_at) {
+    if (rev && *rev > doc.rev) {
+        throw Refused(Refused::Why::invalid,
+                      "rev " + std::to_string(*rev) + " is ahead of the document");
+    }
+    for (const auto& v : doc.versions) {
+        if (v.label == label) {
+            throw Refused(Refused::Why::conflict,
+                          "there is a version named '" + label + "' already");
+        }
+    }
+    doc.versions.push_back({rev.value_or(doc.rev), label, author, created_at});
+    ++doc.rev;
+    return doc.versions.back();
+}
+
+nlohmann::json rename_document(Document& doc, const std::string& title) {
+    nlohmann::json data = {{"from", doc.title}, {"title", title}};
+    doc.title = title;
+    ++doc.rev;
+    return data;
+}
+
+nlohmann::json set_archived(Document& doc, bool archived) {
+    if (doc.archived == archived) {
+        throw Refused(Refused::Why::conflict, archived ? "the document is archived already"
+                                                       : "the document is not archived");
+    }
+    doc.archived = archived;
+    ++doc.rev;
+    return {{"from", !archived}, {"archived", archived}};
 }
 
 void sort_tree(std::vector<Section>& sections) {

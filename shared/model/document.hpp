@@ -110,6 +110,17 @@ struct Document {
     std::vector<std::string> descendants(std::string_view section_id) const;
 };
 
+// Changes of the document as a whole, at its next revision (like model/tree.hpp: refused with
+// model::Refused before anything changes).
+
+/// Names revision `rev` (nullopt: the current one) with `label`; returns the version.
+const Version& add_version(Document& doc, const std::string& label, std::optional<Rev> rev,
+                           const UserRef& author, const std::string& created_at);
+/// Returns what the log keeps: {"from": old title, "title": new title}.
+nlohmann::json rename_document(Document& doc, const std::string& title);
+/// Returns what the log keeps: {"from": was archived, "archived": is archived}.
+nlohmann::json set_archived(Document& doc, bool archived);
+
 /// Orders sections as a tree walk: each parent followed by its children, siblings by position.
 void sort_tree(std::vector<Section>& sections);
 

@@ -1,0 +1,88 @@
+// /metrics: the server's counters in Prometheus' text format (version 0.0.4).
+#include <sstream>
+
+#include "app/app.hpp"
+#include "net/server.hpp"
+#include "store/store.hpp"
+
+namespace samen::app {
+
+namespace {
+
+class Exposition {
+  public:
+    template <class T>
+    void metric(const char* name, const char* type, const char* help, T value) {
+        header(name, type, help);
+        out_ << name << ' ' << value << '\n';
+    }
+
+    /// `counts[i]` counts the observations in (bounds[i-1], bounds[i]]; the one after the last
+    /// bound those above it. Prometheus wants the buckets cumulative.
+    template <class Bounds, class Counts>
+    void histogram(const char* name, const char* help, const Bounds& bounds, const Counts& counts,
+                   double sum) {
+        header(name, "histogram", help);
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < bounds.size(); ++i) {
+            cumulative += counts[i];
+            out_ << name << "_bucket{le=\"" << bounds[i] << "\"} " << cumulative << '\n';
+        }
+        cumulative += counts[bounds.size()];
+        out_ << name << "_bucket{le=\"+Inf\"} " << cumulative << '\n'
+             << name << "_sum " << sum << '\n'
+             << name << "_count " << cumulative << '\n';
+    }
+
+    std::string text() const { return out_.str(); }
+
+  private:
+    void header(const char* name, const char* type, const char* help) {
+        out_ << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+    }
+
+    std::ostringstream out_;
+};
+
+}  // namespace
+
+std::string App::metrics_text() const {
+    Exposition e;
+    if (net_stats_) {
+        e.metric("samen_websockets_open", "gauge", "Open WebSocket connections.",
+                 net_stats_->websockets_open.load());
+        e.metric("samen_connections_total", "counter", "TCP connections accepted.",
+                 net_stats_->connections_total.load());
+        e.metric("samen_http_requests_total", "counter", "HTTP requests served.",
+                 net_stats_->http_requests.load());
+        e.metric("samen_slow_client_disconnects_total", "counter",
+                 "WebSockets closed because their outgoing queue passed its bound.",
+                 net_stats_->slow_client_disconnects.load());
+        e.metric("samen_oversized_messages_total", "counter",
+                 "Incoming messages discarded for their size.",
+                 net_stats_->oversized_messages.load());
+    }
+    e.metric("samen_open_documents", "gauge", "Documents loaded in memory (rooms).",
+             rooms_->size());
+    e.metric("samen_edits_total", "counter", "Edits accepted and acknowledged.",
+             room_metrics_->edits.load());
+    e.metric("samen_edit_errors_total", "counter", "Edits refused.",
+             room_metrics_->edit_errors.load());
+    std::array<std::uint64_t, rooms::RoomMetrics::kLatencyBounds.size() + 1> latency{};
+    for (std::size_t i = 0; i < latency.size(); ++i) latency[i] = room_metrics_->latency[i].load();
+    e.histogram("samen_edit_latency_seconds",
+                "From receiving an edit to sending its ack (after commit).",
+                rooms::RoomMetrics::kLatencyBounds, latency,
+                static_cast<double>(room_metrics_->latency_sum_us.load()) / 1e6);
+
+    store::StoreStats s = store_.stats();
+    e.histogram("samen_commit_batch_size", "Jobs per committed transaction (group commit).",
+                store::kBatchSizeBounds, s.batch_sizes, static_cast<double>(s.batch_size_sum));
+    e.metric("samen_store_commit_seconds_total", "counter", "Time spent committing (fsync).",
+             static_cast<double>(s.commit_nanoseconds) / 1e9);
+    e.metric("samen_store_pending_jobs", "gauge", "Store jobs queued or running.", s.pending);
+    e.metric("samen_store_failed_jobs_total", "counter", "Store jobs that failed.", s.failed_jobs);
+    return e.text();
+}
+
+}  // namespace samen::app

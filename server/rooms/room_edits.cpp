@@ -1,0 +1,207 @@
+// Text edits and presence: where an edit is transformed against what the client had not seen,
+// applied, and committed (docs/architecture.md, "How an edit flows").
+#include <boost/asio/post.hpp>
+
+#include "log/log.hpp"
+#include "rooms/room.hpp"
+#include "store/store.hpp"
+
+namespace samen::rooms {
+
+namespace asio = boost::asio;
+namespace p = protocol;
+using protocol::ErrorCode;
+using protocol::ProtocolError;
+
+namespace {
+
+/// The overrides of `section` that are stale (the `stale` field of common edits).
+nlohmann::json stale_overrides(const model::Section& section) {
+    auto out = nlohmann::json::array();
+    for (const auto& [name, layer] : section.layers) {
+        if (name != model::common_layer && section.is_stale(name)) out.push_back(name);
+    }
+    return out;
+}
+
+}  // namespace
+
+void Room::handle(const Caller& c, const auth::User& u, const p::Edit& r) {
+    const model::Section* section = doc_.section(r.section);
+    if (!section) throw ProtocolError(ErrorCode::not_found, "no section '" + r.section + "'");
+    const model::Layer* layer = section->layer(r.layer);
+    if (!layer || layer->state == model::LayerState::omit) {
+        throw ProtocolError(ErrorCode::not_found,
+                            "section '" + r.section + "' has no text layer '" + r.layer + "'");
+    }
+    if (r.base > doc_.rev) {
+        throw ProtocolError(ErrorCode::bad_request, "base " + std::to_string(r.base) +
+                                                        " is ahead of the document (rev " +
+                                                        std::to_string(doc_.rev) + ")");
+    }
+    if (r.base < layer->life) {
+        throw ProtocolError(ErrorCode::conflict, "the layer was created again after revision " +
+                                                     std::to_string(r.base) +
+                                                     "; open the document again");
+    }
+    if (auto seen = opids_.find({u.id, r.opid}); seen != opids_.end()) {
+        // A resubmission whose ack was lost: acknowledged again, never applied twice.
+        const Rev rev = seen->second;
+        after_commit(rev, [to = c.reply, rev] { to.ack(rev); });
+        return;
+    }
+    if (r.base >= memory_from_) return apply_edit(c, auth::ref(u), r, {});
+
+    // Based on a revision older than what memory holds: it may be a resubmission of an edit
+    // accepted long ago, and it must be transformed against edits that only the disk has. Later
+    // requests wait (in_order) so that none overtakes it.
+    busy_ = true;
+    struct Older {
+        std::optional<Rev> seen;
+        std::vector<AppliedEdit> edits;
+    };
+    auto self = shared_from_this();
+    ask_store(
+        store_, strand_, c.reply, "reading older edits failed",
+        [doc = id_, r, author = u.id, upto = memory_from_](store::Db& db) {
+            Older o;
+            o.seen = find_edit_by_opid(db, doc, author, r.opid);
+            if (!o.seen) o.edits = load_edits(db, doc, r.section, r.layer, r.base, upto);
+            return o;
+        },
+        [self, c, author = auth::ref(u), r](Older older) {
+            self->busy_ = false;
+            if (self->members_.count(c.session) && older.seen) {
+                c.reply.ack(*older.seen);
+            } else if (self->members_.count(c.session)) {
+                try {
+                    self->apply_edit(c, author, r, std::move(older.edits));
+                } catch (...) {
+                    self->metrics_->edit_errors++;
+                    c.reply.fail(std::current_exception());
+                }
+            }
+            // The requests that waited go on after this one, in the order they came.
+            self->resume_pending();
+        },
+        [self] {
+            // The edit got its error; nothing in memory changed, so the room goes on.
+            self->busy_ = false;
+            self->resume_pending();
+        });
+}
+
+void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Edit& r,
+                      std::vector<AppliedEdit> older) {
+    model::Section& section = *doc_.section(r.section);
+    model::Layer& layer = section.layers.at(r.layer);
+    ot::Op op = r.op;
+    std::string text;
+    try {
+        // One historic op at a time: compose does not commute with transform.
+        for (const AppliedEdit& h : older) op = ot::transform(op, h.op, ot::Side::left);
+        if (auto hist = history_.find({r.section, r.layer}); hist != history_.end()) {
+            for (const AppliedEdit& h : hist->second) {
+                if (h.rev > r.base) op = ot::transform(op, h.op, ot::Side::left);
+            }
+        }
+        // Stored and sent with the deleted text filled in, so that history can be walked back
+        // (the text of a layer at any revision) without keeping copies of the text.
+        op = ot::make_invertible(op, layer.text);
+        text = ot::apply(layer.text, op);
+    } catch (const ot::OpError& e) {
+        throw ProtocolError(ErrorCode::bad_request,
+                            std::string("the op does not fit the text: ") + e.what());
+    }
+    if (text.size() > limits_.max_text_bytes) {
+        throw ProtocolError(ErrorCode::too_large, "the text of a layer may hold at most " +
+                                                      std::to_string(limits_.max_text_bytes) +
+                                                      " bytes");
+    }
+
+    const Rev rev = ++doc_.rev;
+    AppliedEdit applied{rev, r.section, r.layer, std::move(op), r.opid, c.user};
+    layer.text = text;
+    layer.changed_rev = rev;
+    for (auto& [session, m] : members_) {
+        if (m.presence && m.presence->section == applied.section &&
+            m.presence->layer == applied.layer) {
+            m.presence->sel = ot::transform_selection(m.presence->sel, applied.op);
+        }
+    }
+    remember(applied, author);
+    nlohmann::json broadcast = edit_message(applied);
+    if (r.layer == model::common_layer) broadcast["stale"] = stale_overrides(section);
+    std::vector<Uncommitted> one;
+    one.push_back(Uncommitted{applied, std::move(broadcast), c.session, std::nullopt, c.received});
+    commit(rev, std::move(one), c, [doc = id_, applied, text = std::move(text)](store::Db& db) {
+        append_edit(db, doc, applied, text);
+    });
+}
+
+void Room::remember(const AppliedEdit& edit, const model::UserRef& author) {
+    opids_[{edit.author, edit.opid}] = edit.rev;
+    history_[{edit.section, edit.layer}].push_back(edit);
+    ++history_size_;
+    authors_[edit.author] = author;
+}
+
+void Room::trim_history() {
+    if (history_size_ <= limits_.max_history_ops) return;
+    // Forget everything committed; transforms of older bases read it back from disk.
+    history_.clear();
+    opids_.clear();
+    history_size_ = 0;
+    memory_from_ = committed_rev_;
+    for (auto& [rev, entry] : uncommitted_) {
+        if (!entry.edit) continue;
+        opids_[{entry.edit->author, entry.edit->opid}] = rev;
+        history_[{entry.edit->section, entry.edit->layer}].push_back(*entry.edit);
+        ++history_size_;
+    }
+}
+
+// ---- Presence ---------------------------------------------------------------------------------
+
+void Room::handle(const Caller& c, const auth::User&, const p::Presence& r) {
+    const model::Section* section = doc_.section(r.section);
+    if (!section || !section->layer(r.layer)) {
+        throw ProtocolError(ErrorCode::not_found,
+                            "presence: no layer '" + r.layer + "' in section '" + r.section + "'");
+    }
+    Member& m = members_.at(c.session);
+    const std::size_t len = ot::length(section->layer(r.layer)->text);
+    m.pending_presence = r;
+    m.pending_presence->sel.anchor = std::min(r.sel.anchor, len);
+    m.pending_presence->sel.head = std::min(r.sel.head, len);
+    auto now = std::chrono::steady_clock::now();
+    if (now - m.last_presence >= limits_.presence_interval) return relay_presence(m);
+    if (m.presence_timer) return;
+    // Throttled: the latest position goes out when the interval has passed.
+    m.presence_timer = std::make_unique<asio::steady_timer>(strand_);
+    m.presence_timer->expires_at(m.last_presence + limits_.presence_interval);
+    m.presence_timer->async_wait(
+        [self = shared_from_this(), session = c.session](boost::system::error_code ec) {
+            if (ec) return;
+            auto it = self->members_.find(session);
+            if (it == self->members_.end()) return;
+            it->second.presence_timer.reset();
+            if (it->second.pending_presence) self->relay_presence(it->second);
+        });
+}
+
+void Room::relay_presence(Member& m) {
+    m.presence = std::move(m.pending_presence);
+    m.pending_presence.reset();
+    m.last_presence = std::chrono::steady_clock::now();
+    broadcast({{"type", "presence"},
+               {"doc", id_},
+               {"session", m.session},
+               {"user", author(m.user)},
+               {"section", m.presence->section},
+               {"layer", m.presence->layer},
+               {"sel", {m.presence->sel.anchor, m.presence->sel.head}}},
+              m.session, 0);
+}
+
+}  // namespace samen::rooms

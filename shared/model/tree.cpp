@@ -1,0 +1,204 @@
+#include "model/tree.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+#include "model/markdown_import.hpp"
+#include "model/refused.hpp"
+
+namespace samen::model {
+namespace {
+
+using Why = Refused::Why;
+
+/// The rows a change touched, by id: each written once, as it ends up.
+using Touched = std::map<std::string, Section>;
+
+Section& existing(Document& doc, const std::string& id) {
+    Section* s = doc.section(id);
+    if (!s) throw Refused(Why::not_found, "no section '" + id + "'");
+    return *s;
+}
+
+/// The section that is to be the parent (nullopt: the top level); throws when there is none.
+const Section* parent_of(const Document& doc, const std::optional<std::string>& parent) {
+    if (!parent) return nullptr;
+    const Section* p = doc.section(*parent);
+    if (!p) throw Refused(Why::not_found, "no section '" + *parent + "'");
+    return p;
+}
+
+void check_owner_under(const Section* parent, const std::optional<std::string>& owner) {
+    if (parent && parent->owner && parent->owner != owner) {
+        throw Refused(Why::invalid,
+                      "a section under a local-only section belongs to its municipality");
+    }
+}
+
+std::vector<Section*> children(Document& doc, const std::string& parent, const Section* except) {
+    std::vector<Section*> out;
+    for (auto& s : doc.sections) {
+        if (s.parent == parent && &s != except) out.push_back(&s);
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Section* a, const Section* b) { return a->position < b->position; });
+    return out;
+}
+
+/// Numbers the children of `parent` 0..n-1 again after one left.
+void renumber(Document& doc, const std::string& parent, Touched& touched) {
+    auto siblings = children(doc, parent, nullptr);
+    for (std::size_t i = 0; i < siblings.size(); ++i) {
+        if (siblings[i]->position != static_cast<std::int64_t>(i)) {
+            siblings[i]->position = static_cast<std::int64_t>(i);
+            touched[siblings[i]->id] = *siblings[i];
+        }
+    }
+}
+
+/// Puts `id` at `position` among the children of `parent` and numbers them 0..n-1 again.
+void place(Document& doc, const std::string& id, const std::string& parent, std::int64_t position,
+           Touched& touched) {
+    Section* moving = doc.section(id);
+    auto siblings = children(doc, parent, moving);
+    const auto at = static_cast<std::size_t>(
+        std::clamp<std::int64_t>(position, 0, static_cast<std::int64_t>(siblings.size())));
+    siblings.insert(siblings.begin() + static_cast<std::ptrdiff_t>(at), moving);
+    moving->parent = parent;
+    for (std::size_t i = 0; i < siblings.size(); ++i) {
+        siblings[i]->position = static_cast<std::int64_t>(i);
+    }
+    for (auto* s : siblings) touched[s->id] = *s;
+}
+
+TreeChange finish(Document& doc, TreeChange change, Touched touched) {
+    sort_tree(doc.sections);
+    for (auto& [id, s] : touched) change.rows.push_back(std::move(s));
+    return change;
+}
+
+}  // namespace
+
+const Section* deleted_section(const Document& doc, const std::string& id) {
+    auto it = std::find_if(doc.deleted.begin(), doc.deleted.end(),
+                           [&](const Section& s) { return s.id == id; });
+    return it == doc.deleted.end() ? nullptr : &*it;
+}
+
+TreeChange create_section(Document& doc, const std::string& title,
+                          const std::optional<std::string>& parent, std::int64_t position,
+                          const std::optional<std::string>& owner) {
+    if (owner && !doc.takes_part(*owner)) {
+        throw Refused(Why::not_found, "'" + *owner + "' is not a municipality taking part");
+    }
+    check_owner_under(parent_of(doc, parent), owner);
+
+    TreeChange change;
+    change.rev = ++doc.rev;
+    std::string base_id = slugify(title);
+    if (base_id.empty()) base_id = "sectie";
+    std::string id = base_id;
+    for (int n = 2; doc.has_section_id(id); ++n) id = base_id + "-" + std::to_string(n);
+    Section s;
+    s.id = id;
+    s.title = title;
+    s.owner = owner;
+    Layer text;
+    text.state = owner ? LayerState::override_ : LayerState::common;
+    text.life = change.rev;
+    text.changed_rev = change.rev;
+    s.layers[s.text_layer()] = text;
+    change.new_layers.emplace_back(s.text_layer(), text);
+    change.section = id;
+    doc.sections.push_back(std::move(s));
+    Touched touched;
+    place(doc, id, parent.value_or(""), position, touched);
+    return finish(doc, std::move(change), std::move(touched));
+}
+
+TreeChange rename_section(Document& doc, const std::string& id, const std::string& title) {
+    Section& s = existing(doc, id);
+    TreeChange change;
+    change.rev = ++doc.rev;
+    change.section = id;
+    change.data["from"] = s.title;
+    s.title = title;
+    change.rows.push_back(s);
+    return change;
+}
+
+TreeChange move_section(Document& doc, const std::string& id,
+                        const std::optional<std::string>& parent, std::int64_t position) {
+    const Section& s = existing(doc, id);
+    if (const Section* p = parent_of(doc, parent)) {
+        auto below = doc.descendants(id);
+        if (p->id == id || std::find(below.begin(), below.end(), p->id) != below.end()) {
+            throw Refused(Why::invalid, "a section cannot move under itself");
+        }
+        check_owner_under(p, s.owner);
+    }
+    TreeChange change;
+    change.rev = ++doc.rev;
+    change.section = id;
+    const std::string old_parent = s.parent;
+    change.data["from"] = {
+        {"parent", old_parent.empty() ? nlohmann::json() : nlohmann::json(old_parent)},
+        {"position", s.position}};
+    Touched touched;
+    place(doc, id, parent.value_or(""), position, touched);
+    renumber(doc, old_parent, touched);
+    return finish(doc, std::move(change), std::move(touched));
+}
+
+TreeChange delete_section(Document& doc, const std::string& id) {
+    const std::string parent = existing(doc, id).parent;
+    TreeChange change;
+    change.rev = ++doc.rev;
+    change.section = id;
+    change.sections = doc.descendants(id);
+    change.sections.insert(change.sections.begin(), id);
+    Touched touched;
+    for (const auto& gone : change.sections) {
+        auto s = std::find_if(doc.sections.begin(), doc.sections.end(),
+                              [&](const Section& x) { return x.id == gone; });
+        s->deleted = true;
+        touched[gone] = *s;
+        doc.deleted.push_back(std::move(*s));
+        doc.sections.erase(s);
+    }
+    renumber(doc, parent, touched);
+    change.data["sections"] = change.sections;
+    return finish(doc, std::move(change), std::move(touched));
+}
+
+TreeChange restore_section(Document& doc, const std::string& id) {
+    if (!deleted_section(doc, id)) throw Refused(Why::not_found, "no deleted section '" + id + "'");
+    TreeChange change;
+    change.rev = ++doc.rev;
+    change.section = id;
+    std::vector<std::string>& back = change.sections;
+    back.push_back(id);
+    for (std::size_t i = 0; i < back.size(); ++i) {
+        for (const auto& s : doc.deleted) {
+            if (s.parent == back[i]) back.push_back(s.id);
+        }
+    }
+    for (const auto& b : back) {
+        auto s = std::find_if(doc.deleted.begin(), doc.deleted.end(),
+                              [&](const Section& x) { return x.id == b; });
+        s->deleted = false;
+        doc.sections.push_back(std::move(*s));
+        doc.deleted.erase(s);
+    }
+    Section& restored = *doc.section(id);
+    change.data["from"] = restored.position;
+    const std::string parent = doc.section(restored.parent) ? restored.parent : std::string();
+    Touched touched;
+    place(doc, id, parent, std::numeric_limits<std::int64_t>::max(), touched);
+    for (const auto& b : back) touched[b] = *doc.section(b);
+    change.data["sections"] = back;
+    return finish(doc, std::move(change), std::move(touched));
+}
+
+}  // namespace samen::model

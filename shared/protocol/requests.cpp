@@ -1,0 +1,318 @@
+#include "protocol/requests.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "model/document.hpp"
+#include "ot/json.hpp"
+#include "protocol/limits.hpp"
+#include "protocol/protocol.hpp"
+
+namespace samen::protocol {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void bad(const std::string& why) {
+    throw ProtocolError(ErrorCode::bad_request, why);
+}
+
+const std::string& name_field(const json& msg, const char* name) {
+    const std::string& s = string_field(msg, name);
+    if (s.empty() || s.size() > limits::max_name_bytes) {
+        bad(std::string("\"") + name + "\" must hold 1 to " +
+            std::to_string(limits::max_name_bytes) + " bytes");
+    }
+    return s;
+}
+
+/// Absent: nullopt. Present: a name (null too where `null_allowed`).
+std::optional<std::string> optional_name(const json& msg, const char* name,
+                                         bool null_allowed = true) {
+    auto it = msg.find(name);
+    if (it == msg.end() || (null_allowed && it->is_null())) return std::nullopt;
+    return name_field(msg, name);
+}
+
+const std::string& title_field(const json& msg, const char* name = "title") {
+    const std::string& title = string_field(msg, name);
+    if (!valid_title(title)) {
+        bad("a title is one line of 1 to " + std::to_string(limits::max_title_bytes) + " bytes");
+    }
+    return title;
+}
+
+std::int64_t position_field(const json& msg) {
+    return static_cast<std::int64_t>(std::min(uint_field(msg, "position"), limits::max_position));
+}
+
+/// `parent` must be there; null is the top level.
+std::optional<std::string> parent_field(const json& msg) {
+    if (!msg.contains("parent")) bad("\"parent\" is missing (null: top level)");
+    return optional_name(msg, "parent");
+}
+
+template <class T>
+T layer_fields(const json& msg) {
+    T r;
+    r.doc = string_field(msg, "doc");
+    r.section = name_field(msg, "section");
+    r.layer = name_field(msg, "layer");
+    return r;
+}
+
+template <class T>
+DocumentRequest layer_target(const json& msg) {
+    return layer_fields<T>(msg);
+}
+
+Request hello(const json& msg) {
+    Hello r{string_field(msg, "token")};
+    if (msg.contains("client")) name_field(msg, "client");
+    return r;
+}
+
+Request document_create(const json& msg) {
+    DocumentCreate d;
+    d.doc = string_field(msg, "doc");
+    if (d.doc.empty() || d.doc.size() > limits::max_doc_id_bytes || d.doc.front() == '-' ||
+        d.doc.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+        bad("a document id holds 1 to " + std::to_string(limits::max_doc_id_bytes) +
+            " lower-case letters, digits and '-'");
+    }
+    d.title = title_field(msg);
+    const auto& municipalities = field(msg, "municipalities");
+    if (!municipalities.is_array() || municipalities.empty() ||
+        municipalities.size() > limits::max_municipalities) {
+        bad("\"municipalities\" lists the codes taking part");
+    }
+    for (const auto& code : municipalities) {
+        if (!code.is_string() || !model::is_municipality_code(code.get<std::string>())) {
+            bad("\"municipalities\" holds codes such as GM0166");
+        }
+        if (std::find(d.municipalities.begin(), d.municipalities.end(), code) !=
+            d.municipalities.end()) {
+            bad("a municipality is listed twice");
+        }
+        d.municipalities.push_back(code.get<std::string>());
+    }
+    d.template_doc = optional_name(msg, "template", false);
+    if (msg.contains("markdown")) d.markdown = string_field(msg, "markdown");
+    if (d.template_doc && d.markdown) {
+        bad("a document starts from a template or from Markdown, not both");
+    }
+    return d;
+}
+
+DocumentRequest open(const json& msg) {
+    return Open{name_field(msg, "doc"), optional_uint_field(msg, "since")};
+}
+
+DocumentRequest close(const json& msg) {
+    return Close{string_field(msg, "doc")};
+}
+
+DocumentRequest edit(const json& msg) {
+    Edit r;
+    r.doc = string_field(msg, "doc");
+    r.section = name_field(msg, "section");
+    r.layer = name_field(msg, "layer");
+    r.base = uint_field(msg, "base");
+    r.opid = name_field(msg, "opid");
+    r.op = ot::op_from_json(field(msg, "op"));
+    if (r.op.empty()) bad("an edit must change something");
+    return r;
+}
+
+DocumentRequest presence(const json& msg) {
+    Presence r;
+    r.doc = string_field(msg, "doc");
+    r.section = name_field(msg, "section");
+    r.layer = name_field(msg, "layer");
+    const auto& sel = field(msg, "sel");
+    if (!sel.is_array() || sel.size() != 2 || !sel[0].is_number_unsigned() ||
+        !sel[1].is_number_unsigned()) {
+        bad("\"sel\" must be [anchor, head]");
+    }
+    r.sel = {sel[0].get<std::size_t>(), sel[1].get<std::size_t>()};
+    return r;
+}
+
+DocumentRequest effective(const json& msg) {
+    return Effective{string_field(msg, "doc"), name_field(msg, "municipality"),
+                     optional_uint_field(msg, "rev")};
+}
+
+DocumentRequest divergence(const json& msg) {
+    return Divergence{string_field(msg, "doc")};
+}
+
+DocumentRequest section_create(const json& msg) {
+    SectionCreate r;
+    r.doc = string_field(msg, "doc");
+    r.title = title_field(msg);
+    r.parent = parent_field(msg);
+    r.position = position_field(msg);
+    r.owner = optional_name(msg, "owner");
+    return r;
+}
+
+DocumentRequest section_rename(const json& msg) {
+    return SectionRename{string_field(msg, "doc"), name_field(msg, "section"), title_field(msg)};
+}
+
+DocumentRequest section_move(const json& msg) {
+    SectionMove r;
+    r.doc = string_field(msg, "doc");
+    r.section = name_field(msg, "section");
+    r.parent = parent_field(msg);
+    r.position = position_field(msg);
+    return r;
+}
+
+DocumentRequest section_delete(const json& msg) {
+    return SectionDelete{string_field(msg, "doc"), name_field(msg, "section")};
+}
+
+DocumentRequest section_restore(const json& msg) {
+    return SectionRestore{string_field(msg, "doc"), name_field(msg, "section")};
+}
+
+DocumentRequest rebase_commit(const json& msg) {
+    auto r = layer_fields<RebaseCommit>(msg);
+    r.rev = uint_field(msg, "rev");
+    r.text = string_field(msg, "text");
+    return r;
+}
+
+DocumentRequest propose(const json& msg) {
+    Propose r;
+    r.doc = string_field(msg, "doc");
+    r.section = name_field(msg, "section");
+    r.layer = name_field(msg, "layer");
+    if (msg.contains("text")) r.text = string_field(msg, "text");
+    return r;
+}
+
+DocumentRequest vote(const json& msg) {
+    Vote r;
+    r.doc = string_field(msg, "doc");
+    r.proposal =
+        static_cast<std::int64_t>(std::min(uint_field(msg, "proposal"), limits::max_proposal_id));
+    const std::string& ballot = string_field(msg, "vote");
+    if (ballot != "approve" && ballot != "reject") bad("\"vote\" is \"approve\" or \"reject\"");
+    r.vote = ballot == "approve" ? Ballot::approve : Ballot::reject;
+    return r;
+}
+
+DocumentRequest tag(const json& msg) {
+    Tag r;
+    r.doc = string_field(msg, "doc");
+    r.label = string_field(msg, "label");
+    if (r.label.empty() || r.label.size() > limits::max_label_bytes) {
+        bad("a label holds 1 to " + std::to_string(limits::max_label_bytes) + " bytes of UTF-8");
+    }
+    r.rev = optional_uint_field(msg, "rev");
+    return r;
+}
+
+DocumentRequest document_rename(const json& msg) {
+    return DocumentRename{string_field(msg, "doc"), title_field(msg)};
+}
+
+DocumentRequest document_archive(const json& msg) {
+    const auto& archived = field(msg, "archived");
+    if (!archived.is_boolean()) bad("\"archived\" must be true or false");
+    return DocumentArchive{string_field(msg, "doc"), archived.get<bool>()};
+}
+
+DocumentRequest history(const json& msg) {
+    return History{string_field(msg, "doc"), name_field(msg, "section"),
+                   optional_name(msg, "layer", false), optional_uint_field(msg, "before")};
+}
+
+DocumentRequest text_at(const json& msg) {
+    return TextAt{string_field(msg, "doc"), name_field(msg, "section"), name_field(msg, "layer"),
+                  uint_field(msg, "rev")};
+}
+
+DocumentRequest diff(const json& msg) {
+    Diff r;
+    r.doc = string_field(msg, "doc");
+    r.section = optional_name(msg, "section", false);
+    r.layer = optional_name(msg, "layer", false);
+    r.municipality = optional_name(msg, "municipality", false);
+    r.from = uint_field(msg, "from");
+    r.to = uint_field(msg, "to");
+    if (!r.municipality && (!r.section || !r.layer)) {
+        bad("a diff needs \"section\" and \"layer\", or \"municipality\"");
+    }
+    return r;
+}
+
+using DocumentParser = DocumentRequest (*)(const json&);
+
+/// The parser of every message about one document, by its `type`.
+constexpr std::pair<std::string_view, DocumentParser> document_parsers[] = {
+    {Open::type, open},
+    {Close::type, close},
+    {Edit::type, edit},
+    {Presence::type, presence},
+    {Effective::type, effective},
+    {Divergence::type, divergence},
+    {Diverge::type, layer_target<Diverge>},
+    {Revert::type, layer_target<Revert>},
+    {Omit::type, layer_target<Omit>},
+    {Include::type, layer_target<Include>},
+    {Acknowledge::type, layer_target<Acknowledge>},
+    {SectionCreate::type, section_create},
+    {SectionRename::type, section_rename},
+    {SectionMove::type, section_move},
+    {SectionDelete::type, section_delete},
+    {SectionRestore::type, section_restore},
+    {RebasePreview::type, layer_target<RebasePreview>},
+    {RebaseCommit::type, rebase_commit},
+    {Propose::type, propose},
+    {Vote::type, vote},
+    {Tag::type, tag},
+    {DocumentRename::type, document_rename},
+    {DocumentArchive::type, document_archive},
+    {History::type, history},
+    {TextAt::type, text_at},
+    {Diff::type, diff},
+};
+static_assert(std::size(document_parsers) == std::variant_size_v<DocumentRequest>);
+
+}  // namespace
+
+Request parse_request(const json& msg) {
+    if (!msg.is_object()) bad("a message must be a JSON object");
+    auto type_it = msg.find("type");
+    if (type_it == msg.end() || !type_it->is_string()) {
+        bad("a message must have a string \"type\"");
+    }
+    const std::string& type = type_it->get_ref<const std::string&>();
+    if (type == Hello::type) return hello(msg);
+    if (type == List::type) return List{};
+    if (type == DocumentCreate::type) return document_create(msg);
+    for (const auto& [name, parse] : document_parsers) {
+        if (name == type) return parse(msg);
+    }
+    bad("unknown message type \"" + type + "\"");
+}
+
+const std::string& document_of(const DocumentRequest& request) {
+    return std::visit([](const auto& r) -> const std::string& { return r.doc; }, request);
+}
+
+std::string_view type_name(const DocumentRequest& request) {
+    return std::visit([](const auto& r) { return r.type; }, request);
+}
+
+bool valid_title(const std::string& title) {
+    return !title.empty() && title.size() <= limits::max_title_bytes &&
+           title.find('\n') == std::string::npos && ot::valid_utf8(title);
+}
+
+}  // namespace samen::protocol
