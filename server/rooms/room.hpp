@@ -197,6 +197,12 @@ class Room : public std::enable_shared_from_this<Room> {
     // ---- room_tree.cpp ----
     void commit_tree_change(const Caller& c, std::string_view type, model::TreeChange change,
                             nlohmann::json broadcast);
+    // ---- room_document.cpp ----
+    /// A change of the document's own fields: `field` is `value` in the broadcast, `data` goes to
+    /// the log, and `write` stores the field.
+    void commit_document_change(const Caller& c, const auth::User& u, std::string_view type,
+                                nlohmann::json data, const char* field, nlohmann::json value,
+                                store::Store::Work write);
     // ---- room_reads.cpp ----
     /// Answers with `build(db, the document as it stands now)`, run on the store's thread once
     /// everything up to now is committed (so the history on disk reaches now).

@@ -21,26 +21,28 @@ void Room::handle(const Caller& c, const auth::User& u, const p::Tag& r) {
 }
 
 void Room::handle(const Caller& c, const auth::User& u, const p::DocumentRename& r) {
-    nlohmann::json data = model::rename_document(doc_, r.title);
-    nlohmann::json msg = change_message(r.type, doc_.rev, u.id);
-    msg["title"] = r.title;
-    commit_change(doc_.rev, std::move(msg), c,
-                  [doc = id_, rev = doc_.rev, data, author = u.id](store::Db& db) {
-                      append_change(db, doc, rev, "document.rename", std::nullopt, std::nullopt,
-                                    data, author);
-                      set_document_title(db, doc, data["title"].get<std::string>());
-                  });
+    commit_document_change(
+        c, u, r.type, model::rename_document(doc_, r.title), "title", r.title,
+        [doc = id_, title = r.title](store::Db& db) { set_document_title(db, doc, title); });
 }
 
 void Room::handle(const Caller& c, const auth::User& u, const p::DocumentArchive& r) {
-    nlohmann::json data = model::set_archived(doc_, r.archived);
-    nlohmann::json msg = change_message(r.type, doc_.rev, u.id);
-    msg["archived"] = r.archived;
+    commit_document_change(c, u, r.type, model::set_archived(doc_, r.archived), "archived",
+                           r.archived, [doc = id_, archived = r.archived](store::Db& db) {
+                               set_document_archived(db, doc, archived);
+                           });
+}
+
+void Room::commit_document_change(const Caller& c, const auth::User& u, std::string_view type,
+                                  nlohmann::json data, const char* field, nlohmann::json value,
+                                  store::Store::Work write) {
+    nlohmann::json msg = change_message(type, doc_.rev, u.id);
+    msg[field] = std::move(value);
     commit_change(doc_.rev, std::move(msg), c,
-                  [doc = id_, rev = doc_.rev, data, author = u.id](store::Db& db) {
-                      append_change(db, doc, rev, "document.archive", std::nullopt, std::nullopt,
-                                    data, author);
-                      set_document_archived(db, doc, data["archived"].get<bool>());
+                  [doc = id_, rev = doc_.rev, kind = std::string(type), data = std::move(data),
+                   author = u.id, write = std::move(write)](store::Db& db) {
+                      append_change(db, doc, rev, kind, std::nullopt, std::nullopt, data, author);
+                      write(db);
                   });
 }
 
