@@ -9,7 +9,7 @@ export SAMEN_ROOT
 export CCACHE_BASEDIR="$SAMEN_ROOT" CCACHE_NOHASHDIR=1
 
 SAMEN_DEB_PACKAGES=(
-    build-essential cmake ninja-build ccache pkg-config git ca-certificates
+    build-essential cmake ninja-build ccache pkg-config git ca-certificates clang-format
     libboost1.81-dev libsqlite3-dev sqlite3 nlohmann-json3-dev catch2 libsodium-dev libbenchmark-dev
     nodejs npm
     chromium fonts-dejavu-core

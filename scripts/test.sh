@@ -4,6 +4,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 samen_setup
 cd "$SAMEN_ROOT"
+
+echo "== format"
+bash scripts/check-format.sh
 samen_build_web
 
 echo "== build: release"

@@ -1,6 +1,6 @@
-// The domain model of DESIGN.md as plain values: a Document with its Municipalities and Sections,
-// each Section with its Layers (the common text and the municipalities' overrides and omissions).
-// Shared by the server (rooms) and the clients (who rebuild it from a snapshot).
+// The domain model (docs/architecture.md) as plain values: a Document with its Municipalities and
+// Sections, each Section with its Layers (the common text and the municipalities' overrides and
+// omissions). Shared by the server (rooms) and the clients (who rebuild it from a snapshot).
 #pragma once
 
 #include <cstdint>
@@ -64,7 +64,7 @@ struct UserRef {
     std::optional<std::string> municipality;
 };
 
-/// A proposal for the common text of a section (DESIGN.md, "Proposal"): a municipality's local
+/// A proposal for the common text of a section (model/proposals.hpp): a municipality's local
 /// text made common (`layer` is its code) or a change of the common text put to agreement
 /// (`layer` is "common").
 struct Proposal {

@@ -1,5 +1,6 @@
-// What one municipality reads: its effective plan, and the divergence matrix of all of them
-// (DESIGN.md, "Effective document").
+// What one municipality reads: its effective plan (the section tree in order, without what it omits
+// or what other municipalities own, its own text where it diverged and the common text elsewhere),
+// and the divergence matrix of all of them.
 #pragma once
 
 #include <map>

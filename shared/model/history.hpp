@@ -1,7 +1,8 @@
-// Reading the past (DESIGN.md, "History"): a document as it stood at any revision, found by undoing
-// its changes one by one from the state it has now, newest first. Every change in the log carries
-// what is needed to undo it: an edit its invertible op, a dropped layer its text, a rename or a
-// move where it came from (docs/decisions/0006-history-ops-invertible.md).
+// Reading the past (docs/decisions/0007-history-read-by-rewinding.md): a document as it stood at
+// any revision, found by undoing its changes one by one from the state it has now, newest first.
+// Every change in the log carries what is needed to undo it: an edit its invertible op, a dropped
+// layer its text, a rename or a move where it came from
+// (docs/decisions/0006-history-ops-invertible.md).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
-// The three-way merge behind rebase (DESIGN.md, "Stale"): base = the common text at the override's
-// `base`, theirs = the common text now, ours = the override. Changes that do not overlap merge by
-// themselves; overlapping ones come back as conflicts, to be resolved before anything is written.
+// The three-way merge behind rebase (docs/protocol.md, `rebase.preview`): base = the common text at
+// the override's `base`, theirs = the common text now, ours = the override. Changes that do not
+// overlap merge by themselves; overlapping ones come back as conflicts, to be resolved before
+// anything is written.
 //
 // Text is compared as a sequence of tokens: words (letters, digits, combining marks), runs of
 // whitespace, and single other code points (punctuation, symbols, emoji). A token never splits a
