@@ -2,7 +2,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "../store/temp_dir.hpp"
+#include "temp_dir.hpp"
 #include "admin/admin.hpp"
 #include "auth/password.hpp"
 #include "store/db.hpp"

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "../store/temp_dir.hpp"
+#include "temp_dir.hpp"
 #include "auth/token.hpp"
 #include "store/db.hpp"
 #include "store/migrations.hpp"
