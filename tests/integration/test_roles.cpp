@@ -26,13 +26,8 @@ TEST_CASE("every role may edit exactly the layers DESIGN.md gives it", "[integra
     std::uint64_t rev = 0;
     int n = 0;
     auto try_edit = [&](ProtocolClient& c, const std::string& section, const std::string& layer) {
-        json reply = c.request({{"type", "edit"},
-                                {"doc", doc},
-                                {"section", section},
-                                {"layer", layer},
-                                {"base", rev},
-                                {"op", {"x"}},
-                                {"opid", "role-" + std::to_string(++n)}});
+        json reply =
+            c.request(edit_request(doc, section, layer, rev, {"x"}, "role-" + std::to_string(++n)));
         if (reply["type"] == "ack") rev = reply["rev"].get<std::uint64_t>();
         return reply;
     };
