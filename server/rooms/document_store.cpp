@@ -45,57 +45,35 @@ class UserCache {
     std::map<std::int64_t, model::UserRef> users_;
 };
 
-std::vector<model::Proposal> load_open_proposals(store::Db& db, std::string_view doc) {
-    UserCache users(db);
+std::vector<model::Proposal> load_open_proposals(store::Db& db, std::string_view doc,
+                                                 UserCache& users) {
     std::vector<model::Proposal> out;
-    {
-        auto st = db.prepare(
-            "SELECT id, section, layer, text, common_text, base, proposer, created_at, state, "
-            "closed_rev FROM proposal WHERE doc = ?1 AND state = 'open' ORDER BY id");
-        st.bind(1, doc);
-        while (st.step()) {
-            model::Proposal p;
-            p.id = st.get_int(0);
-            p.section = st.get_text(1);
-            p.layer = st.get_text(2);
-            p.text = st.get_text(3);
-            p.common_text = st.get_text(4);
-            p.base = static_cast<Rev>(st.get_int(5));
-            p.proposer = users(st.get_int(6));
-            p.created_at = st.get_text(7);
-            p.state = st.get_text(8);
-            if (auto c = st.get_opt_int(9)) p.closed_rev = static_cast<Rev>(*c);
-            out.push_back(std::move(p));
-        }
+    for (auto& r : store::list_open_proposals(db, doc)) {
+        model::Proposal p;
+        p.id = r.id;
+        p.section = std::move(r.section);
+        p.layer = std::move(r.layer);
+        p.text = std::move(r.text);
+        p.common_text = std::move(r.common_text);
+        p.base = static_cast<Rev>(r.base);
+        p.proposer = users(r.proposer);
+        p.created_at = std::move(r.created_at);
+        p.state = std::move(r.state);
+        if (r.closed_rev) p.closed_rev = static_cast<Rev>(*r.closed_rev);
+        out.push_back(std::move(p));
     }
-    for (auto& p : out) {
-        auto st = db.prepare(
-            "SELECT municipality, vote FROM proposal_vote WHERE doc = ?1 AND proposal = ?2");
-        st.bind(1, doc).bind(2, p.id);
-        while (st.step()) p.votes[st.get_text(0)] = st.get_text(1);
+    // Both lists are ordered by proposal id.
+    auto p = out.begin();
+    for (auto& v : store::list_open_votes(db, doc)) {
+        while (p != out.end() && p->id < v.proposal) ++p;
+        if (p == out.end()) break;
+        if (p->id == v.proposal) p->votes[v.municipality] = std::move(v.vote);
     }
     return out;
 }
 
-std::int64_t next_proposal_id(store::Db& db, std::string_view doc) {
-    auto st = db.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM proposal WHERE doc = ?1");
-    st.bind(1, doc);
-    st.step();
-    return st.get_int(0);
-}
-
-std::vector<model::Version> load_versions(store::Db& db, std::string_view doc) {
-    UserCache users(db);
-    std::vector<model::Version> out;
-    auto st = db.prepare(
-        "SELECT rev, label, author, created_at FROM version WHERE doc = ?1 ORDER BY rev, "
-        "created_at");
-    st.bind(1, doc);
-    while (st.step()) {
-        out.push_back({static_cast<Rev>(st.get_int(0)), st.get_text(1), users(st.get_int(2)),
-                       st.get_text(3)});
-    }
-    return out;
+model::Version to_version(store::VersionRecord r, UserCache& users) {
+    return {static_cast<Rev>(r.rev), std::move(r.label), users(r.author), std::move(r.created_at)};
 }
 
 }  // namespace
@@ -139,9 +117,10 @@ model::Document load_document(store::Db& db, std::string_view doc) {
         layer.changed_rev = static_cast<Rev>(l.changed_rev);
         s->layers.emplace(l.layer, std::move(layer));
     }
-    d.proposals = load_open_proposals(db, doc);
-    d.next_proposal = next_proposal_id(db, doc);
-    d.versions = load_versions(db, doc);
+    UserCache users(db);
+    d.proposals = load_open_proposals(db, doc, users);
+    d.next_proposal = store::next_proposal_id(db, doc);
+    for (auto& v : store::list_versions(db, doc)) d.versions.push_back(to_version(v, users));
     return d;
 }
 
@@ -158,6 +137,12 @@ nlohmann::json to_json(const DocumentSummary& d) {
 
 std::vector<DocumentSummary> list_documents(store::Db& db,
                                             const std::optional<std::string>& municipality) {
+    UserCache users(db);
+    std::map<std::string, std::vector<model::Version>, std::less<>> versions;
+    for (auto& v : store::list_all_versions(db)) {
+        auto& of_doc = versions[v.doc];
+        of_doc.push_back(to_version(std::move(v), users));
+    }
     std::vector<DocumentSummary> out;
     for (auto& d : store::list_documents(db)) {
         if (municipality &&
@@ -166,7 +151,7 @@ std::vector<DocumentSummary> list_documents(store::Db& db,
             continue;
         }
         out.push_back({d.id, d.title, static_cast<Rev>(d.rev), d.archived, d.municipalities,
-                       load_versions(db, d.id)});
+                       std::move(versions[d.id])});
     }
     return out;
 }
@@ -312,75 +297,49 @@ void append_change(store::Db& db, std::string_view doc, Rev rev, const std::stri
 }
 
 void insert_proposal(store::Db& db, std::string_view doc, const model::Proposal& p) {
-    db.prepare(
-          "INSERT INTO proposal (doc, id, section, layer, text, common_text, base, proposer, "
-          "created_at, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open')")
-        .bind(1, doc)
-        .bind(2, p.id)
-        .bind(3, p.section)
-        .bind(4, p.layer)
-        .bind(5, p.text)
-        .bind(6, p.common_text)
-        .bind(7, static_cast<std::int64_t>(p.base))
-        .bind(8, p.proposer.id)
-        .bind(9, p.created_at)
-        .run();
+    store::ProposalRecord r;
+    r.id = p.id;
+    r.section = p.section;
+    r.layer = p.layer;
+    r.text = p.text;
+    r.common_text = p.common_text;
+    r.base = static_cast<std::int64_t>(p.base);
+    r.proposer = p.proposer.id;
+    r.created_at = p.created_at;
+    r.state = "open";  // a proposal is stored when it is made; votes close it later
+    store::insert_proposal(db, doc, r);
 }
 
 void insert_vote(store::Db& db, std::string_view doc, std::int64_t proposal,
                  const std::string& municipality, const std::string& vote, std::int64_t user,
                  Rev rev) {
-    db.prepare(
-          "INSERT INTO proposal_vote (doc, proposal, municipality, vote, user_id, rev, at) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        .bind(1, doc)
-        .bind(2, proposal)
-        .bind(3, municipality)
-        .bind(4, vote)
-        .bind(5, user)
-        .bind(6, static_cast<std::int64_t>(rev))
-        .bind(7, store::now_string())
-        .run();
+    store::insert_vote(
+        db, doc,
+        {proposal, municipality, vote, user, static_cast<std::int64_t>(rev), store::now_string()});
 }
 
 void close_proposal(store::Db& db, std::string_view doc, std::int64_t proposal,
                     const std::string& state, Rev rev) {
-    db.prepare("UPDATE proposal SET state = ?3, closed_rev = ?4 WHERE doc = ?1 AND id = ?2")
-        .bind(1, doc)
-        .bind(2, proposal)
-        .bind(3, state)
-        .bind(4, static_cast<std::int64_t>(rev))
-        .run();
+    store::set_proposal_state(db, doc, proposal, state, static_cast<std::int64_t>(rev));
 }
 
 void insert_version(store::Db& db, std::string_view doc, const model::Version& v) {
-    {
-        auto st = db.prepare("SELECT 1 FROM version WHERE doc = ?1 AND label = ?2");
-        st.bind(1, doc).bind(2, v.label);
-        if (st.step()) {
-            throw ProtocolError(ErrorCode::conflict,
-                                "there is a version named '" + v.label + "' already");
-        }
+    try {
+        store::insert_version(db, {std::string(doc), v.label, static_cast<std::int64_t>(v.rev),
+                                   v.author.id, v.created_at});
+    } catch (const store::StoreError& e) {
+        if (!e.is_duplicate()) throw;
+        throw ProtocolError(ErrorCode::conflict,
+                            "there is a version named '" + v.label + "' already");
     }
-    db.prepare(
-          "INSERT INTO version (doc, label, rev, author, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .bind(1, doc)
-        .bind(2, v.label)
-        .bind(3, static_cast<std::int64_t>(v.rev))
-        .bind(4, v.author.id)
-        .bind(5, v.created_at)
-        .run();
 }
 
 void set_document_title(store::Db& db, std::string_view doc, const std::string& title) {
-    db.prepare("UPDATE document SET title = ?2 WHERE id = ?1").bind(1, doc).bind(2, title).run();
+    store::rename_document(db, doc, title);
 }
 
 void set_document_archived(store::Db& db, std::string_view doc, bool archived) {
-    db.prepare("UPDATE document SET archived = ?2 WHERE id = ?1")
-        .bind(1, doc)
-        .bind(2, std::int64_t{archived ? 1 : 0})
-        .run();
+    store::archive_document(db, doc, archived);
 }
 
 namespace {
@@ -410,12 +369,8 @@ std::map<std::pair<std::string, std::string>, Rev> last_text_changes(store::Db& 
                                                                      std::string_view doc,
                                                                      Rev rev) {
     std::map<std::pair<std::string, std::string>, Rev> out;
-    auto st = db.prepare(
-        "SELECT section, COALESCE(layer, ''), MAX(rev) FROM change WHERE doc = ?1 AND rev <= ?2 "
-        "AND kind IN ('edit', 'diverge', 'section.create') GROUP BY section, layer");
-    st.bind(1, doc).bind(2, static_cast<std::int64_t>(rev));
-    while (st.step()) {
-        out[{st.get_text(0), st.get_text(1)}] = static_cast<Rev>(st.get_int(2));
+    for (auto& c : store::list_last_text_changes(db, doc, static_cast<std::int64_t>(rev))) {
+        out[{std::move(c.section), std::move(c.layer)}] = static_cast<Rev>(c.rev);
     }
     return out;
 }

@@ -64,6 +64,13 @@ class Statement {
     Statement& bind(int index, std::nullptr_t);
     Statement& bind(int index, const std::optional<std::string>& value);
     Statement& bind(int index, const std::optional<std::int64_t>& value);
+    /// Binds `values` to ?1, ?2, ... in order.
+    template <class... Values>
+    Statement& bind_all(const Values&... values) {
+        int index = 0;
+        (bind(++index, values), ...);
+        return *this;
+    }
 
     /// Runs to the next row: true when a row is ready, false when the statement is done.
     bool step();

@@ -6,29 +6,60 @@
 
 namespace samen::store {
 
+namespace {
+
+/// Every row the statement gives, each read by `read`.
+template <class Read>
+auto read_rows(Statement& st, Read read) -> std::vector<decltype(read(st))> {
+    std::vector<decltype(read(st))> out;
+    while (st.step()) out.push_back(read(st));
+    return out;
+}
+
+/// The first row the statement gives, read by `read`.
+template <class Read>
+auto read_row(Statement& st, Read read) -> std::optional<decltype(read(st))> {
+    if (!st.step()) return std::nullopt;
+    return read(st);
+}
+
+std::int64_t read_int(const Statement& st) {
+    return st.get_int(0);
+}
+
+std::string read_text(const Statement& st) {
+    return st.get_text(0);
+}
+
+}  // namespace
+
 // ---- municipalities ----
 
 void upsert_municipality(Db& db, const Municipality& m) {
     db.prepare(
           "INSERT INTO municipality (code, name) VALUES (?1, ?2) "
           "ON CONFLICT (code) DO UPDATE SET name = excluded.name")
-        .bind(1, m.code)
-        .bind(2, m.name)
+        .bind_all(m.code, m.name)
         .run();
 }
 
+namespace {
+
+Municipality read_municipality(const Statement& st) {
+    return {st.get_text(0), st.get_text(1)};
+}
+
+}  // namespace
+
 std::optional<Municipality> find_municipality(Db& db, std::string_view code) {
     auto st = db.prepare("SELECT code, name FROM municipality WHERE code = ?1");
-    st.bind(1, code);
-    if (!st.step()) return std::nullopt;
-    return Municipality{st.get_text(0), st.get_text(1)};
+    st.bind_all(code);
+    return read_row(st, read_municipality);
 }
 
 std::vector<Municipality> list_municipalities(Db& db) {
     auto st = db.prepare("SELECT code, name FROM municipality ORDER BY code");
-    std::vector<Municipality> out;
-    while (st.step()) out.push_back({st.get_text(0), st.get_text(1)});
-    return out;
+    return read_rows(st, read_municipality);
 }
 
 // ---- users ----
@@ -58,12 +89,8 @@ std::int64_t create_user(Db& db, const NewUser& user, std::string_view now) {
     db.prepare(
           "INSERT INTO user (name, display_name, municipality, role, password_hash, created_at) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-        .bind(1, user.name)
-        .bind(2, user.display_name)
-        .bind(3, user.municipality)
-        .bind(4, user.role)
-        .bind(5, user.password_hash)
-        .bind(6, now)
+        .bind_all(user.name, user.display_name, user.municipality, user.role, user.password_hash,
+                  now)
         .run();
     return db.last_insert_rowid();
 }
@@ -71,45 +98,35 @@ std::int64_t create_user(Db& db, const NewUser& user, std::string_view now) {
 std::optional<UserRecord> find_user(Db& db, std::int64_t id) {
     static const std::string sql = std::string(kUserColumns) + "WHERE id = ?1";
     auto st = db.prepare(sql);
-    st.bind(1, id);
-    if (!st.step()) return std::nullopt;
-    return read_user(st);
+    st.bind_all(id);
+    return read_row(st, read_user);
 }
 
 std::optional<UserRecord> find_user_by_name(Db& db, std::string_view name) {
     static const std::string sql = std::string(kUserColumns) + "WHERE name = ?1";
     auto st = db.prepare(sql);
-    st.bind(1, name);
-    if (!st.step()) return std::nullopt;
-    return read_user(st);
+    st.bind_all(name);
+    return read_row(st, read_user);
 }
 
 std::vector<UserRecord> list_users(Db& db) {
     static const std::string sql = std::string(kUserColumns) + "ORDER BY name";
     auto st = db.prepare(sql);
-    std::vector<UserRecord> out;
-    while (st.step()) out.push_back(read_user(st));
-    return out;
+    return read_rows(st, read_user);
 }
 
 bool set_password_hash(Db& db, std::int64_t user_id, std::string_view hash) {
-    db.prepare("UPDATE user SET password_hash = ?2 WHERE id = ?1")
-        .bind(1, user_id)
-        .bind(2, hash)
-        .run();
+    db.prepare("UPDATE user SET password_hash = ?2 WHERE id = ?1").bind_all(user_id, hash).run();
     return db.changes() > 0;
 }
 
 bool set_role(Db& db, std::int64_t user_id, std::string_view role) {
-    db.prepare("UPDATE user SET role = ?2 WHERE id = ?1").bind(1, user_id).bind(2, role).run();
+    db.prepare("UPDATE user SET role = ?2 WHERE id = ?1").bind_all(user_id, role).run();
     return db.changes() > 0;
 }
 
 bool set_disabled(Db& db, std::int64_t user_id, bool disabled) {
-    db.prepare("UPDATE user SET disabled = ?2 WHERE id = ?1")
-        .bind(1, user_id)
-        .bind(2, disabled)
-        .run();
+    db.prepare("UPDATE user SET disabled = ?2 WHERE id = ?1").bind_all(user_id, disabled).run();
     return db.changes() > 0;
 }
 
@@ -118,32 +135,28 @@ bool set_disabled(Db& db, std::int64_t user_id, bool disabled) {
 void insert_token(Db& db, std::string_view hash, std::int64_t user_id, std::string_view created_at,
                   std::string_view expires_at) {
     db.prepare("INSERT INTO token (hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
-        .bind(1, hash)
-        .bind(2, user_id)
-        .bind(3, created_at)
-        .bind(4, expires_at)
+        .bind_all(hash, user_id, created_at, expires_at)
         .run();
 }
 
 std::optional<std::int64_t> find_token_user(Db& db, std::string_view hash, std::string_view now) {
     auto st = db.prepare("SELECT user_id FROM token WHERE hash = ?1 AND expires_at > ?2");
-    st.bind(1, hash).bind(2, now);
-    if (!st.step()) return std::nullopt;
-    return st.get_int(0);
+    st.bind_all(hash, now);
+    return read_row(st, read_int);
 }
 
 bool delete_token(Db& db, std::string_view hash) {
-    db.prepare("DELETE FROM token WHERE hash = ?1").bind(1, hash).run();
+    db.prepare("DELETE FROM token WHERE hash = ?1").bind_all(hash).run();
     return db.changes() > 0;
 }
 
 std::int64_t delete_expired_tokens(Db& db, std::string_view now) {
-    db.prepare("DELETE FROM token WHERE expires_at <= ?1").bind(1, now).run();
+    db.prepare("DELETE FROM token WHERE expires_at <= ?1").bind_all(now).run();
     return db.changes();
 }
 
 std::int64_t delete_user_tokens(Db& db, std::int64_t user_id) {
-    db.prepare("DELETE FROM token WHERE user_id = ?1").bind(1, user_id).run();
+    db.prepare("DELETE FROM token WHERE user_id = ?1").bind_all(user_id).run();
     return db.changes();
 }
 
@@ -151,13 +164,8 @@ std::int64_t delete_user_tokens(Db& db, std::int64_t user_id) {
 
 namespace {
 
-std::vector<std::string> document_municipalities(Db& db, std::string_view doc) {
-    auto st = db.prepare("SELECT code FROM document_municipality WHERE doc = ?1 ORDER BY code");
-    st.bind(1, doc);
-    std::vector<std::string> out;
-    while (st.step()) out.push_back(st.get_text(0));
-    return out;
-}
+constexpr const char* kDocumentColumns =
+    "SELECT id, title, rev, archived, created_at FROM document ";
 
 DocumentRecord read_document(const Statement& st) {
     DocumentRecord d;
@@ -175,76 +183,88 @@ void create_document(Db& db, std::string_view id, std::string_view title,
                      const std::vector<std::string>& municipalities, std::string_view now) {
     Savepoint sp(db, "create_document");
     db.prepare("INSERT INTO document (id, title, created_at) VALUES (?1, ?2, ?3)")
-        .bind(1, id)
-        .bind(2, title)
-        .bind(3, now)
+        .bind_all(id, title, now)
         .run();
     for (const auto& code : municipalities) {
         db.prepare("INSERT INTO document_municipality (doc, code) VALUES (?1, ?2)")
-            .bind(1, id)
-            .bind(2, code)
+            .bind_all(id, code)
             .run();
     }
     sp.release();
 }
 
 std::optional<DocumentRecord> get_document(Db& db, std::string_view id) {
+    static const std::string sql = std::string(kDocumentColumns) + "WHERE id = ?1";
     std::optional<DocumentRecord> d;
     {
-        auto st =
-            db.prepare("SELECT id, title, rev, archived, created_at FROM document WHERE id = ?1");
-        st.bind(1, id);
-        if (!st.step()) return std::nullopt;
-        d = read_document(st);
+        auto st = db.prepare(sql);
+        st.bind_all(id);
+        d = read_row(st, read_document);
     }
-    d->municipalities = document_municipalities(db, d->id);
+    if (!d) return std::nullopt;
+    auto st = db.prepare("SELECT code FROM document_municipality WHERE doc = ?1 ORDER BY code");
+    st.bind_all(id);
+    d->municipalities = read_rows(st, read_text);
     return d;
 }
 
 std::vector<DocumentRecord> list_documents(Db& db) {
+    static const std::string sql = std::string(kDocumentColumns) + "ORDER BY id";
     std::vector<DocumentRecord> out;
     {
-        auto st =
-            db.prepare("SELECT id, title, rev, archived, created_at FROM document ORDER BY id");
-        while (st.step()) out.push_back(read_document(st));
+        auto st = db.prepare(sql);
+        out = read_rows(st, read_document);
     }
-    for (auto& d : out) d.municipalities = document_municipalities(db, d.id);
+    // Every document's municipalities in one read, in the documents' order.
+    auto st = db.prepare("SELECT doc, code FROM document_municipality ORDER BY doc, code");
+    auto d = out.begin();
+    while (st.step()) {
+        const std::string doc = st.get_text(0);
+        while (d != out.end() && d->id < doc) ++d;
+        if (d == out.end()) break;
+        if (d->id == doc) d->municipalities.push_back(st.get_text(1));
+    }
     return out;
 }
 
 bool set_document_rev(Db& db, std::string_view id, std::int64_t rev) {
-    db.prepare("UPDATE document SET rev = ?2 WHERE id = ?1").bind(1, id).bind(2, rev).run();
+    db.prepare("UPDATE document SET rev = ?2 WHERE id = ?1").bind_all(id, rev).run();
+    return db.changes() > 0;
+}
+
+bool rename_document(Db& db, std::string_view id, std::string_view title) {
+    db.prepare("UPDATE document SET title = ?2 WHERE id = ?1").bind_all(id, title).run();
+    return db.changes() > 0;
+}
+
+bool archive_document(Db& db, std::string_view id, bool archived) {
+    db.prepare("UPDATE document SET archived = ?2 WHERE id = ?1").bind_all(id, archived).run();
     return db.changes() > 0;
 }
 
 // ---- sections ----
 
+namespace {
+
+/// Both statements number a section's columns alike: ?1 doc, ?2 id, then the rest in order.
+void run_section(Db& db, std::string_view sql, std::string_view doc, const SectionRecord& s) {
+    db.prepare(sql).bind_all(doc, s.id, s.parent, s.position, s.title, s.owner, s.deleted).run();
+}
+
+}  // namespace
+
 void insert_section(Db& db, std::string_view doc, const SectionRecord& s) {
-    db.prepare(
-          "INSERT INTO section (doc, id, parent, position, title, owner, deleted) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        .bind(1, doc)
-        .bind(2, s.id)
-        .bind(3, s.parent)
-        .bind(4, s.position)
-        .bind(5, s.title)
-        .bind(6, s.owner)
-        .bind(7, s.deleted)
-        .run();
+    run_section(db,
+                "INSERT INTO section (doc, id, parent, position, title, owner, deleted) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                doc, s);
 }
 
 bool update_section(Db& db, std::string_view doc, const SectionRecord& s) {
-    db.prepare(
-          "UPDATE section SET parent = ?3, position = ?4, title = ?5, owner = ?6, deleted = ?7 "
-          "WHERE doc = ?1 AND id = ?2")
-        .bind(1, doc)
-        .bind(2, s.id)
-        .bind(3, s.parent)
-        .bind(4, s.position)
-        .bind(5, s.title)
-        .bind(6, s.owner)
-        .bind(7, s.deleted)
-        .run();
+    run_section(db,
+                "UPDATE section SET parent = ?3, position = ?4, title = ?5, owner = ?6, "
+                "deleted = ?7 WHERE doc = ?1 AND id = ?2",
+                doc, s);
     return db.changes() > 0;
 }
 
@@ -254,11 +274,11 @@ std::vector<SectionRecord> list_sections(Db& db, std::string_view doc) {
         auto st = db.prepare(
             "SELECT id, parent, position, title, owner, deleted FROM section WHERE doc = ?1 "
             "ORDER BY position, id");
-        st.bind(1, doc);
-        while (st.step()) {
-            all.push_back({st.get_text(0), st.get_opt_text(1), st.get_int(2), st.get_text(3),
-                           st.get_opt_text(4), st.get_int(5) != 0});
-        }
+        st.bind_all(doc);
+        all = read_rows(st, [](const Statement& row) {
+            return SectionRecord{row.get_text(0), row.get_opt_text(1), row.get_int(2),
+                                 row.get_text(3), row.get_opt_text(4), row.get_int(5) != 0};
+        });
     }
     // Children by parent, each list already in sibling order (the query sorts by position).
     std::map<std::string, std::vector<std::size_t>, std::less<>> children;
@@ -308,14 +328,7 @@ void put_layer(Db& db, std::string_view doc, const LayerRecord& l) {
           "ON CONFLICT (doc, section, layer) DO UPDATE SET state = excluded.state, "
           "text = excluded.text, base = excluded.base, life = excluded.life, "
           "changed_rev = excluded.changed_rev")
-        .bind(1, doc)
-        .bind(2, l.section)
-        .bind(3, l.layer)
-        .bind(4, l.state)
-        .bind(5, l.text)
-        .bind(6, l.base)
-        .bind(7, l.life)
-        .bind(8, l.changed_rev)
+        .bind_all(doc, l.section, l.layer, l.state, l.text, l.base, l.life, l.changed_rev)
         .run();
 }
 
@@ -324,11 +337,7 @@ bool set_layer_text(Db& db, std::string_view doc, std::string_view section, std:
     db.prepare(
           "UPDATE layer SET text = ?4, changed_rev = ?5 "
           "WHERE doc = ?1 AND section = ?2 AND layer = ?3")
-        .bind(1, doc)
-        .bind(2, section)
-        .bind(3, layer)
-        .bind(4, text)
-        .bind(5, changed_rev)
+        .bind_all(doc, section, layer, text, changed_rev)
         .run();
     return db.changes() > 0;
 }
@@ -337,20 +346,14 @@ bool set_layer_state(Db& db, std::string_view doc, std::string_view section, std
                      std::string_view state, std::optional<std::int64_t> base) {
     db.prepare(
           "UPDATE layer SET state = ?4, base = ?5 WHERE doc = ?1 AND section = ?2 AND layer = ?3")
-        .bind(1, doc)
-        .bind(2, section)
-        .bind(3, layer)
-        .bind(4, state)
-        .bind(5, base)
+        .bind_all(doc, section, layer, state, base)
         .run();
     return db.changes() > 0;
 }
 
 bool delete_layer(Db& db, std::string_view doc, std::string_view section, std::string_view layer) {
     db.prepare("DELETE FROM layer WHERE doc = ?1 AND section = ?2 AND layer = ?3")
-        .bind(1, doc)
-        .bind(2, section)
-        .bind(3, layer)
+        .bind_all(doc, section, layer)
         .run();
     return db.changes() > 0;
 }
@@ -369,19 +372,16 @@ std::optional<LayerRecord> get_layer(Db& db, std::string_view doc, std::string_v
     auto st = db.prepare(
         "SELECT section, layer, state, text, base, life, changed_rev FROM layer "
         "WHERE doc = ?1 AND section = ?2 AND layer = ?3");
-    st.bind(1, doc).bind(2, section).bind(3, layer);
-    if (!st.step()) return std::nullopt;
-    return read_layer(st);
+    st.bind_all(doc, section, layer);
+    return read_row(st, read_layer);
 }
 
 std::vector<LayerRecord> load_layers(Db& db, std::string_view doc) {
     auto st = db.prepare(
         "SELECT section, layer, state, text, base, life, changed_rev FROM layer WHERE doc = ?1 "
         "ORDER BY section, layer");
-    st.bind(1, doc);
-    std::vector<LayerRecord> out;
-    while (st.step()) out.push_back(read_layer(st));
-    return out;
+    st.bind_all(doc);
+    return read_rows(st, read_layer);
 }
 
 // ---- changes ----
@@ -412,16 +412,7 @@ void append_change(Db& db, const ChangeRecord& c) {
     db.prepare(
           "INSERT INTO change (doc, rev, kind, section, layer, op, data, author, opid, at) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-        .bind(1, c.doc)
-        .bind(2, c.rev)
-        .bind(3, c.kind)
-        .bind(4, c.section)
-        .bind(5, c.layer)
-        .bind(6, c.op)
-        .bind(7, c.data)
-        .bind(8, c.author)
-        .bind(9, c.opid)
-        .bind(10, c.at)
+        .bind_all(c.doc, c.rev, c.kind, c.section, c.layer, c.op, c.data, c.author, c.opid, c.at)
         .run();
 }
 
@@ -431,10 +422,8 @@ std::vector<ChangeRecord> list_layer_edits(Db& db, std::string_view doc, std::st
                                    "WHERE doc = ?1 AND section = ?2 AND layer = ?3 AND rev > ?4 "
                                    "AND kind = 'edit' ORDER BY rev";
     auto st = db.prepare(sql);
-    st.bind(1, doc).bind(2, section).bind(3, layer).bind(4, after_rev);
-    std::vector<ChangeRecord> out;
-    while (st.step()) out.push_back(read_change(st));
-    return out;
+    st.bind_all(doc, section, layer, after_rev);
+    return read_rows(st, read_change);
 }
 
 std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc,
@@ -446,18 +435,15 @@ std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc,
         "WHERE doc = ?1 AND section = ?2 AND (?3 IS NULL OR layer = ?3) AND rev < ?4 "
         "ORDER BY rev DESC LIMIT ?5) ORDER BY rev";
     auto st = db.prepare(sql);
-    st.bind(1, doc).bind(2, section).bind(3, layer).bind(4, before).bind(5, limit);
-    std::vector<ChangeRecord> out;
-    while (st.step()) out.push_back(read_change(st));
-    return out;
+    st.bind_all(doc, section, layer, before, limit);
+    return read_rows(st, read_change);
 }
 
 std::optional<std::int64_t> find_change_by_opid(Db& db, std::string_view doc, std::int64_t author,
                                                 std::string_view opid) {
     auto st = db.prepare("SELECT rev FROM change WHERE doc = ?1 AND author = ?2 AND opid = ?3");
-    st.bind(1, doc).bind(2, author).bind(3, opid);
-    if (!st.step()) return std::nullopt;
-    return st.get_int(0);
+    st.bind_all(doc, author, opid);
+    return read_row(st, read_int);
 }
 
 std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_t since,
@@ -465,10 +451,120 @@ std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_
     static const std::string sql =
         std::string(kChangeColumns) + "WHERE doc = ?1 AND rev > ?2 ORDER BY rev LIMIT ?3";
     auto st = db.prepare(sql);
-    st.bind(1, doc).bind(2, since).bind(3, limit);
-    std::vector<ChangeRecord> out;
-    while (st.step()) out.push_back(read_change(st));
-    return out;
+    st.bind_all(doc, since, limit);
+    return read_rows(st, read_change);
+}
+
+std::vector<TextChangeRecord> list_last_text_changes(Db& db, std::string_view doc,
+                                                     std::int64_t upto) {
+    auto st = db.prepare(
+        "SELECT section, COALESCE(layer, ''), MAX(rev) FROM change WHERE doc = ?1 AND rev <= ?2 "
+        "AND kind IN ('edit', 'diverge', 'section.create') GROUP BY section, layer "
+        "ORDER BY section, layer");
+    st.bind_all(doc, upto);
+    return read_rows(st, [](const Statement& row) {
+        return TextChangeRecord{row.get_text(0), row.get_text(1), row.get_int(2)};
+    });
+}
+
+// ---- proposals and their votes ----
+
+void insert_proposal(Db& db, std::string_view doc, const ProposalRecord& p) {
+    db.prepare(
+          "INSERT INTO proposal (doc, id, section, layer, text, common_text, base, proposer, "
+          "created_at, state, closed_rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+        .bind_all(doc, p.id, p.section, p.layer, p.text, p.common_text, p.base, p.proposer,
+                  p.created_at, p.state, p.closed_rev)
+        .run();
+}
+
+std::vector<ProposalRecord> list_open_proposals(Db& db, std::string_view doc) {
+    auto st = db.prepare(
+        "SELECT id, section, layer, text, common_text, base, proposer, created_at, state, "
+        "closed_rev FROM proposal WHERE doc = ?1 AND state = 'open' ORDER BY id");
+    st.bind_all(doc);
+    return read_rows(st, [](const Statement& row) {
+        ProposalRecord p;
+        p.id = row.get_int(0);
+        p.section = row.get_text(1);
+        p.layer = row.get_text(2);
+        p.text = row.get_text(3);
+        p.common_text = row.get_text(4);
+        p.base = row.get_int(5);
+        p.proposer = row.get_int(6);
+        p.created_at = row.get_text(7);
+        p.state = row.get_text(8);
+        p.closed_rev = row.get_opt_int(9);
+        return p;
+    });
+}
+
+std::int64_t next_proposal_id(Db& db, std::string_view doc) {
+    auto st = db.prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM proposal WHERE doc = ?1");
+    st.bind_all(doc);
+    return read_row(st, read_int).value_or(1);
+}
+
+bool set_proposal_state(Db& db, std::string_view doc, std::int64_t id, std::string_view state,
+                        std::int64_t closed_rev) {
+    db.prepare("UPDATE proposal SET state = ?3, closed_rev = ?4 WHERE doc = ?1 AND id = ?2")
+        .bind_all(doc, id, state, closed_rev)
+        .run();
+    return db.changes() > 0;
+}
+
+void insert_vote(Db& db, std::string_view doc, const VoteRecord& v) {
+    db.prepare(
+          "INSERT INTO proposal_vote (doc, proposal, municipality, vote, user_id, rev, at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+        .bind_all(doc, v.proposal, v.municipality, v.vote, v.user, v.rev, v.at)
+        .run();
+}
+
+std::vector<VoteRecord> list_open_votes(Db& db, std::string_view doc) {
+    auto st = db.prepare(
+        "SELECT v.proposal, v.municipality, v.vote, v.user_id, v.rev, v.at "
+        "FROM proposal_vote v JOIN proposal p ON p.doc = v.doc AND p.id = v.proposal "
+        "WHERE v.doc = ?1 AND p.state = 'open' ORDER BY v.proposal, v.municipality");
+    st.bind_all(doc);
+    return read_rows(st, [](const Statement& row) {
+        return VoteRecord{row.get_int(0), row.get_text(1), row.get_text(2),
+                          row.get_int(3), row.get_int(4),  row.get_text(5)};
+    });
+}
+
+// ---- named versions ----
+
+namespace {
+
+constexpr const char* kVersionColumns = "SELECT doc, label, rev, author, created_at FROM version ";
+
+VersionRecord read_version(const Statement& st) {
+    return {st.get_text(0), st.get_text(1), st.get_int(2), st.get_int(3), st.get_text(4)};
+}
+
+}  // namespace
+
+void insert_version(Db& db, const VersionRecord& v) {
+    db.prepare(
+          "INSERT INTO version (doc, label, rev, author, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind_all(v.doc, v.label, v.rev, v.author, v.created_at)
+        .run();
+}
+
+std::vector<VersionRecord> list_versions(Db& db, std::string_view doc) {
+    static const std::string sql =
+        std::string(kVersionColumns) + "WHERE doc = ?1 ORDER BY rev, created_at, label";
+    auto st = db.prepare(sql);
+    st.bind_all(doc);
+    return read_rows(st, read_version);
+}
+
+std::vector<VersionRecord> list_all_versions(Db& db) {
+    static const std::string sql =
+        std::string(kVersionColumns) + "ORDER BY doc, rev, created_at, label";
+    auto st = db.prepare(sql);
+    return read_rows(st, read_version);
 }
 
 }  // namespace samen::store

@@ -88,7 +88,12 @@ void create_document(Db& db, std::string_view id, std::string_view title,
 std::optional<DocumentRecord> get_document(Db& db, std::string_view id);
 /// Ordered by id.
 std::vector<DocumentRecord> list_documents(Db& db);
+// Each returns false when there is no such document. (Named apart from the rooms' functions that
+// call them, which would otherwise be ambiguous through argument-dependent lookup.)
 bool set_document_rev(Db& db, std::string_view id, std::int64_t rev);
+bool rename_document(Db& db, std::string_view id, std::string_view title);
+/// archived false: back out of the archive.
+bool archive_document(Db& db, std::string_view id, bool archived);
 
 // ---- sections ----
 
@@ -173,5 +178,79 @@ std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc,
 /// `limit` of them (-1: all).
 std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_t since,
                                        std::int64_t limit = -1);
+
+/// When a section layer's text was last set.
+struct TextChangeRecord {
+    std::string section;
+    std::string layer;  // empty for the section's creation
+    std::int64_t rev = 0;
+    bool operator==(const TextChangeRecord&) const = default;
+};
+
+/// For every section layer, its newest change with rev <= upto that set its text (an edit, its
+/// diverge, or its section's creation), ordered by section, then layer: what staleness is judged
+/// by at a past revision.
+std::vector<TextChangeRecord> list_last_text_changes(Db& db, std::string_view doc,
+                                                     std::int64_t upto);
+
+// ---- proposals and their votes ----
+
+struct ProposalRecord {
+    std::int64_t id = 0;  // 1, 2, ... per document
+    std::string section;
+    std::string layer;        // "common" or the code of the municipality whose text it proposes
+    std::string text;         // the proposed common text
+    std::string common_text;  // the common text when proposed: the base of the merge
+    std::int64_t base = 0;    // the revision it was proposed at
+    std::int64_t proposer = 0;
+    std::string created_at;
+    std::string state = "open";  // open, accepted or rejected
+    std::optional<std::int64_t> closed_rev;
+    bool operator==(const ProposalRecord&) const = default;
+};
+
+/// A taken id throws StoreError with is_duplicate().
+void insert_proposal(Db& db, std::string_view doc, const ProposalRecord& proposal);
+/// Ordered by id.
+std::vector<ProposalRecord> list_open_proposals(Db& db, std::string_view doc);
+/// One more than the highest id the document ever gave a proposal, closed ones included.
+std::int64_t next_proposal_id(Db& db, std::string_view doc);
+/// Closes a proposal (state accepted or rejected, at closed_rev). False when there is no such
+/// proposal.
+bool set_proposal_state(Db& db, std::string_view doc, std::int64_t id, std::string_view state,
+                        std::int64_t closed_rev);
+
+struct VoteRecord {
+    std::int64_t proposal = 0;
+    std::string municipality;  // the code of the municipality that voted
+    std::string vote;          // approve or reject
+    std::int64_t user = 0;     // the coordinator who cast it
+    std::int64_t rev = 0;
+    std::string at;
+    bool operator==(const VoteRecord&) const = default;
+};
+
+/// A second vote of a municipality on a proposal throws StoreError with is_duplicate().
+void insert_vote(Db& db, std::string_view doc, const VoteRecord& vote);
+/// The votes on the document's open proposals, ordered by proposal, then municipality.
+std::vector<VoteRecord> list_open_votes(Db& db, std::string_view doc);
+
+// ---- named versions ----
+
+struct VersionRecord {
+    std::string doc;
+    std::string label;
+    std::int64_t rev = 0;
+    std::int64_t author = 0;
+    std::string created_at;
+    bool operator==(const VersionRecord&) const = default;
+};
+
+/// A label the document has already throws StoreError with is_duplicate().
+void insert_version(Db& db, const VersionRecord& version);
+/// Ordered by rev, then created_at, then label.
+std::vector<VersionRecord> list_versions(Db& db, std::string_view doc);
+/// The versions of every document in one read, ordered by document, then as list_versions.
+std::vector<VersionRecord> list_all_versions(Db& db);
 
 }  // namespace samen::store

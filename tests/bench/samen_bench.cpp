@@ -1,9 +1,10 @@
-// samen-bench: the live server under the workgroup workload of DESIGN.md "Performance". Clients
-// type single characters into random sections of the common layer of one document, over real
-// WebSockets, each keeping at most one edit in flight per section layer (LayerSync). Measured:
-// end-to-end and ack latency, throughput, server CPU per op, server memory per connection and per
-// open document, and the time to open a large document. One JSON line on stdout; progress on
-// stderr. Figures and commands: docs/performance.md, "Live server".
+// samen-bench: the live server under the workgroup workload, an editor and a coordinator of each of
+// the four municipalities writing one document together. Clients type single characters into
+// random sections of the common layer of one document, over real WebSockets, each keeping at most
+// one edit in flight per section layer (LayerSync). Measured: end-to-end and ack latency,
+// throughput, server CPU per op, server memory per connection and per open document, and the time
+// to open a large document. One JSON line on stdout; progress on stderr. Figures and commands:
+// docs/performance.md, "Live server".
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -33,7 +34,7 @@
 #include "ot/text.hpp"
 #include "samen/layer_sync.hpp"
 #include "samen/sign_in.hpp"
-#include "samen_bench_server.hpp"
+#include "server_process.hpp"
 #include "transport/http_client.hpp"
 #include "transport/websocket_client.hpp"
 
@@ -67,7 +68,7 @@ struct Options {
     std::size_t window = 0;  // edits in flight per client (closed loop); 0: one per section
     std::string doc = "ivp-2023-2026";
     std::size_t sections = 20;
-    std::string server_path = SAMEN_BENCH_SERVER_PATH;
+    std::string server_path = test::ServerProcess::executable();
     std::optional<std::uint16_t> port;
     std::optional<pid_t> server_pid;
     std::string password = "samen-demo";
@@ -680,9 +681,11 @@ class Typist {
 struct Server {
     std::uint16_t port = 0;
     std::optional<pid_t> pid;
-    std::unique_ptr<ServerChild> child;  // when the benchmark started it
+    std::unique_ptr<test::ServerProcess> child;  // when the benchmark started it
 
-    std::optional<std::uint64_t> rss() const { return pid ? process_rss_kib(*pid) : std::nullopt; }
+    std::optional<std::uint64_t> rss() const {
+        return pid ? test::process_rss_kib(*pid) : std::nullopt;
+    }
 };
 
 /// RSS after the server had a moment to finish what the last reply set in motion.
@@ -800,9 +803,9 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
     json idle_cpu_percent;
     if (server.pid) {
         auto idle_from = Clock::now();
-        auto idle_before = process_cpu_ns(*server.pid);
+        auto idle_before = test::process_cpu_ns(*server.pid);
         loop.run_until(idle_from + 1s);
-        auto idle_ns = difference(process_cpu_ns(*server.pid), idle_before);
+        auto idle_ns = difference(test::process_cpu_ns(*server.pid), idle_before);
         const double idle_s = std::chrono::duration<double>(Clock::now() - idle_from).count();
         if (idle_ns) idle_cpu_percent = round_to(static_cast<double>(*idle_ns) / 1e7 / idle_s, 2);
     }
@@ -836,8 +839,8 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
             measured_at = now;
             recorder.set_phase(Recorder::Phase::measuring);
             if (server.pid) {
-                cpu_us_before = process_cpu_us(*server.pid);
-                cpu_ns_before = process_cpu_ns(*server.pid);
+                cpu_us_before = test::process_cpu_us(*server.pid);
+                cpu_ns_before = test::process_cpu_ns(*server.pid);
             }
             own_before = own_cpu_us();
             metrics_before = scrape_metrics(server.port);
@@ -867,8 +870,8 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
     recorder.set_phase(Recorder::Phase::draining);
     std::optional<std::uint64_t> cpu_us_after, cpu_ns_after;
     if (server.pid) {
-        cpu_us_after = process_cpu_us(*server.pid);
-        cpu_ns_after = process_cpu_ns(*server.pid);
+        cpu_us_after = test::process_cpu_us(*server.pid);
+        cpu_ns_after = test::process_cpu_ns(*server.pid);
     }
     const std::uint64_t own_after = own_cpu_us();
     const auto metrics_after = scrape_metrics(server.port);
@@ -1057,11 +1060,16 @@ int run(const Options& o) {
         server.pid = o.server_pid;
         result["server"] = {{"started", false}, {"port", *o.port}};
     } else {
-        server.child = std::make_unique<ServerChild>(
-            o.server_path,
-            // The idle connections are all one user's: lift the per-user bound for them.
-            std::vector<std::string>{"--edit-rate", "1000000", "--edit-burst", "1000000",
-                                     "--max-connections-per-user", "100000"});
+        test::ServerOptions options;
+        options.executable = o.server_path;
+        // The idle connections are all one user's: lift the per-user bound for them.
+        options.args = {
+            "--edit-rate", "1000000", "--edit-burst", "1000000", "--max-connections-per-user",
+            "100000"};
+        // Every acknowledged edit is on disk already, so a server that does not stop in order
+        // within 5 s loses nothing to SIGKILL; the wait is only for the orderly case.
+        options.stop_timeout = 5s;
+        server.child = std::make_unique<test::ServerProcess>(std::move(options));
         server.port = server.child->port();
         server.pid = server.child->pid();
         result["server"] = {{"started", true}, {"command", server.child->command()}};

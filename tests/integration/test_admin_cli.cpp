@@ -47,13 +47,8 @@ TEST_CASE("samen-server backup writes a consistent copy while the server runs",
     ProtocolClient c(server.port());
     c.hello(server.sign_in("kampen-editor"));
     c.open("startnotitie-ivp-2023");
-    auto ack = c.request({{"type", "edit"},
-                          {"doc", "startnotitie-ivp-2023"},
-                          {"section", "werkgroep"},
-                          {"layer", "common"},
-                          {"base", 0},
-                          {"op", {"Back-up: "}},
-                          {"opid", "b1"}});
+    auto ack = c.request(
+        edit_request("startnotitie-ivp-2023", "werkgroep", "common", 0, {"Back-up: "}, "b1"));
     REQUIRE(ack["rev"] == 1);
 
     const auto copy = server.data_dir() / "copy.db";

@@ -8,6 +8,7 @@
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
+#include "snapshot.hpp"
 
 using namespace samen::test;
 
@@ -73,12 +74,7 @@ TEST_CASE("samen login, docs, cat, edit and watch against the real server", "[in
     ProtocolClient check(server.port());
     check.hello(server.sign_in("kampen-viewer"));
     auto snap = check.open("startnotitie-ivp-2023");
-    for (const auto& s : snap["sections"]) {
-        if (s["id"] == "werkgroep") {
-            CHECK(s["layers"]["common"]["text"].get<std::string>().rfind(
-                      "Toegevoegd via samen edit. ", 0) == 0);
-        }
-    }
+    CHECK(common_text(snap, "werkgroep").rfind("Toegevoegd via samen edit. ", 0) == 0);
     auto forbidden =
         samen_cli(home, {"edit", "startnotitie-ivp-2023", "inleiding", "--layer", "GM0180"}, {},
                   {{"EDITOR", editor.string()}});

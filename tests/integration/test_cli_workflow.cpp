@@ -116,20 +116,9 @@ TEST_CASE("samen cat --as, status, log and diff show a plan and its history",
 
     // Kampen edits the common text of two sections (one it has its own text of: now stale) and
     // leaves another out of its plan.
-    const std::uint64_t edited = ack(raw, {{"type", "edit"},
-                                           {"doc", doc_id},
-                                           {"section", "werkgroep"},
-                                           {"layer", "common"},
-                                           {"base", before},
-                                           {"op", {"Nieuw: "}},
-                                           {"opid", "cli-workflow-1"}});
-    ack(raw, {{"type", "edit"},
-              {"doc", doc_id},
-              {"section", "inleiding"},
-              {"layer", "common"},
-              {"base", edited},
-              {"op", {"Vooraf. "}},
-              {"opid", "cli-workflow-2"}});
+    const std::uint64_t edited = ack(
+        raw, edit_request(doc_id, "werkgroep", "common", before, {"Nieuw: "}, "cli-workflow-1"));
+    ack(raw, edit_request(doc_id, "inleiding", "common", edited, {"Vooraf. "}, "cli-workflow-2"));
     const std::uint64_t omitted = ack(
         raw,
         {{"type", "omit"}, {"doc", doc_id}, {"section", "randvoorwaarden"}, {"layer", "GM0166"}});

@@ -9,6 +9,7 @@
 #include "protocol_client.hpp"
 #include "samen/blocking_client.hpp"
 #include "server_process.hpp"
+#include "snapshot.hpp"
 
 using namespace samen;
 using namespace samen::test;
@@ -37,16 +38,6 @@ ot::Op random_op(std::mt19937_64& rng, const std::string& text) {
     return op;
 }
 #pragma GCC diagnostic pop
-
-std::map<std::pair<std::string, std::string>, std::string> texts_of(const nlohmann::json& snap) {
-    std::map<std::pair<std::string, std::string>, std::string> out;
-    for (const auto& s : snap["sections"]) {
-        for (const auto& [layer, l] : s["layers"].items()) {
-            if (l.contains("text")) out[{s["id"], layer}] = l["text"];
-        }
-    }
-    return out;
-}
 
 nlohmann::json fresh_snapshot(const ServerProcess& server) {
     ProtocolClient c(server.port());

@@ -4,6 +4,7 @@
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
+#include "snapshot.hpp"
 
 using namespace samen::test;
 using nlohmann::json;
@@ -23,12 +24,6 @@ bool listed(ProtocolClient& c, const std::string& id) {
         if (d["id"] == id) return true;
     }
     return false;
-}
-
-std::vector<std::string> section_ids(const json& snapshot) {
-    std::vector<std::string> out;
-    for (const auto& s : snapshot["sections"]) out.push_back(s["id"]);
-    return out;
 }
 
 }  // namespace
@@ -148,13 +143,7 @@ TEST_CASE("an admin renames and archives a document; archived, it is read-only a
     CHECK(editor.next_of_type("document.archive"));
     rev = admin.open(doc)["rev"].get<std::uint64_t>();
     const std::string section = admin.open(doc)["sections"][0]["id"];
-    auto refused = editor.request({{"type", "edit"},
-                                   {"doc", doc},
-                                   {"section", section},
-                                   {"layer", "common"},
-                                   {"base", rev},
-                                   {"op", {"x"}},
-                                   {"opid", "z1"}});
+    auto refused = editor.request(edit_request(doc, section, "common", rev, {"x"}, "z1"));
     CHECK(refused["code"] == "conflict");
     CHECK(admin.request({{"type", "tag"}, {"doc", doc}, {"label", "Archief"}})["code"] ==
           "conflict");
@@ -179,11 +168,6 @@ TEST_CASE("an admin renames and archives a document; archived, it is read-only a
     CHECK(listed(editor2, doc));
     auto reopened = editor2.open(doc);
     CHECK(reopened["archived"] == false);
-    CHECK(editor2.request({{"type", "edit"},
-                           {"doc", doc},
-                           {"section", section},
-                           {"layer", "common"},
-                           {"base", reopened["rev"]},
-                           {"op", {"x"}},
-                           {"opid", "z2"}})["type"] == "ack");
+    CHECK(editor2.request(
+              edit_request(doc, section, "common", reopened["rev"], {"x"}, "z2"))["type"] == "ack");
 }

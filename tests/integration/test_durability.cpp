@@ -11,6 +11,7 @@
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
+#include "snapshot.hpp"
 #include "transport/http_client.hpp"
 
 using namespace samen::test;
@@ -21,16 +22,7 @@ namespace {
 const std::string doc = "startnotitie-ivp-2023";
 
 json edit(std::uint64_t base, json op, const std::string& opid) {
-    return {{"type", "edit"},    {"doc", doc},   {"section", "werkgroep"},
-            {"layer", "common"}, {"base", base}, {"op", op},
-            {"opid", opid}};
-}
-
-std::string werkgroep(const json& snapshot) {
-    for (const auto& s : snapshot["sections"]) {
-        if (s["id"] == "werkgroep") return s["layers"]["common"]["text"];
-    }
-    return {};
+    return edit_request(doc, "werkgroep", "common", base, op, opid);
 }
 
 /// A WebSocket client on a bare socket that can stop reading, which no library client does.
@@ -152,7 +144,7 @@ TEST_CASE("acknowledged edits survive SIGKILL", "[integration][durability]") {
     ServerProcess server;
     ProtocolClient c(server.port());
     c.hello(server.sign_in("kampen-editor"));
-    std::string text = werkgroep(c.open(doc));
+    std::string text = common_text(c.open(doc), "werkgroep");
     std::uint64_t rev = 0;
     for (int i = 0; i < 50; ++i) {
         const std::string word = "w" + std::to_string(i) + " ";
@@ -167,14 +159,14 @@ TEST_CASE("acknowledged edits survive SIGKILL", "[integration][durability]") {
     after.hello(server.sign_in("kampen-editor"));
     auto snap = after.open(doc);
     CHECK(snap["rev"] == rev);
-    CHECK(werkgroep(snap) == text);
+    CHECK(common_text(snap, "werkgroep") == text);
 }
 
 TEST_CASE("SIGTERM commits and acks what was accepted, then stops", "[integration][durability]") {
     ServerProcess server;
     ProtocolClient c(server.port());
     c.hello(server.sign_in("kampen-editor"));
-    const std::string before = werkgroep(c.open(doc));
+    const std::string before = common_text(c.open(doc), "werkgroep");
     // Fire edits without waiting for their acks; each inserts one letter at the start, based on
     // revision 0, so each lands exactly once whatever the order.
     const int sent = 200;
@@ -202,7 +194,7 @@ TEST_CASE("SIGTERM commits and acks what was accepted, then stops", "[integratio
     const auto rev = snap["rev"].get<std::uint64_t>();
     CHECK(rev >= max_acked);
     // Exactly one letter per stored revision, none twice.
-    CHECK(werkgroep(snap) == std::string(rev, 'z') + before);
+    CHECK(common_text(snap, "werkgroep") == std::string(rev, 'z') + before);
 }
 
 TEST_CASE("a client that stops reading is cut off while the others carry on",

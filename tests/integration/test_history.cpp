@@ -17,12 +17,6 @@ namespace {
 const std::string doc = "startnotitie-ivp-2023";
 const std::vector<std::string> codes = {"GM0166", "GM0180", "GM1708", "GM1896"};
 
-json edit(const std::string& section, const std::string& layer, std::uint64_t base, json op,
-          const std::string& opid) {
-    return {{"type", "edit"}, {"doc", doc}, {"section", section}, {"layer", layer},
-            {"base", base},   {"op", op},   {"opid", opid}};
-}
-
 json effective(ProtocolClient& c, const std::string& code, std::optional<std::uint64_t> rev = {}) {
     json msg = {{"type", "effective"}, {"doc", doc}, {"municipality", code}};
     if (rev) msg["rev"] = *rev;
@@ -87,12 +81,13 @@ TEST_CASE("the effective plan and a layer's text at every past revision",
     recorded[rev] = plans(reader);
     werkgroep_kampen[rev] = text_at(reader, "werkgroep", "GM0166", rev);
 
-    rev = record(
-        staphorst.request(edit("werkgroep", "common", rev, json::array({"Gezamenlijk: "}), "s1")));
-    rev = layer("diverge", "werkgroep", "GM0166", coord);
-    rev = record(coord.request(edit("werkgroep", "GM0166", rev, json::array({"Kampen: "}), "k1")));
     rev = record(staphorst.request(
-        edit("werkgroep", "common", rev, json::array({3, json{{"d", 3}}, "XYZ"}), "s2")));
+        edit_request(doc, "werkgroep", "common", rev, json::array({"Gezamenlijk: "}), "s1")));
+    rev = layer("diverge", "werkgroep", "GM0166", coord);
+    rev = record(coord.request(
+        edit_request(doc, "werkgroep", "GM0166", rev, json::array({"Kampen: "}), "k1")));
+    rev = record(staphorst.request(edit_request(doc, "werkgroep", "common", rev,
+                                                json::array({3, json{{"d", 3}}, "XYZ"}), "s2")));
     rev = layer("acknowledge", "werkgroep", "GM0166", coord);
     rev = layer("omit", "jeugd-en-veiligheid", "GM0180", staphorst);
     rev = record(staphorst.request({{"type", "section.create"},
@@ -100,8 +95,9 @@ TEST_CASE("the effective plan and a layer's text at every past revision",
                                     {"parent", nullptr},
                                     {"position", 1},
                                     {"title", "Nieuw hoofdstuk"}}));
-    rev = record(staphorst.request(edit("nieuw-hoofdstuk", "common", rev,
-                                        json::array({"Tekst van het nieuwe hoofdstuk."}), "s3")));
+    rev = record(
+        staphorst.request(edit_request(doc, "nieuw-hoofdstuk", "common", rev,
+                                       json::array({"Tekst van het nieuwe hoofdstuk."}), "s3")));
     rev = record(staphorst.request({{"type", "section.rename"},
                                     {"doc", doc},
                                     {"section", "nieuw-hoofdstuk"},
@@ -125,8 +121,8 @@ TEST_CASE("the effective plan and a layer's text at every past revision",
     rev = layer("omit", "werkgroep", "GM0166", coord);  // drops Kampen's override text
     rev = layer("include", "werkgroep", "GM0166", coord);
     rev = layer("diverge", "werkgroep", "GM0166", coord);
-    rev = record(
-        coord.request(edit("werkgroep", "GM0166", rev, json::array({"Weer Kampen: "}), "k2")));
+    rev = record(coord.request(
+        edit_request(doc, "werkgroep", "GM0166", rev, json::array({"Weer Kampen: "}), "k2")));
     rev = layer("revert", "werkgroep", "GM0166", coord);
     REQUIRE(recorded.size() > 15);
 
@@ -192,10 +188,11 @@ TEST_CASE("the changes of a section, diffs between revisions, and refusals",
     auto rev = c.open(doc)["rev"].get<std::uint64_t>();
     const auto start = rev;
     const std::string before = text_at(c, "werkgroep", "common", rev)["text"];
-    auto a = c.request(edit("werkgroep", "common", rev, json::array({"Één twee "}), "e1"));
+    auto a =
+        c.request(edit_request(doc, "werkgroep", "common", rev, json::array({"Één twee "}), "e1"));
     REQUIRE(a["type"] == "ack");
-    auto b = c.request(
-        edit("werkgroep", "common", a["rev"], json::array({4, json{{"d", 5}}, "drie"}), "e2"));
+    auto b = c.request(edit_request(doc, "werkgroep", "common", a["rev"],
+                                    json::array({4, json{{"d", 5}}, "drie"}), "e2"));
     REQUIRE(b["type"] == "ack");
 
     auto h = c.request({{"type", "history"}, {"doc", doc}, {"section", "werkgroep"}});
@@ -316,8 +313,8 @@ TEST_CASE("a history reply holds at most 500 changes; older ones come with befor
     auto rev = c.open(doc)["rev"].get<std::uint64_t>();
     const int edits = 520;
     for (int i = 0; i < edits; ++i) {
-        auto ack = c.request(edit("bestuurlijke-rollen", "common", rev, json::array({"x"}),
-                                  "h" + std::to_string(i)));
+        auto ack = c.request(edit_request(doc, "bestuurlijke-rollen", "common", rev,
+                                          json::array({"x"}), "h" + std::to_string(i)));
         REQUIRE(ack["type"] == "ack");
         rev = ack["rev"].get<std::uint64_t>();
     }

@@ -67,13 +67,8 @@ TEST_CASE("health and metrics", "[integration][http]") {
     ProtocolClient c(server.port());
     c.hello(server.sign_in("kampen-editor"));
     c.open("startnotitie-ivp-2023");
-    auto ack = c.request({{"type", "edit"},
-                          {"doc", "startnotitie-ivp-2023"},
-                          {"section", "werkgroep"},
-                          {"layer", "common"},
-                          {"base", 0},
-                          {"op", {"x"}},
-                          {"opid", "m1"}});
+    auto ack =
+        c.request(edit_request("startnotitie-ivp-2023", "werkgroep", "common", 0, {"x"}, "m1"));
     REQUIRE(ack["type"] == "ack");
 
     auto metrics = http_request("127.0.0.1", server.port(), "GET", "/metrics");

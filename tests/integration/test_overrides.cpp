@@ -5,6 +5,7 @@
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
+#include "snapshot.hpp"
 #include "transport/http_client.hpp"
 
 using namespace samen::test;
@@ -20,15 +21,7 @@ json layer_request(const std::string& kind, const std::string& section, const st
 
 json edit(const std::string& section, const std::string& layer, std::uint64_t base,
           const std::string& text, const std::string& opid) {
-    return {{"type", "edit"}, {"doc", doc},   {"section", section}, {"layer", layer},
-            {"base", base},   {"op", {text}}, {"opid", opid}};
-}
-
-json layers_of(const json& snapshot, const std::string& section) {
-    for (const auto& s : snapshot["sections"]) {
-        if (s["id"] == section) return s["layers"];
-    }
-    return nullptr;
+    return edit_request(doc, section, layer, base, {text}, opid);
 }
 
 }  // namespace
@@ -39,7 +32,7 @@ TEST_CASE("diverge, go stale, acknowledge, revert, diverge again", "[integration
     kampen.hello(server.sign_in("kampen-coordinator"));
     kampen_editor.hello(server.sign_in("kampen-editor"));
     staphorst.hello(server.sign_in("staphorst-editor"));
-    const std::string common = layers_of(kampen.open(doc), "werkgroep")["common"]["text"];
+    const std::string common = common_text(kampen.open(doc), "werkgroep");
     kampen_editor.open(doc);
     staphorst.open(doc);
 
@@ -196,21 +189,13 @@ TEST_CASE(
     auto plan =
         staphorst.request({{"type", "effective"}, {"doc", doc}, {"municipality", "GM0180"}});
     REQUIRE(plan["type"] == "effective");
-    bool local = false, own = false;
-    for (const auto& s : plan["sections"]) {
-        if (s["id"] == "keuzes-staphorst") local = s["source"] == "local";
-        if (s["id"] == "randvoorwaarden") {
-            own = s["source"] == "override" &&
-                  s["text"].get<std::string>().rfind("Staphorst: ", 0) == 0;
-        }
-    }
-    CHECK(local);
-    CHECK(own);
+    CHECK(section_of(plan, "keuzes-staphorst")["source"] == "local");
+    json own = section_of(plan, "randvoorwaarden");
+    CHECK(own["source"] == "override");
+    CHECK(own["text"].get<std::string>().rfind("Staphorst: ", 0) == 0);
     auto zw = staphorst.request({{"type", "effective"}, {"doc", doc}, {"municipality", "GM1896"}});
-    for (const auto& s : zw["sections"]) {
-        CHECK(s["id"] != "werkgroep");         // omitted
-        CHECK(s["id"] != "keuzes-staphorst");  // Staphorst's own
-    }
+    CHECK(!has_section(zw, "werkgroep"));         // omitted
+    CHECK(!has_section(zw, "keuzes-staphorst"));  // Staphorst's own
     auto matrix = staphorst.request({{"type", "divergence"}, {"doc", doc}});
     REQUIRE(matrix["type"] == "divergence");
     std::map<std::string, json> rows;
@@ -276,17 +261,11 @@ TEST_CASE("rebase: a three-way merge, clean or with conflicts resolved by the co
     auto set_text = [&](ProtocolClient& c, const std::string& layer, const std::string& text,
                         const std::string& opid) {
         auto snap = c.open(doc);
-        const std::string old = layers_of(snap, "werkgroep")[layer]["text"];
+        const std::string old = layer_text(snap, "werkgroep", layer);
         json op = json::array();
         if (!old.empty()) op.push_back(json{{"d", old}});
         op.push_back(text);
-        auto r = c.request({{"type", "edit"},
-                            {"doc", doc},
-                            {"section", "werkgroep"},
-                            {"layer", layer},
-                            {"base", snap["rev"]},
-                            {"op", op},
-                            {"opid", opid}});
+        auto r = c.request(edit_request(doc, "werkgroep", layer, snap["rev"], op, opid));
         REQUIRE(r["type"] == "ack");
         return r["rev"].get<std::uint64_t>();
     };
@@ -364,13 +343,8 @@ TEST_CASE("rebase: a three-way merge, clean or with conflicts resolved by the co
                                 {"text", resolved}});
     REQUIRE(done["type"] == "ack");
     // The editor keeps typing in the override, based on the revision before the rebase.
-    auto typed = editor.request({{"type", "edit"},
-                                 {"doc", doc},
-                                 {"section", "werkgroep"},
-                                 {"layer", "GM0166"},
-                                 {"base", again["rev"]},
-                                 {"op", {json{{"d", "De"}}, "Onze"}},
-                                 {"opid", "k4"}});
+    auto typed = editor.request(
+        edit_request(doc, "werkgroep", "GM0166", again["rev"], {json{{"d", "De"}}, "Onze"}, "k4"));
     REQUIRE(typed["type"] == "ack");
     server.kill();
     server.restart();

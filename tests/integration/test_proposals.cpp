@@ -5,6 +5,7 @@
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
+#include "snapshot.hpp"
 
 using namespace samen::test;
 using nlohmann::json;
@@ -12,19 +13,6 @@ using nlohmann::json;
 namespace {
 
 const std::string doc = "startnotitie-ivp-2023";
-
-json section_of(const json& snapshot, const std::string& section) {
-    for (const auto& s : snapshot["sections"]) {
-        if (s["id"] == section) return s;
-    }
-    return nullptr;
-}
-
-json edit(const std::string& section, const std::string& layer, std::uint64_t base, json op,
-          const std::string& opid) {
-    return {{"type", "edit"}, {"doc", doc}, {"section", section}, {"layer", layer},
-            {"base", base},   {"op", op},   {"opid", opid}};
-}
 
 json vote(std::int64_t proposal, const std::string& v) {
     return {{"type", "vote"}, {"doc", doc}, {"proposal", proposal}, {"vote", v}};
@@ -64,11 +52,10 @@ TEST_CASE("a local text approved by all four becomes the common text", "[integra
     auto diverged = c.kampen.request(
         {{"type", "diverge"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
     REQUIRE(diverged["type"] == "ack");
-    auto own = editor.request(
-        edit(section, "GM0166", diverged["rev"], json::array({"Kampen stelt voor: "}), "k1"));
+    auto own = editor.request(edit_request(doc, section, "GM0166", diverged["rev"],
+                                           json::array({"Kampen stelt voor: "}), "k1"));
     REQUIRE(own["type"] == "ack");
-    const std::string proposed =
-        section_of(c.kampen.open(doc), section)["layers"]["GM0166"]["text"];
+    const std::string proposed = layer_text(c.kampen.open(doc), section, "GM0166");
 
     // Refusals first: none of them writes anything.
     const json propose = {
@@ -118,7 +105,7 @@ TEST_CASE("a local text approved by all four becomes the common text", "[integra
     CHECK(c.steenwijkerland.request(vote(id, "approve"))["code"] == "conflict");
     REQUIRE(c.zwartewaterland.request(vote(id, "approve"))["type"] == "ack");
     CHECK(viewer.next_of_type("vote"));
-    CHECK(section_of(viewer.open(doc), section)["layers"]["common"]["text"] != proposed);
+    CHECK(common_text(viewer.open(doc), section) != proposed);
 
     // The last approval: the common text becomes the proposal, Kampen's override goes.
     auto last = c.staphorst.request(vote(id, "approve"));
@@ -140,8 +127,8 @@ TEST_CASE("a local text approved by all four becomes the common text", "[integra
     CHECK(c.zwartewaterland.request(vote(id, "reject"))["code"] == "not_found");  // closed
 
     snapshot = viewer.open(doc);
-    CHECK(section_of(snapshot, section)["layers"]["common"]["text"] == proposed);
-    CHECK(!section_of(snapshot, section)["layers"].contains("GM0166"));
+    CHECK(common_text(snapshot, section) == proposed);
+    CHECK(!layers_of(snapshot, section).contains("GM0166"));
     CHECK(snapshot["proposals"].empty());
 
     server.kill();
@@ -157,7 +144,7 @@ TEST_CASE("one rejection closes a proposal of the common text", "[integration][p
     ServerProcess server;
     Coordinators c(server);
     const std::string section = "uitgangspunten";
-    const std::string before = section_of(c.kampen.open(doc), section)["layers"]["common"]["text"];
+    const std::string before = common_text(c.kampen.open(doc), section);
     json propose = {{"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", "common"}};
     CHECK(c.kampen.request(propose)["code"] == "bad_request");  // the text is missing
     propose["text"] = before;
@@ -181,7 +168,7 @@ TEST_CASE("one rejection closes a proposal of the common text", "[integration][p
     CHECK(rejected);
     CHECK(c.zwartewaterland.request(vote(id, "approve"))["code"] == "not_found");
     auto snapshot = c.zwartewaterland.open(doc);
-    CHECK(section_of(snapshot, section)["layers"]["common"]["text"] == before);
+    CHECK(common_text(snapshot, section) == before);
     CHECK(snapshot["proposals"].empty());
     // Closed, a new proposal for the section may follow.
     CHECK(c.steenwijkerland.request(propose)["type"] == "ack");
@@ -195,14 +182,14 @@ TEST_CASE("the common text moved before the last vote: both changes are kept",
     staphorst_editor.hello(server.sign_in("staphorst-editor"));
     staphorst_editor.open(doc);
     const std::string section = "werkgroep";
-    const std::string common = section_of(c.kampen.open(doc), section)["layers"]["common"]["text"];
+    const std::string common = common_text(c.kampen.open(doc), section);
     REQUIRE(common.size() > 10);
 
     auto diverged = c.kampen.request(
         {{"type", "diverge"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
     REQUIRE(diverged["type"] == "ack");
-    auto own =
-        c.kampen.request(edit(section, "GM0166", diverged["rev"], json::array({"Kampen: "}), "k1"));
+    auto own = c.kampen.request(
+        edit_request(doc, section, "GM0166", diverged["rev"], json::array({"Kampen: "}), "k1"));
     REQUIRE(own["type"] == "ack");
     auto proposed = c.kampen.request(
         {{"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
@@ -216,9 +203,9 @@ TEST_CASE("the common text moved before the last vote: both changes are kept",
         for (unsigned char ch : common) n += (ch & 0xC0) != 0x80;
         return n;
     }();
-    auto moved =
-        staphorst_editor.request(edit(section, "common", snapshot["rev"],
-                                      json::array({code_points, " Staphorst vult aan."}), "s1"));
+    auto moved = staphorst_editor.request(
+        edit_request(doc, section, "common", snapshot["rev"],
+                     json::array({code_points, " Staphorst vult aan."}), "s1"));
     REQUIRE(moved["type"] == "ack");
     CHECK(c.kampen.request({{"type", "propose"},
                             {"doc", doc},
@@ -229,9 +216,8 @@ TEST_CASE("the common text moved before the last vote: both changes are kept",
         REQUIRE(voter->request(vote(id, "approve"))["type"] == "ack");
     }
     snapshot = c.zwartewaterland.open(doc);
-    CHECK(section_of(snapshot, section)["layers"]["common"]["text"] ==
-          "Kampen: " + common + " Staphorst vult aan.");
-    CHECK(!section_of(snapshot, section)["layers"].contains("GM0166"));
+    CHECK(common_text(snapshot, section) == "Kampen: " + common + " Staphorst vult aan.");
+    CHECK(!layers_of(snapshot, section).contains("GM0166"));
     REQUIRE(snapshot["proposals"].size() == 1);  // the one for "inleiding"
 }
 
@@ -244,7 +230,7 @@ TEST_CASE("a stale override is not proposed, and an override edited after the pr
         {{"type", "diverge"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}});
     REQUIRE(diverged["type"] == "ack");
     auto moved = c.staphorst.request(
-        edit(section, "common", diverged["rev"], json::array({"Nieuw: "}), "s1"));
+        edit_request(doc, section, "common", diverged["rev"], json::array({"Nieuw: "}), "s1"));
     REQUIRE(moved["type"] == "ack");
     const json propose = {
         {"type", "propose"}, {"doc", doc}, {"section", section}, {"layer", "GM0166"}};
@@ -254,23 +240,22 @@ TEST_CASE("a stale override is not proposed, and an override edited after the pr
                               {"section", section},
                               {"layer", "GM0166"}})["type"] == "ack");
     auto rev = c.kampen.open(doc)["rev"].get<std::uint64_t>();
-    REQUIRE(c.kampen.request(
-                edit(section, "GM0166", rev, json::array({"Kampen: "}), "k1"))["type"] == "ack");
+    REQUIRE(c.kampen.request(edit_request(doc, section, "GM0166", rev, json::array({"Kampen: "}),
+                                          "k1"))["type"] == "ack");
     REQUIRE(c.kampen.request(propose)["type"] == "ack");
     const auto id = (*c.staphorst.next_of_type("propose"))["proposal"]["id"].get<std::int64_t>();
-    const std::string proposed =
-        section_of(c.kampen.open(doc), section)["layers"]["GM0166"]["text"];
+    const std::string proposed = layer_text(c.kampen.open(doc), section, "GM0166");
 
     // Kampen keeps typing in its override: after acceptance that text must not be lost.
     rev = c.kampen.open(doc)["rev"].get<std::uint64_t>();
-    REQUIRE(c.kampen.request(edit(section, "GM0166", rev, json::array({"Nog: "}), "k2"))["type"] ==
-            "ack");
+    REQUIRE(c.kampen.request(edit_request(doc, section, "GM0166", rev, json::array({"Nog: "}),
+                                          "k2"))["type"] == "ack");
     for (auto* voter : {&c.steenwijkerland, &c.zwartewaterland, &c.staphorst}) {
         REQUIRE(voter->request(vote(id, "approve"))["type"] == "ack");
     }
     auto snapshot = c.kampen.open(doc);
-    CHECK(section_of(snapshot, section)["layers"]["common"]["text"] == proposed);
-    REQUIRE(section_of(snapshot, section)["layers"].contains("GM0166"));
-    CHECK(section_of(snapshot, section)["layers"]["GM0166"]["text"] == "Nog: " + proposed);
-    CHECK(section_of(snapshot, section)["layers"]["GM0166"]["stale"] == true);
+    CHECK(common_text(snapshot, section) == proposed);
+    REQUIRE(layers_of(snapshot, section).contains("GM0166"));
+    CHECK(layer_text(snapshot, section, "GM0166") == "Nog: " + proposed);
+    CHECK(layers_of(snapshot, section)["GM0166"]["stale"] == true);
 }

@@ -6,6 +6,7 @@
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
+#include "snapshot.hpp"
 
 using namespace samen::test;
 using nlohmann::json;
@@ -13,19 +14,6 @@ using nlohmann::json;
 namespace {
 
 const std::string doc = "startnotitie-ivp-2023";
-
-json edit(const std::string& section, const std::string& layer, std::uint64_t base, json op,
-          const std::string& opid) {
-    return {{"type", "edit"}, {"doc", doc}, {"section", section}, {"layer", layer},
-            {"base", base},   {"op", op},   {"opid", opid}};
-}
-
-std::string common_text(const json& snapshot, const std::string& section) {
-    for (const auto& s : snapshot["sections"]) {
-        if (s["id"] == section) return s["layers"]["common"]["text"].get<std::string>();
-    }
-    return "<no section " + section + ">";
-}
 
 }  // namespace
 
@@ -90,10 +78,12 @@ TEST_CASE(
     const std::string before = common_text(snap, "werkgroep");
 
     // Both type at the start of the same section, both based on revision 0.
-    auto ack_a = a.request(edit("werkgroep", "common", 0, json::array({"Kampen: "}), "a-1"));
+    auto ack_a =
+        a.request(edit_request(doc, "werkgroep", "common", 0, json::array({"Kampen: "}), "a-1"));
     REQUIRE(ack_a["type"] == "ack");
     CHECK(ack_a["rev"] == 1);
-    auto ack_b = b.request(edit("werkgroep", "common", 0, json::array({"Staphorst: "}), "b-1"));
+    auto ack_b =
+        b.request(edit_request(doc, "werkgroep", "common", 0, json::array({"Staphorst: "}), "b-1"));
     REQUIRE(ack_b["type"] == "ack");
     CHECK(ack_b["rev"] == 2);
 
@@ -119,14 +109,16 @@ TEST_CASE("a resubmitted opid is acked with its first revision and applied once"
     ProtocolClient a(server.port());
     a.hello(token);
     a.open(doc);
-    auto first = a.request(edit("werkgroep", "common", 0, json::array({"één "}), "k-1"));
+    auto first =
+        a.request(edit_request(doc, "werkgroep", "common", 0, json::array({"één "}), "k-1"));
     REQUIRE(first["rev"] == 1);
 
     // The same edit again, as after a lost ack, on a new connection.
     ProtocolClient again(server.port());
     again.hello(token);
     again.open(doc);
-    auto second = again.request(edit("werkgroep", "common", 0, json::array({"één "}), "k-1"));
+    auto second =
+        again.request(edit_request(doc, "werkgroep", "common", 0, json::array({"één "}), "k-1"));
     CHECK(second["type"] == "ack");
     CHECK(second["rev"] == 1);
 
@@ -136,7 +128,8 @@ TEST_CASE("a resubmitted opid is acked with its first revision and applied once"
     later.hello(token);
     auto snap = later.open(doc);
     CHECK(snap["rev"] == 1);
-    auto third = later.request(edit("werkgroep", "common", 0, json::array({"één "}), "k-1"));
+    auto third =
+        later.request(edit_request(doc, "werkgroep", "common", 0, json::array({"één "}), "k-1"));
     CHECK(third["rev"] == 1);
     CHECK(later.open(doc)["rev"] == 1);
     CHECK(common_text(later.open(doc), "werkgroep").rfind("één ", 0) == 0);
@@ -151,8 +144,9 @@ TEST_CASE("open with since returns the missed changes in order", "[integration][
     a.open(doc);
     b.open(doc);
     for (int i = 0; i < 5; ++i) {
-        auto ack = a.request(edit("werkgroep", "common", static_cast<std::uint64_t>(i),
-                                  json::array({std::to_string(i)}), "s-" + std::to_string(i)));
+        auto ack =
+            a.request(edit_request(doc, "werkgroep", "common", static_cast<std::uint64_t>(i),
+                                   json::array({std::to_string(i)}), "s-" + std::to_string(i)));
         REQUIRE(ack["rev"] == i + 1);
     }
     auto changes = b.request({{"type", "open"}, {"doc", doc}, {"since", 2}});
@@ -216,41 +210,40 @@ TEST_CASE("bad input gets a clear error, the connection stays usable and nothing
     };
     for (const auto& [what, op] : bad_ops) {
         INFO(what);
-        auto reply = c.request(edit("werkgroep", "common", 0, op, "bad-" + what));
+        auto reply = c.request(edit_request(doc, "werkgroep", "common", 0, op, "bad-" + what));
         CHECK(reply["type"] == "error");
         CHECK(reply["code"] == "bad_request");
     }
     const std::size_t len = before.size() * 2 + 10;  // longer than the text in any measure
-    auto too_long = c.request(edit("werkgroep", "common", 0, json::array({len, "x"}), "bad-long"));
+    auto too_long =
+        c.request(edit_request(doc, "werkgroep", "common", 0, json::array({len, "x"}), "bad-long"));
     CHECK(too_long["code"] == "bad_request");
-    auto wrong_delete = c.request(
-        edit("werkgroep", "common", 0, json::array({json{{"d", "niet wat er staat"}}}), "bad-del"));
+    auto wrong_delete = c.request(edit_request(
+        doc, "werkgroep", "common", 0, json::array({json{{"d", "niet wat er staat"}}}), "bad-del"));
     CHECK(wrong_delete["code"] == "bad_request");
-    auto ahead = c.request(edit("werkgroep", "common", 42, json::array({"x"}), "bad-base"));
+    auto ahead =
+        c.request(edit_request(doc, "werkgroep", "common", 42, json::array({"x"}), "bad-base"));
     CHECK(ahead["code"] == "bad_request");
-    auto no_section = c.request(edit("bestaat-niet", "common", 0, json::array({"x"}), "bad-sec"));
+    auto no_section =
+        c.request(edit_request(doc, "bestaat-niet", "common", 0, json::array({"x"}), "bad-sec"));
     CHECK(no_section["code"] == "not_found");
-    auto not_open = c.request({{"type", "edit"},
-                               {"doc", "ivp-2023-2026"},
-                               {"section", "inleiding"},
-                               {"layer", "common"},
-                               {"base", 0},
-                               {"op", {"x"}},
-                               {"opid", "n"}});
+    auto not_open = c.request(edit_request("ivp-2023-2026", "inleiding", "common", 0, {"x"}, "n"));
     CHECK(not_open["code"] == "bad_request");
     auto missing_field = c.request({{"type", "edit"}, {"doc", doc}, {"section", "werkgroep"}});
     CHECK(missing_field["code"] == "bad_request");
 
     // An oversized message is discarded whole; the connection carries on.
     c.send_text(
-        edit("werkgroep", "common", 0, json::array({std::string(8000, 'x')}), "big").dump());
+        edit_request(doc, "werkgroep", "common", 0, json::array({std::string(8000, 'x')}), "big")
+            .dump());
     expect_error("oversized message", "too_large");
 
     // Still usable, and nothing of the above was stored.
     auto again = c.open(doc);
     CHECK(again["rev"] == 0);
     CHECK(common_text(again, "werkgroep") == before);
-    auto ok = c.request(edit("werkgroep", "common", 0, json::array({"nog steeds "}), "good"));
+    auto ok = c.request(
+        edit_request(doc, "werkgroep", "common", 0, json::array({"nog steeds "}), "good"));
     CHECK(ok["type"] == "ack");
     CHECK(ok["rev"] == 1);
 }
@@ -262,7 +255,8 @@ TEST_CASE("edits per second per connection are limited", "[integration][protocol
     c.open(doc);
     int acked = 0, limited = 0;
     for (int i = 0; i < 20; ++i) {
-        json m = edit("werkgroep", "common", 0, json::array({"x"}), "r-" + std::to_string(i));
+        json m = edit_request(doc, "werkgroep", "common", 0, json::array({"x"}),
+                              "r-" + std::to_string(i));
         m["id"] = i;
         c.send(m);
     }
@@ -283,8 +277,8 @@ TEST_CASE("the text of a layer is bounded", "[integration][protocol][limits]") {
     ProtocolClient c(server.port());
     c.hello(server.sign_in("kampen-editor"));
     auto snap = c.open(doc);
-    auto big =
-        c.request(edit("werkgroep", "common", 0, json::array({std::string(20000, 'a')}), "big"));
+    auto big = c.request(
+        edit_request(doc, "werkgroep", "common", 0, json::array({std::string(20000, 'a')}), "big"));
     CHECK(big["code"] == "too_large");
     CHECK(c.open(doc)["rev"] == 0);
 }
@@ -297,7 +291,8 @@ TEST_CASE("deletes are stored and sent with their text, so history can be walked
     b.hello(server.sign_in("kampen-viewer"));
     const std::string text = common_text(a.open(doc), "werkgroep");
     b.open(doc);
-    auto ack = a.request(edit("werkgroep", "common", 0, json::array({json{{"d", 3}}}), "d1"));
+    auto ack =
+        a.request(edit_request(doc, "werkgroep", "common", 0, json::array({json{{"d", 3}}}), "d1"));
     REQUIRE(ack["type"] == "ack");
     auto seen = b.next_of_type("edit");
     REQUIRE(seen);

@@ -1,4 +1,6 @@
-// Who may edit what (DESIGN.md, "Who may do what"), checked by the server for every role and layer.
+// Who may edit what (docs/protocol.md, "Who may do what"), checked by the server for every role and
+// layer: a viewer edits nothing; an editor or coordinator edits the common text and the layers of
+// its own municipality, no other's; an admin edits every layer.
 #include <catch2/catch.hpp>
 
 #include "protocol_client.hpp"
@@ -7,7 +9,10 @@
 using namespace samen::test;
 using nlohmann::json;
 
-TEST_CASE("every role may edit exactly the layers DESIGN.md gives it", "[integration][roles]") {
+TEST_CASE(
+    "viewers edit nothing, editors and coordinators the common text and their own layers, "
+    "admins every layer",
+    "[integration][roles]") {
     ServerProcess server;
     const std::string doc = "startnotitie-ivp-2023";
     // A section layer of each municipality's own text in the demo document.
@@ -26,13 +31,8 @@ TEST_CASE("every role may edit exactly the layers DESIGN.md gives it", "[integra
     std::uint64_t rev = 0;
     int n = 0;
     auto try_edit = [&](ProtocolClient& c, const std::string& section, const std::string& layer) {
-        json reply = c.request({{"type", "edit"},
-                                {"doc", doc},
-                                {"section", section},
-                                {"layer", layer},
-                                {"base", rev},
-                                {"op", {"x"}},
-                                {"opid", "role-" + std::to_string(++n)}});
+        json reply =
+            c.request(edit_request(doc, section, layer, rev, {"x"}, "role-" + std::to_string(++n)));
         if (reply["type"] == "ack") rev = reply["rev"].get<std::uint64_t>();
         return reply;
     };

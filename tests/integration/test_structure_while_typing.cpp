@@ -9,6 +9,7 @@
 #include "protocol_client.hpp"
 #include "samen/blocking_client.hpp"
 #include "server_process.hpp"
+#include "snapshot.hpp"
 
 using namespace samen;
 using namespace samen::test;
@@ -134,10 +135,7 @@ TEST_CASE("structural changes while others type in the same section",
     fresh.hello(server.sign_in("admin"));
     const json snap = fresh.open(doc);
     const auto final_rev = snap["rev"].get<client::Rev>();
-    std::string common;
-    for (const auto& s : snap["sections"]) {
-        if (s["id"] == section) common = s["layers"]["common"]["text"];
-    }
+    const std::string common = common_text(snap, section);
     for (const auto& word : typed) {
         INFO(word);
         CHECK(count(common, word) == 1);

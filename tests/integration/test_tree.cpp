@@ -4,6 +4,7 @@
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
+#include "snapshot.hpp"
 
 using namespace samen::test;
 using nlohmann::json;
@@ -30,13 +31,6 @@ std::vector<std::string> children(const json& snapshot, const json& parent) {
         out.push_back(found[i].second);
     }
     return out;
-}
-
-bool has_section(const json& snapshot, const std::string& id) {
-    for (const auto& s : snapshot["sections"]) {
-        if (s["id"] == id) return true;
-    }
-    return false;
 }
 
 }  // namespace
@@ -80,13 +74,8 @@ TEST_CASE("create, rename, move, delete and restore sections", "[integration][tr
           std::vector<std::string>{"evaluatie-2026-2"});
 
     // The editor types into the new section while the coordinator renames and moves it.
-    auto typed = editor.request({{"type", "edit"},
-                                 {"doc", doc},
-                                 {"section", "evaluatie-2026"},
-                                 {"layer", "common"},
-                                 {"base", twin["rev"]},
-                                 {"op", {"Tekst."}},
-                                 {"opid", "t1"}});
+    auto typed = editor.request(
+        edit_request(doc, "evaluatie-2026", "common", twin["rev"], {"Tekst."}, "t1"));
     REQUIRE(typed["type"] == "ack");
     REQUIRE(coordinator.request(tree({{"type", "section.rename"},
                                       {"section", "evaluatie-2026"},
@@ -96,24 +85,15 @@ TEST_CASE("create, rename, move, delete and restore sections", "[integration][tr
                                            {"parent", "werkgroep"},
                                            {"position", 0}}));
     REQUIRE(moved["type"] == "ack");
-    auto typed2 = editor.request({{"type", "edit"},
-                                  {"doc", doc},
-                                  {"section", "evaluatie-2026"},
-                                  {"layer", "common"},
-                                  {"base", typed["rev"]},
-                                  {"op", {6, " Meer."}},
-                                  {"opid", "t2"}});
+    auto typed2 = editor.request(
+        edit_request(doc, "evaluatie-2026", "common", typed["rev"], {6, " Meer."}, "t2"));
     CHECK(typed2["type"] == "ack");  // transformed; the structure does not disturb the text
     snap = coordinator.open(doc);
     CHECK(children(snap, nullptr) == top);
     CHECK(children(snap, "werkgroep") ==
           std::vector<std::string>{"evaluatie-2026", "evaluatie-2026-2"});
-    for (const auto& s : snap["sections"]) {
-        if (s["id"] == "evaluatie-2026") {
-            CHECK(s["title"] == "Evaluatie en bijsturing");
-            CHECK(s["layers"]["common"]["text"] == "Tekst. Meer.");
-        }
-    }
+    CHECK(section_of(snap, "evaluatie-2026")["title"] == "Evaluatie en bijsturing");
+    CHECK(common_text(snap, "evaluatie-2026") == "Tekst. Meer.");
     CHECK(coordinator.request(tree({{"type", "section.move"},
                                     {"section", "werkgroep"},
                                     {"parent", "evaluatie-2026"},
@@ -126,13 +106,8 @@ TEST_CASE("create, rename, move, delete and restore sections", "[integration][tr
     snap = coordinator.open(doc);
     CHECK(!has_section(snap, "werkgroep"));
     CHECK(!has_section(snap, "evaluatie-2026"));
-    CHECK(editor.request({{"type", "edit"},
-                          {"doc", doc},
-                          {"section", "evaluatie-2026"},
-                          {"layer", "common"},
-                          {"base", snap["rev"]},
-                          {"op", {"x"}},
-                          {"opid", "t3"}})["code"] == "not_found");
+    CHECK(editor.request(edit_request(doc, "evaluatie-2026", "common", snap["rev"], {"x"},
+                                      "t3"))["code"] == "not_found");
     auto restored =
         coordinator.request(tree({{"type", "section.restore"}, {"section", "werkgroep"}}));
     REQUIRE(restored["type"] == "ack");
@@ -172,13 +147,10 @@ TEST_CASE("local-only sections: only their municipality's coordinator changes th
                                        {"owner", "GM0180"}}));
     REQUIRE(own["type"] == "ack");
     auto snap = kampen.open(doc);
-    for (const auto& s : snap["sections"]) {
-        if (s["id"] == "digitale-veiligheid-in-staphorst") {
-            CHECK(s["owner"] == "GM0180");
-            CHECK(s["layers"].contains("GM0180"));
-            CHECK(!s["layers"].contains("common"));
-        }
-    }
+    json own_section = section_of(snap, "digitale-veiligheid-in-staphorst");
+    CHECK(own_section["owner"] == "GM0180");
+    CHECK(own_section["layers"].contains("GM0180"));
+    CHECK(!own_section["layers"].contains("common"));
     CHECK(kampen.request(tree({{"type", "section.rename"},
                                {"section", "keuzes-staphorst"},
                                {"title", "Anders"}}))["code"] == "forbidden");

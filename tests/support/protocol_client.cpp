@@ -131,4 +131,12 @@ nlohmann::json ProtocolClient::open(const std::string& doc) {
     return reply;
 }
 
+nlohmann::json edit_request(const std::string& doc, const std::string& section,
+                            const std::string& layer, nlohmann::json base, nlohmann::json op,
+                            const std::string& opid) {
+    return {
+        {"type", "edit"},          {"doc", doc},          {"section", section}, {"layer", layer},
+        {"base", std::move(base)}, {"op", std::move(op)}, {"opid", opid}};
+}
+
 }  // namespace samen::test

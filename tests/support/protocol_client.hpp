@@ -49,6 +49,12 @@ class ProtocolClient {
     std::int64_t next_id_ = 1;
 };
 
+/// An `edit` request: `op` (an ot-text-unicode op as JSON) on one section layer, based on `base`
+/// (a revision, or whatever JSON a test sends to see it refused).
+nlohmann::json edit_request(const std::string& doc, const std::string& section,
+                            const std::string& layer, nlohmann::json base, nlohmann::json op,
+                            const std::string& opid);
+
 /// Appends one server message to the protocol log (a JSONL file per test process).
 void log_server_message(const std::string& text);
 

@@ -3,12 +3,16 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -18,12 +22,6 @@ namespace samen::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::filesystem::path make_temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "samen-it-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    return pattern;
-}
 
 std::vector<char*> c_args(std::vector<std::string>& argv) {
     std::vector<char*> out;
@@ -56,26 +54,41 @@ std::string ServerProcess::executable() {
 }
 
 ServerProcess::ServerProcess(std::vector<std::string> extra_args)
-    : args_(std::move(extra_args)), data_dir_(make_temp_dir()) {
+    : ServerProcess([&] {
+          ServerOptions options;
+          options.args = std::move(extra_args);
+          return options;
+      }()) {}
+
+ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
+    if (options_.executable.empty()) options_.executable = executable();
     start();
 }
 
 ServerProcess::~ServerProcess() {
     if (pid_ > 0) kill();
     if (stdout_fd_ >= 0) close(stdout_fd_);
-    std::error_code ec;
-    std::filesystem::remove_all(data_dir_, ec);
+}
+
+std::vector<std::string> ServerProcess::command() const {
+    std::vector<std::string> argv = {options_.executable, "--demo", "--port", "0", "--data",
+                                     data_dir().string()};
+    argv.insert(argv.end(), options_.args.begin(), options_.args.end());
+    return argv;
 }
 
 void ServerProcess::start() {
-    std::vector<std::string> argv = {executable(), "--demo", "--port",
-                                     "0",          "--data", data_dir_.string()};
-    argv.insert(argv.end(), args_.begin(), args_.end());
+    std::vector<std::string> argv = command();
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+    const pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
+        // A test or benchmark killed half-way must not leave a server behind. (The signal comes
+        // when the thread that forked ends: every ServerProcess is made on the main thread.)
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127);
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
@@ -109,24 +122,29 @@ void ServerProcess::start() {
         }
     }
     kill();
-    throw std::runtime_error("samen-server did not start; it printed: " + seen);
+    throw std::runtime_error(options_.executable + " did not start; it printed: " + seen);
 }
 
 int ServerProcess::stop(int signal) {
     if (pid_ <= 0) return -1;
     ::kill(pid_, signal);
     // Drain stdout while waiting, so the server never blocks on writing it.
-    auto deadline = Clock::now() + std::chrono::seconds(60);
+    auto deadline = Clock::now() + options_.stop_timeout;
     int status = 0;
+    std::string printed;
     while (true) {
         char buf[1024];
-        while (read(stdout_fd_, buf, sizeof buf) > 0) {
+        for (ssize_t n; (n = read(stdout_fd_, buf, sizeof buf)) > 0;) {
+            printed.append(buf, static_cast<std::size_t>(n));
         }
         pid_t r = waitpid(pid_, &status, WNOHANG);
         if (r == pid_ || r < 0) break;
         if (Clock::now() > deadline) {
             ::kill(pid_, SIGKILL);
             waitpid(pid_, &status, 0);
+            std::cerr << "samen-server did not stop within " << options_.stop_timeout.count()
+                      << " s of signal " << signal << "; killed. It printed since it listened:\n"
+                      << printed << std::endl;
             break;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -199,6 +217,60 @@ CommandResult run_command(const std::vector<std::string>& argv_in, const std::st
     int status = wait_bounded(pid, std::chrono::seconds(5));
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
+}
+
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> process_cpu_us(pid_t pid) {
+    std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+    // The command name in parentheses may hold spaces: count fields after the last ')'.
+    auto paren = stat.rfind(')');
+    if (paren == std::string::npos) return std::nullopt;
+    std::istringstream in(stat.substr(paren + 1));
+    std::string field;
+    std::uint64_t utime = 0, stime = 0;
+    // Fields 3 (state) onwards; utime and stime are fields 14 and 15.
+    for (int i = 3; i <= 15 && (in >> field); ++i) {
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) stime = std::stoull(field);
+    }
+    if (!in) return std::nullopt;
+    const long ticks = sysconf(_SC_CLK_TCK);
+    if (ticks <= 0) return std::nullopt;
+    return (utime + stime) * 1'000'000 / static_cast<std::uint64_t>(ticks);
+}
+
+std::optional<std::uint64_t> process_cpu_ns(pid_t pid) {
+    std::error_code ec;
+    std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", ec);
+    if (ec) return std::nullopt;
+    std::uint64_t total = 0;
+    for (const auto& task : tasks) {
+        std::istringstream in(read_file(task.path() / "schedstat"));
+        std::uint64_t on_cpu = 0;
+        if (in >> on_cpu) total += on_cpu;
+    }
+    return total;
+}
+
+std::optional<std::uint64_t> process_rss_kib(pid_t pid) {
+    std::istringstream in(read_file("/proc/" + std::to_string(pid) + "/status"));
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) {
+            std::istringstream fields(line.substr(6));
+            std::uint64_t kib = 0;
+            if (fields >> kib) return kib;
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace samen::test

@@ -1,5 +1,5 @@
 // The real samen-server as a child process on a free loopback port, with a data directory of its
-// own: what every integration test talks to.
+// own: what every integration test talks to, and what samen-bench measures.
 #pragma once
 
 #include <sys/types.h>
@@ -11,28 +11,45 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
+
 namespace samen::test {
+
+struct ServerOptions {
+    /// Flags after `--demo --port 0 --data <dir>`.
+    std::vector<std::string> args;
+    /// The samen-server to run; empty: the one of this build.
+    std::string executable;
+    /// How long stop() waits for the exit before it falls back to SIGKILL.
+    std::chrono::seconds stop_timeout{60};
+};
 
 class ServerProcess {
   public:
     /// Starts `samen-server --demo --port 0 --data <fresh temp dir>` plus `extra_args`, and waits
     /// (at most 60 s) until it listens. Throws std::runtime_error when it does not start.
     explicit ServerProcess(std::vector<std::string> extra_args = {});
+    explicit ServerProcess(ServerOptions options);
     /// Kills the server if it still runs and removes the data directory.
     ~ServerProcess();
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     std::uint16_t port() const { return port_; }
-    const std::filesystem::path& data_dir() const { return data_dir_; }
+    /// The server's process id while it runs, -1 after it stopped.
+    pid_t pid() const { return pid_; }
+    const std::filesystem::path& data_dir() const { return data_dir_.path(); }
     bool running() const { return pid_ > 0; }
+    /// The whole command line, for the record.
+    std::vector<std::string> command() const;
 
-    /// Sends `signal` and waits (at most 60 s) for the exit; returns the exit status as
-    /// waitpid gives it.
+    /// Sends `signal` and waits (at most the stop timeout) for the exit; returns the exit status
+    /// as waitpid gives it.
     int stop(int signal = 15);
     /// SIGKILL: no chance to clean up, as in a crash or power loss.
     void kill();
-    /// Starts again on the same data directory (with a new port).
+    /// Stops the server in order and starts it again on the same data directory (with a new
+    /// port): every document is then loaded from disk when it is first opened.
     void restart();
 
     /// POST /api/v1/session; throws unless it answers 200.
@@ -44,8 +61,8 @@ class ServerProcess {
   private:
     void start();
 
-    std::vector<std::string> args_;
-    std::filesystem::path data_dir_;
+    ServerOptions options_;
+    TempDir data_dir_{"samen-server"};
     pid_t pid_ = -1;
     int stdout_fd_ = -1;
     std::uint16_t port_ = 0;
@@ -58,5 +75,15 @@ struct CommandResult {
 };
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input = {},
                           std::chrono::seconds timeout = std::chrono::seconds(60));
+
+// What /proc tells about a process (the server, whether a ServerProcess started it or not).
+
+/// utime + stime of every thread of the process, in microseconds (clock-tick resolution).
+std::optional<std::uint64_t> process_cpu_us(pid_t pid);
+/// The time every current thread of the process spent on a CPU, in nanoseconds, from
+/// /proc/<pid>/task/*/schedstat: finer than clock ticks, for short windows.
+std::optional<std::uint64_t> process_cpu_ns(pid_t pid);
+/// VmRSS in KiB.
+std::optional<std::uint64_t> process_rss_kib(pid_t pid);
 
 }  // namespace samen::test

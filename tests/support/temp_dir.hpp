@@ -11,9 +11,10 @@ namespace samen::test {
 
 class TempDir {
   public:
-    TempDir() {
+    /// Named `<prefix>-XXXXXX`, so that one left behind says what made it.
+    explicit TempDir(const std::string& prefix = "samen-test") {
         std::string pattern =
-            (std::filesystem::temp_directory_path() / "samen-test-XXXXXX").string();
+            (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
         if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
     }

@@ -2,11 +2,11 @@
 #include <filesystem>
 #include <sstream>
 
-#include "../store/temp_dir.hpp"
 #include "admin/admin.hpp"
 #include "auth/password.hpp"
 #include "store/db.hpp"
 #include "store/repo.hpp"
+#include "temp_dir.hpp"
 
 using namespace samen;
 

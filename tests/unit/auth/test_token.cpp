@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include "../store/temp_dir.hpp"
 #include "auth/token.hpp"
 #include "store/db.hpp"
 #include "store/migrations.hpp"
 #include "store/repo.hpp"
+#include "temp_dir.hpp"
 
 using namespace samen;
 using namespace std::chrono_literals;

@@ -71,6 +71,24 @@ TEST_CASE("Statement binds and reads every type", "[store][db]") {
     CHECK_FALSE(st.step());
 }
 
+TEST_CASE("bind_all binds its arguments to ?1, ?2, ... in order", "[store][db]") {
+    TempDir dir;
+    Db db(dir.file("a.db"));
+    db.exec("CREATE TABLE t (i INTEGER, s TEXT, n TEXT, b INTEGER)");
+    // Numbered out of order in the SQL: the number, not the place in the text, picks the value.
+    db.prepare("INSERT INTO t (b, n, s, i) VALUES (?4, ?3, ?2, ?1)")
+        .bind_all(std::int64_t{7}, "zeven", std::optional<std::string>{}, true)
+        .run();
+    auto st = db.prepare("SELECT i, s, n, b FROM t WHERE i = ?1 AND s = ?2");
+    st.bind_all(7, std::string("zeven"));
+    REQUIRE(st.step());
+    CHECK(st.get_int(0) == 7);
+    CHECK(st.get_text(1) == "zeven");
+    CHECK(st.is_null(2));
+    CHECK(st.get_int(3) == 1);
+    CHECK_FALSE(st.step());
+}
+
 TEST_CASE("Cached statements are reused and may nest", "[store][db]") {
     TempDir dir;
     Db db(dir.file("a.db"));

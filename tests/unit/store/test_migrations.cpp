@@ -40,8 +40,9 @@ TEST_CASE("Migrating an empty file creates the schema; again does nothing", "[st
         CHECK(migrate(db) == static_cast<int>(migrations().size()));
         CHECK(db.user_version() == schema_version());
         CHECK(tables(db) == std::vector<std::string>{"change", "document", "document_municipality",
-                                                     "layer", "municipality", "section", "token",
-                                                     "user"});
+                                                     "layer", "municipality", "proposal",
+                                                     "proposal_vote", "section", "token", "user",
+                                                     "version"});
         db.exec("INSERT INTO municipality VALUES ('GM0166', 'Kampen')");
     }
     {

@@ -137,6 +137,16 @@ TEST_CASE_METHOD(Fixture, "Documents: create with municipalities, get, list, set
     CHECK(all[0].id == "apv");
     CHECK(all[0].municipalities == std::vector<std::string>{"GM0166"});
     CHECK(all[1].rev == 41);
+    CHECK(all[1].municipalities == d->municipalities);
+
+    CHECK(rename_document(db, "apv", "Algemene plaatselijke verordening"));
+    CHECK(archive_document(db, "apv", true));
+    CHECK(get_document(db, "apv")->title == "Algemene plaatselijke verordening");
+    CHECK(get_document(db, "apv")->archived);
+    CHECK(archive_document(db, "apv", false));
+    CHECK_FALSE(get_document(db, "apv")->archived);
+    CHECK_FALSE(rename_document(db, "nope", "x"));
+    CHECK_FALSE(archive_document(db, "nope", true));
 
     CHECK_THROWS_AS(create_document(db, "apv", "again", {}, kNow), StoreError);
     // An unknown municipality fails the whole document, not just its row.
@@ -281,4 +291,125 @@ TEST_CASE_METHOD(Fixture, "Changes: append, layer edits since base, by opid, sin
     no_op.opid = "b";
     no_op.op = std::nullopt;
     CHECK_THROWS_AS(append_change(db, no_op), StoreError);  // an edit carries its op
+}
+
+TEST_CASE_METHOD(Fixture, "Changes: the last text change of every layer up to a rev",
+                 "[store][repo]") {
+    auto anna = user("anna");
+    create_document(db, "ivp", "IVP", {"GM0166", "GM0180"}, kNow);
+    auto change = [&](std::int64_t rev, const char* kind, const char* section,
+                      std::optional<std::string> layer) {
+        ChangeRecord c{"ivp",        rev,  kind, section,      std::move(layer),
+                       std::nullopt, "{}", anna, std::nullopt, kNow};
+        if (c.kind == "edit") {
+            c.op = R"(["x"])";
+            c.opid = "o-" + std::to_string(rev);
+        }
+        append_change(db, c);
+    };
+    change(1, "section.create", "s1", std::nullopt);
+    change(2, "edit", "s1", "common");
+    change(3, "diverge", "s1", "GM0166");
+    change(4, "edit", "s1", "common");
+    change(5, "acknowledge", "s1", "GM0166");  // moves the base, not the text
+    change(6, "edit", "s1", "GM0166");
+    change(7, "section.create", "s2", std::nullopt);
+
+    CHECK(list_last_text_changes(db, "ivp", 5) ==
+          std::vector<TextChangeRecord>{{"s1", "", 1}, {"s1", "GM0166", 3}, {"s1", "common", 4}});
+    CHECK(list_last_text_changes(db, "ivp", 7) ==
+          std::vector<TextChangeRecord>{
+              {"s1", "", 1}, {"s1", "GM0166", 6}, {"s1", "common", 4}, {"s2", "", 7}});
+    CHECK(list_last_text_changes(db, "ivp", 0).empty());
+    CHECK(list_last_text_changes(db, "other", 7).empty());
+}
+
+TEST_CASE_METHOD(Fixture, "Proposals: insert, list the open ones with their votes, close",
+                 "[store][repo]") {
+    auto anna = user("anna");
+    auto piet = user("piet", "GM0180");
+    create_document(db, "ivp", "IVP", {"GM0166", "GM0180"}, kNow);
+    create_document(db, "apv", "APV", {"GM0166"}, kNow);
+    insert_section(db, "ivp", {"s1", std::nullopt, 0, "Inleiding", std::nullopt, false});
+    insert_section(db, "apv", {"s1", std::nullopt, 0, "Inleiding", std::nullopt, false});
+    CHECK(next_proposal_id(db, "ivp") == 1);
+
+    const ProposalRecord first{1, "s1", "GM0166", "Kampen's tekst", "oud",
+                               3, anna, kNow,     "open",           std::nullopt};
+    const ProposalRecord second{2, "s1", "common", "nieuw", "oud",
+                                5, piet, kNow,     "open",  std::nullopt};
+    insert_proposal(db, "ivp", second);  // out of order on purpose
+    insert_proposal(db, "ivp", first);
+    insert_proposal(db, "apv", first);
+    CHECK(list_open_proposals(db, "ivp") == std::vector<ProposalRecord>{first, second});
+    CHECK(next_proposal_id(db, "ivp") == 3);
+    CHECK(next_proposal_id(db, "apv") == 2);
+
+    insert_vote(db, "ivp", {2, "GM0180", "approve", piet, 5, kNow});
+    insert_vote(db, "ivp", {1, "GM0180", "reject", piet, 6, kNow});
+    insert_vote(db, "ivp", {1, "GM0166", "approve", anna, 7, kNow});
+    insert_vote(db, "apv", {1, "GM0166", "reject", anna, 2, kNow});
+    CHECK(list_open_votes(db, "ivp") ==
+          std::vector<VoteRecord>{{1, "GM0166", "approve", anna, 7, kNow},
+                                  {1, "GM0180", "reject", piet, 6, kNow},
+                                  {2, "GM0180", "approve", piet, 5, kNow}});
+    try {
+        insert_vote(db, "ivp", {1, "GM0166", "reject", anna, 8, kNow});
+        FAIL("a municipality voted twice");
+    } catch (const StoreError& e) {
+        CHECK(e.is_duplicate());
+    }
+    CHECK_THROWS_AS(insert_vote(db, "ivp", {9, "GM0166", "approve", anna, 8, kNow}), StoreError);
+
+    // A closed proposal leaves the open list with its votes, and its id is not given again.
+    CHECK(set_proposal_state(db, "ivp", 2, "accepted", 8));
+    CHECK(list_open_proposals(db, "ivp") == std::vector<ProposalRecord>{first});
+    CHECK(list_open_votes(db, "ivp").size() == 2);
+    CHECK(next_proposal_id(db, "ivp") == 3);
+    CHECK(set_proposal_state(db, "ivp", 1, "rejected", 9));
+    CHECK(list_open_proposals(db, "ivp").empty());
+    CHECK(list_open_votes(db, "ivp").empty());
+    CHECK(list_open_proposals(db, "apv") == std::vector<ProposalRecord>{first});
+    CHECK_FALSE(set_proposal_state(db, "ivp", 9, "accepted", 10));
+
+    try {
+        insert_proposal(db, "ivp", first);
+        FAIL("a proposal id was given twice");
+    } catch (const StoreError& e) {
+        CHECK(e.is_duplicate());
+    }
+    auto bad = first;
+    bad.id = 3;
+    bad.state = "maybe";
+    CHECK_THROWS_AS(insert_proposal(db, "ivp", bad), StoreError);
+    bad.state = "open";
+    bad.section = "nope";
+    CHECK_THROWS_AS(insert_proposal(db, "ivp", bad), StoreError);
+    CHECK_THROWS_AS(set_proposal_state(db, "apv", 1, "maybe", 3), StoreError);
+}
+
+TEST_CASE_METHOD(Fixture, "Versions: insert, list per document and for all", "[store][repo]") {
+    auto anna = user("anna");
+    create_document(db, "ivp", "IVP", {"GM0166"}, kNow);
+    create_document(db, "apv", "APV", {"GM0166"}, kNow);
+    const VersionRecord raad{"ivp", "Vastgesteld door de raad", 12, anna, "2026-11-26T10:00:00Z"};
+    const VersionRecord draft{"ivp", "Concept", 4, anna, "2026-11-26T09:00:00Z"};
+    const VersionRecord same_rev{"ivp", "Ook 12", 12, anna, "2026-11-26T09:30:00Z"};
+    const VersionRecord apv{"apv", "Eerste", 1, anna, kNow};
+    for (const auto& v : {raad, draft, same_rev, apv}) insert_version(db, v);
+
+    CHECK(list_versions(db, "ivp") == std::vector<VersionRecord>{draft, same_rev, raad});
+    CHECK(list_versions(db, "apv") == std::vector<VersionRecord>{apv});
+    CHECK(list_versions(db, "other").empty());
+    CHECK(list_all_versions(db) == std::vector<VersionRecord>{apv, draft, same_rev, raad});
+
+    try {
+        insert_version(db, {"ivp", "Concept", 20, anna, kNow});
+        FAIL("a label was given twice");
+    } catch (const StoreError& e) {
+        CHECK(e.is_duplicate());
+    }
+    insert_version(db, {"apv", "Concept", 2, anna, kNow});  // labels are per document
+    CHECK_THROWS_AS(insert_version(db, {"nodoc", "x", 1, anna, kNow}), StoreError);
+    CHECK_THROWS_AS(insert_version(db, {"ivp", "x", 1, 9999, kNow}), StoreError);
 }
