@@ -53,6 +53,19 @@ export class DocumentSync {
     for (const fn of [...this.listeners]) fn(event);
   }
 
+  /** Resolves once the document's snapshot is there. */
+  whenLoaded() {
+    if (this.loaded) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.subscribe((ev) => {
+        if (ev.kind === 'loaded') {
+          off();
+          resolve();
+        }
+      });
+    });
+  }
+
   // ---- Reading -------------------------------------------------------------------------------
   layer(section, layer) {
     const e = this.layers.get(key(section, layer));
