@@ -1,6 +1,7 @@
 // Live sync of one open document: holds the document as the user sees it (sections, layers,
 // proposals, presence) and one LayerSync per text layer, applies what the server sends, and sends
-// local edits (at most one in flight per layer). Without DOM: the UI listens to its events.
+// local edits (at most one in flight per layer). Without DOM: the UI listens to its events, and
+// the connection (connection.js) and the timers are given, so that tests can drive it.
 import { LayerSync } from './layer-sync.js';
 import * as ot from './ot.js';
 
@@ -15,9 +16,18 @@ const opidPrefix = (() => {
 const nextOpid = () => `${opidPrefix}-${++opidCounter}`;
 
 export class DocumentSync {
-  constructor(docId, conn) {
+  /**
+   * @param {string} docId
+   * @param {object} conn  as connection.js: `online`, `session`, `request(msg)` (a promise of the
+   *        reply; rejects with an Error that has the error's `code`), `send(msg)`
+   * @param {object} [o]
+   * @param {object} [o.timers]  `setTimeout` and `clearTimeout` (the retry after a rate limit,
+   *        the pause before presence is sent)
+   */
+  constructor(docId, conn, { timers = globalThis } = {}) {
     this.id = docId;
     this.conn = conn;
+    this.timers = timers;
     this.phase = 'offline'; // offline | opening | live | recovering
     this.loaded = false;
     this.freshOpen = false;
@@ -508,7 +518,7 @@ export class DocumentSync {
     if (err.code === 'rate_limited') {
       e.sent = false;
       e.held = true;
-      setTimeout(() => this.resume(), 1000);
+      this.timers.setTimeout(() => this.resume(), 1000);
       return;
     }
     const unsent = e.sync.discardPending();
@@ -550,8 +560,8 @@ export class DocumentSync {
     const o = this.ownPresence;
     if (o && o.section === section && o.layer === layer && o.sel[0] === sel[0] && o.sel[1] === sel[1]) return;
     this.ownPresence = { section, layer, sel, sent: false };
-    clearTimeout(this.presenceTimer);
-    this.presenceTimer = setTimeout(() => this.flush(), 60);
+    this.timers.clearTimeout(this.presenceTimer);
+    this.presenceTimer = this.timers.setTimeout(() => this.flush(), 60);
   }
 
   // ---- Sending -------------------------------------------------------------------------------
