@@ -1,6 +1,7 @@
 // Live sync of one open document: holds the document as the user sees it (sections, layers,
 // proposals, presence) and one LayerSync per text layer, applies what the server sends, and sends
-// local edits (at most one in flight per layer). Without DOM: the UI listens to its events.
+// local edits (at most one in flight per layer). Without DOM: the UI listens to its events, and
+// the connection (connection.js) and the timers are given, so that tests can drive it.
 import { LayerSync } from './layer-sync.js';
 import * as ot from './ot.js';
 
@@ -15,9 +16,18 @@ const opidPrefix = (() => {
 const nextOpid = () => `${opidPrefix}-${++opidCounter}`;
 
 export class DocumentSync {
-  constructor(docId, conn) {
+  /**
+   * @param {string} docId
+   * @param {object} conn  as connection.js: `online`, `session`, `request(msg)` (a promise of the
+   *        reply; rejects with an Error that has the error's `code`), `send(msg)`
+   * @param {object} [o]
+   * @param {object} [o.timers]  `setTimeout` and `clearTimeout` (the retry after a rate limit,
+   *        the pause before presence is sent)
+   */
+  constructor(docId, conn, { timers = globalThis } = {}) {
     this.id = docId;
     this.conn = conn;
+    this.timers = timers;
     this.phase = 'offline'; // offline | opening | live | recovering
     this.loaded = false;
     this.freshOpen = false;
@@ -51,6 +61,19 @@ export class DocumentSync {
 
   emit(event) {
     for (const fn of [...this.listeners]) fn(event);
+  }
+
+  /** Resolves once the document's snapshot is there. */
+  whenLoaded() {
+    if (this.loaded) return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.subscribe((ev) => {
+        if (ev.kind === 'loaded') {
+          off();
+          resolve();
+        }
+      });
+    });
   }
 
   // ---- Reading -------------------------------------------------------------------------------
@@ -241,7 +264,7 @@ export class DocumentSync {
     this.archived = !!msg.archived;
     this.presence = new Map();
     for (const p of msg.presence ?? []) {
-      if (p.session !== this.conn.session) this.presence.set(p.session, p);
+      if (p.session !== this.conn.session) this.presence.set(p.session, this.onLocalText(p));
     }
     this.loaded = true;
     this.phase = 'live';
@@ -391,12 +414,14 @@ export class DocumentSync {
     const e = this.layers.get(key(msg.section, msg.layer));
     const s = this.sections.get(msg.section);
     if (!e || !s) return false;
+    const stale = msg.layer === 'common' && Array.isArray(msg.stale) ? msg.stale : [];
     if (msg.opid && e.sync.isInFlight(msg.opid)) {
       e.sync.ack();
       e.sent = false;
       e.held = false;
       this.mirror(e, msg.rev);
       this.emit({ kind: 'pending' });
+      this.markStale(msg.section, stale);
       return true;
     }
     let applied;
@@ -407,21 +432,25 @@ export class DocumentSync {
       return false;
     }
     this.mirror(e, msg.rev);
-    const newly = [];
-    if (msg.layer === 'common' && Array.isArray(msg.stale)) {
-      for (const code of msg.stale) {
-        const l = s.layers[code];
-        if (l?.state === 'override' && !l.stale) {
-          l.stale = true;
-          newly.push(code);
-        }
-      }
-    }
     this.shiftPresence(msg.section, msg.layer, applied);
     // The op first: whoever shows this layer must apply it before anything redraws from the text.
     this.emit({ kind: 'remote', section: msg.section, layer: msg.layer, op: applied, author: msg.author });
-    if (newly.length) this.emit({ kind: 'stale', section: msg.section, layers: newly });
+    this.markStale(msg.section, stale);
     return true;
+  }
+
+  /** Marks the overrides `codes` of a section stale: the common text changed after their base. */
+  markStale(sectionId, codes) {
+    const s = this.sections.get(sectionId);
+    const newly = [];
+    for (const code of codes) {
+      const l = s?.layers[code];
+      if (l?.state === 'override' && !l.stale) {
+        l.stale = true;
+        newly.push(code);
+      }
+    }
+    if (newly.length) this.emit({ kind: 'stale', section: sectionId, layers: newly });
   }
 
   dropLayer(section, layer, reason) {
@@ -443,13 +472,19 @@ export class DocumentSync {
   }
 
   applyPresence(msg) {
-    const p = { session: msg.session, user: msg.user, section: msg.section, layer: msg.layer, sel: msg.sel };
-    // The server's positions do not count what this client has not had acknowledged yet.
-    const e = this.layers.get(key(p.section, p.layer));
-    if (e?.sync.inFlight) p.sel = ot.transformSelection(p.sel, e.sync.inFlight.op);
-    if (e?.sync.buffer) p.sel = ot.transformSelection(p.sel, e.sync.buffer);
+    const p = this.onLocalText({ session: msg.session, user: msg.user, section: msg.section, layer: msg.layer, sel: msg.sel });
     this.presence.set(p.session, p);
     this.emit({ kind: 'presence', session: p.session });
+  }
+
+  /** Presence `p` (positions on the server's text) moved onto the text as this client shows it:
+   *  the server's positions do not count what this client has not had acknowledged yet. */
+  onLocalText(p) {
+    const e = this.layers.get(key(p.section, p.layer));
+    let sel = p.sel;
+    if (e?.sync.inFlight) sel = ot.transformSelection(sel, e.sync.inFlight.op);
+    if (e?.sync.buffer) sel = ot.transformSelection(sel, e.sync.buffer);
+    return { ...p, sel };
   }
 
   shiftPresence(section, layer, op) {
@@ -472,7 +507,16 @@ export class DocumentSync {
   }
 
   acked(e, opid, rev) {
-    if (this.layers.get(key(e.section, e.layer)) !== e || !e.sync.isInFlight(opid)) return;
+    if (!e.sync.isInFlight(opid)) return; // seen in the changes already
+    if (this.layers.get(key(e.section, e.layer)) !== e) {
+      // The layer was dropped under this edit (its section deleted) and the server applied the
+      // edit after all (the section restored: the same layer, edits based on before the delete
+      // still count): the text this client has of it lacks the edit. Loading again (a snapshot
+      // or changes asked for after the edit) brings it.
+      e.sync.ack();
+      if (this.phase === 'live') this.reopen(false);
+      return;
+    }
     if (this.phase !== 'live') {
       // Loading again: the snapshot that follows holds the edit.
       if (e.recovered) return;
@@ -486,6 +530,12 @@ export class DocumentSync {
     this.rev = Math.max(this.rev, rev);
     this.mirror(e, rev);
     this.emit({ kind: 'pending' });
+    if (e.layer === 'common') {
+      // The server counts an override stale when its base is older than the common text's last
+      // change: this edit. Its author hears of it only through this ack.
+      const s = this.sections.get(e.section);
+      this.markStale(e.section, Object.keys(s?.layers ?? {}).filter((code) => s.layers[code].base < rev));
+    }
     this.flush();
   }
 
@@ -495,7 +545,7 @@ export class DocumentSync {
     if (err.code === 'rate_limited') {
       e.sent = false;
       e.held = true;
-      setTimeout(() => this.resume(), 1000);
+      this.timers.setTimeout(() => this.resume(), 1000);
       return;
     }
     const unsent = e.sync.discardPending();
@@ -537,8 +587,8 @@ export class DocumentSync {
     const o = this.ownPresence;
     if (o && o.section === section && o.layer === layer && o.sel[0] === sel[0] && o.sel[1] === sel[1]) return;
     this.ownPresence = { section, layer, sel, sent: false };
-    clearTimeout(this.presenceTimer);
-    this.presenceTimer = setTimeout(() => this.flush(), 60);
+    this.timers.clearTimeout(this.presenceTimer);
+    this.presenceTimer = this.timers.setTimeout(() => this.flush(), 60);
   }
 
   // ---- Sending -------------------------------------------------------------------------------

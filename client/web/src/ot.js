@@ -3,7 +3,47 @@
 import { type } from 'ot-text-unicode';
 import { fineTokens, tokenDiff } from './diff.js';
 
-export const apply = (text, op) => type.apply(text, op);
+/**
+ * `op` applied to `text`. Throws when it does not fit: a skip or a delete past the end of the
+ * text, or a delete that names other text than is there. (ot-text-unicode's apply checks only the
+ * skips and deletes whatever is there, or nothing; the server's checks all, and the sync state
+ * machines count on the throw to notice that they are out of step.)
+ */
+export function apply(text, op) {
+  checkDeletes(text, op);
+  return type.apply(text, op);
+}
+
+function checkDeletes(text, op) {
+  let at = 0; // UTF-16 offset in text
+  for (const c of op) {
+    if (typeof c === 'number') {
+      at = offsetAfter(text, at, c);
+      if (at < 0) return; // a skip past the end: type.apply says so
+    } else if (typeof c === 'object') {
+      const end = offsetAfter(text, at, typeof c.d === 'number' ? c.d : cpLength(c.d));
+      if (end < 0) throw new Error('The op deletes past the end of the text');
+      if (typeof c.d === 'string' && text.slice(at, end) !== c.d) {
+        throw new Error('The op deletes other text than the text has there');
+      }
+      at = end;
+    }
+  }
+}
+
+/** The UTF-16 offset `n` code points after offset `from` in `s`; -1 when `s` ends before. */
+function offsetAfter(s, from, n) {
+  let i = from;
+  for (; n > 0; n--) {
+    if (i >= s.length) return -1;
+    const c = s.charCodeAt(i);
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < s.length &&
+      s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff;
+    i += pair ? 2 : 1;
+  }
+  return i;
+}
+
 export const transform = (op, other, side) => type.transform(op, other, side);
 export const compose = (a, b) => type.compose(a, b);
 export const normalize = (op) => type.normalize(op);

@@ -1,10 +1,10 @@
 // Read views: the effective plan of one municipality (rendered Markdown, with a download) and the
 // divergence matrix (a table, colour with text labels, and the share of common text).
 import MarkdownIt from 'markdown-it';
-import * as api from './api.js';
-import { h, replace, button, sr } from './dom.js';
-import { municipalityName, municipalityShort, stateInfo, learnMunicipalities } from './names.js';
-import { renderParts } from './diff-view.js';
+import * as api from '../api.js';
+import { h, replace, button, sr } from '../dom.js';
+import { municipalityName, municipalityShort, stateInfo, learnMunicipalities } from '../names.js';
+import { renderParts } from '../diff-view.js';
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
@@ -12,23 +12,10 @@ function codesOf(doc) {
   return doc.municipalities.map((m) => m.code);
 }
 
-/** Waits until the document's snapshot is there (for its municipalities). */
-export function whenLoaded(doc) {
-  if (doc.loaded) return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = doc.subscribe((ev) => {
-      if (ev.kind === 'loaded') {
-        off();
-        resolve();
-      }
-    });
-  });
-}
-
 export async function renderPlan(mainEl, app, doc, code, page, atRev) {
   const user = app.session.user;
   replace(mainEl, h('p', { class: 'utrecht-paragraph' }, 'Plan laden…'));
-  await whenLoaded(doc);
+  await doc.whenLoaded();
   if (page.dead) return;
   learnMunicipalities(doc.municipalities);
   const codes = codesOf(doc);
@@ -123,7 +110,7 @@ export async function renderPlan(mainEl, app, doc, code, page, atRev) {
 
 export async function renderMatrix(mainEl, app, doc, page) {
   replace(mainEl, h('p', { class: 'utrecht-paragraph' }, 'Overzicht laden…'));
-  await whenLoaded(doc);
+  await doc.whenLoaded();
   if (page.dead) return;
   learnMunicipalities(doc.municipalities);
   document.title = `Overzicht afwijkingen — ${doc.title} — Samen`;

@@ -1,11 +1,10 @@
 // History and named versions: the changes of a section (who changed what, when), the text of a
 // layer at any revision with what that change did, the document's named versions, naming one.
-import { h, replace, button, sr } from './dom.js';
-import { may } from './perms.js';
-import { municipalityName } from './names.js';
-import { errorText } from './workspace.js';
-import { renderParts } from './diff-view.js';
-import { whenLoaded } from './plan.js';
+import { h, replace, button, sr } from '../dom.js';
+import { may } from '../perms.js';
+import { municipalityName } from '../names.js';
+import { errorText } from '../errors.js';
+import { renderParts } from '../diff-view.js';
 
 const kindNames = {
   edit: 'Tekst bewerkt',
@@ -36,7 +35,7 @@ const layerName = (layer) => (!layer ? '' : layer === 'common' ? 'gemeenschappel
 
 export async function renderHistory(mainEl, app, doc, sectionId, page) {
   replace(mainEl, h('p', { class: 'utrecht-paragraph' }, 'Geschiedenis laden…'));
-  await whenLoaded(doc);
+  await doc.whenLoaded();
   if (page.dead) return;
   const user = app.session.user;
   const own = doc.municipalities.some((m) => m.code === user.municipality) ? user.municipality : doc.municipalities[0]?.code;

@@ -1,0 +1,123 @@
+// The inline forms of the workspace: a new section, renaming, moving, proposing a change of the
+// common text, deleting. What is typed in them survives a redraw.
+import { h, button } from '../../dom.js';
+import { municipalityName } from '../../names.js';
+import { may } from '../../perms.js';
+import { rebaseForm } from './stale.js';
+
+/** The open inline form (ws.form), or the rebase in progress, or nothing. */
+export function inlineForm(ws) {
+  const form = formContent(ws);
+  // What the user typed survives a redraw (someone else's change redraws the panel).
+  if (form && ws.form) keepDraft(form, ws.form);
+  return form;
+}
+
+function formContent(ws) {
+  const f = ws.form;
+  if (!f) return ws.rebase ? rebaseForm(ws) : null;
+  const s = ws.current();
+  const field = (id, label, input) => h('div', { class: 'utrecht-form-field' },
+    h('label', { class: 'utrecht-form-label', for: id }, label), input);
+  const cancel = button('Annuleren', () => ws.closeForm(), { variant: 'subtle' });
+  const parentOptions = (exclude) => [
+    h('option', { value: '' }, '(hoofdniveau)'),
+    ...ws.doc.tree().filter(({ section }) => !exclude.includes(section.id)).map(({ section, depth }) =>
+      h('option', { value: section.id }, `${'— '.repeat(depth)}${section.title}`)),
+  ];
+  if (f.kind === 'create') {
+    const title = h('input', { id: 'nieuw-titel', class: 'utrecht-textbox utrecht-textbox--html-input', required: true, maxlength: '200' });
+    const parent = h('select', { id: 'nieuw-ouder', class: 'utrecht-select utrecht-select--html-select' }, parentOptions([]));
+    parent.value = f.parent ?? '';
+    const own = ws.user.municipality;
+    const localAllowed = own && may.changeTree(ws.user, own);
+    const commonAllowed = may.changeTree(ws.user, null);
+    const local = localAllowed ? h('input', { type: 'checkbox', id: 'nieuw-lokaal', checked: !commonAllowed, disabled: !commonAllowed }) : null;
+    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', onsubmit: (e) => {
+      e.preventDefault();
+      if (!title.value.trim()) return title.focus();
+      const msg = { type: 'section.create', parent: parent.value || null, position: 1_000_000, title: title.value.trim() };
+      if (local?.checked) msg.owner = own;
+      ws.treeAction(msg, 'De sectie is toegevoegd.');
+    } },
+      h('h2', { class: 'utrecht-heading-3', id: 'form-kop' }, 'Nieuwe sectie'),
+      field('nieuw-titel', 'Titel', title),
+      field('nieuw-ouder', 'Onder', parent),
+      local ? h('div', { class: 'utrecht-form-field utrecht-form-field--checkbox' }, local,
+        h('label', { for: 'nieuw-lokaal', class: 'utrecht-form-label utrecht-form-label--checkbox' }, `Lokale sectie, alleen voor ${municipalityName(own)}`)) : null,
+      h('div', { class: 'utrecht-button-group' },
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Toevoegen'), cancel));
+  }
+  if (f.kind === 'rename') {
+    const title = h('input', { id: 'hernoem-titel', class: 'utrecht-textbox utrecht-textbox--html-input', value: s.title, required: true, maxlength: '200' });
+    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', onsubmit: (e) => {
+      e.preventDefault();
+      if (!title.value.trim()) return title.focus();
+      ws.treeAction({ type: 'section.rename', section: s.id, title: title.value.trim() }, 'De naam is gewijzigd.');
+    } },
+      h('h2', { class: 'utrecht-heading-3', id: 'form-kop' }, 'Naam wijzigen'),
+      field('hernoem-titel', 'Nieuwe titel', title),
+      h('div', { class: 'utrecht-button-group' },
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Opslaan'), cancel));
+  }
+  if (f.kind === 'move') {
+    const parent = h('select', { id: 'verplaats-ouder', class: 'utrecht-select utrecht-select--html-select' },
+      parentOptions([s.id, ...ws.doc.descendants(s.id)]));
+    parent.value = s.parent ?? '';
+    const position = h('input', { id: 'verplaats-plaats', type: 'number', min: '1', class: 'utrecht-textbox utrecht-textbox--html-input', value: String(s.position + 1) });
+    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', onsubmit: (e) => {
+      e.preventDefault();
+      const pos = Math.max(0, (parseInt(position.value, 10) || 1) - 1);
+      ws.treeAction({ type: 'section.move', section: s.id, parent: parent.value || null, position: pos }, 'De sectie is verplaatst.');
+    } },
+      h('h2', { class: 'utrecht-heading-3', id: 'form-kop' }, `„${s.title}” verplaatsen`),
+      field('verplaats-ouder', 'Onder', parent),
+      field('verplaats-plaats', 'Plaats (1 is bovenaan)', position),
+      h('div', { class: 'utrecht-button-group' },
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Verplaatsen'), cancel));
+  }
+  if (f.kind === 'propose') {
+    const text = h('textarea', { id: 'voorstel-tekst', class: 'utrecht-textarea', rows: '10', value: s.layers.common?.text ?? '' });
+    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', onsubmit: async (e) => {
+      e.preventDefault();
+      const ok = await ws.run(ws.doc.request({ type: 'propose', section: s.id, layer: 'common', text: text.value }),
+        'Het voorstel is ingediend.');
+      if (ok) ws.closeForm();
+    } },
+      h('h2', { class: 'utrecht-heading-3', id: 'form-kop' }, 'Wijziging van de gemeenschappelijke tekst voorstellen'),
+      h('p', { class: 'utrecht-paragraph' }, 'De wijziging gaat pas in als alle gemeenten instemmen.'),
+      field('voorstel-tekst', 'Voorgestelde tekst', text),
+      h('div', { class: 'utrecht-button-group' },
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Voorstel indienen'), cancel));
+  }
+  if (f.kind === 'delete') {
+    const n = ws.doc.descendants(s.id).length;
+    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', onsubmit: (e) => {
+      e.preventDefault();
+      ws.treeAction({ type: 'section.delete', section: s.id }, 'De sectie is verwijderd.');
+    } },
+      h('h2', { class: 'utrecht-heading-3', id: 'form-kop' }, `„${s.title}” verwijderen?`),
+      h('p', { class: 'utrecht-paragraph' },
+        `De sectie${n ? ` en ${n} ${n === 1 ? 'subsectie' : 'subsecties'}` : ''} verdwijnt voor alle gemeenten. De geschiedenis blijft bewaard en de sectie kan worden hersteld.`),
+      h('div', { class: 'utrecht-button-group' },
+        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Verwijderen'), cancel));
+  }
+  return null;
+}
+
+/** Restores a form's fields from `state.draft` and records every change there. */
+function keepDraft(formEl, state) {
+  state.draft ??= {};
+  const checkable = (el) => el.type === 'checkbox' || el.type === 'radio';
+  for (const el of formEl.querySelectorAll('input, select, textarea')) {
+    if (!el.id) continue;
+    const saved = state.draft[el.id];
+    if (saved !== undefined) {
+      if (checkable(el)) el.checked = saved;
+      else el.value = saved;
+    }
+    const save = () => { state.draft[el.id] = checkable(el) ? el.checked : el.value; };
+    el.addEventListener('input', save);
+    el.addEventListener('change', save);
+  }
+}
