@@ -574,7 +574,8 @@ void Client::shutdown() {
         impl->reconnect_timer.cancel();
         impl->rate_timer.cancel();
         ++impl->generation;
-        impl->ws.reset();  // closes politely (1000)
+        impl->ws.reset();        // closes politely (1000)
+        impl->welcomed = false;  // nothing more is sent: there is no connection to send it on
         impl->requests.clear();
         impl->queued_lists.clear();
         impl->queued_requests.clear();
