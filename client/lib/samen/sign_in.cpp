@@ -9,8 +9,7 @@
 namespace samen::client {
 
 std::string ServerAddress::url() const {
-    const bool v6 = host.find(':') != std::string::npos;
-    return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    return "http://" + transport::host_header(host, port);
 }
 
 ServerAddress parse_server_url(std::string_view url) {
