@@ -42,10 +42,7 @@ constexpr auto connect_timeout = std::chrono::seconds(15);
 constexpr auto request_timeout = std::chrono::seconds(30);
 
 ClientException error(std::string code, std::string message) {
-    ClientError e;
-    e.code = std::move(code);
-    e.message = std::move(message);
-    return ClientException(std::move(e));
+    return ClientException(client::error_of(std::move(code), std::move(message)));
 }
 
 /// The server and the session to use: --server, then SAMEN_SERVER, then the stored session.

@@ -29,14 +29,6 @@ struct BlockingClient::Completion {
 
 namespace {
 
-ClientError error_of(std::string code, std::string message, std::string doc = {}) {
-    ClientError e;
-    e.code = std::move(code);
-    e.message = std::move(message);
-    e.doc = std::move(doc);
-    return e;
-}
-
 std::string millis(std::chrono::milliseconds t) {
     return std::to_string(t.count()) + " ms";
 }

@@ -57,23 +57,6 @@ std::string describe_close(int code, const std::string& reason, const std::strin
     return why;
 }
 
-Version version_from_json(const nlohmann::json& j) {
-    Version v;
-    v.rev = j.at("rev").get<Rev>();
-    v.label = j.at("label").get<std::string>();
-    if (auto a = j.find("author"); a != j.end() && a->is_object()) v.author = user_from_json(*a);
-    v.created_at = j.value("created_at", std::string());
-    return v;
-}
-
-ClientError error_of(std::string code, std::string message, std::string doc = {}) {
-    ClientError e;
-    e.code = std::move(code);
-    e.message = std::move(message);
-    e.doc = std::move(doc);
-    return e;
-}
-
 }  // namespace
 
 struct Client::Impl : std::enable_shared_from_this<Impl> {

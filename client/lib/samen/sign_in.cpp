@@ -70,13 +70,6 @@ ServerAddress parse_server_url(std::string_view url) {
 
 namespace {
 
-ClientError error_of(std::string code, std::string message) {
-    ClientError e;
-    e.code = std::move(code);
-    e.message = std::move(message);
-    return e;
-}
-
 /// The `detail` of an application/problem+json body, or the body itself.
 std::string problem_detail(const transport::HttpResult& r) {
     try {
