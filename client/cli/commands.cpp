@@ -42,10 +42,7 @@ constexpr auto connect_timeout = std::chrono::seconds(15);
 constexpr auto request_timeout = std::chrono::seconds(30);
 
 ClientException error(std::string code, std::string message) {
-    ClientError e;
-    e.code = std::move(code);
-    e.message = std::move(message);
-    return ClientException(std::move(e));
+    return ClientException(client::error_of(std::move(code), std::move(message)));
 }
 
 /// The server and the session to use: --server, then SAMEN_SERVER, then the stored session.
@@ -505,16 +502,10 @@ int do_edit(const Options& o, Io& io) {
     connect(c, t);
     open_document(c, o.doc);
     model::Document doc = c.document(o.doc);
-    const model::Section* section = doc.section(o.section);
-    if (!section) {
-        std::string ids;
-        for (const auto& sec : doc.sections) ids += "\n  " + sec.id + "  " + sec.title;
-        throw error("not_found",
-                    "'" + o.doc + "' has no section '" + o.section + "'; its sections are:" + ids);
-    }
-    const std::string layer = o.layer.value_or(section->text_layer());
+    const model::Section& section = find_section(doc, o.section);
+    const std::string layer = o.layer.value_or(section.text_layer());
     check_layer(doc, layer);
-    const model::Layer* l = section->layer(layer);
+    const model::Layer* l = section.layer(layer);
     if (!l || l->state == model::LayerState::omit) {
         throw error("not_found",
                     "section '" + o.section + "' has no text of its own for " + layer +

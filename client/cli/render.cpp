@@ -277,14 +277,7 @@ std::string render_log(const nlohmann::json& history) {
     }
     std::vector<client::Version> versions;
     if (auto v = history.find("versions"); v != history.end() && v->is_array()) {
-        for (const auto& entry : *v) {
-            client::Version version;
-            version.rev = entry.at("rev").get<client::Rev>();
-            version.label = entry.at("label").get<std::string>();
-            if (entry.contains("author")) version.author = client::user_from_json(entry["author"]);
-            version.created_at = entry.value("created_at", std::string());
-            versions.push_back(std::move(version));
-        }
+        for (const auto& entry : *v) versions.push_back(client::version_from_json(entry));
     }
     if (!versions.empty()) out += "\nNamed versions of the document:\n" + render_versions(versions);
     return out;

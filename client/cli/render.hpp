@@ -14,9 +14,10 @@ namespace samen::cli {
 
 /// The document as Markdown for one layer: every section as a heading at its depth (# for the
 /// top level, at most ######) followed by its text. For `common`: the sections that have common
-/// text. For a municipality: its plan (DESIGN.md, "Effective document"): its override where it
-/// has one, else the common text; without the sections it omits (and their subsections) and
-/// without other municipalities' local sections.
+/// text. For a municipality: its plan, as the server's `effective` gives it
+/// (docs/architecture.md, "Reading a plan"): its override where it has one, else the common text;
+/// without the sections it omits (and their subsections) and without other municipalities' local
+/// sections.
 std::string render_markdown(const model::Document& doc, std::string_view layer);
 
 /// "inserted "abc" at 12, deleted 3 at 20": what an op does, with long inserts shortened and

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -11,18 +10,19 @@
 #include <boost/beast/http/write.hpp>
 #include <stdexcept>
 
+#include "transport/beast.hpp"
+
 namespace samen::transport {
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-using tcp = boost::asio::ip::tcp;
-using error_code = boost::beast::error_code;
 
 constexpr std::uint64_t max_response_body = 256 * 1024 * 1024;
 
 }  // namespace
+
+std::string host_header(const std::string& host, std::uint16_t port) {
+    const bool ipv6 = host.find(':') != std::string::npos;
+    return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
 
 std::string HttpResult::header(std::string_view name) const {
     for (const auto& [key, value] : headers)
@@ -36,8 +36,7 @@ HttpResult http_request(const std::string& host, std::uint16_t port, std::string
     const auto verb = http::string_to_verb(method);
     if (verb == http::verb::unknown)
         throw std::invalid_argument("unknown HTTP method '" + std::string(method) + "'");
-    const bool ipv6 = host.find(':') != std::string::npos;
-    const std::string where = (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    const std::string where = host_header(host, port);
 
     http::request<http::string_body> request{verb, target, 11};
     request.set(http::field::host, where);

@@ -22,6 +22,9 @@ struct HttpResult {
     std::string header(std::string_view name) const;
 };
 
+/// "host:port" as a Host header or a URL has it: an IPv6 address in brackets.
+std::string host_header(const std::string& host, std::uint16_t port);
+
 /// One request on a connection of its own. A non-empty body without a Content-Type in `headers`
 /// is sent as application/json. Throws std::runtime_error, naming the server, when it cannot be
 /// reached or the exchange fails or takes longer than `timeout`; HTTP error statuses are

@@ -1,7 +1,6 @@
 #include "transport/websocket_client.hpp"
 
 #include <atomic>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -14,14 +13,11 @@
 #include <optional>
 #include <stdexcept>
 
+#include "transport/beast.hpp"
+#include "transport/http_client.hpp"
+
 namespace samen::transport {
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace websocket = boost::beast::websocket;
-using tcp = boost::asio::ip::tcp;
-using error_code = boost::beast::error_code;
 
 constexpr auto connect_timeout = std::chrono::seconds(30);
 constexpr int abnormal_closure = 1006;
@@ -34,9 +30,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
 
     void start(std::string host_name, std::uint16_t port, std::string path,
                WebSocketCallbacks handlers) {
-        // The Host header wants brackets around an IPv6 address.
-        const bool ipv6 = host_name.find(':') != std::string::npos;
-        host = (ipv6 ? "[" + host_name + "]" : host_name) + ":" + std::to_string(port);
+        host = host_header(host_name, port);
         target = std::move(path);
         callbacks = std::move(handlers);
         resolver.async_resolve(host_name, std::to_string(port),
@@ -61,7 +55,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         beast::get_lowest_layer(ws).socket().set_option(tcp::no_delay(true), ignored);
         ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
         ws.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
-            request.set(beast::http::field::user_agent, "samen-client");
+            request.set(http::field::user_agent, "samen-client");
         }));
         ws.read_message_max(max_message_bytes);
         ws.auto_fragment(false);

@@ -29,16 +29,23 @@ struct BlockingClient::Completion {
 
 namespace {
 
-ClientError error_of(std::string code, std::string message, std::string doc = {}) {
-    ClientError e;
-    e.code = std::move(code);
-    e.message = std::move(message);
-    e.doc = std::move(doc);
-    return e;
-}
-
 std::string millis(std::chrono::milliseconds t) {
     return std::to_string(t.count()) + " ms";
+}
+
+/// A callback for the Client that calls the user's callback in `slot`, as it is set when it runs
+/// (the user may set it at any time, under `mutex`).
+template <class... Args>
+std::function<void(Args...)> forward_to(std::mutex& mutex, const ClientCallbacks& callbacks,
+                                        std::function<void(Args...)> ClientCallbacks::*slot) {
+    return [&mutex, &callbacks, slot](Args... args) {
+        std::function<void(Args...)> fn;
+        {
+            std::lock_guard lock(mutex);
+            fn = callbacks.*slot;
+        }
+        if (fn) fn(args...);
+    };
 }
 
 }  // namespace
@@ -47,47 +54,21 @@ BlockingClient::BlockingClient(ClientOptions options) : ioc_(std::make_unique<as
     work_ = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
         ioc_->get_executor());
     ClientCallbacks cb;
-    cb.on_edit = [this](const RemoteEdit& e) {
-        std::function<void(const RemoteEdit&)> fn;
-        {
-            std::lock_guard lock(mutex_);
-            fn = user_callbacks_.on_edit;
-        }
-        if (fn) fn(e);
-    };
-    cb.on_presence = [this](const PresenceEvent& p) {
-        std::function<void(const PresenceEvent&)> fn;
-        {
-            std::lock_guard lock(mutex_);
-            fn = user_callbacks_.on_presence;
-        }
-        if (fn) fn(p);
-    };
-    cb.on_state_change = [this](ConnectionState s, const std::string& why) {
-        std::function<void(ConnectionState, const std::string&)> fn;
-        {
-            std::lock_guard lock(mutex_);
-            fn = user_callbacks_.on_state_change;
-        }
-        if (fn) fn(s, why);
+    cb.on_edit = forward_to(mutex_, user_callbacks_, &ClientCallbacks::on_edit);
+    cb.on_presence = forward_to(mutex_, user_callbacks_, &ClientCallbacks::on_presence);
+    cb.on_reload = forward_to(mutex_, user_callbacks_, &ClientCallbacks::on_reload);
+    auto user_state_change = forward_to(mutex_, user_callbacks_, &ClientCallbacks::on_state_change);
+    cb.on_state_change = [this, user_state_change](ConnectionState s, const std::string& why) {
+        user_state_change(s, why);
         activity();
     };
-    cb.on_error = [this](const ClientError& e) {
-        std::function<void(const ClientError&)> fn;
+    auto user_error = forward_to(mutex_, user_callbacks_, &ClientCallbacks::on_error);
+    cb.on_error = [this, user_error](const ClientError& e) {
         {
             std::lock_guard lock(mutex_);
             errors_.push_back(e);
-            fn = user_callbacks_.on_error;
         }
-        if (fn) fn(e);
-    };
-    cb.on_reload = [this](const std::string& doc) {
-        std::function<void(const std::string&)> fn;
-        {
-            std::lock_guard lock(mutex_);
-            fn = user_callbacks_.on_reload;
-        }
-        if (fn) fn(doc);
+        user_error(e);
     };
     cb.on_activity = [this] { activity(); };
     client_ = std::make_unique<Client>(*ioc_, std::move(options), std::move(cb));
@@ -138,12 +119,17 @@ std::string BlockingClient::sign_in(const std::string& host, std::uint16_t port,
     return client::sign_in(ServerAddress{host, port}, user, password, timeout).token;
 }
 
+void BlockingClient::call(const std::function<void(Client::Done)>& start, Timeout timeout,
+                          const std::string& what) {
+    auto c = std::make_shared<Completion>();
+    start([c](std::optional<ClientError> e) { c->finish(std::move(e)); });
+    wait_done(c, timeout, what);
+}
+
 void BlockingClient::connect(const std::string& host, std::uint16_t port, const std::string& token,
                              Timeout timeout) {
-    auto c = std::make_shared<Completion>();
-    client_->connect(host, port, token,
-                     [c](std::optional<ClientError> e) { c->finish(std::move(e)); });
-    wait_done(c, timeout, "connecting to " + host + ":" + std::to_string(port));
+    call([&](Client::Done done) { client_->connect(host, port, token, std::move(done)); }, timeout,
+         "connecting to " + host + ":" + std::to_string(port));
 }
 
 std::vector<DocumentSummary> BlockingClient::list(Timeout timeout) {
@@ -161,21 +147,18 @@ std::vector<DocumentSummary> BlockingClient::list(Timeout timeout) {
 }
 
 void BlockingClient::open(const std::string& doc, Timeout timeout) {
-    auto c = std::make_shared<Completion>();
-    client_->open(doc, [c](std::optional<ClientError> e) { c->finish(std::move(e)); });
-    wait_done(c, timeout, "opening '" + doc + "'");
+    call([&](Client::Done done) { client_->open(doc, std::move(done)); }, timeout,
+         "opening '" + doc + "'");
 }
 
 void BlockingClient::close_document(const std::string& doc, Timeout timeout) {
-    auto c = std::make_shared<Completion>();
-    client_->close_document(doc, [c](std::optional<ClientError> e) { c->finish(std::move(e)); });
-    wait_done(c, timeout, "closing '" + doc + "'");
+    call([&](Client::Done done) { client_->close_document(doc, std::move(done)); }, timeout,
+         "closing '" + doc + "'");
 }
 
 void BlockingClient::close(Timeout timeout) {
-    auto c = std::make_shared<Completion>();
-    client_->close([c](std::optional<ClientError> e) { c->finish(std::move(e)); });
-    wait_done(c, timeout, "closing the connection");
+    call([&](Client::Done done) { client_->close(std::move(done)); }, timeout,
+         "closing the connection");
 }
 
 nlohmann::json BlockingClient::request(nlohmann::json msg, Timeout timeout) {
@@ -307,19 +290,18 @@ Rev BlockingClient::archive_document(const std::string& doc, bool archived, Time
 
 void BlockingClient::edit(const std::string& doc, const std::string& section,
                           const std::string& layer, const ot::Op& op) {
-    auto c = std::make_shared<Completion>();
-    client_->edit(doc, section, layer, op,
-                  [c](std::optional<ClientError> e) { c->finish(std::move(e)); });
-    wait_done(c, default_timeout, "editing");
+    call([&](Client::Done done) { client_->edit(doc, section, layer, op, std::move(done)); },
+         default_timeout, "editing");
 }
 
 void BlockingClient::edit_with(const std::string& doc, const std::string& section,
                                const std::string& layer,
                                std::function<ot::Op(const std::string& text)> make_op) {
-    auto c = std::make_shared<Completion>();
-    client_->edit_with(doc, section, layer, std::move(make_op),
-                       [c](std::optional<ClientError> e) { c->finish(std::move(e)); });
-    wait_done(c, default_timeout, "editing");
+    call(
+        [&](Client::Done done) {
+            client_->edit_with(doc, section, layer, std::move(make_op), std::move(done));
+        },
+        default_timeout, "editing");
 }
 
 void BlockingClient::presence(const std::string& doc, const std::string& section,
@@ -395,11 +377,18 @@ std::string BlockingClient::text(const std::string& doc, const std::string& sect
     return *t;
 }
 
+namespace {
+
+ClientException not_open(const std::string& doc) {
+    return ClientException(error_of("not_found", "the document '" + doc + "' is not open", doc));
+}
+
+}  // namespace
+
 Rev BlockingClient::rev(const std::string& doc) {
     std::optional<Rev> r;
     run([&](Client& c) { r = c.rev(doc); });
-    if (!r)
-        throw ClientException(error_of("not_found", "the document '" + doc + "' is not open", doc));
+    if (!r) throw not_open(doc);
     return *r;
 }
 
@@ -408,8 +397,7 @@ model::Document BlockingClient::document(const std::string& doc) {
     run([&](Client& c) {
         if (const auto* p = c.document(doc)) d = *p;
     });
-    if (!d)
-        throw ClientException(error_of("not_found", "the document '" + doc + "' is not open", doc));
+    if (!d) throw not_open(doc);
     return std::move(*d);
 }
 

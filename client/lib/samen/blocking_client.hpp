@@ -149,6 +149,9 @@ class BlockingClient {
     void activity();
     static void wait_done(const std::shared_ptr<Completion>& c, Timeout timeout,
                           const std::string& what);
+    /// Starts a call of the Client with a Done of its own, and waits for it.
+    void call(const std::function<void(Client::Done)>& start, Timeout timeout,
+              const std::string& what);
 
     std::unique_ptr<boost::asio::io_context> ioc_;
     std::shared_ptr<void> work_;  // keeps ioc_ running while idle

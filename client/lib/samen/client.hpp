@@ -140,7 +140,7 @@ class Client {
     std::uint64_t connections() const;
 
   private:
-    struct Impl;
+    class Impl;
     std::shared_ptr<Impl> impl_;
 };
 

@@ -7,18 +7,6 @@
 
 namespace samen::client {
 
-UserRef user_from_json(const nlohmann::json& j) {
-    UserRef u;
-    u.id = j.at("id").get<std::int64_t>();
-    u.name = j.at("name").get<std::string>();
-    u.display_name = j.value("display_name", std::string());
-    if (auto m = j.find("municipality"); m != j.end() && m->is_string()) {
-        u.municipality = m->get<std::string>();
-    }
-    u.role = j.value("role", std::string());
-    return u;
-}
-
 namespace {
 
 Presence presence_from_json(const nlohmann::json& j) {

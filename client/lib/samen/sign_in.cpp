@@ -9,8 +9,7 @@
 namespace samen::client {
 
 std::string ServerAddress::url() const {
-    const bool v6 = host.find(':') != std::string::npos;
-    return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    return "http://" + transport::host_header(host, port);
 }
 
 ServerAddress parse_server_url(std::string_view url) {
@@ -70,13 +69,6 @@ ServerAddress parse_server_url(std::string_view url) {
 }
 
 namespace {
-
-ClientError error_of(std::string code, std::string message) {
-    ClientError e;
-    e.code = std::move(code);
-    e.message = std::move(message);
-    return e;
-}
 
 /// The `detail` of an application/problem+json body, or the body itself.
 std::string problem_detail(const transport::HttpResult& r) {

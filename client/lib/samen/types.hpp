@@ -35,6 +35,9 @@ struct Version {
     std::string created_at;  // RFC 3339, UTC
 };
 
+/// Reads a version object of the protocol; throws nlohmann::json::exception when it is malformed.
+Version version_from_json(const nlohmann::json& j);
+
 /// One line of the `documents` reply.
 struct DocumentSummary {
     std::string id;
@@ -89,6 +92,14 @@ struct ClientError {
     /// it, so that nothing typed is lost silently.
     std::optional<std::string> unsent_text;
 };
+
+inline ClientError error_of(std::string code, std::string message, std::string doc = {}) {
+    ClientError e;
+    e.code = std::move(code);
+    e.message = std::move(message);
+    e.doc = std::move(doc);
+    return e;
+}
 
 using SyncEvent = std::variant<RemoteEdit, PresenceEvent, Reloaded, ClientError>;
 

@@ -270,3 +270,21 @@ TEST_CASE("Changes to the section tree reload the document; edits to a deleted s
     CHECK(errors[0].section == "veiligheidsanalyse");
     CHECK(errors[0].unsent_text == typed);
 }
+
+TEST_CASE("Calls after shutdown() are refused instead of writing to the dropped connection",
+          "[client][live]") {
+    test::ServerProcess server;
+    auto c = signed_in(server, "kampen-editor");
+    c->open(doc);
+    c->async().shutdown();
+    // The client was signed in when it let go of the socket: nothing may be sent on it now.
+    try {
+        c->list(2s);
+        FAIL("listed after shutdown");
+    } catch (const ClientException& e) {
+        CHECK(e.code() == "connection_lost");
+    }
+    // A document asked for now is never loaded, but closing it must not send either.
+    c->async().open("startnotitie-ivp-2023");
+    CHECK_NOTHROW(c->close_document("startnotitie-ivp-2023", 2s));
+}
