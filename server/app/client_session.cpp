@@ -13,6 +13,7 @@
 #include "rooms/registry.hpp"
 #include "rooms/room.hpp"
 #include "store/store.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::app {
 
@@ -474,7 +475,7 @@ void ClientSession::do_create_document(const nlohmann::json& msg) {
                             "a document id holds 1 to 64 lower-case letters, digits and '-'");
     }
     d.title = protocol::string_field(msg, "title");
-    if (d.title.empty() || d.title.size() > 200 || !ot::valid_utf8(d.title)) {
+    if (d.title.empty() || d.title.size() > 200 || !utf8::valid(d.title)) {
         throw ProtocolError(ErrorCode::bad_request, "a title holds 1 to 200 bytes of UTF-8");
     }
     const auto& municipalities = protocol::field(msg, "municipalities");

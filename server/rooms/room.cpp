@@ -11,6 +11,7 @@
 #include "ot/json.hpp"
 #include "store/repo.hpp"
 #include "store/store.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::rooms {
 
@@ -892,7 +893,7 @@ void Room::rebase_commit(const Member& m, const RebaseRequest& r) {
         throw ProtocolError(ErrorCode::conflict,
                             "the text changed since that preview: preview the rebase again");
     }
-    if (!ot::valid_utf8(r.text))
+    if (!utf8::valid(r.text))
         throw ProtocolError(ErrorCode::bad_request, "the text is not valid UTF-8");
     if (r.text.size() > limits_.max_text_bytes) {
         throw ProtocolError(ErrorCode::too_large, "the text is longer than a layer may hold");
@@ -988,7 +989,7 @@ void Room::do_presence(std::uint64_t session, PresenceUpdate update) {
             "presence: no layer '" + update.layer + "' in section '" + update.section + "'");
         return;
     }
-    const std::size_t len = ot::length(section->layer(update.layer)->text);
+    const std::size_t len = utf8::count(section->layer(update.layer)->text);
     update.sel.anchor = std::min(update.sel.anchor, len);
     update.sel.head = std::min(update.sel.head, len);
     ms.pending_presence = std::move(update);

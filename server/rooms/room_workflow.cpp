@@ -8,6 +8,7 @@
 #include "rooms/room.hpp"
 #include "store/store.hpp"
 #include "store/time.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::rooms {
 
@@ -75,7 +76,7 @@ void Room::propose(const Member& m, const WorkflowRequest& r) {
                 ErrorCode::forbidden,
                 "only a coordinator of a municipality taking part proposes a common text");
         }
-        if (!ot::valid_utf8(*r.text))
+        if (!utf8::valid(*r.text))
             throw ProtocolError(ErrorCode::bad_request, "the text is not valid UTF-8");
         if (r.text->size() > limits_.max_text_bytes) {
             throw ProtocolError(ErrorCode::too_large, "the text is longer than a layer may hold");
@@ -270,7 +271,7 @@ void Room::tag(const Member& m, const WorkflowRequest& r) {
     if (!auth::can_tag(m.user)) {
         throw ProtocolError(ErrorCode::forbidden, "only coordinators and admins name versions");
     }
-    if (r.label.empty() || r.label.size() > 200 || !ot::valid_utf8(r.label)) {
+    if (r.label.empty() || r.label.size() > 200 || !utf8::valid(r.label)) {
         throw ProtocolError(ErrorCode::bad_request, "a label holds 1 to 200 bytes of UTF-8");
     }
     if (r.rev && *r.rev > doc_.rev) {
@@ -307,7 +308,7 @@ void Room::change_document(const Member& m, const WorkflowRequest& r) {
     nlohmann::json data;
     nlohmann::json msg = {{"type", r.kind}, {"doc", id_}};
     if (r.kind == "document.rename") {
-        if (r.title.empty() || r.title.size() > 200 || !ot::valid_utf8(r.title)) {
+        if (r.title.empty() || r.title.size() > 200 || !utf8::valid(r.title)) {
             throw ProtocolError(ErrorCode::bad_request, "a title holds 1 to 200 bytes of UTF-8");
         }
         data = {{"from", doc_.title}, {"title", r.title}};

@@ -8,46 +8,15 @@
 #include <unordered_set>
 #include <utility>
 
+#include "text/utf8.hpp"
+
 namespace samen::model {
 namespace {
 
-// Decodes the code point starting at s[i] and advances i past it; throws on anything that is not
-// the shortest encoding of a Unicode scalar value.
-char32_t next_code_point(std::string_view s, std::size_t& i) {
-    const auto fail = [&] {
-        throw std::invalid_argument("invalid UTF-8 at byte " + std::to_string(i));
-    };
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char b0 = byte(i);
-    if (b0 < 0x80) {
-        ++i;
-        return b0;
-    }
-    std::size_t len = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-        len = 2, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        len = 3, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-        len = 4, cp = b0 & 0x07, min = 0x10000;
-    } else {
-        fail();
-    }
-    if (s.size() - i < len) fail();
-    for (std::size_t k = 1; k < len; ++k) {
-        const unsigned char b = byte(i + k);
-        if ((b & 0xC0) != 0x80) fail();
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) fail();
-    i += len;
-    return cp;
-}
-
 void check_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) next_code_point(s, i);
+    if (const auto at = utf8::find_invalid(s); at != std::string_view::npos) {
+        throw std::invalid_argument("invalid UTF-8 at byte " + std::to_string(at));
+    }
 }
 
 // ASCII folding of U+00C0..U+017F (Latin-1 Supplement letters and Latin Extended-A); an empty
@@ -214,10 +183,12 @@ class SectionIds {
 }  // namespace
 
 std::string slugify(std::string_view text) {
+    check_utf8(text);
     std::string slug;
     bool separate = false;
     for (std::size_t i = 0; i < text.size();) {
-        const char32_t cp = next_code_point(text, i);
+        const auto [cp, length] = utf8::decode(text, i);
+        i += length;
         if (is_dropped(cp)) continue;
         const std::string_view folded = fold(cp);
         if (folded.empty()) {
