@@ -13,6 +13,7 @@
 
 #include "ot/text.hpp"
 #include "ot_catch.hpp"
+#include "text_samples.hpp"
 
 namespace ot = samen::ot;
 using ot::Delete;
@@ -22,18 +23,7 @@ using ot::OpError;
 using ot::Side;
 using ot::Skip;
 using samen::test::del;
-
-namespace {
-// Code points that are more than one byte in UTF-8 (and, for the astral ones, two UTF-16 units
-// in the browser): positions must count them once.
-const std::string e_acute = "é";                                 // U+00E9
-const std::string e_combining = "e\xCC\x81";                     // e + U+0301: two code points
-const std::string ij = "ĳ";                                      // U+0133, the Dutch ligature
-const std::string apostrophe = "’";                              // U+2019
-const std::string grin = "\xF0\x9F\x98\x80";                     // U+1F600
-const std::string bike = "\xF0\x9F\x9A\xB2";                     // U+1F6B2
-const std::string flag_nl = "\xF0\x9F\x87\xB3\xF0\x9F\x87\xB1";  // two regional indicators
-}  // namespace
+using namespace samen::test::text_samples;
 
 // ---- check ------------------------------------------------------------------------------------
 

@@ -7,17 +7,12 @@
 #include <string_view>
 
 #include "text/utf8.hpp"
+#include "text_samples.hpp"
 
 namespace utf8 = samen::utf8;
+using namespace samen::test::text_samples;
 
 namespace {
-
-const std::string e_acute = "é";                                 // U+00E9
-const std::string e_combining = "e\xCC\x81";                     // e + U+0301: two code points
-const std::string ij = "ĳ";                                      // U+0133, the Dutch ligature
-const std::string apostrophe = "’";                              // U+2019
-const std::string grin = "\xF0\x9F\x98\x80";                     // U+1F600
-const std::string flag_nl = "\xF0\x9F\x87\xB3\xF0\x9F\x87\xB1";  // two regional indicators
 
 /// `cp` in `bytes` bytes (1 to 4), whether or not that is its shortest form.
 std::string encode(std::uint32_t cp, int bytes) {
