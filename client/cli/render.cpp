@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "text/utf8.hpp"
+
 namespace samen::cli {
 
 std::string render_markdown(const model::Document& doc, std::string_view layer) {
@@ -48,7 +50,7 @@ namespace {
 std::string shorten(const std::string& text) {
     constexpr std::size_t max_code_points = 60;
     std::string shown;
-    const std::size_t cut = ot::byte_offset(text, max_code_points);
+    const std::size_t cut = utf8::byte_offset(text, max_code_points);
     for (std::size_t i = 0; i < cut; ++i) {
         if (text[i] == '\n') {
             shown += "\\n";
@@ -79,7 +81,7 @@ std::string describe_op(const ot::Op& op) {
         if (!out.empty()) out += ", ";
         if (const auto* ins = std::get_if<ot::Insert>(&c)) {
             out += "inserted " + shorten(ins->text) + " at " + std::to_string(pos);
-            pos += ot::length(ins->text);
+            pos += utf8::count(ins->text);
         } else if (const auto* del = std::get_if<ot::Delete>(&c)) {
             out += "deleted " + std::to_string(del->n) + " at " + std::to_string(pos);
         }
@@ -134,9 +136,9 @@ constexpr const char* reset = "\x1b[0m";
 /// Pads (or cuts, with "…") to `width` code points; the padding goes after the colour.
 std::string cell(const std::string& text, std::size_t width, const char* colour = nullptr) {
     std::string shown = text;
-    std::size_t len = ot::length(shown);
+    std::size_t len = utf8::count(shown);
     if (len > width) {
-        shown = shown.substr(0, ot::byte_offset(shown, width - 1)) + "…";
+        shown = shown.substr(0, utf8::byte_offset(shown, width - 1)) + "…";
         len = width;
     }
     if (colour) shown = colour + shown + reset;
@@ -155,8 +157,8 @@ const char* state_colour(const std::string& state) {
 /// "Steenwijkerland" is too wide for a column of states: "Steenwijk.".
 std::string short_name(const std::string& name) {
     constexpr std::size_t max = 10;
-    if (ot::length(name) <= max) return name;
-    return name.substr(0, ot::byte_offset(name, max - 1)) + ".";
+    if (utf8::count(name) <= max) return name;
+    return name.substr(0, utf8::byte_offset(name, max - 1)) + ".";
 }
 
 std::string trim_right(std::string s) {
@@ -177,14 +179,14 @@ std::string render_status(const nlohmann::json& divergence,
     for (const auto& m : municipalities) {
         const std::string name = short_name(m.name.empty() ? m.code : m.name);
         columns.push_back(
-            {m.code, name, std::max<std::size_t>({8, ot::length(name), m.code.size()})});
+            {m.code, name, std::max<std::size_t>({8, utf8::count(name), m.code.size()})});
     }
     const auto& rows = divergence.at("rows");
     constexpr std::size_t max_title = 48;
     std::size_t title_width = std::string("Common text").size();
     for (const auto& r : rows) {
         const std::size_t w = 2 * r.at("depth").get<std::size_t>() +
-                              ot::length(r.at("title").get_ref<const std::string&>());
+                              utf8::count(r.at("title").get_ref<const std::string&>());
         title_width = std::max(title_width, std::min(w, max_title));
     }
     const std::string gap = "  ";
@@ -257,16 +259,16 @@ std::string render_log(const nlohmann::json& history) {
         Line head{"REV", "TIME (UTC)", "AUTHOR", "LAYER", "KIND", "CHANGE"};
         std::size_t w[5] = {};
         auto widen = [&](const Line& x) {
-            w[0] = std::max(w[0], ot::length(x.rev));
-            w[1] = std::max(w[1], ot::length(x.time));
-            w[2] = std::max(w[2], ot::length(x.author));
-            w[3] = std::max(w[3], ot::length(x.layer));
-            w[4] = std::max(w[4], ot::length(x.kind));
+            w[0] = std::max(w[0], utf8::count(x.rev));
+            w[1] = std::max(w[1], utf8::count(x.time));
+            w[2] = std::max(w[2], utf8::count(x.author));
+            w[3] = std::max(w[3], utf8::count(x.layer));
+            w[4] = std::max(w[4], utf8::count(x.kind));
         };
         widen(head);
         for (const auto& x : lines) widen(x);
         auto row = [&](const Line& l) {
-            std::string rev(w[0] - ot::length(l.rev), ' ');
+            std::string rev(w[0] - utf8::count(l.rev), ' ');
             return trim_right(rev + l.rev + "  " + cell(l.time, w[1]) + "  " +
                               cell(l.author, w[2]) + "  " + cell(l.layer, w[3]) + "  " +
                               cell(l.kind, w[4]) + "  " + l.change) +
@@ -289,7 +291,7 @@ std::string render_versions(const std::vector<client::Version>& versions) {
     std::size_t author_width = 6;
     for (const auto& v : versions) {
         rev_width = std::max(rev_width, std::to_string(v.rev).size());
-        author_width = std::max(author_width, ot::length(describe_user(v.author)));
+        author_width = std::max(author_width, utf8::count(describe_user(v.author)));
     }
     std::string out = "REV" + std::string(rev_width - 3, ' ') + "  " + cell("NAMED AT (UTC)", 19) +
                       "  " + cell("BY", author_width) + "  LABEL\n";

@@ -5,6 +5,7 @@
 #include "log/log.hpp"
 #include "rooms/room.hpp"
 #include "store/store.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::rooms {
 
@@ -170,7 +171,7 @@ void Room::handle(const Caller& c, const auth::User&, const p::Presence& r) {
                             "presence: no layer '" + r.layer + "' in section '" + r.section + "'");
     }
     Member& m = members_.at(c.session);
-    const std::size_t len = ot::length(section->layer(r.layer)->text);
+    const std::size_t len = utf8::count(section->layer(r.layer)->text);
     m.pending_presence = r;
     m.pending_presence->sel.anchor = std::min(r.sel.anchor, len);
     m.pending_presence->sel.head = std::min(r.sel.head, len);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "ot/text.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::model {
 namespace {
@@ -138,7 +139,7 @@ Divergence divergence(const Document& doc) {
     for (const Municipality& m : doc.municipalities) {
         std::size_t common = 0, total = 0;
         for (const auto& s : effective_document(doc, m.code)) {
-            const std::size_t n = ot::length(s.text);
+            const std::size_t n = utf8::count(s.text);
             total += n;
             if (s.source == TextSource::common) common += n;
         }

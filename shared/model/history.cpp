@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/merge.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::model {
 
@@ -235,7 +236,7 @@ LayerAt layer_at(const Document& doc, const std::string& section, const std::str
 EditSize edit_size(const ot::Op& op) {
     EditSize out;
     for (const auto& c : op) {
-        if (const auto* ins = std::get_if<ot::Insert>(&c)) out.inserted += ot::length(ins->text);
+        if (const auto* ins = std::get_if<ot::Insert>(&c)) out.inserted += utf8::count(ins->text);
         if (const auto* del = std::get_if<ot::Delete>(&c)) out.deleted += del->n;
     }
     return out;
@@ -253,8 +254,8 @@ nlohmann::json diff_parts(const std::string& a, const std::string& b) {
     };
     // Byte offsets of code point positions, read once.
     auto slice = [](const std::string& s, std::size_t from, std::size_t len) {
-        const std::size_t start = ot::byte_offset(s, from);
-        const std::size_t end = start + ot::byte_offset(std::string_view(s).substr(start), len);
+        const std::size_t start = utf8::byte_offset(s, from);
+        const std::size_t end = start + utf8::byte_offset(std::string_view(s).substr(start), len);
         return std::string_view(s).substr(start, end - start);
     };
     std::size_t a_at = 0;
@@ -264,7 +265,7 @@ nlohmann::json diff_parts(const std::string& a, const std::string& b) {
         add("insert", slice(b, h.b_start, h.b_len));
         a_at = h.a_start + h.a_len;
     }
-    add("same", slice(a, a_at, ot::length(a) - a_at));
+    add("same", slice(a, a_at, utf8::count(a) - a_at));
     return parts;
 }
 

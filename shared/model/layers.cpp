@@ -2,6 +2,7 @@
 
 #include "model/merge.hpp"
 #include "model/refused.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::model {
 namespace {
@@ -149,7 +150,7 @@ Rebased rebase(Document& doc, const std::string& section_id, const std::string& 
         throw Refused(Why::conflict,
                       "the text changed since that preview: preview the rebase again");
     }
-    if (!ot::valid_utf8(text)) throw Refused(Why::invalid, "the text is not valid UTF-8");
+    if (!utf8::valid(text)) throw Refused(Why::invalid, "the text is not valid UTF-8");
     if (text.size() > max_text_bytes) {
         throw Refused(Why::too_large, "the text is longer than a layer may hold");
     }

@@ -1,53 +1,24 @@
 #include "model/markdown_import.hpp"
 
+#include <cmark-gfm-extension_api.h>
+
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
 #include <utility>
 
+#include "model/cmark_document.hpp"
+#include "text/utf8.hpp"
+
 namespace samen::model {
 namespace {
 
-// Decodes the code point starting at s[i] and advances i past it; throws on anything that is not
-// the shortest encoding of a Unicode scalar value.
-char32_t next_code_point(std::string_view s, std::size_t& i) {
-    const auto fail = [&] {
-        throw std::invalid_argument("invalid UTF-8 at byte " + std::to_string(i));
-    };
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char b0 = byte(i);
-    if (b0 < 0x80) {
-        ++i;
-        return b0;
-    }
-    std::size_t len = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if ((b0 & 0xE0) == 0xC0) {
-        len = 2, cp = b0 & 0x1F, min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        len = 3, cp = b0 & 0x0F, min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-        len = 4, cp = b0 & 0x07, min = 0x10000;
-    } else {
-        fail();
-    }
-    if (s.size() - i < len) fail();
-    for (std::size_t k = 1; k < len; ++k) {
-        const unsigned char b = byte(i + k);
-        if ((b & 0xC0) != 0x80) fail();
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) fail();
-    i += len;
-    return cp;
-}
-
 void check_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) next_code_point(s, i);
+    if (const auto at = utf8::find_invalid(s); at != std::string_view::npos) {
+        throw std::invalid_argument("invalid UTF-8 at byte " + std::to_string(at));
+    }
 }
 
 // ASCII folding of U+00C0..U+017F (Latin-1 Supplement letters and Latin Extended-A); an empty
@@ -101,88 +72,37 @@ bool is_blank(std::string_view line) {
     return line.find_first_not_of(" \t") == std::string_view::npos;
 }
 
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(" \t");
-    return s.substr(first, last - first + 1);
+// LF for every CRLF and CR: the text a user edits has LF line ends only.
+std::string normalize_line_ends(std::string_view md) {
+    std::string out;
+    out.reserve(md.size());
+    for (std::size_t i = 0; i < md.size(); ++i) {
+        if (md[i] != '\r') {
+            out += md[i];
+            continue;
+        }
+        out += '\n';
+        if (i + 1 < md.size() && md[i + 1] == '\n') ++i;
+    }
+    return out;
 }
 
+// Line n of the result is line n + 1 of cmark's source positions.
 std::vector<std::string_view> split_lines(std::string_view text) {
     std::vector<std::string_view> lines;
     std::size_t start = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n' || text[i] == '\r') {
-            lines.push_back(text.substr(start, i - start));
-            if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-            start = i + 1;
-        }
+    for (std::size_t end = text.find('\n'); end != std::string_view::npos;
+         end = text.find('\n', start)) {
+        lines.push_back(text.substr(start, end - start));
+        start = end + 1;
     }
     if (start < text.size()) lines.push_back(text.substr(start));
     return lines;
 }
 
-// Up to three spaces may indent a heading or a fence; four make an indented code block.
-std::size_t indentation(std::string_view line) {
-    std::size_t n = 0;
-    while (n < line.size() && line[n] == ' ') ++n;
-    return n;
-}
-
-struct Heading {
-    int level;
-    std::string title;
-};
-
-std::optional<Heading> parse_atx_heading(std::string_view line) {
-    std::size_t i = indentation(line);
-    if (i > 3) return std::nullopt;
-    const std::size_t hashes_start = i;
-    while (i < line.size() && line[i] == '#') ++i;
-    const std::size_t level = i - hashes_start;
-    if (level < 1 || level > 6) return std::nullopt;
-    if (i < line.size() && line[i] != ' ' && line[i] != '\t') return std::nullopt;
-
-    std::string_view content = trim(line.substr(i));
-    // An optional closing run of '#'s counts only when a space separates it from the title.
-    const auto run = content.find_last_not_of('#');
-    if (run == std::string_view::npos) {
-        content = {};
-    } else if (run + 1 < content.size() && (content[run] == ' ' || content[run] == '\t')) {
-        content = trim(content.substr(0, run));
-    }
-    return Heading{static_cast<int>(level), std::string(content)};
-}
-
-struct Fence {
-    char marker;
-    std::size_t length;
-};
-
-std::optional<Fence> parse_fence_open(std::string_view line) {
-    const std::size_t start = indentation(line);
-    if (start > 3 || start >= line.size()) return std::nullopt;
-    const char marker = line[start];
-    if (marker != '`' && marker != '~') return std::nullopt;
-    std::size_t end = start;
-    while (end < line.size() && line[end] == marker) ++end;
-    if (end - start < 3) return std::nullopt;
-    // "```a`b" is inline code, not a fence: a backtick fence's info string has no backticks.
-    if (marker == '`' && line.find('`', end) != std::string_view::npos) return std::nullopt;
-    return Fence{marker, end - start};
-}
-
-bool closes_fence(std::string_view line, const Fence& fence) {
-    const std::size_t start = indentation(line);
-    if (start > 3) return false;
-    std::size_t end = start;
-    while (end < line.size() && line[end] == fence.marker) ++end;
-    return end - start >= fence.length && is_blank(line.substr(end));
-}
-
-std::string join_trimmed(const std::vector<std::string_view>& lines) {
-    std::size_t first = 0;
-    std::size_t last = lines.size();
+// Lines [first, last) without the blank lines at either end, joined by LF.
+std::string join_trimmed(const std::vector<std::string_view>& lines, std::size_t first,
+                         std::size_t last) {
     while (first < last && is_blank(lines[first])) ++first;
     while (last > first && is_blank(lines[last - 1])) --last;
     std::string text;
@@ -191,6 +111,76 @@ std::string join_trimmed(const std::vector<std::string_view>& lines) {
         text += lines[i];
     }
     return text;
+}
+
+// Only used on the first line of a heading that cmark found, to tell ATX from setext.
+bool is_atx_heading_line(std::string_view line) {
+    const std::size_t hashes = line.find_first_not_of(' ');
+    if (hashes == std::string_view::npos || hashes > 3 || line[hashes] != '#') return false;
+    const std::size_t after = std::min(line.find_first_not_of('#', hashes), line.size());
+    return after - hashes <= 6 &&
+           (after == line.size() || line[after] == ' ' || line[after] == '\t');
+}
+
+bool is_setext_underline(std::string_view line) {
+    const std::size_t start = line.find_first_not_of(' ');
+    if (start == std::string_view::npos || start > 3) return false;
+    const char marker = line[start];
+    if (marker != '=' && marker != '-') return false;
+    const std::size_t after = line.find_first_not_of(marker, start);
+    return after == std::string_view::npos || is_blank(line.substr(after));
+}
+
+std::size_t count_lines(std::string_view s) {
+    if (s.empty()) return 0;
+    return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')) + (s.back() != '\n');
+}
+
+// The lines [first, last] of a top-level heading. Of cmark's positions only the start line is
+// used: cmark-gfm ends a setext heading on the line after its underline. The underline is the
+// first one below the title's lines (the heading's content); link reference definitions right
+// above a setext title share its start line but not its content, and stay in the text above.
+std::pair<std::size_t, std::size_t> heading_lines(cmark_node* heading,
+                                                  const std::vector<std::string_view>& lines) {
+    const auto line = static_cast<std::size_t>(std::max(cmark_node_get_start_line(heading), 1));
+    const std::size_t start = std::min(line - 1, lines.size());
+    if (start == lines.size() || is_atx_heading_line(lines[start])) return {start, start};
+    const char* content = cmark_node_get_string_content(heading);
+    const std::size_t title_lines = std::max<std::size_t>(1, count_lines(content ? content : ""));
+    std::size_t underline = start + title_lines;
+    while (underline + 1 < lines.size() && !is_setext_underline(lines[underline])) ++underline;
+    underline = std::min(underline, lines.size() - 1);
+    return {std::max(start, underline - std::min(underline, title_lines)), underline};
+}
+
+// What a reader sees of a heading: the text of its inlines, without Markdown. Images give their
+// alt text; raw HTML tags give nothing.
+void append_plain_text(cmark_node* node, std::string& out) {
+    for (cmark_node* child = cmark_node_first_child(node); child != nullptr;
+         child = cmark_node_next(child)) {
+        switch (cmark_node_get_type(child)) {
+            case CMARK_NODE_TEXT:
+            case CMARK_NODE_CODE:
+                out += cmark_node_get_literal(child);
+                break;
+            case CMARK_NODE_SOFTBREAK:
+            case CMARK_NODE_LINEBREAK:
+                out += ' ';
+                break;
+            case CMARK_NODE_HTML_INLINE:
+                break;
+            default:
+                append_plain_text(child, out);
+        }
+    }
+}
+
+std::string plain_title(cmark_node* heading) {
+    std::string title;
+    append_plain_text(heading, title);
+    const auto first = title.find_first_not_of(' ');
+    if (first == std::string::npos) return {};
+    return title.substr(first, title.find_last_not_of(' ') - first + 1);
 }
 
 class SectionIds {
@@ -214,10 +204,12 @@ class SectionIds {
 }  // namespace
 
 std::string slugify(std::string_view text) {
+    check_utf8(text);
     std::string slug;
     bool separate = false;
     for (std::size_t i = 0; i < text.size();) {
-        const char32_t cp = next_code_point(text, i);
+        const auto [cp, length] = utf8::decode(text, i);
+        i += length;
         if (is_dropped(cp)) continue;
         const std::string_view folded = fold(cp);
         if (folded.empty()) {
@@ -236,51 +228,44 @@ std::string slugify(std::string_view text) {
 ImportedDocument import_markdown(std::string_view md) {
     check_utf8(md);
     if (md.starts_with("\xEF\xBB\xBF")) md.remove_prefix(3);
+    const std::string source = normalize_line_ends(md);
+    const std::vector<std::string_view> lines = split_lines(source);
+    const detail::CmarkDocument parsed(source);
 
     ImportedDocument doc;
     SectionIds ids;
     // Open sections by level, innermost last: a heading's parent is the nearest shallower one.
     std::vector<std::size_t> open;
-    std::vector<std::string_view> body;
-    std::optional<Fence> fence;
+    std::size_t text_start = 0;  // first line of the text of the last section (or the preamble)
 
-    const auto finish_section = [&] {
-        if (doc.sections.empty()) {
-            if (body.empty() || std::all_of(body.begin(), body.end(), is_blank)) return;
-            doc.sections.push_back({ids.claim(kPreambleTitle), "", std::string(kPreambleTitle),
-                                    join_trimmed(body), 1});
-        } else {
-            doc.sections.back().text = join_trimmed(body);
+    const auto finish_section = [&](std::size_t text_end) {
+        std::string text = join_trimmed(lines, text_start, text_end);
+        if (!doc.sections.empty()) {
+            doc.sections.back().text = std::move(text);
+        } else if (!text.empty()) {
+            doc.sections.push_back(
+                {ids.claim(kPreambleTitle), "", std::string(kPreambleTitle), std::move(text), 1});
         }
     };
 
-    for (const std::string_view line : split_lines(md)) {
-        if (fence) {
-            if (closes_fence(line, *fence)) fence.reset();
-            body.push_back(line);
-            continue;
-        }
-        if ((fence = parse_fence_open(line))) {
-            body.push_back(line);
-            continue;
-        }
-        auto heading = parse_atx_heading(line);
-        if (!heading) {
-            body.push_back(line);
-            continue;
-        }
-        finish_section();
-        body.clear();
-        while (!open.empty() && doc.sections[open.back()].level >= heading->level) open.pop_back();
+    // Only top-level headings: one in a list item, a block quote, code or HTML is text.
+    for (cmark_node* node = cmark_node_first_child(parsed.root()); node != nullptr;
+         node = cmark_node_next(node)) {
+        if (cmark_node_get_type(node) != CMARK_NODE_HEADING) continue;
+        const auto [first, last] = heading_lines(node, lines);
+        finish_section(first);
+        text_start = last + 1;
+
         ImportedSection section;
-        section.id = ids.claim(heading->title);
+        section.title = plain_title(node);
+        section.level = cmark_node_get_heading_level(node);
+        while (!open.empty() && doc.sections[open.back()].level >= section.level) open.pop_back();
+        section.id = ids.claim(section.title);
         section.parent_id = open.empty() ? std::string() : doc.sections[open.back()].id;
-        section.title = std::move(heading->title);
-        section.level = heading->level;
         open.push_back(doc.sections.size());
         doc.sections.push_back(std::move(section));
     }
-    finish_section();
+    finish_section(lines.size());
     return doc;
 }
 

@@ -1,12 +1,12 @@
-// Turns a Markdown file into the section tree of a Document: every ATX heading (`#` .. `######`)
-// starts a section, nested by level, and the lines up to the next heading are its text.
+// Turns a Markdown file into the section tree of a Document: every top-level heading, ATX
+// (`#` .. `######`) or setext (a paragraph underlined with `===` or `---`), starts a section,
+// nested by level, and the lines up to the next heading are its text.
 //
-// This is how a plan written elsewhere (or the demo data) becomes a Samen document, so it follows
-// CommonMark where it matters for structure: at most three spaces before the `#`s, a space or the
-// end of the line after them, an optional closing run of `#`s, and nothing inside a fenced code
-// block (``` or ~~~, closed by a fence of the same character at least as long) is a heading.
-// Setext headings (text underlined with === or ---) are left as text: a line of dashes under a
-// paragraph is far more often a rule than a heading in the plans we import.
+// This is how a plan written elsewhere (or the demo data) becomes a Samen document. cmark-gfm
+// parses it (CommonMark with GitHub's tables), so a section starts where a CommonMark renderer
+// shows a heading at the top level of the document. A `#` line in a code block or an HTML block
+// is no heading, one in a list item or a block quote is not at the top level, and a table row is
+// neither: they stay text. A section's text is the source's own lines, as written.
 #pragma once
 
 #include <string>
@@ -18,9 +18,10 @@ namespace samen::model {
 struct ImportedSection {
     std::string id;         // slug of the title, unique within the document
     std::string parent_id;  // empty for a top-level section
-    std::string title;      // the heading's text, Markdown kept, trimmed
-    std::string text;       // the Markdown under the heading, without leading/trailing blank lines
-    int level = 1;          // number of `#`s; the "Inleiding" made of text before any heading is 1
+    std::string title;      // the heading's plain text: no emphasis marks, links as their text
+    std::string text;       // the Markdown under the heading as written, without leading and
+                            // trailing blank lines
+    int level = 1;          // number of `#`s, 1 for `===`, 2 for `---`; 1 for the "Inleiding"
     bool operator==(const ImportedSection&) const = default;
 };
 

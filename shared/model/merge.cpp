@@ -7,24 +7,12 @@
 #include <unordered_map>
 
 #include "ot/text.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::model {
 namespace {
 
 enum class CharClass { word, space, other };
-
-/// The code point at byte `i` of valid UTF-8 `s`, and the byte after it.
-char32_t decode(std::string_view s, std::size_t& i) noexcept {
-    const auto b = static_cast<unsigned char>(s[i]);
-    std::size_t extra = b < 0x80 ? 0 : b < 0xE0 ? 1 : b < 0xF0 ? 2 : 3;
-    char32_t cp = extra == 0   ? b
-                  : extra == 1 ? (b & 0x1FU)
-                  : extra == 2 ? (b & 0x0FU)
-                               : (b & 0x07U);
-    ++i;
-    for (; extra > 0; --extra, ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3FU);
-    return cp;
-}
 
 CharClass classify(char32_t c) noexcept {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0) {
@@ -60,7 +48,7 @@ struct Tokens {
 };
 
 Tokens tokenize(std::string_view text, const char* what) {
-    if (!ot::valid_utf8(text)) {
+    if (!utf8::valid(text)) {
         throw std::invalid_argument(std::string(what) + " text is not valid UTF-8");
     }
     Tokens out{text, {}, {}};
@@ -69,7 +57,9 @@ Tokens tokenize(std::string_view text, const char* what) {
     CharClass run = CharClass::other;
     while (i < text.size()) {
         const std::size_t start = i;
-        const CharClass c = classify(decode(text, i));
+        const auto [code_point, length] = utf8::decode(text, i);
+        i += length;
+        const CharClass c = classify(code_point);
         if (start == 0 || c == CharClass::other || c != run) {
             out.bytes.push_back(start);
             out.points.push_back(point);
@@ -295,9 +285,9 @@ ot::Op diff_op(std::string_view a, std::string_view b, std::size_t max_edits) {
     std::size_t at = 0;                // code points of `a` consumed
     std::size_t b_byte = 0, b_cp = 0;  // a cursor into `b`, to cut inserts without rescanning
     auto b_slice = [&](std::size_t start, std::size_t len) {
-        b_byte += ot::byte_offset(b.substr(b_byte), start - b_cp);
+        b_byte += utf8::byte_offset(b.substr(b_byte), start - b_cp);
         b_cp = start;
-        const std::size_t bytes = ot::byte_offset(b.substr(b_byte), len);
+        const std::size_t bytes = utf8::byte_offset(b.substr(b_byte), len);
         std::string out(b.substr(b_byte, bytes));
         b_byte += bytes;
         b_cp += len;

@@ -4,6 +4,7 @@
 
 #include "model/merge.hpp"
 #include "model/refused.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::model {
 namespace {
@@ -15,7 +16,7 @@ std::string proposed_text(const Document& doc, const Section& section, const std
                           const std::optional<std::string>& text, std::size_t max_text_bytes) {
     if (layer == common_layer) {
         if (!text) throw Refused(Why::invalid, "\"text\" is missing: the proposed common text");
-        if (!ot::valid_utf8(*text)) throw Refused(Why::invalid, "the text is not valid UTF-8");
+        if (!utf8::valid(*text)) throw Refused(Why::invalid, "the text is not valid UTF-8");
         if (text->size() > max_text_bytes) {
             throw Refused(Why::too_large, "the text is longer than a layer may hold");
         }

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text/utf8.hpp"
+
 namespace samen::ot {
 namespace {
 
@@ -33,7 +35,7 @@ std::string text_from_json(const nlohmann::json& v, const std::string& where, co
     if (s.empty() && strictness == Strictness::normalized) {
         throw OpError(where + what + " must not be empty");
     }
-    if (!valid_utf8(s)) throw OpError(where + what + " is not valid UTF-8");
+    if (!utf8::valid(s)) throw OpError(where + what + " is not valid UTF-8");
     return s;
 }
 
@@ -49,7 +51,7 @@ Component component_from_json(const nlohmann::json& c, std::size_t i, Strictness
         if (d->is_number()) return Delete{count_from_json(*d, where, "a delete", strictness), {}};
         if (d->is_string()) {
             std::string text = text_from_json(*d, where, "a delete", strictness);
-            return Delete{length(text), std::move(text)};
+            return Delete{utf8::count(text), std::move(text)};
         }
         throw OpError(where + "a delete must be a number or a string");
     }

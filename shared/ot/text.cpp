@@ -5,14 +5,12 @@
 #include <algorithm>
 #include <limits>
 
+#include "text/utf8.hpp"
+
 namespace samen::ot {
 namespace {
 
 constexpr std::size_t whole = std::numeric_limits<std::size_t>::max();
-
-bool is_continuation(unsigned char b) {
-    return (b & 0xC0U) == 0x80U;
-}
 
 template <class... Fs>
 struct overloaded : Fs... {
@@ -21,7 +19,7 @@ struct overloaded : Fs... {
 
 std::size_t component_length(const Component& c) {
     return std::visit(overloaded{[](const Skip& s) { return s.n; },
-                                 [](const Insert& i) { return length(i.text); },
+                                 [](const Insert& i) { return utf8::count(i.text); },
                                  [](const Delete& d) { return d.n; }},
                       c);
 }
@@ -88,7 +86,7 @@ class Taker {
         }
         if (const auto* i = std::get_if<Insert>(&c)) {
             std::string_view rest = std::string_view(i->text).substr(byte_offset_);
-            if (n == whole || keep == Keep::inserts || length(rest) <= n) {
+            if (n == whole || keep == Keep::inserts || utf8::count(rest) <= n) {
                 Insert part{std::string(rest)};
                 next();
                 return part;
@@ -122,7 +120,7 @@ class Taker {
 
     /// The first `n` code points of `rest`, moving the offsets past them.
     std::string_view advance(std::string_view rest, std::size_t n) {
-        std::size_t bytes = byte_offset(rest, n);
+        std::size_t bytes = utf8::byte_offset(rest, n);
         offset_ += n;
         byte_offset_ += bytes;
         return rest.substr(0, bytes);
@@ -145,9 +143,7 @@ class DocCursor {
         std::size_t start = pos_;
         while (n > 0 && pos_ < doc_.size()) {
             ++pos_;
-            while (pos_ < doc_.size() && is_continuation(static_cast<unsigned char>(doc_[pos_]))) {
-                ++pos_;
-            }
+            while (pos_ < doc_.size() && utf8::is_continuation(doc_[pos_])) ++pos_;
             --n;
         }
         if (n > 0) throw OpError("the op is longer than the document");
@@ -170,60 +166,6 @@ const char* kind_name(const Component& c) {
 
 }  // namespace
 
-// ---- UTF-8 ------------------------------------------------------------------------------------
-
-bool valid_utf8(std::string_view s) noexcept {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto* end = p + s.size();
-    while (p < end) {
-        unsigned char b = *p;
-        if (b < 0x80) {
-            ++p;
-            continue;
-        }
-        std::size_t extra;
-        char32_t cp;
-        if (b >= 0xC2 && b <= 0xDF) {
-            extra = 1;
-            cp = b & 0x1FU;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            extra = 2;
-            cp = b & 0x0FU;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            extra = 3;
-            cp = b & 0x07U;
-        } else {
-            return false;  // a continuation byte, an overlong lead (C0, C1) or beyond F4
-        }
-        if (static_cast<std::size_t>(end - p) <= extra) return false;
-        for (std::size_t k = 1; k <= extra; ++k) {
-            if (!is_continuation(p[k])) return false;
-            cp = (cp << 6) | (p[k] & 0x3FU);
-        }
-        if ((extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000)) return false;  // overlong
-        if (cp >= 0xD800 && cp <= 0xDFFF) return false;                                // surrogate
-        if (cp > 0x10FFFF) return false;
-        p += extra + 1;
-    }
-    return true;
-}
-
-std::size_t length(std::string_view s) noexcept {
-    std::size_t n = 0;
-    for (char c : s) n += is_continuation(static_cast<unsigned char>(c)) ? 0 : 1;
-    return n;
-}
-
-std::size_t byte_offset(std::string_view s, std::size_t cp) noexcept {
-    std::size_t i = 0;
-    while (cp > 0 && i < s.size()) {
-        ++i;
-        while (i < s.size() && is_continuation(static_cast<unsigned char>(s[i]))) ++i;
-        --cp;
-    }
-    return i;
-}
-
 // ---- The type ---------------------------------------------------------------------------------
 
 void check(const Op& op) {
@@ -236,19 +178,19 @@ void check(const Op& op) {
             if (s->n == 0) throw OpError(where + "a skip must be positive");
         } else if (const auto* ins = std::get_if<Insert>(&c)) {
             if (ins->text.empty()) throw OpError(where + "an insert must not be empty");
-            if (!valid_utf8(ins->text)) throw OpError(where + "insert is not valid UTF-8");
+            if (!utf8::valid(ins->text)) throw OpError(where + "insert is not valid UTF-8");
         } else {
             const auto& d = std::get<Delete>(c);
             if (d.n == 0) throw OpError(where + "a delete must not be empty");
             if (d.text) {
-                if (!valid_utf8(*d.text)) throw OpError(where + "deleted text is not valid UTF-8");
-                if (length(*d.text) != d.n) {
+                if (!utf8::valid(*d.text)) throw OpError(where + "deleted text is not valid UTF-8");
+                if (utf8::count(*d.text) != d.n) {
                     throw OpError(where + "delete length does not match its text");
                 }
             }
         }
         if (const auto* ins = std::get_if<Insert>(&c)) {
-            inserted += length(ins->text);
+            inserted += utf8::count(ins->text);
         } else {
             const std::size_t n = component_length(c);
             read += std::min(n, max_count + 1);
@@ -276,12 +218,13 @@ Op normalize(const Op& op) {
         }
     }
     for (const Component& c : op) {
-        if (const auto* ins = std::get_if<Insert>(&c); ins && !valid_utf8(ins->text)) {
+        if (const auto* ins = std::get_if<Insert>(&c); ins && !utf8::valid(ins->text)) {
             throw OpError("insert is not valid UTF-8");
         }
         if (const auto* d = std::get_if<Delete>(&c); d && d->text) {
-            if (!valid_utf8(*d->text)) throw OpError("deleted text is not valid UTF-8");
-            if (length(*d->text) != d->n) throw OpError("delete length does not match its text");
+            if (!utf8::valid(*d->text)) throw OpError("deleted text is not valid UTF-8");
+            if (utf8::count(*d->text) != d->n)
+                throw OpError("delete length does not match its text");
         }
         append(out, c);
     }
@@ -300,7 +243,7 @@ std::size_t input_length(const Op& op) {
 std::size_t output_length(const Op& op, std::size_t doc_length) {
     std::size_t n = doc_length;
     for (const Component& c : op) {
-        if (const auto* i = std::get_if<Insert>(&c)) n += length(i->text);
+        if (const auto* i = std::get_if<Insert>(&c)) n += utf8::count(i->text);
         if (const auto* d = std::get_if<Delete>(&c)) n -= std::min(n, d->n);
     }
     return n;
@@ -347,7 +290,7 @@ Op transform(const Op& op, const Op& other, Side side) {
             if (side == Side::left && next && std::holds_alternative<Insert>(*next)) {
                 append(out, *taker.take(whole, Taker::Keep::none));
             }
-            append(out, Skip{length(ins->text)});
+            append(out, Skip{utf8::count(ins->text)});
         } else {
             std::size_t len = std::get<Delete>(c2).n;
             while (len > 0) {
@@ -391,7 +334,7 @@ Op compose(const Op& a, const Op& b) {
                     Delete part{skip->n, std::nullopt};
                     if (del.text) {
                         std::string_view rest = std::string_view(*del.text).substr(byte);
-                        std::size_t bytes = byte_offset(rest, skip->n);
+                        std::size_t bytes = utf8::byte_offset(rest, skip->n);
                         part.text = std::string(rest.substr(0, bytes));
                         byte += bytes;
                     }
@@ -399,8 +342,9 @@ Op compose(const Op& a, const Op& b) {
                     append(out, std::move(part));
                 } else if (const auto* ins = std::get_if<Insert>(&chunk)) {
                     // b deletes text that a inserted: both vanish.
-                    std::size_t n = length(ins->text);
-                    if (del.text) byte += byte_offset(std::string_view(*del.text).substr(byte), n);
+                    std::size_t n = utf8::count(ins->text);
+                    if (del.text)
+                        byte += utf8::byte_offset(std::string_view(*del.text).substr(byte), n);
                     offset += n;
                 } else {
                     append(out, std::move(chunk));
@@ -419,7 +363,7 @@ std::size_t transform_position(std::size_t cursor, const Op& op) noexcept {
         if (const auto* s = std::get_if<Skip>(&c)) {
             pos += s->n;
         } else if (const auto* ins = std::get_if<Insert>(&c)) {
-            std::size_t n = length(ins->text);
+            std::size_t n = utf8::count(ins->text);
             pos += n;
             cursor += n;
         } else {
@@ -445,7 +389,7 @@ Op invert(const Op& op) {
     Op out;
     for (const Component& c : op) {
         if (const auto* ins = std::get_if<Insert>(&c)) {
-            append(out, Delete{length(ins->text), ins->text});
+            append(out, Delete{utf8::count(ins->text), ins->text});
         } else if (const auto* d = std::get_if<Delete>(&c)) {
             if (!d->text) {
                 throw OpError(

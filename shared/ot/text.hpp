@@ -5,7 +5,7 @@
 //   Skip{n}           keep the next n code points
 //   Insert{text}      insert text (non-empty, valid UTF-8)
 //   Delete{n, text}   remove the next n code points; `text`, when present, is what they are
-//                     (the invertible form `{"d": "str"}`), and then n == length(*text)
+//                     (the invertible form `{"d": "str"}`), and then n == utf8::count(*text)
 // A normalized op has no empty components, no two adjacent components of the same kind and no
 // trailing skip. Every function here takes normalized ops (see `check`) and returns normalized ops.
 //
@@ -61,15 +61,6 @@ struct Selection {
     std::size_t head = 0;
     bool operator==(const Selection&) const = default;
 };
-
-// ---- UTF-8 helpers --------------------------------------------------------------------------
-
-/// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
-bool valid_utf8(std::string_view s) noexcept;
-/// Number of code points of valid UTF-8 `s`.
-std::size_t length(std::string_view s) noexcept;
-/// Byte offset of code point `cp` in valid UTF-8 `s`; `s.size()` when `cp` >= length(s).
-std::size_t byte_offset(std::string_view s, std::size_t cp) noexcept;
 
 // ---- The type ---------------------------------------------------------------------------------
 

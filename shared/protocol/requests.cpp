@@ -8,6 +8,7 @@
 #include "ot/json.hpp"
 #include "protocol/limits.hpp"
 #include "protocol/protocol.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::protocol {
 namespace {
@@ -312,7 +313,7 @@ std::string_view type_name(const DocumentRequest& request) {
 
 bool valid_title(const std::string& title) {
     return !title.empty() && title.size() <= limits::max_title_bytes &&
-           title.find('\n') == std::string::npos && ot::valid_utf8(title);
+           title.find('\n') == std::string::npos && utf8::valid(title);
 }
 
 }  // namespace samen::protocol

@@ -15,9 +15,11 @@
 #include "model/history.hpp"
 #include "ot/json.hpp"
 #include "ot/text.hpp"
+#include "text/utf8.hpp"
 
 namespace model = samen::model;
 namespace ot = samen::ot;
+namespace utf8 = samen::utf8;
 
 namespace {
 
@@ -48,14 +50,14 @@ const World& world(std::size_t n) {
         section.title = "Sectie " + std::to_string(s);
         section.position = s;
         model::Layer common;
-        while (ot::length(common.text) < section_cps) common.text += sentence;
+        while (utf8::count(common.text) < section_cps) common.text += sentence;
         section.layers["common"] = common;
         w.doc.sections.push_back(section);
     }
     for (std::size_t i = 1; i <= n; ++i) {
         model::Section& section = w.doc.sections[rng() % sections];
         std::string& text = section.layers["common"].text;
-        const std::size_t len = ot::length(text);
+        const std::size_t len = utf8::count(text);
         const std::size_t at = rng() % len;
         nlohmann::json keystroke = nlohmann::json::array();
         if (at > 0) keystroke.push_back(at);

@@ -15,8 +15,10 @@
 #include "ot/json.hpp"
 #include "ot/text.hpp"
 #include "ot_random.hpp"
+#include "text/utf8.hpp"
 
 namespace ot = samen::ot;
+namespace utf8 = samen::utf8;
 
 namespace {
 
@@ -51,8 +53,8 @@ std::string dutch_text(std::mt19937_64& rng, std::size_t cps) {
         const std::string& word = w[rng() % w.size()];
         text += word;
         text += ' ';
-        n += ot::length(word) + 1;
-        in_paragraph += ot::length(word) + 1;
+        n += utf8::count(word) + 1;
+        in_paragraph += utf8::count(word) + 1;
         if (in_paragraph > 400 + rng() % 400) {
             text += "\n\n";
             n += 2;
@@ -73,7 +75,7 @@ const Section& section() {
         std::mt19937_64 rng(seed);
         Section out;
         out.text = samen::test::cp_slice(dutch_text(rng, section_cps), 0, section_cps);
-        out.length = ot::length(out.text);
+        out.length = utf8::count(out.text);
         out.paragraphs.push_back(0);
         const auto starts = samen::test::code_point_starts(out.text);
         for (std::size_t cp = 2; cp < out.length; ++cp) {

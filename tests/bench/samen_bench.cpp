@@ -35,6 +35,7 @@
 #include "samen/layer_sync.hpp"
 #include "samen/sign_in.hpp"
 #include "server_process.hpp"
+#include "text/utf8.hpp"
 #include "transport/http_client.hpp"
 #include "transport/websocket_client.hpp"
 
@@ -575,7 +576,7 @@ class Typist {
         static constexpr std::string_view keys = "abcdefghijklmnopqrstuvwxyz     ,.";
         LayerSync& l = layers_[i];
         const std::size_t pos =
-            std::uniform_int_distribution<std::size_t>(0, ot::length(l.text()))(rng_);
+            std::uniform_int_distribution<std::size_t>(0, utf8::count(l.text()))(rng_);
         ot::Insert key{std::string(1, keys[rng_() % keys.size()])};
         l.local(pos > 0 ? ot::Op{ot::Skip{pos}, std::move(key)} : ot::Op{std::move(key)});
         recorder_.keystroke();
@@ -971,7 +972,7 @@ json measure_large_document(Loop& loop, Server& server, const Options& o,
         while (chunk.size() < 16 * 1024)
             chunk += filler.size() > 2 ? filler : "Samen waar het kan. ";
         Rev rev = snap.msg.at("rev").get<Rev>();
-        std::size_t cps = ot::length(text);
+        std::size_t cps = utf8::count(text);
         std::size_t bytes = text.size();
         const std::size_t target = o.large_kib * 1024;
         int edits = 0;
@@ -986,7 +987,7 @@ json measure_large_document(Loop& loop, Server& server, const Options& o,
                                        {"opid", "bench-large-" + std::to_string(edits)}});
             require_ok(ack, "growing " + section);
             rev = ack.msg.at("rev").get<Rev>();
-            cps += ot::length(chunk);
+            cps += utf8::count(chunk);
             bytes += chunk.size();
         }
         large["section"] = section;

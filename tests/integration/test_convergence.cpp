@@ -10,6 +10,7 @@
 #include "samen/blocking_client.hpp"
 #include "server_process.hpp"
 #include "snapshot.hpp"
+#include "text/utf8.hpp"
 
 using namespace samen;
 using namespace samen::test;
@@ -26,7 +27,7 @@ const std::vector<std::string> words = {"veiligheid ", "samen ",     "ĳsselland
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 /// A random edit of `text`: mostly an insert at a random place, sometimes a delete.
 ot::Op random_op(std::mt19937_64& rng, const std::string& text) {
-    const std::size_t len = ot::length(text);
+    const std::size_t len = utf8::count(text);
     ot::Op op;
     std::size_t at = len == 0 ? 0 : rng() % (len + 1);
     if (at > 0) op.push_back(ot::Skip{at});
@@ -154,7 +155,7 @@ TEST_CASE("edits made while disconnected arrive after the reconnect, each once",
     writer->disconnect();
     for (int i = 0; i < 5; ++i) {
         writer->edit_with(doc, "randvoorwaarden", "common", [](const std::string& text) {
-            return ot::Op{ot::Skip{ot::length(text)}, ot::Insert{"!"}};
+            return ot::Op{ot::Skip{utf8::count(text)}, ot::Insert{"!"}};
         });
     }
     REQUIRE(writer->wait_synced(std::chrono::seconds(60)));

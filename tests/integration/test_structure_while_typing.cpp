@@ -10,6 +10,7 @@
 #include "samen/blocking_client.hpp"
 #include "server_process.hpp"
 #include "snapshot.hpp"
+#include "text/utf8.hpp"
 
 using namespace samen;
 using namespace samen::test;
@@ -32,7 +33,7 @@ std::size_t count(const std::string& haystack, const std::string& needle) {
 /// An insert of `word` at the start, at the end, or right after a word typed before (never
 /// inside one), chosen by `pick`.
 ot::Op insert_between_words(const std::string& text, const std::string& word, std::uint64_t pick) {
-    std::vector<std::size_t> places = {0, ot::length(text)};
+    std::vector<std::size_t> places = {0, utf8::count(text)};
     std::size_t cp = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++cp;

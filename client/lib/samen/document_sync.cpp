@@ -4,6 +4,7 @@
 
 #include "model/merge.hpp"
 #include "ot/json.hpp"
+#include "text/utf8.hpp"
 
 namespace samen::client {
 
@@ -125,7 +126,7 @@ void DocumentSync::load_snapshot(const nlohmann::json& msg) {
         model::Section section = model::section_from_json(s);
         for (const auto& [name, layer] : section.layers) {
             if (layer.state == model::LayerState::omit) continue;
-            if (!ot::valid_utf8(layer.text)) throw std::invalid_argument("text is not UTF-8");
+            if (!utf8::valid(layer.text)) throw std::invalid_argument("text is not UTF-8");
             layers.emplace(LayerKey{section.id, name}, LayerEntry{LayerSync(layer.text)});
         }
         doc.sections.push_back(std::move(section));

@@ -10,6 +10,7 @@
 #include "samen/blocking_client.hpp"
 #include "samen/document_sync.hpp"
 #include "server_process.hpp"
+#include "text/utf8.hpp"
 
 using namespace samen;
 using client::BlockingClient;
@@ -146,7 +147,7 @@ TEST_CASE("Edits made while the connection is down are sent after it comes back"
     c->edit(doc, section, common, ot::Op{ot::Skip{1}, ot::Insert{"B"}});
     // At the end of the text as Staphorst has it then (c's "A" may have reached it already).
     other->edit_with(doc, section, common, [](const std::string& text) {
-        return ot::Op{ot::Skip{ot::length(text)}, ot::Insert{" (Staphorst)"}};
+        return ot::Op{ot::Skip{utf8::count(text)}, ot::Insert{" (Staphorst)"}};
     });
     c->edit(doc, section, common, ot::Op{ot::Skip{2}, ot::Insert{"C "}});
     REQUIRE(other->wait_synced(10s));

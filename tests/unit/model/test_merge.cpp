@@ -8,25 +8,26 @@
 #include "model/merge.hpp"
 #include "ot/text.hpp"
 #include "ot/text_diff.hpp"
+#include "text/utf8.hpp"
 
 using namespace samen::model;
+namespace utf8 = samen::utf8;
 
 namespace {
 
 /// Rebuilds b from a and the hunks of diff(a, b), so a test can check that the hunks say it all.
 std::string apply_hunks(const std::string& a, const std::string& b,
                         const std::vector<DiffHunk>& hunks) {
-    namespace ot = samen::ot;
     std::string out;
     std::size_t a_done = 0;
     for (const DiffHunk& h : hunks) {
-        const std::size_t from = ot::byte_offset(a, a_done);
-        out += a.substr(from, ot::byte_offset(a, h.a_start) - from);
-        const std::size_t b_from = ot::byte_offset(b, h.b_start);
-        out += b.substr(b_from, ot::byte_offset(b, h.b_start + h.b_len) - b_from);
+        const std::size_t from = utf8::byte_offset(a, a_done);
+        out += a.substr(from, utf8::byte_offset(a, h.a_start) - from);
+        const std::size_t b_from = utf8::byte_offset(b, h.b_start);
+        out += b.substr(b_from, utf8::byte_offset(b, h.b_start + h.b_len) - b_from);
         a_done = h.a_start + h.a_len;
     }
-    out += a.substr(ot::byte_offset(a, a_done));
+    out += a.substr(utf8::byte_offset(a, a_done));
     return out;
 }
 
@@ -219,7 +220,7 @@ TEST_CASE("merge3 handles Dutch text with é, ’, ĳ and emoji", "[model][merge
         CHECK(c.conflicts[0].base == "’n");
         CHECK(c.conflicts[0].ours == "'n");
         CHECK(c.conflicts[0].theirs == "’ne");
-        CHECK(samen::ot::valid_utf8(c.merged));
+        CHECK(utf8::valid(c.merged));
     }
 }
 
@@ -303,9 +304,9 @@ TEST_CASE("merge3 properties on random Dutch text", "[model][merge]") {
 
         // Any merge, conflicting or not, keeps ours at each conflict and stays valid UTF-8.
         const MergeResult wild = merge3(base, ours, join(edit(base_units, 0, 60, rng)));
-        CHECK(samen::ot::valid_utf8(wild.merged));
+        CHECK(utf8::valid(wild.merged));
         for (const MergeConflict& c : wild.conflicts) {
-            const std::size_t at = samen::ot::byte_offset(wild.merged, c.position);
+            const std::size_t at = utf8::byte_offset(wild.merged, c.position);
             CHECK(wild.merged.compare(at, c.ours.size(), c.ours) == 0);
         }
     }

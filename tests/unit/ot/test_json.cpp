@@ -6,8 +6,10 @@
 
 #include "ot/json.hpp"
 #include "ot_catch.hpp"
+#include "text/utf8.hpp"
 
 namespace ot = samen::ot;
+namespace utf8 = samen::utf8;
 using nlohmann::json;
 using ot::Delete;
 using ot::Insert;
@@ -89,7 +91,7 @@ TEST_CASE("op_from_json refuses invalid UTF-8 in inserts and deletes", "[ot][jso
         try {
             ot::op_from_json(json::array({s}));
         } catch (const OpError& e) {
-            CHECK(ot::valid_utf8(e.what()));
+            CHECK(utf8::valid(e.what()));
         }
     }
 }

@@ -11,8 +11,10 @@
 #include "ot/text.hpp"
 #include "ot_catch.hpp"
 #include "ot_random.hpp"
+#include "text/utf8.hpp"
 
 namespace ot = samen::ot;
+namespace utf8 = samen::utf8;
 using ot::Op;
 using ot::Side;
 using samen::test::cp_length;
@@ -44,13 +46,13 @@ TEST_CASE("random ops are valid for their documents", "[ot][property]") {
         const std::string doc = random_doc(rng);
         const Op op = random_op(rng, doc);
         INFO("case " << i << " doc " << quoted(doc) << " op " << show(op));
-        REQUIRE(ot::valid_utf8(doc));
-        REQUIRE(ot::length(doc) == cp_length(doc));
+        REQUIRE(utf8::valid(doc));
+        REQUIRE(utf8::count(doc) == cp_length(doc));
         require_normalized(op, "op");
-        REQUIRE(ot::input_length(op) <= ot::length(doc));
+        REQUIRE(ot::input_length(op) <= utf8::count(doc));
         const std::string after = ot::apply(doc, op);
-        REQUIRE(ot::valid_utf8(after));
-        REQUIRE(ot::length(after) == ot::output_length(op, ot::length(doc)));
+        REQUIRE(utf8::valid(after));
+        REQUIRE(utf8::count(after) == ot::output_length(op, utf8::count(doc)));
         REQUIRE(ot::op_from_json(ot::to_json(op)) == op);
     }
 }
@@ -164,8 +166,8 @@ TEST_CASE("transform_position stays in the document and keeps order", "[ot][prop
     for (int i = 0; i < cases; ++i) {
         const std::string doc = random_doc(rng);
         const Op op = random_op(rng, doc);
-        const std::size_t doc_length = ot::length(doc);
-        const std::size_t result_length = ot::length(ot::apply(doc, op));
+        const std::size_t doc_length = utf8::count(doc);
+        const std::size_t result_length = utf8::count(ot::apply(doc, op));
         INFO("case " << i << " doc " << quoted(doc) << " op " << show(op));
         std::size_t previous = 0;
         for (std::size_t pos = 0; pos <= doc_length; ++pos) {

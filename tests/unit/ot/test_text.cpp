@@ -13,6 +13,7 @@
 
 #include "ot/text.hpp"
 #include "ot_catch.hpp"
+#include "text_samples.hpp"
 
 namespace ot = samen::ot;
 using ot::Delete;
@@ -22,76 +23,7 @@ using ot::OpError;
 using ot::Side;
 using ot::Skip;
 using samen::test::del;
-
-namespace {
-// Code points that are more than one byte in UTF-8 (and, for the astral ones, two UTF-16 units
-// in the browser): positions must count them once.
-const std::string e_acute = "é";                                 // U+00E9
-const std::string e_combining = "e\xCC\x81";                     // e + U+0301: two code points
-const std::string ij = "ĳ";                                      // U+0133, the Dutch ligature
-const std::string apostrophe = "’";                              // U+2019
-const std::string grin = "\xF0\x9F\x98\x80";                     // U+1F600
-const std::string bike = "\xF0\x9F\x9A\xB2";                     // U+1F6B2
-const std::string flag_nl = "\xF0\x9F\x87\xB3\xF0\x9F\x87\xB1";  // two regional indicators
-}  // namespace
-
-// ---- UTF-8 helpers ----------------------------------------------------------------------------
-
-TEST_CASE("valid_utf8 accepts well-formed text", "[ot][utf8]") {
-    CHECK(ot::valid_utf8(""));
-    CHECK(ot::valid_utf8("Samen waar het kan, lokaal waar het moet"));
-    CHECK(ot::valid_utf8(e_acute + ij + apostrophe + e_combining + grin + flag_nl));
-    CHECK(ot::valid_utf8(std::string("a\0b", 3)));
-    CHECK(ot::valid_utf8("\x7F"));
-    CHECK(ot::valid_utf8("\xC2\x80"));          // U+0080, shortest two-byte form
-    CHECK(ot::valid_utf8("\xE0\xA0\x80"));      // U+0800
-    CHECK(ot::valid_utf8("\xED\x9F\xBF"));      // U+D7FF, just below the surrogates
-    CHECK(ot::valid_utf8("\xEE\x80\x80"));      // U+E000, just above them
-    CHECK(ot::valid_utf8("\xF0\x90\x80\x80"));  // U+10000
-    CHECK(ot::valid_utf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF, the last code point
-}
-
-TEST_CASE("valid_utf8 refuses malformed text", "[ot][utf8]") {
-    CHECK_FALSE(ot::valid_utf8("\xC3\x28"));          // lead byte without its continuation
-    CHECK_FALSE(ot::valid_utf8("\xC0\xAF"));          // overlong '/'
-    CHECK_FALSE(ot::valid_utf8("\xC1\xBF"));          // overlong
-    CHECK_FALSE(ot::valid_utf8("\xE0\x80\xAF"));      // overlong three-byte '/'
-    CHECK_FALSE(ot::valid_utf8("\xF0\x80\x80\xAF"));  // overlong four-byte '/'
-    CHECK_FALSE(ot::valid_utf8("\xED\xA0\x80"));      // surrogate U+D800
-    CHECK_FALSE(ot::valid_utf8("\xED\xBF\xBF"));      // surrogate U+DFFF
-    CHECK_FALSE(ot::valid_utf8("\xF4\x90\x80\x80"));  // U+110000
-    CHECK_FALSE(ot::valid_utf8("\xF5\x80\x80\x80"));  // lead byte beyond F4
-    CHECK_FALSE(ot::valid_utf8("\x80"));              // lone continuation byte
-    CHECK_FALSE(ot::valid_utf8("\xFF"));
-    CHECK_FALSE(ot::valid_utf8("\xE2\x82"));                       // truncated at the end
-    CHECK_FALSE(ot::valid_utf8("\xF0\x9F\x98"));                   // truncated emoji
-    CHECK_FALSE(ot::valid_utf8(std::string("ab\xE2\x82") + "c"));  // truncated in the middle
-    CHECK_FALSE(ot::valid_utf8(e_acute + "\xC3"));
-}
-
-TEST_CASE("length counts code points, not bytes or graphemes", "[ot][utf8]") {
-    CHECK(ot::length("") == 0);
-    CHECK(ot::length("IVP") == 3);
-    CHECK(ot::length("hé" + e_acute) == 3);
-    CHECK(ot::length(ij + "s") == 2);
-    CHECK(ot::length(apostrophe) == 1);
-    CHECK(ot::length(grin) == 1);
-    CHECK(ot::length(e_combining) == 2);
-    CHECK(ot::length(flag_nl) == 2);
-}
-
-TEST_CASE("byte_offset finds code points and stops at the end", "[ot][utf8]") {
-    const std::string s = "a" + e_acute + grin + "b";  // bytes: 1 + 2 + 4 + 1
-    CHECK(ot::byte_offset(s, 0) == 0);
-    CHECK(ot::byte_offset(s, 1) == 1);
-    CHECK(ot::byte_offset(s, 2) == 3);
-    CHECK(ot::byte_offset(s, 3) == 7);
-    CHECK(ot::byte_offset(s, 4) == 8);
-    CHECK(ot::byte_offset(s, 5) == s.size());
-    CHECK(ot::byte_offset(s, std::numeric_limits<std::size_t>::max()) == s.size());
-    CHECK(ot::byte_offset("", 0) == 0);
-    CHECK(ot::byte_offset("", 3) == 0);
-}
+using namespace samen::test::text_samples;
 
 // ---- check ------------------------------------------------------------------------------------
 

@@ -1,0 +1,17 @@
+// Code points that are more than one byte in UTF-8 (and, for the astral ones, two UTF-16 units
+// in the browser): positions must count each of them once.
+#pragma once
+
+#include <string>
+
+namespace samen::test::text_samples {
+
+inline const std::string e_acute = "é";              // U+00E9
+inline const std::string e_combining = "e\xCC\x81";  // e + U+0301: two code points
+inline const std::string ij = "ĳ";                   // U+0133, the Dutch ligature
+inline const std::string apostrophe = "’";           // U+2019
+inline const std::string grin = "\xF0\x9F\x98\x80";  // U+1F600
+inline const std::string bike = "\xF0\x9F\x9A\xB2";  // U+1F6B2
+inline const std::string flag_nl = "\xF0\x9F\x87\xB3\xF0\x9F\x87\xB1";  // two regional indicators
+
+}  // namespace samen::test::text_samples
