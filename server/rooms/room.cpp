@@ -211,12 +211,13 @@ void Room::on_committed(Rev rev) {
     auto it = uncommitted_.find(rev);
     if (it != uncommitted_.end()) {
         Uncommitted& u = it->second;
-        broadcast(u.broadcast, u.except_session, rev);
-        if (u.ack_to) u.ack_to->ack(rev);
+        // Counted before anyone hears of it: whoever has the ack finds it in /metrics.
         if (u.received) {
             metrics_->edits++;
             metrics_->observe_latency(std::chrono::steady_clock::now() - *u.received);
         }
+        broadcast(u.broadcast, u.except_session, rev);
+        if (u.ack_to) u.ack_to->ack(rev);
         uncommitted_.erase(it);
     }
     while (!waiting_for_commit_.empty() && waiting_for_commit_.begin()->first <= rev) {
