@@ -309,6 +309,13 @@ std::string_view type_name(const DocumentRequest& request) {
     return std::visit([](const auto& r) { return r.type; }, request);
 }
 
+bool is_read(const DocumentRequest& r) {
+    return std::holds_alternative<Open>(r) || std::holds_alternative<Close>(r) ||
+           std::holds_alternative<Presence>(r) || std::holds_alternative<Effective>(r) ||
+           std::holds_alternative<Divergence>(r) || std::holds_alternative<History>(r) ||
+           std::holds_alternative<TextAt>(r) || std::holds_alternative<Diff>(r);
+}
+
 bool valid_title(const std::string& title) {
     return !title.empty() && title.size() <= limits::max_title_bytes &&
            title.find('\n') == std::string::npos && ot::valid_utf8(title);

@@ -361,6 +361,18 @@ TEST_CASE("every sample is valid, and a field its schema requires is missed",
     }
 }
 
+TEST_CASE("the reads are the requests an archived document serves", "[protocol][requests]") {
+    const std::set<std::string> reads = {"open",       "close",   "presence", "effective",
+                                         "divergence", "history", "text.at",  "diff"};
+    for (const auto& [type, msg] : samples()) {
+        const Request r = parse_request(msg);
+        if (const auto* d = std::get_if<DocumentRequest>(&r)) {
+            INFO(type);
+            CHECK(is_read(*d) == (reads.count(type) == 1));
+        }
+    }
+}
+
 TEST_CASE("a field of the wrong JSON type is a bad request", "[protocol][requests]") {
     for (const auto& [type, msg] : samples()) {
         for (const auto& [field, value] : msg.items()) {
