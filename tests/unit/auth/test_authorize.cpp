@@ -131,6 +131,25 @@ struct Who {
     User user;
 };
 
+/// Puts every request of rows() to every user, on the document as it is and archived, and checks
+/// the outcome `expected(who, row, archived)` names. Closing is always allowed.
+template <class Expected>
+void check_every_request(const std::vector<Who>& users, Expected expected) {
+    for (const bool archived : {false, true}) {
+        samen::model::Document d = sample_document();
+        d.archived = archived;
+        for (const Who& who : users) {
+            for (const Row& row : rows()) {
+                INFO(who.name << ": " << row.name << (archived ? " (archived)" : ""));
+                const std::string e = std::holds_alternative<p::Close>(row.request)
+                                          ? "allowed"
+                                          : expected(who, row, archived);
+                CHECK(outcome(who.user, &d, p::Request(row.request)) == e);
+            }
+        }
+    }
+}
+
 }  // namespace
 
 TEST_CASE("every request kind is in the table", "[auth][authorize]") {
@@ -144,7 +163,7 @@ TEST_CASE("every request kind is in the table", "[auth][authorize]") {
 
 TEST_CASE("every role of a municipality taking part, and admins, against every request",
           "[auth][authorize]") {
-    const Who readers[] = {
+    const std::vector<Who> readers = {
         {'V', "viewer of Kampen", make(Role::viewer, kampen)},
         {'E', "editor of Kampen", make(Role::editor, kampen)},
         {'C', "coordinator of Kampen", make(Role::coordinator, kampen)},
@@ -154,28 +173,16 @@ TEST_CASE("every role of a municipality taking part, and admins, against every r
     };
     const std::set<std::string> reads = {"open",    "presence", "effective", "divergence",
                                          "history", "text.at",  "diff"};
-    for (const bool archived : {false, true}) {
-        samen::model::Document d = sample_document();
-        d.archived = archived;
-        for (const Who& who : readers) {
-            const bool admin = who.user.role == Role::admin;
-            for (const Row& row : rows()) {
-                INFO(who.name << ": " << row.name << (archived ? " (archived)" : ""));
-                std::string expected =
-                    std::strchr(row.who_may, who.letter) ? "allowed" : "forbidden";
-                // Only admins open and read an archived document; to the others it is not there.
-                // A change goes on to the room, which answers that the document is read-only.
-                // Closing is always allowed.
-                if (archived && !admin && reads.count(row.name)) expected = "not_found";
-                if (std::holds_alternative<p::Close>(row.request)) expected = "allowed";
-                CHECK(outcome(who.user, &d, p::Request(row.request)) == expected);
-            }
-        }
-    }
+    check_every_request(readers, [&](const Who& who, const Row& row, bool archived) {
+        // Only admins open and read an archived document; to the others it is not there. A
+        // change goes on to the room, which answers that the document is read-only.
+        if (archived && who.user.role != Role::admin && reads.count(row.name)) return "not_found";
+        return std::strchr(row.who_may, who.letter) ? "allowed" : "forbidden";
+    });
 }
 
 TEST_CASE("who does not read the document may only close it", "[auth][authorize]") {
-    const Who outsiders[] = {
+    const std::vector<Who> outsiders = {
         {'-', "viewer of another municipality", make(Role::viewer, other)},
         {'-', "editor of another municipality", make(Role::editor, other)},
         {'-', "coordinator of another municipality", make(Role::coordinator, other)},
@@ -183,18 +190,9 @@ TEST_CASE("who does not read the document may only close it", "[auth][authorize]
         {'-', "disabled coordinator of Kampen", make(Role::coordinator, kampen, true)},
         {'-', "disabled admin", make(Role::admin, std::nullopt, true)},
     };
-    for (const bool archived : {false, true}) {
-        samen::model::Document d = sample_document();
-        d.archived = archived;
-        for (const Who& who : outsiders) {
-            for (const Row& row : rows()) {
-                INFO(who.name << ": " << row.name << (archived ? " (archived)" : ""));
-                std::string expected = who.user.disabled ? "unauthorized" : "forbidden";
-                if (std::holds_alternative<p::Close>(row.request)) expected = "allowed";
-                CHECK(outcome(who.user, &d, p::Request(row.request)) == expected);
-            }
-        }
-    }
+    check_every_request(outsiders, [](const Who& who, const Row&, bool) {
+        return who.user.disabled ? "unauthorized" : "forbidden";
+    });
 }
 
 TEST_CASE("requests about no document", "[auth][authorize]") {

@@ -6,10 +6,7 @@
 #include "sample_document.hpp"
 
 using namespace samen::model;
-using samen::test::as_logged;
-using samen::test::past_view;
-using samen::test::refusal_of;
-using samen::test::sample_document;
+using namespace samen::test;
 
 namespace {
 

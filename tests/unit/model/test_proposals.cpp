@@ -10,13 +10,7 @@
 #include "sample_document.hpp"
 
 using namespace samen::model;
-using samen::test::as_logged;
-using samen::test::kampen;
-using samen::test::past_view;
-using samen::test::refusal_of;
-using samen::test::sample_document;
-using samen::test::staphorst;
-using samen::test::zwolle;
+using namespace samen::test;
 
 namespace {
 
@@ -30,6 +24,22 @@ const Proposal& propose_common(Document& d, const std::string& section, const st
 
 const std::string& common_of(const Document& d, const std::string& section) {
     return d.section(section)->layer("common")->text;
+}
+
+/// A layer's text as an edit after the proposal leaves it (at the next revision).
+void edit_meanwhile(Document& d, const std::string& section, const std::string& layer,
+                    const std::string& text) {
+    Layer& l = d.section(section)->layers.at(layer);
+    l.text = text;
+    l.changed_rev = ++d.rev;
+}
+
+/// Approves proposal `id` for Staphorst and then for Zwolle; returns Zwolle's vote, and sets
+/// `before` to the document between the two.
+VoteOutcome approve_by_the_others(Document& d, std::int64_t id, Document& before) {
+    vote(d, id, staphorst, true);
+    before = d;
+    return vote(d, id, zwolle, true);
 }
 
 /// Undoes what a vote changed, newest first, as the history reads the past.
@@ -154,9 +164,8 @@ TEST_CASE("an approval keeps a proposal open until every municipality approves",
 
 TEST_CASE("the last approval makes the proposed text common", "[model][proposals]") {
     Document d = sample_document();
-    vote(d, 1, staphorst, true);
-    const Document before = d;
-    const VoteOutcome out = vote(d, 1, zwolle, true);
+    Document before;
+    const VoteOutcome out = approve_by_the_others(d, 1, before);
     CHECK(out.rev == before.rev + 1);
     CHECK(out.proposal.state == "accepted");
     CHECK(out.proposal.closed_rev == out.rev);
@@ -178,10 +187,8 @@ TEST_CASE("an accepted override goes back to inherit the text it made common",
     Document d = sample_document();
     const Proposal& p =
         propose(d, "inleiding", kampen, std::nullopt, proposer, kampen, "t", max_text);
-    const std::int64_t id = p.id;
-    vote(d, id, staphorst, true);
-    const Document before = d;
-    const VoteOutcome out = vote(d, id, zwolle, true);
+    Document before;
+    const VoteOutcome out = approve_by_the_others(d, p.id, before);
     CHECK(out.proposal.state == "accepted");
     REQUIRE(out.common);
     CHECK(out.common->rev == out.rev + 1);
@@ -199,12 +206,9 @@ TEST_CASE("an override edited after its proposal stays, stale", "[model][proposa
     Document d = sample_document();
     const std::int64_t id =
         propose(d, "inleiding", kampen, std::nullopt, proposer, kampen, "t", max_text).id;
-    Layer& own = d.section("inleiding")->layers.at(kampen);
-    own.text = "Kampen veilig, en meer.";
-    own.changed_rev = ++d.rev;
-    vote(d, id, staphorst, true);
-    const Document before = d;
-    const VoteOutcome out = vote(d, id, zwolle, true);
+    edit_meanwhile(d, "inleiding", kampen, "Kampen veilig, en meer.");
+    Document before;
+    const VoteOutcome out = approve_by_the_others(d, id, before);
     CHECK(out.proposal.state == "accepted");
     REQUIRE(out.common);
     CHECK_FALSE(out.reverted);
@@ -218,12 +222,9 @@ TEST_CASE("the accepted text is merged with what changed in the common text mean
           "[model][proposals]") {
     Document d = sample_document();
     SECTION("another change") {
-        Layer& common = d.section("slot")->layers.at("common");
-        common.text = "Einde. Tot ziens.";
-        common.changed_rev = ++d.rev;
-        vote(d, 1, staphorst, true);
-        const Document before = d;
-        const VoteOutcome out = vote(d, 1, zwolle, true);
+        edit_meanwhile(d, "slot", "common", "Einde. Tot ziens.");
+        Document before;
+        const VoteOutcome out = approve_by_the_others(d, 1, before);
         const std::string merged = merge3("Einde.", "Einde, samen.", "Einde. Tot ziens.").merged;
         REQUIRE(out.common);
         CHECK(out.common->text == merged);
@@ -232,12 +233,9 @@ TEST_CASE("the accepted text is merged with what changed in the common text mean
         CHECK(past_view(undo_vote(d, out)) == past_view(before));
     }
     SECTION("the same change: nothing left to edit") {
-        Layer& common = d.section("slot")->layers.at("common");
-        common.text = "Einde, samen.";
-        common.changed_rev = ++d.rev;
-        vote(d, 1, staphorst, true);
-        const Document before = d;
-        const VoteOutcome out = vote(d, 1, zwolle, true);
+        edit_meanwhile(d, "slot", "common", "Einde, samen.");
+        Document before;
+        const VoteOutcome out = approve_by_the_others(d, 1, before);
         CHECK(out.proposal.state == "accepted");
         CHECK_FALSE(out.common);
         CHECK_FALSE(out.reverted);
