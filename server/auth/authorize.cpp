@@ -133,13 +133,16 @@ struct DocumentRules {
     }
 };
 
-/// Every request about a document needs the right to read it first.
-std::optional<Refusal> read_refusal(const User& user, const model::Document& doc) {
+/// Every request about a document needs the right to read it first. An archived document is
+/// there for admins only, but a change of it is left to the room: it answers every change with
+/// conflict (docs/protocol.md), so that whoever still has it open learns that it is read-only.
+std::optional<Refusal> read_refusal(const User& user, const model::Document& doc,
+                                    const p::DocumentRequest& r) {
     if (user.disabled) return Refusal{ErrorCode::unauthorized, "your account is disabled"};
     if (!can_read_document(user, codes_of(doc))) {
         return forbidden("your municipality does not take part in '" + doc.id + "'");
     }
-    if (!can_open(user, codes_of(doc), doc.archived)) {
+    if (p::is_read(r) && !can_open(user, codes_of(doc), doc.archived)) {
         return Refusal{ErrorCode::not_found, "no document '" + doc.id + "'"};
     }
     return std::nullopt;
@@ -159,7 +162,7 @@ struct Rules {
         if (!doc) return Refusal{ErrorCode::internal, "the document is not loaded"};
         // Closing is always allowed: it gives nothing and ends what a revoked user had open.
         if (std::holds_alternative<p::Close>(r)) return std::nullopt;
-        if (auto no = read_refusal(user, *doc)) return no;
+        if (auto no = read_refusal(user, *doc, r)) return no;
         return std::visit(DocumentRules{user, *doc}, r);
     }
 };

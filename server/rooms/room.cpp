@@ -103,13 +103,8 @@ void Room::resume_pending() {
 }
 
 void Room::check_writable(const p::DocumentRequest& r) const {
-    const bool reads =
-        std::holds_alternative<p::Open>(r) || std::holds_alternative<p::Close>(r) ||
-        std::holds_alternative<p::Presence>(r) || std::holds_alternative<p::Effective>(r) ||
-        std::holds_alternative<p::Divergence>(r) || std::holds_alternative<p::History>(r) ||
-        std::holds_alternative<p::TextAt>(r) || std::holds_alternative<p::Diff>(r);
     // Archiving is what takes an archived document back.
-    if (reads || std::holds_alternative<p::DocumentArchive>(r) || !doc_.archived) return;
+    if (p::is_read(r) || std::holds_alternative<p::DocumentArchive>(r) || !doc_.archived) return;
     throw ProtocolError(ErrorCode::conflict,
                         "the document is archived: it can be read, not changed");
 }

@@ -24,6 +24,7 @@ bool is_municipality_code(std::string_view s) noexcept;
 struct Municipality {
     std::string code;  // CBS code, e.g. GM0166
     std::string name;  // Kampen
+    bool operator==(const Municipality&) const = default;
 };
 
 enum class LayerState { common, override_, omit };
@@ -38,6 +39,7 @@ struct Layer {
     std::optional<Rev> base;  // override: the revision of the common text it was copied at
     Rev life = 0;             // the revision at which this layer's current life began
     Rev changed_rev = 0;      // the revision of its last text change
+    bool operator==(const Layer&) const = default;
 };
 
 struct Section {
@@ -48,6 +50,7 @@ struct Section {
     std::optional<std::string> owner;  // set: local-only section of that municipality
     bool deleted = false;
     std::map<std::string, Layer, std::less<>> layers;  // "common" or a municipality code
+    bool operator==(const Section&) const = default;
 
     /// The layer that holds this section's own text: the owner's for a local-only section.
     std::string text_layer() const { return owner ? *owner : std::string(common_layer); }
@@ -62,6 +65,7 @@ struct UserRef {
     std::string name;
     std::string display_name;
     std::optional<std::string> municipality;
+    bool operator==(const UserRef&) const = default;
 };
 
 /// A proposal for the common text of a section (model/proposals.hpp): a municipality's local
@@ -79,6 +83,7 @@ struct Proposal {
     std::map<std::string, std::string> votes;  // municipality code -> "approve" / "reject"
     std::string state = "open";                // "open", "accepted", "rejected"
     std::optional<Rev> closed_rev;
+    bool operator==(const Proposal&) const = default;
 };
 
 /// A named version: a label that pins a revision.
@@ -87,6 +92,7 @@ struct Version {
     std::string label;
     UserRef author;
     std::string created_at;
+    bool operator==(const Version&) const = default;
 };
 
 struct Document {
@@ -100,6 +106,7 @@ struct Document {
     std::vector<Proposal> proposals;  // the open ones
     std::int64_t next_proposal = 1;   // the id of the next proposal
     std::vector<Version> versions;    // oldest first
+    bool operator==(const Document&) const = default;
 
     bool takes_part(std::string_view municipality) const;
     Section* section(std::string_view section_id);

@@ -161,6 +161,15 @@ void undo(Document& doc, const Change& c) {
             if (c.data.contains("from") && c.data["from"].is_number_integer()) {
                 top->position = c.data["from"].get<std::int64_t>();
             }
+            if (c.data.contains("parent") && c.data["parent"].is_string()) {
+                top->parent = c.data["parent"].get<std::string>();
+            }
+        }
+        if (c.data.is_object() && c.data.contains("positions") && c.data["positions"].is_object()) {
+            for (const auto& [id, position] : c.data["positions"].items()) {
+                Section* s = doc.section(id);
+                if (s && position.is_number_integer()) s->position = position.get<std::int64_t>();
+            }
         }
         for (const auto& id : ids) {
             auto it = std::find_if(doc.sections.begin(), doc.sections.end(),

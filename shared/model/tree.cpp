@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <utility>
 
 #include "model/markdown_import.hpp"
 #include "model/refused.hpp"
@@ -194,8 +195,25 @@ TreeChange restore_section(Document& doc, const std::string& id) {
     Section& restored = *doc.section(id);
     change.data["from"] = restored.position;
     const std::string parent = doc.section(restored.parent) ? restored.parent : std::string();
+    // With its parent gone it comes back at the top level; the log keeps the parent it had, so
+    // that the past shows it there (model::undo).
+    if (parent != restored.parent) change.data["parent"] = restored.parent;
     Touched touched;
     place(doc, id, parent, std::numeric_limits<std::int64_t>::max(), touched);
+    // A subsection deleted on its own before its parent comes back with it too, into a place its
+    // old siblings have filled since: they are numbered again, and the log keeps the places they
+    // had (model::undo).
+    nlohmann::json places = nlohmann::json::object();
+    for (const auto& b : back) {
+        auto siblings = children(doc, b, nullptr);
+        for (std::size_t i = 0; i < siblings.size(); ++i) {
+            const auto at = static_cast<std::int64_t>(i);
+            if (siblings[i]->position != at) {
+                places[siblings[i]->id] = std::exchange(siblings[i]->position, at);
+            }
+        }
+    }
+    if (!places.empty()) change.data["positions"] = std::move(places);
     for (const auto& b : back) touched[b] = *doc.section(b);
     change.data["sections"] = back;
     return finish(doc, std::move(change), std::move(touched));

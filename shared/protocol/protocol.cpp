@@ -62,12 +62,16 @@ const std::string& string_field(const nlohmann::json& msg, const char* name) {
     return v.get_ref<const std::string&>();
 }
 
-std::uint64_t uint_field(const nlohmann::json& msg, const char* name) {
-    const auto& v = field(msg, name);
+std::optional<std::uint64_t> whole_number(const nlohmann::json& v) noexcept {
     if (v.is_number_unsigned()) return v.get<std::uint64_t>();
     if (v.is_number_integer() && v.get<std::int64_t>() >= 0) {
         return static_cast<std::uint64_t>(v.get<std::int64_t>());
     }
+    return std::nullopt;
+}
+
+std::uint64_t uint_field(const nlohmann::json& msg, const char* name) {
+    if (auto n = whole_number(field(msg, name))) return *n;
     bad(name, "must be a non-negative whole number");
 }
 

@@ -48,6 +48,10 @@ nlohmann::json reply(nlohmann::json msg, const nlohmann::json& id);
 /// `{"type":"error","id":...,"code":...,"message":...}`; `id` is left out when null.
 nlohmann::json error(const nlohmann::json& id, ErrorCode code, std::string_view message);
 
+/// The value as a non-negative whole number, or nullopt. JSON parsed from text holds one as an
+/// unsigned number, a value built in code as a signed one: both count.
+std::optional<std::uint64_t> whole_number(const nlohmann::json& v) noexcept;
+
 // Field readers: each throws ProtocolError(bad_request, "<field> must be ...").
 const std::string& string_field(const nlohmann::json& msg, const char* name);
 std::uint64_t uint_field(const nlohmann::json& msg, const char* name);

@@ -132,11 +132,10 @@ DocumentRequest presence(const json& msg) {
     r.section = name_field(msg, "section");
     r.layer = name_field(msg, "layer");
     const auto& sel = field(msg, "sel");
-    if (!sel.is_array() || sel.size() != 2 || !sel[0].is_number_unsigned() ||
-        !sel[1].is_number_unsigned()) {
-        bad("\"sel\" must be [anchor, head]");
-    }
-    r.sel = {sel[0].get<std::size_t>(), sel[1].get<std::size_t>()};
+    const auto anchor = sel.is_array() && sel.size() == 2 ? whole_number(sel[0]) : std::nullopt;
+    const auto head = sel.is_array() && sel.size() == 2 ? whole_number(sel[1]) : std::nullopt;
+    if (!anchor || !head) bad("\"sel\" must be [anchor, head]");
+    r.sel = {static_cast<std::size_t>(*anchor), static_cast<std::size_t>(*head)};
     return r;
 }
 
@@ -309,6 +308,13 @@ const std::string& document_of(const DocumentRequest& request) {
 
 std::string_view type_name(const DocumentRequest& request) {
     return std::visit([](const auto& r) { return r.type; }, request);
+}
+
+bool is_read(const DocumentRequest& r) {
+    return std::holds_alternative<Open>(r) || std::holds_alternative<Close>(r) ||
+           std::holds_alternative<Presence>(r) || std::holds_alternative<Effective>(r) ||
+           std::holds_alternative<Divergence>(r) || std::holds_alternative<History>(r) ||
+           std::holds_alternative<TextAt>(r) || std::holds_alternative<Diff>(r);
 }
 
 bool valid_title(const std::string& title) {

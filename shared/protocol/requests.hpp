@@ -230,6 +230,11 @@ const std::string& document_of(const DocumentRequest& request);
 /// The message's `type`, e.g. "section.move".
 std::string_view type_name(const DocumentRequest& request);
 
+/// True for the requests that read a document (open, close, presence, effective, divergence,
+/// history, text.at, diff): all an archived document serves. A rebase.preview is the first step
+/// of a change.
+bool is_read(const DocumentRequest& request);
+
 /// True for a title of a document or a section: one line of 1 to limits::max_title_bytes.
 bool valid_title(const std::string& title);
 
