@@ -10,9 +10,11 @@
 #include <boost/beast/http/write.hpp>
 #include <stdexcept>
 
-#include "transport/beast.hpp"
+#include "asio/names.hpp"
 
 namespace samen::transport {
+
+using namespace samen::asio_names;
 namespace {
 
 constexpr std::uint64_t max_response_body = 256 * 1024 * 1024;

@@ -13,10 +13,12 @@
 #include <optional>
 #include <stdexcept>
 
-#include "transport/beast.hpp"
+#include "asio/names.hpp"
 #include "transport/http_client.hpp"
 
 namespace samen::transport {
+
+using namespace samen::asio_names;
 namespace {
 
 constexpr auto connect_timeout = std::chrono::seconds(30);

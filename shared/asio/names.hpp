@@ -1,5 +1,6 @@
-// Names for Asio and Beast inside client/transport, for its .cpp files only: the transport's
-// public headers stay free of Beast, so that only these files pay for compiling it.
+// Short names for Asio and Beast, for the .cpp files and private headers of the server's network
+// layer (server/net) and the client's transport (client/transport): the only code that includes
+// Beast. Public headers stay free of it, so that only these files pay for compiling it.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -8,7 +9,7 @@
 namespace boost::beast::http {}
 namespace boost::beast::websocket {}
 
-namespace samen::transport {
+namespace samen::asio_names {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -17,4 +18,4 @@ namespace websocket = boost::beast::websocket;
 using tcp = boost::asio::ip::tcp;
 using error_code = boost::beast::error_code;
 
-}  // namespace samen::transport
+}  // namespace samen::asio_names
