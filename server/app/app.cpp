@@ -11,6 +11,7 @@
 #include "model/history.hpp"
 #include "net/problem.hpp"
 #include "net/server.hpp"
+#include "protocol/limits.hpp"
 #include "protocol/protocol.hpp"
 #include "rooms/document_store.hpp"
 #include "store/repo.hpp"
@@ -204,7 +205,8 @@ void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpRespo
     }
     std::string name = body["user"].get<std::string>();
     std::string password = body["password"].get<std::string>();
-    if (name.size() > 200 || password.size() > 1024) {
+    if (name.size() > protocol::limits::max_name_bytes ||
+        password.size() > protocol::limits::max_password_bytes) {
         return respond(problem(400, "user or password too long"));
     }
     auto self = shared_from_this();

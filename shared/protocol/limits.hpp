@@ -23,6 +23,8 @@ inline constexpr std::size_t max_municipalities = 100;
 inline constexpr std::uint64_t max_position = 1'000'000;
 /// Proposal ids (JSON numbers stay exact below 2^53).
 inline constexpr std::uint64_t max_proposal_id = 1ULL << 53;
+/// A password sent to sign in (the user's name is a name: max_name_bytes).
+inline constexpr std::size_t max_password_bytes = 1024;
 /// A request id echoed in the reply: a string of at most this many bytes, or an integer.
 inline constexpr std::size_t max_request_id_bytes = 128;
 

@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "protocol/limits.hpp"
+
 namespace samen::protocol {
 namespace {
 
@@ -83,7 +85,8 @@ std::optional<std::uint64_t> optional_uint_field(const nlohmann::json& msg, cons
 nlohmann::json request_id(const nlohmann::json& msg) {
     auto it = msg.find("id");
     if (it == msg.end()) return nullptr;
-    if (it->is_string() && it->get_ref<const std::string&>().size() <= 128) return *it;
+    if (it->is_string() && it->get_ref<const std::string&>().size() <= limits::max_request_id_bytes)
+        return *it;
     if (it->is_number_integer()) return *it;
     return nullptr;
 }
