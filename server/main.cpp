@@ -50,6 +50,9 @@ options:
   --max-connections-per-user N
                          signed-in WebSocket connections one user may have at once (default 16)
   --idle-timeout S       seconds of silence before a WebSocket is dropped (default 60)
+  --token-lifetime S     seconds a sign-in lasts; its connections end then (default 43200)
+  --auth-check-ms N      how often the users and tokens of open connections are looked at again
+                         for changes made by samen-server user ... (default 500)
 )";
 
 template <class T>
@@ -98,6 +101,12 @@ Options parse(const std::vector<std::string>& args) {
         else if (a == "--max-connections-per-user") {
             o.app.session.max_connections_per_user =
                 std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        } else if (a == "--token-lifetime") {
+            o.app.token_lifetime =
+                std::chrono::seconds(std::max<std::int64_t>(1, number<std::int64_t>(a, value())));
+        } else if (a == "--auth-check-ms") {
+            o.app.auth_check_interval = std::chrono::milliseconds(
+                std::max<std::int64_t>(10, number<std::int64_t>(a, value())));
         } else if (a == "--idle-timeout")
             o.net.idle_timeout = std::chrono::seconds(number<int>(a, value()));
         else

@@ -16,6 +16,7 @@
 #include "rooms/document_store.hpp"
 #include "store/repo.hpp"
 #include "store/store.hpp"
+#include "store/time.hpp"
 
 namespace samen::app {
 
@@ -80,15 +81,20 @@ App::App(asio::io_context& ioc, store::Store& store, AppOptions options)
       room_metrics_(std::make_shared<rooms::RoomMetrics>()),
       rooms_(
           std::make_shared<rooms::RoomRegistry>(ioc, store, users_, options.room, room_metrics_)),
-      connections_(std::make_shared<UserConnections>()) {}
+      signed_in_(std::make_shared<SignedInSessions>()),
+      auth_watch_(std::make_shared<AuthWatch>(ioc, store, users_, signed_in_,
+                                              options.auth_check_interval)) {
+    auth_watch_->start();
+}
 
 App::~App() {
+    auth_watch_->stop();
     password_pool_.join();
 }
 
 std::shared_ptr<net::MessageHandler> App::on_websocket(std::shared_ptr<net::Connection> conn) {
     return std::make_shared<ClientSession>(
-        ioc_, SessionContext{store_, rooms_, users_, connections_, options_.session},
+        ioc_, SessionContext{store_, rooms_, users_, signed_in_, options_.session},
         std::move(conn));
 }
 
@@ -222,7 +228,9 @@ void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpRespo
                 }
                 try {
                     self->store_.query(
-                        [id = user->id](store::Db& db) { return auth::issue_token(db, id); },
+                        [id = user->id, lifetime = self->options_.token_lifetime](store::Db& db) {
+                            return auth::issue_token(db, id, store::Clock::now(), lifetime);
+                        },
                         [respond, record = *user](std::exception_ptr err, auth::IssuedToken t) {
                             if (err) return respond(failure(err, "signing in failed"));
                             respond(json_response(
@@ -242,9 +250,12 @@ void App::sign_out(const net::HttpRequest& req, std::function<void(net::HttpResp
     if (token.empty())
         return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
     store_.query([token](store::Db& db) { return auth::revoke_token(db, token); },
-                 [respond](std::exception_ptr error, bool revoked) {
+                 [respond, token, signed_in = signed_in_](std::exception_ptr error, bool revoked) {
                      if (error) return respond(failure(error, "signing out failed"));
                      if (!revoked) return respond(problem(401, "the token is not valid"));
+                     // The connections signed in with it end before the sign-out is answered.
+                     signed_in->end_token(auth::token_hash(token), net::CloseReason::policy,
+                                          "you signed out");
                      respond({204, "application/json", "", {}});
                  });
 }

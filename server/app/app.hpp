@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "app/auth_watch.hpp"
 #include "app/client_session.hpp"
 #include "net/application.hpp"
 #include "rooms/registry.hpp"
@@ -20,6 +21,11 @@ namespace samen::app {
 struct AppOptions {
     rooms::RoomLimits room;
     SessionLimits session;
+    /// How long a sign-in lasts; an open connection ends when its token expires.
+    std::chrono::seconds token_lifetime = auth::kTokenLifetime;
+    /// How often the users and tokens of the signed-in connections are looked at again, for
+    /// changes made outside a request (samen-server user ...).
+    std::chrono::milliseconds auth_check_interval{500};
 };
 
 class App : public net::Application, public std::enable_shared_from_this<App> {
@@ -52,7 +58,8 @@ class App : public net::Application, public std::enable_shared_from_this<App> {
     std::shared_ptr<rooms::RoomMetrics> room_metrics_;
     auth::UserDirectory users_;
     std::shared_ptr<rooms::RoomRegistry> rooms_;
-    std::shared_ptr<UserConnections> connections_;
+    std::shared_ptr<SignedInSessions> signed_in_;
+    std::shared_ptr<AuthWatch> auth_watch_;
     /// Argon2id takes tens of milliseconds of CPU: never on the network threads.
     boost::asio::thread_pool password_pool_{1};
     const net::NetStats* net_stats_ = nullptr;

@@ -23,32 +23,12 @@ namespace {
 std::atomic<std::uint64_t> next_session_id{1};
 }  // namespace
 
-bool UserConnections::acquire(std::int64_t user, std::size_t max) {
-    std::lock_guard lock(mutex_);
-    std::size_t& n = counts_[user];
-    if (n >= max) return false;
-    ++n;
-    return true;
-}
-
-void UserConnections::release(std::int64_t user) {
-    std::lock_guard lock(mutex_);
-    auto it = counts_.find(user);
-    if (it == counts_.end()) return;
-    if (--it->second == 0) counts_.erase(it);
-}
-
-std::size_t UserConnections::count(std::int64_t user) const {
-    std::lock_guard lock(mutex_);
-    auto it = counts_.find(user);
-    return it == counts_.end() ? 0 : it->second;
-}
-
 ClientSession::ClientSession(asio::io_context& ioc, SessionContext context,
                              std::shared_ptr<net::Connection> conn)
     : strand_(asio::make_strand(ioc)),
       context_(std::move(context)),
       conn_(std::move(conn)),
+      expiry_(strand_),
       id_(next_session_id++),
       tokens_(context_.limits.edit_burst),
       last_refill_(std::chrono::steady_clock::now()) {}
@@ -77,14 +57,26 @@ void ClientSession::on_binary() {
 }
 
 void ClientSession::on_close() {
-    asio::post(strand_, [self = shared_from_this()] {
-        self->closed_ = true;
-        if (self->counted_) self->context_.connections->release(*self->user_);
-        self->counted_ = false;
-        for (auto& [doc, room] : self->open_) room->leave(self->id_);
-        self->open_.clear();
-        self->waiting_messages_.clear();
+    asio::post(strand_, [self = shared_from_this()] { self->stop(); });
+}
+
+void ClientSession::end(net::CloseReason why, const std::string& message) {
+    asio::post(strand_, [self = shared_from_this(), why, message] {
+        if (self->closed_) return;
+        self->send_error(ErrorCode::unauthorized, message);
+        self->conn_->close(why);
+        self->stop();
     });
+}
+
+void ClientSession::stop() {
+    closed_ = true;
+    if (counted_) context_.signed_in->remove(id_);
+    counted_ = false;
+    expiry_.cancel();
+    for (auto& [doc, room] : open_) room->leave(id_);
+    open_.clear();
+    waiting_messages_.clear();
 }
 
 void ClientSession::handle(std::string text) {
@@ -143,8 +135,10 @@ void ClientSession::hello(const rooms::Reply& reply, const p::Hello& r) {
     auto self = shared_from_this();
     rooms::ask_store(
         context_.store, strand_, reply, "signing in failed",
-        [token = r.token](store::Db& db) { return auth::user_for_token(db, token); },
-        [self, reply](std::optional<auth::User> user) { self->welcome(reply, std::move(user)); },
+        [token = r.token](store::Db& db) { return auth::session_for_token(db, token); },
+        [self, reply](std::optional<auth::TokenSession> signed_in) {
+            self->welcome(reply, std::move(signed_in));
+        },
         [self] {
             self->waiting_ = false;
             self->conn_->close(net::CloseReason::policy);
@@ -152,7 +146,8 @@ void ClientSession::hello(const rooms::Reply& reply, const p::Hello& r) {
         });
 }
 
-void ClientSession::welcome(const rooms::Reply& reply, std::optional<auth::User> user) {
+void ClientSession::welcome(const rooms::Reply& reply,
+                            std::optional<auth::TokenSession> signed_in) {
     waiting_ = false;
     if (closed_) return;  // gone meanwhile: nothing to count or answer
     auto refuse = [&](ErrorCode code, const std::string& message) {
@@ -160,19 +155,25 @@ void ClientSession::welcome(const rooms::Reply& reply, std::optional<auth::User>
         conn_->close(net::CloseReason::policy);
         closed_ = true;
     };
-    if (!user) return refuse(ErrorCode::unauthorized, "the token is not valid");
+    if (!signed_in) return refuse(ErrorCode::unauthorized, "the token is not valid");
+    const auth::User& user = signed_in->user;
     const std::size_t max = context_.limits.max_connections_per_user;
-    if (!context_.connections->acquire(user->id, max)) {
+    if (!context_.signed_in->add({id_, user.id, signed_in->token_hash, weak_from_this()}, max)) {
         return refuse(ErrorCode::rate_limited, "you have " + std::to_string(max) +
                                                    " connections open already: close one first");
     }
     counted_ = true;
-    user_ = user->id;
-    context_.users.put(*user);
+    user_ = user.id;
+    context_.users.put(user);
+    // The session lasts as long as its token.
+    expiry_.expires_after(signed_in->expires_at - store::Clock::now());
+    expiry_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (!ec) self->end(net::CloseReason::policy, "your session expired: sign in again");
+    });
     reply.send({{"type", "welcome"},
                 {"protocol", p::version},
                 {"session", id_},
-                {"user", auth::to_json(*user)}});
+                {"user", auth::to_json(user)}});
     resume();
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
 #include <deque>
@@ -15,7 +16,9 @@
 #include <optional>
 #include <string>
 
+#include "app/signed_in.hpp"
 #include "auth/directory.hpp"
+#include "auth/token.hpp"
 #include "net/application.hpp"
 #include "protocol/requests.hpp"
 #include "rooms/reply.hpp"
@@ -38,29 +41,17 @@ struct SessionLimits {
     std::size_t max_waiting_messages = 256;     // queued behind a `hello` or `open` being answered
 };
 
-/// The signed-in connections of every user, shared by all sessions: what bounds them per user.
-class UserConnections {
-  public:
-    /// Counts one more connection of `user` unless it has `max` already.
-    bool acquire(std::int64_t user, std::size_t max);
-    void release(std::int64_t user);
-    std::size_t count(std::int64_t user) const;
-
-  private:
-    mutable std::mutex mutex_;
-    std::map<std::int64_t, std::size_t> counts_;
-};
-
 /// What every session shares.
 struct SessionContext {
     store::Store& store;
     std::shared_ptr<rooms::RoomRegistry> rooms;
     auth::UserDirectory& users;
-    std::shared_ptr<UserConnections> connections;
+    std::shared_ptr<SignedInSessions> signed_in;
     SessionLimits limits;
 };
 
 class ClientSession : public net::MessageHandler,
+                      public Revocable,
                       public std::enable_shared_from_this<ClientSession> {
   public:
     ClientSession(boost::asio::io_context& ioc, SessionContext context,
@@ -70,12 +61,15 @@ class ClientSession : public net::MessageHandler,
     void on_too_large(std::size_t limit) override;
     void on_binary() override;
     void on_close() override;
+    void end(net::CloseReason why, const std::string& message) override;
 
   private:
     void handle(std::string text);
     void serve(const rooms::Reply& reply, protocol::Request request);
     void hello(const rooms::Reply& reply, const protocol::Hello& r);
-    void welcome(const rooms::Reply& reply, std::optional<auth::User> user);
+    void welcome(const rooms::Reply& reply, std::optional<auth::TokenSession> signed_in);
+    /// Ends the session's work: leaves its rooms, stops its timer, counts it out. Idempotent.
+    void stop();
     void list(const rooms::Reply& reply, const auth::User& user);
     void create_document(const rooms::Reply& reply, const protocol::DocumentCreate& r);
     void to_room(const rooms::Reply& reply, protocol::DocumentRequest request);
@@ -90,7 +84,8 @@ class ClientSession : public net::MessageHandler,
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     SessionContext context_;
     std::shared_ptr<net::Connection> conn_;
-    bool counted_ = false;  // this session holds one of its user's connections
+    bool counted_ = false;              // this session is one of its user's signed-in connections
+    boost::asio::steady_timer expiry_;  // when its token expires, the session ends
     const std::uint64_t id_;
 
     std::optional<std::int64_t> user_;  // signed in as; who they are now is context_.users'

@@ -93,7 +93,11 @@ struct DocumentRules {
         return std::nullopt;
     }
     std::optional<Refusal> operator()(const p::SectionRestore& r) const {
-        return tree_rule(model::deleted_section(doc, r.section));
+        // A restore brings back what one delete removed: the user must be allowed for all of it.
+        for (const auto& id : model::restore_set(doc, r.section)) {
+            if (auto no = tree_rule(model::deleted_section(doc, id))) return no;
+        }
+        return std::nullopt;
     }
 
     std::optional<Refusal> operator()(const p::Propose& r) const {

@@ -57,12 +57,22 @@ IssuedToken issue_token(store::Db& db, std::int64_t user_id, store::TimePoint no
 }
 
 std::optional<User> user_for_token(store::Db& db, std::string_view token, store::TimePoint now) {
+    auto session = session_for_token(db, token, now);
+    if (!session) return std::nullopt;
+    return session->user;
+}
+
+std::optional<TokenSession> session_for_token(store::Db& db, std::string_view token,
+                                              store::TimePoint now) {
     if (!well_formed(token)) return std::nullopt;
-    auto user_id = store::find_token_user(db, token_hash(token), store::format_time(now));
-    if (!user_id) return std::nullopt;
-    auto record = store::find_user(db, *user_id);
+    std::string hash = token_hash(token);
+    auto stored = store::find_token(db, hash, store::format_time(now));
+    if (!stored) return std::nullopt;
+    auto record = store::find_user(db, stored->user_id);
     if (!record || record->disabled) return std::nullopt;
-    return to_user(*record);
+    auto expires = store::parse_time(stored->expires_at);
+    if (!expires) return std::nullopt;
+    return TokenSession{to_user(*record), std::move(hash), *expires};
 }
 
 bool revoke_token(store::Db& db, std::string_view token) {

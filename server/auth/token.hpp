@@ -34,6 +34,17 @@ IssuedToken issue_token(store::Db& db, std::int64_t user_id,
 /// Malformed tokens simply fail.
 std::optional<User> user_for_token(store::Db& db, std::string_view token,
                                    store::TimePoint now = store::Clock::now());
+/// What a connection signed in with a token holds on to: who, by which token (its hash), until
+/// when.
+struct TokenSession {
+    User user;
+    std::string token_hash;
+    store::TimePoint expires_at;
+};
+/// Like user_for_token, with the token's hash and expiry.
+std::optional<TokenSession> session_for_token(store::Db& db, std::string_view token,
+                                              store::TimePoint now = store::Clock::now());
+
 /// Signs out. False when the token was not stored.
 bool revoke_token(store::Db& db, std::string_view token);
 

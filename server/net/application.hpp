@@ -29,11 +29,13 @@ struct HttpResponse {
 
 /// Why the server closes a WebSocket. Each maps to one close code (docs/protocol.md).
 enum class CloseReason {
-    normal,        // 1000
-    going_away,    // 1001: the server shuts down
-    policy,        // 1008: e.g. too many failed hellos
-    too_slow,      // 4001: the outgoing queue passed its bound; reconnect with `since`
-    idle_timeout,  // 4002: reserved; an idle peer is dropped by the WebSocket's own timeout
+    normal,          // 1000
+    going_away,      // 1001: the server shuts down
+    policy,          // 1008: a failed hello, or a sign-in that no longer holds (signed out,
+                     // disabled, token expired or removed): sign in again over HTTP
+    too_slow,        // 4001: the outgoing queue passed its bound; reconnect with `since`
+    idle_timeout,    // 4002: reserved; an idle peer is dropped by the WebSocket's own timeout
+    rights_changed,  // 4003: the user's role or municipality changed: connect and say hello again
 };
 
 /// The application's handle on one WebSocket session. Thread-safe: every call posts to the

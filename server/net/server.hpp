@@ -61,6 +61,8 @@ constexpr int close_code(CloseReason why) {
             return 4001;
         case CloseReason::idle_timeout:
             return 4002;
+        case CloseReason::rights_changed:
+            return 4003;
     }
     return 1011;
 }

@@ -57,6 +57,8 @@ std::string_view close_text(CloseReason why) {
             return "client too slow";
         case CloseReason::idle_timeout:
             return "idle timeout";
+        case CloseReason::rights_changed:
+            return "rights changed";
     }
     return "internal error";
 }

@@ -99,6 +99,7 @@ model::Document load_document(store::Db& db, std::string_view doc) {
         section.title = std::move(s.title);
         section.owner = std::move(s.owner);
         section.deleted = s.deleted;
+        if (s.deleted_rev) section.deleted_rev = static_cast<Rev>(*s.deleted_rev);
         (s.deleted ? d.deleted : d.sections).push_back(std::move(section));
     }
     for (auto& l : store::load_layers(db, doc)) {
@@ -218,6 +219,7 @@ void append_tree_change(store::Db& db, std::string_view doc, Rev rev, const std:
         row.title = s.title;
         row.owner = s.owner;
         row.deleted = s.deleted;
+        if (s.deleted_rev) row.deleted_rev = static_cast<std::int64_t>(*s.deleted_rev);
         if (!store::update_section(db, doc, row)) store::insert_section(db, doc, row);
     }
     for (const auto& [code, layer] : new_layers) {

@@ -145,6 +145,21 @@ std::optional<std::int64_t> find_token_user(Db& db, std::string_view hash, std::
     return read_row(st, read_int);
 }
 
+std::optional<TokenRecord> find_token(Db& db, std::string_view hash, std::string_view now) {
+    auto st = db.prepare(
+        "SELECT hash, user_id, created_at, expires_at FROM token WHERE hash = ?1 AND "
+        "expires_at > ?2");
+    st.bind_all(hash, now);
+    return read_row(st, [](const Statement& row) {
+        return TokenRecord{row.get_text(0), row.get_int(1), row.get_text(2), row.get_text(3)};
+    });
+}
+
+std::int64_t auth_epoch(Db& db) {
+    auto st = db.prepare("SELECT n FROM auth_epoch WHERE id = 1");
+    return read_row(st, read_int).value_or(0);
+}
+
 bool delete_token(Db& db, std::string_view hash) {
     db.prepare("DELETE FROM token WHERE hash = ?1").bind_all(hash).run();
     return db.changes() > 0;
@@ -248,22 +263,24 @@ namespace {
 
 /// Both statements number a section's columns alike: ?1 doc, ?2 id, then the rest in order.
 void run_section(Db& db, std::string_view sql, std::string_view doc, const SectionRecord& s) {
-    db.prepare(sql).bind_all(doc, s.id, s.parent, s.position, s.title, s.owner, s.deleted).run();
+    db.prepare(sql)
+        .bind_all(doc, s.id, s.parent, s.position, s.title, s.owner, s.deleted, s.deleted_rev)
+        .run();
 }
 
 }  // namespace
 
 void insert_section(Db& db, std::string_view doc, const SectionRecord& s) {
     run_section(db,
-                "INSERT INTO section (doc, id, parent, position, title, owner, deleted) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO section (doc, id, parent, position, title, owner, deleted, "
+                "deleted_rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 doc, s);
 }
 
 bool update_section(Db& db, std::string_view doc, const SectionRecord& s) {
     run_section(db,
                 "UPDATE section SET parent = ?3, position = ?4, title = ?5, owner = ?6, "
-                "deleted = ?7 WHERE doc = ?1 AND id = ?2",
+                "deleted = ?7, deleted_rev = ?8 WHERE doc = ?1 AND id = ?2",
                 doc, s);
     return db.changes() > 0;
 }
@@ -272,12 +289,13 @@ std::vector<SectionRecord> list_sections(Db& db, std::string_view doc) {
     std::vector<SectionRecord> all;
     {
         auto st = db.prepare(
-            "SELECT id, parent, position, title, owner, deleted FROM section WHERE doc = ?1 "
-            "ORDER BY position, id");
+            "SELECT id, parent, position, title, owner, deleted, deleted_rev FROM section "
+            "WHERE doc = ?1 ORDER BY position, id");
         st.bind_all(doc);
         all = read_rows(st, [](const Statement& row) {
-            return SectionRecord{row.get_text(0), row.get_opt_text(1), row.get_int(2),
-                                 row.get_text(3), row.get_opt_text(4), row.get_int(5) != 0};
+            return SectionRecord{row.get_text(0),   row.get_opt_text(1), row.get_int(2),
+                                 row.get_text(3),   row.get_opt_text(4), row.get_int(5) != 0,
+                                 row.get_opt_int(6)};
         });
     }
     // Children by parent, each list already in sibling order (the query sorts by position).

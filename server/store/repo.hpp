@@ -65,6 +65,16 @@ void insert_token(Db& db, std::string_view hash, std::int64_t user_id, std::stri
                   std::string_view expires_at);
 /// The user of a token that expires after `now`.
 std::optional<std::int64_t> find_token_user(Db& db, std::string_view hash, std::string_view now);
+struct TokenRecord {
+    std::string hash;
+    std::int64_t user_id = 0;
+    std::string created_at;
+    std::string expires_at;
+};
+/// A token that expires after `now`.
+std::optional<TokenRecord> find_token(Db& db, std::string_view hash, std::string_view now);
+/// Moves whenever a user's record changes or a token is removed (schemas/sql/003_auth_epoch.sql).
+std::int64_t auth_epoch(Db& db);
 bool delete_token(Db& db, std::string_view hash);
 /// Returns how many were deleted.
 std::int64_t delete_expired_tokens(Db& db, std::string_view now);
@@ -104,11 +114,12 @@ struct SectionRecord {
     std::string title;
     std::optional<std::string> owner;  // set: local-only section of that municipality
     bool deleted = false;
+    std::optional<std::int64_t> deleted_rev = std::nullopt;  // deleted: by the delete of this rev
     bool operator==(const SectionRecord&) const = default;
 };
 
 void insert_section(Db& db, std::string_view doc, const SectionRecord& section);
-/// Updates parent, position, title, owner and deleted of an existing section.
+/// Updates parent, position, title, owner, deleted and deleted_rev of an existing section.
 bool update_section(Db& db, std::string_view doc, const SectionRecord& section);
 /// Every section of the document (deleted ones too), in tree order: depth first, siblings by
 /// position. Sections whose parent is missing come last, as if top level.

@@ -50,6 +50,7 @@ struct Section {
     std::optional<std::string> owner;  // set: local-only section of that municipality
     bool deleted = false;
     std::map<std::string, Layer, std::less<>> layers;  // "common" or a municipality code
+    std::optional<Rev> deleted_rev = std::nullopt;     // deleted: the delete that removed it
     bool operator==(const Section&) const = default;
 
     /// The layer that holds this section's own text: the owner's for a local-only section.

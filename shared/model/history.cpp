@@ -146,6 +146,7 @@ void undo(Document& doc, const Change& c) {
                                    [&](const Section& x) { return x.id == id; });
             if (it == doc.deleted.end()) continue;
             it->deleted = false;
+            it->deleted_rev.reset();
             doc.sections.push_back(std::move(*it));
             doc.deleted.erase(it);
         }
@@ -176,6 +177,9 @@ void undo(Document& doc, const Change& c) {
                                    [&](const Section& x) { return x.id == id; });
             if (it == doc.sections.end()) continue;
             it->deleted = true;
+            if (c.data.contains("deleted_rev") && c.data["deleted_rev"].is_number_unsigned()) {
+                it->deleted_rev = c.data["deleted_rev"].get<Rev>();
+            }
             doc.deleted.push_back(std::move(*it));
             doc.sections.erase(it);
         }

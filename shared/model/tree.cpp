@@ -164,6 +164,7 @@ TreeChange delete_section(Document& doc, const std::string& id) {
         auto s = std::find_if(doc.sections.begin(), doc.sections.end(),
                               [&](const Section& x) { return x.id == gone; });
         s->deleted = true;
+        s->deleted_rev = change.rev;
         touched[gone] = *s;
         doc.deleted.push_back(std::move(*s));
         doc.sections.erase(s);
@@ -173,22 +174,33 @@ TreeChange delete_section(Document& doc, const std::string& id) {
     return finish(doc, std::move(change), std::move(touched));
 }
 
-TreeChange restore_section(Document& doc, const std::string& id) {
-    if (!deleted_section(doc, id)) throw Refused(Why::not_found, "no deleted section '" + id + "'");
-    TreeChange change;
-    change.rev = ++doc.rev;
-    change.section = id;
-    std::vector<std::string>& back = change.sections;
-    back.push_back(id);
+std::vector<std::string> restore_set(const Document& doc, const std::string& id) {
+    const Section* top = deleted_section(doc, id);
+    if (!top) return {};
+    // What was deleted under it before, on its own, is not this delete's to bring back.
+    std::vector<std::string> back{id};
     for (std::size_t i = 0; i < back.size(); ++i) {
         for (const auto& s : doc.deleted) {
-            if (s.parent == back[i]) back.push_back(s.id);
+            if (s.parent == back[i] && s.deleted_rev == top->deleted_rev) back.push_back(s.id);
         }
     }
+    return back;
+}
+
+TreeChange restore_section(Document& doc, const std::string& id) {
+    const Section* top = deleted_section(doc, id);
+    if (!top) throw Refused(Why::not_found, "no deleted section '" + id + "'");
+    TreeChange change;
+    if (top->deleted_rev) change.data["deleted_rev"] = *top->deleted_rev;
+    change.sections = restore_set(doc, id);
+    change.rev = ++doc.rev;
+    change.section = id;
+    const std::vector<std::string>& back = change.sections;
     for (const auto& b : back) {
         auto s = std::find_if(doc.deleted.begin(), doc.deleted.end(),
                               [&](const Section& x) { return x.id == b; });
         s->deleted = false;
+        s->deleted_rev.reset();
         doc.sections.push_back(std::move(*s));
         doc.deleted.erase(s);
     }

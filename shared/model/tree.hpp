@@ -37,8 +37,12 @@ TreeChange move_section(Document& doc, const std::string& id,
 /// Deletes the section with everything under it (they can be restored).
 TreeChange delete_section(Document& doc, const std::string& id);
 /// Brings a deleted section back at the end of its parent (the top level when its parent is
-/// gone), with what was deleted under it.
+/// gone), with exactly what the same delete removed under it: restore_set.
 TreeChange restore_section(Document& doc, const std::string& id);
+/// The deleted section and the sections the same delete removed under it (its first element is
+/// `id`); empty when there is no such deleted section. What was deleted under it before, by an
+/// earlier delete, stays deleted.
+std::vector<std::string> restore_set(const Document& doc, const std::string& id);
 
 /// The deleted section with this id, or null.
 const Section* deleted_section(const Document& doc, const std::string& id);

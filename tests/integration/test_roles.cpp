@@ -70,3 +70,46 @@ TEST_CASE(
         CHECK(try_edit(admin, section, layer)["type"] == "ack");
     }
 }
+
+TEST_CASE("every read of a document the user may not open is refused like the open",
+          "[integration][roles][security]") {
+    ServerProcess server;
+    ProtocolClient admin(server.port()), kampen(server.port());
+    REQUIRE(admin.hello(server.sign_in("admin"))["type"] == "welcome");
+    REQUIRE(kampen.hello(server.sign_in("kampen-viewer"))["type"] == "welcome");
+    REQUIRE(admin.request({{"type", "document.create"},
+                           {"doc", "alleen-staphorst"},
+                           {"title", "Alleen Staphorst"},
+                           {"municipalities", {"GM0180"}},
+                           {"markdown", "# Eigen\n\nVertrouwelijk voor Staphorst.\n"}})["type"] ==
+            "document.created");
+    const std::string doc = "alleen-staphorst";
+    CHECK(kampen.request({{"type", "open"}, {"doc", doc}})["code"] == "forbidden");
+    // On the same connection, after the refused open, nothing of it is answered.
+    const std::vector<json> reads = {
+        {{"type", "effective"}, {"doc", doc}, {"municipality", "GM0180"}},
+        {{"type", "effective"}, {"doc", doc}, {"municipality", "GM0180"}, {"rev", 0}},
+        {{"type", "divergence"}, {"doc", doc}},
+        {{"type", "history"}, {"doc", doc}, {"section", "eigen"}},
+        {{"type", "text.at"}, {"doc", doc}, {"section", "eigen"}, {"layer", "common"}, {"rev", 0}},
+        {{"type", "diff"}, {"doc", doc}, {"municipality", "GM0180"}, {"from", 0}, {"to", 0}},
+    };
+    for (const auto& read : reads) {
+        INFO(read.dump());
+        json reply = kampen.request(read);
+        CHECK(reply["type"] == "error");
+        CHECK(reply.dump().find("Vertrouwelijk") == std::string::npos);
+    }
+
+    // Archived, it is refused to every non-admin of Staphorst too.
+    ProtocolClient staphorst(server.port());
+    REQUIRE(staphorst.hello(server.sign_in("staphorst-coordinator"))["type"] == "welcome");
+    REQUIRE(staphorst.open(doc)["type"] == "snapshot");
+    admin.open(doc);
+    REQUIRE(admin.request(
+                {{"type", "document.archive"}, {"doc", doc}, {"archived", true}})["type"] == "ack");
+    ProtocolClient later(server.port());
+    REQUIRE(later.hello(server.sign_in("staphorst-viewer"))["type"] == "welcome");
+    CHECK(later.request({{"type", "open"}, {"doc", doc}})["code"] == "not_found");
+    CHECK(later.request({{"type", "divergence"}, {"doc", doc}})["type"] == "error");
+}

@@ -171,3 +171,46 @@ TEST_CASE("local-only sections: only their municipality's coordinator changes th
     CHECK(staphorst.request(tree(
               {{"type", "section.explode"}, {"section", "werkgroep"}}))["code"] == "bad_request");
 }
+
+TEST_CASE("a restore brings back what its delete removed, and nothing deleted before by others",
+          "[integration][tree][security]") {
+    ServerProcess server;
+    ProtocolClient kampen(server.port()), staphorst(server.port());
+    REQUIRE(kampen.hello(server.sign_in("kampen-coordinator"))["type"] == "welcome");
+    REQUIRE(staphorst.hello(server.sign_in("staphorst-coordinator"))["type"] == "welcome");
+    kampen.open(doc);
+    staphorst.open(doc);
+
+    // Staphorst keeps a local section under a common chapter, then deletes it.
+    json chapter = kampen.request(tree(
+        {{"type", "section.create"}, {"parent", nullptr}, {"position", 0}, {"title", "Thema"}}));
+    REQUIRE(chapter["type"] == "ack");
+    const json created = staphorst.next_of_type("section.create").value();
+    const std::string parent = created["section"]["id"];
+    REQUIRE(staphorst.request(tree({{"type", "section.create"},
+                                    {"parent", parent},
+                                    {"position", 0},
+                                    {"title", "Eigen aanpak Staphorst"},
+                                    {"owner", "GM0180"}}))["type"] == "ack");
+    const std::string local = "eigen-aanpak-staphorst";
+    REQUIRE(staphorst.request(tree({{"type", "section.delete"}, {"section", local}}))["type"] ==
+            "ack");
+
+    // Kampen deletes the common chapter and restores it: Staphorst's section stays deleted.
+    REQUIRE(kampen.request(tree({{"type", "section.delete"}, {"section", parent}}))["type"] ==
+            "ack");
+    json restored = kampen.request(tree({{"type", "section.restore"}, {"section", parent}}));
+    REQUIRE(restored["type"] == "ack");
+    const json broadcast = staphorst.next_of_type("section.restore").value();
+    CHECK(broadcast["subsections"].empty());
+    json plan =
+        staphorst.request({{"type", "effective"}, {"doc", doc}, {"municipality", "GM0180"}});
+    CHECK(plan.dump().find("Eigen aanpak Staphorst") == std::string::npos);
+    CHECK_FALSE(has_section(staphorst.open(doc), local));
+
+    // Its owner can still bring it back; Kampen cannot.
+    CHECK(kampen.request(tree({{"type", "section.restore"}, {"section", local}}))["code"] ==
+          "forbidden");
+    CHECK(staphorst.request(tree({{"type", "section.restore"}, {"section", local}}))["type"] ==
+          "ack");
+}

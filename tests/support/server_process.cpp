@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -50,6 +51,8 @@ int wait_bounded(pid_t pid, std::chrono::seconds timeout) {
 }  // namespace
 
 std::string ServerProcess::executable() {
+    // Another build's server (e.g. to show that a test fails without a fix).
+    if (const char* other = std::getenv("SAMEN_TEST_SERVER"); other && *other) return other;
     return SAMEN_SERVER_PATH;
 }
 

@@ -16,7 +16,7 @@ struct Session {
         : session(std::make_shared<app::ClientSession>(
               w.ioc,
               app::SessionContext{w.store, w.registry, w.users,
-                                  std::make_shared<app::UserConnections>(), limits},
+                                  std::make_shared<app::SignedInSessions>(), limits},
               conn)) {}
     ~Session() { session->on_close(); }
 

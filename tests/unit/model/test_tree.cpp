@@ -292,7 +292,8 @@ TEST_CASE("delete_section deletes a section with everything under it", "[model][
         CHECK(gone->deleted);
         Section was = *before.section(id);
         was.deleted = true;
-        CHECK(*gone == was);  // its place and its layers are kept for a restore
+        was.deleted_rev = c.rev;  // which delete removed it: what a restore brings back
+        CHECK(*gone == was);      // its place and its layers are kept for a restore
     }
     check_rows(d, c, {"eigen", "jeugd", "slot", "velden"});
     CHECK(broken_invariant(d) == "");
@@ -342,7 +343,10 @@ TEST_CASE("restore_section brings a section back at the end of its parent", "[mo
         const TreeChange c = restore_section(d, "jeugd");
         CHECK(d.section("jeugd")->parent == "");
         CHECK(position(d, "jeugd") == 2);
-        CHECK(c.data == nlohmann::json{{"from", 0}, {"parent", "velden"}, {"sections", {"jeugd"}}});
+        CHECK(c.data == nlohmann::json{{"deleted_rev", first.rev},
+                                       {"from", 0},
+                                       {"parent", "velden"},
+                                       {"sections", {"jeugd"}}});
         CHECK(broken_invariant(d) == "");
         // Undone one by one, newest first, as the history reads the past.
         Document past = d;
@@ -356,7 +360,7 @@ TEST_CASE("restore_section brings a section back at the end of its parent", "[mo
     }
 }
 
-TEST_CASE("restore_section brings back a subsection deleted before its parent, in a free place",
+TEST_CASE("restore_section brings back what its delete removed, not what was deleted before",
           "[model][tree]") {
     Document d = sample_document();
     const Document before = d;
@@ -365,11 +369,17 @@ TEST_CASE("restore_section brings back a subsection deleted before its parent, i
     const TreeChange second = delete_section(d, "velden");
     const Document two = d;
 
+    CHECK(restore_set(d, "velden") == std::vector<std::string>{"velden", "eigen"});
+    CHECK(restore_set(d, "jeugd") == std::vector<std::string>{"jeugd"});
+    CHECK(restore_set(d, "slot").empty());
     const TreeChange c = restore_section(d, "velden");
-    CHECK(c.sections == std::vector<std::string>{"velden", "jeugd", "eigen"});
-    CHECK(d.section("jeugd")->parent == "velden");
+    CHECK(c.sections == std::vector<std::string>{"velden", "eigen"});
+    CHECK(c.data["deleted_rev"] == second.rev);
     CHECK(d.section("eigen")->parent == "velden");
-    CHECK(position(d, "jeugd") + position(d, "eigen") == 1);
+    CHECK(position(d, "eigen") == 0);
+    REQUIRE(deleted_section(d, "jeugd"));  // deleted on its own, before: it stays deleted
+    CHECK(deleted_section(d, "jeugd")->deleted_rev == first.rev);
+    CHECK_FALSE(d.section("velden")->deleted_rev);
     CHECK(broken_invariant(d) == "");
     for (const auto& row : c.rows) CHECK(row == *d.section(row.id));
 
@@ -380,6 +390,11 @@ TEST_CASE("restore_section brings back a subsection deleted before its parent, i
     CHECK(past_view(past) == past_view(one));
     undo(past, as_logged(first.rev, "section.delete", first.section, std::nullopt, first.data));
     CHECK(past_view(past) == past_view(before));
+
+    // Its own restore brings it back under its parent.
+    restore_section(d, "jeugd");
+    CHECK(d.section("jeugd")->parent == "velden");
+    CHECK(broken_invariant(d) == "");
 }
 
 TEST_CASE("restore_section refusals", "[model][tree]") {

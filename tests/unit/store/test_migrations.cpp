@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
+#include <map>
+#include <optional>
 
 #include "store/db.hpp"
 #include "store/migrations.hpp"
+#include "store/repo.hpp"
 #include "temp_dir.hpp"
 
 using namespace samen::store;
@@ -26,7 +29,8 @@ TEST_CASE("The migrations are embedded in version order", "[store][migrations]")
         CHECK(all[i].version == static_cast<int>(i) + 1);
         CHECK(std::string(all[i].name).substr(0, 4) ==
               (i < 9 ? "00" : "0") + std::to_string(i + 1) + "_");
-        CHECK(std::string(all[i].sql).find("CREATE") != std::string::npos);
+        const std::string sql(all[i].sql);
+        CHECK((sql.find("CREATE") != std::string::npos || sql.find("ALTER") != std::string::npos));
     }
     CHECK(schema_version() == all.back().version);
 }
@@ -39,10 +43,10 @@ TEST_CASE("Migrating an empty file creates the schema; again does nothing", "[st
         CHECK(db.user_version() == 0);
         CHECK(migrate(db) == static_cast<int>(migrations().size()));
         CHECK(db.user_version() == schema_version());
-        CHECK(tables(db) == std::vector<std::string>{"change", "document", "document_municipality",
-                                                     "layer", "municipality", "proposal",
-                                                     "proposal_vote", "section", "token", "user",
-                                                     "version"});
+        CHECK(tables(db) == std::vector<std::string>{"auth_epoch", "change", "document",
+                                                     "document_municipality", "layer",
+                                                     "municipality", "proposal", "proposal_vote",
+                                                     "section", "token", "user", "version"});
         db.exec("INSERT INTO municipality VALUES ('GM0166', 'Kampen')");
     }
     {
@@ -95,4 +99,31 @@ TEST_CASE("The schema enforces its checks", "[store][migrations]") {
                             .run(),
                         StoreError);
     }
+}
+
+TEST_CASE("Sections deleted before migration 4 learn which delete removed them",
+          "[store][migrations]") {
+    TempDir dir;
+    Db db(dir.file("old.db"));
+    // The schema as migration 3 left it, with a section deleted with its parent, and one before.
+    for (const Migration& m : migrations()) {
+        if (m.version > 3) break;
+        db.exec(m.sql);
+    }
+    db.exec("PRAGMA user_version = 3");
+    db.exec(
+        "INSERT INTO document (id, title, created_at) VALUES ('d', 'D', '2026-01-01T00:00:00Z');"
+        "INSERT INTO section (doc, id, position, title, deleted) VALUES ('d', 'a', 0, 'A', 1);"
+        "INSERT INTO section (doc, id, parent, position, title, deleted) "
+        "VALUES ('d', 'b', 'a', 0, 'B', 1);"
+        "INSERT INTO section (doc, id, position, title) VALUES ('d', 'c', 1, 'C');"
+        "INSERT INTO change (doc, rev, kind, section, data, at) VALUES "
+        "('d', 3, 'section.delete', 'b', '{\"sections\":[\"b\"]}', '2026-01-01T00:00:00Z'),"
+        "('d', 5, 'section.delete', 'a', '{\"sections\":[\"a\"]}', '2026-01-01T00:00:00Z');");
+    REQUIRE(migrate(db) >= 1);
+    std::map<std::string, std::optional<std::int64_t>> deleted_by;
+    for (const auto& s : list_sections(db, "d")) deleted_by[s.id] = s.deleted_rev;
+    CHECK(deleted_by["a"] == 5);
+    CHECK(deleted_by["b"] == 3);
+    CHECK(deleted_by["c"] == std::nullopt);
 }
