@@ -27,6 +27,7 @@ struct Options {
     std::size_t threads = 2;
     samen::net::ServerOptions net;
     samen::app::AppOptions app;
+    samen::store::StoreOptions store;
 };
 
 const char* usage = R"(samen-server: the Samen collaboration server
@@ -50,6 +51,11 @@ options:
   --max-connections-per-user N
                          signed-in WebSocket connections one user may have at once (default 16)
   --idle-timeout S       seconds of silence before a WebSocket is dropped (default 60)
+  --reader-threads N     threads that read the past, each with a read-only connection (default 2)
+  --max-reads-per-connection N
+                         reads of the past one connection may wait for at once (default 4)
+  --max-pending-reads N  reads queued for the reader threads at once, over all connections
+                         (default 1024)
 )";
 
 template <class T>
@@ -98,7 +104,13 @@ Options parse(const std::vector<std::string>& args) {
         else if (a == "--max-connections-per-user") {
             o.app.session.max_connections_per_user =
                 std::max<std::size_t>(1, number<std::size_t>(a, value()));
-        } else if (a == "--idle-timeout")
+        } else if (a == "--reader-threads")
+            o.store.reader_threads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        else if (a == "--max-reads-per-connection")
+            o.app.session.max_reads_per_connection = number<std::size_t>(a, value());
+        else if (a == "--max-pending-reads")
+            o.store.max_pending_reads = number<std::size_t>(a, value());
+        else if (a == "--idle-timeout")
             o.net.idle_timeout = std::chrono::seconds(number<int>(a, value()));
         else
             throw std::invalid_argument("unknown option " + a);
@@ -115,7 +127,9 @@ Options parse(const std::vector<std::string>& args) {
 
 int serve(const Options& o) {
     fs::create_directories(o.data_dir);
-    samen::store::Store store({samen::admin::data_file(o.data_dir)});
+    samen::store::StoreOptions store_options = o.store;
+    store_options.path = samen::admin::data_file(o.data_dir);
+    samen::store::Store store(store_options);
     if (o.demo) {
         bool seeded =
             store.run([&](samen::store::Db& db) { return samen::app::seed_demo(db, o.demo_dir); })

@@ -52,7 +52,10 @@ void RoomRegistry::get(const std::string& doc, Callback callback) {
         for (auto& cb : waiting) cb(room, error);
     };
     try {
-        store_.query([doc](store::Db& db) { return load_document(db, doc); }, std::move(finish));
+        // On a reader, but after every write queued before: a room that failed may have left
+        // changes queued, and the new room must start from a state that holds them.
+        store_.query([doc](store::Db& db) { return load_document(db, doc); }, std::move(finish),
+                     store::Queue::readers_after_writes);
     } catch (...) {
         std::vector<Callback> waiting;
         {

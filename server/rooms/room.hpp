@@ -33,6 +33,7 @@
 #include "ot/text.hpp"
 #include "protocol/requests.hpp"
 #include "rooms/document_store.hpp"
+#include "rooms/read_slots.hpp"
 #include "rooms/reply.hpp"
 
 namespace samen::store {
@@ -67,6 +68,8 @@ struct Caller {
     std::int64_t user = 0;  // the user as known now is the directory's
     Reply reply;
     std::chrono::steady_clock::time_point received{};
+    /// The connection's bound on reads of the past (null: none).
+    std::shared_ptr<ReadSlots> reads;
 };
 
 class Room : public std::enable_shared_from_this<Room> {
@@ -204,8 +207,9 @@ class Room : public std::enable_shared_from_this<Room> {
                                 nlohmann::json data, const char* field, nlohmann::json value,
                                 store::Store::Work write);
     // ---- room_reads.cpp ----
-    /// Answers with `build(db, the document as it stands now)`, run on the store's thread once
-    /// everything up to now is committed (so the history on disk reaches now).
+    /// Answers with `build(db, the document as it stands now)`, run on one of the store's readers
+    /// once everything up to now is committed (so the history on disk reaches now). Holds one of
+    /// the caller's read slots until it is answered.
     void read_past(const Caller& c,
                    std::function<nlohmann::json(store::Db&, const model::Document&)> build);
 

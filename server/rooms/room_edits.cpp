@@ -61,8 +61,9 @@ void Room::handle(const Caller& c, const auth::User& u, const p::Edit& r) {
         std::optional<Rev> seen;
         std::vector<AppliedEdit> edits;
     };
+    // Edits up to memory_from_ are committed: a reader finds them, behind no commit.
     auto self = shared_from_this();
-    ask_store(
+    ask_store_read(
         store_, strand_, c.reply, "reading older edits failed",
         [doc = id_, r, author = u.id, upto = memory_from_](store::Db& db) {
             Older o;

@@ -5,6 +5,7 @@
 #include "rooms/document_store.hpp"
 #include "rooms/room.hpp"
 #include "server_world.hpp"
+#include "store_blocker.hpp"
 
 using namespace samen;
 using nlohmann::json;
@@ -18,14 +19,18 @@ struct Client {
     std::int64_t user;
     std::shared_ptr<test::RecordingConnection> conn = std::make_shared<test::RecordingConnection>();
     int next_id = 1;
+    std::shared_ptr<rooms::ReadSlots> reads = rooms::ReadSlots::create(4);
 
-    /// Sends `request` and returns its reply.
-    json ask(protocol::DocumentRequest request) {
+    /// Sends `request` and returns its id.
+    int send(protocol::DocumentRequest request) {
         const int id = next_id++;
-        room->serve({session, user, rooms::Reply(conn, id), std::chrono::steady_clock::now()},
-                    std::move(request));
-        return conn->reply_to(id);
+        room->serve(
+            {session, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(), reads},
+            std::move(request));
+        return id;
     }
+    /// Sends `request` and returns its reply.
+    json ask(protocol::DocumentRequest request) { return conn->reply_to(send(std::move(request))); }
 };
 
 Client join(test::World& w, const std::string& doc, const std::string& user,
@@ -148,4 +153,74 @@ TEST_CASE("Requests of a session that has not opened the document are refused", 
     Client stranger{w.room("ivp"), 7, w.user("kampen-editor").id};
     CHECK(stranger.ask(insert_at_start("x", 0, "x"))["code"] == "bad_request");
     CHECK(stranger.ask(protocol::Divergence{"ivp"})["code"] == "bad_request");
+}
+
+// ---- Reads of the past: on the store's readers, a bounded number per connection ---------------
+
+namespace {
+
+protocol::History history_of(const std::string& section) {
+    return protocol::History{"ivp", section, std::nullopt, std::nullopt};
+}
+
+test::WorldOptions one_reader(std::size_t max_pending_reads = 1024) {
+    test::WorldOptions options;
+    options.store.reader_threads = 1;
+    options.store.max_pending_reads = max_pending_reads;
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("Reads of the past are answered while the writer is busy", "[rooms][reads]") {
+    test::World w;
+    Client anna = join(w, "ivp", "kampen-editor", 1);
+    REQUIRE(anna.ask(insert_at_start("Echt ", 0, "a1"))["type"] == "ack");
+    test::Blocker writer(w.store);
+    const json history = anna.ask(history_of("inleiding"));
+    CHECK(history["type"] == "history");
+    CHECK(history["changes"].size() == 1);
+    const json then = anna.ask(protocol::TextAt{"ivp", "inleiding", "common", 0});
+    CHECK(then["text"] == "Samen waar het kan.");
+    const json diff = anna.ask(protocol::Diff{"ivp", "inleiding", "common", std::nullopt, 0, 1});
+    CHECK(diff["type"] == "diff");
+}
+
+TEST_CASE("A connection waits for at most its bound of reads; past it rate_limited at once",
+          "[rooms][reads]") {
+    test::World w(one_reader());
+    Client anna = join(w, "ivp", "kampen-editor", 1);
+    test::Blocker reader(w.store, store::Queue::readers);
+    std::vector<int> waiting;
+    for (int i = 0; i < 4; ++i) waiting.push_back(anna.send(history_of("inleiding")));
+    const json refused = anna.ask(history_of("jeugd"));
+    CHECK(refused["code"] == "rate_limited");
+    CHECK(w.store.stats().pending_reads == 1 + 4);  // the refused one was never queued
+    // Another connection has slots of its own.
+    Client bert = join(w, "ivp", "staphorst-editor", 2);
+    const int berts = bert.send(history_of("jeugd"));
+
+    reader.release();
+    for (int id : waiting) CHECK(anna.conn->reply_to(id)["type"] == "history");
+    CHECK(bert.conn->reply_to(berts)["type"] == "history");
+    // Answered reads give their slots back.
+    for (int i = 0; i < 4; ++i) CHECK(anna.ask(history_of("jeugd"))["type"] == "history");
+    CHECK(anna.reads->in_use() == 0);
+}
+
+TEST_CASE("Reads past the readers' queue are refused as overload, and the room goes on",
+          "[rooms][reads]") {
+    test::World w(one_reader(2));
+    Client anna = join(w, "ivp", "kampen-editor", 1);
+    test::Blocker reader(w.store, store::Queue::readers);
+    const int queued = anna.send(history_of("inleiding"));
+    const json overloaded = anna.ask(history_of("jeugd"));
+    CHECK(overloaded["code"] == "internal");
+    CHECK(overloaded["message"] == "the server is overloaded, try again");
+    CHECK(anna.reads->in_use() == 1);
+    // Edits go on meanwhile.
+    CHECK(anna.ask(insert_at_start("Echt ", 0, "a1"))["type"] == "ack");
+    reader.release();
+    CHECK(anna.conn->reply_to(queued)["type"] == "history");
+    CHECK(anna.ask(history_of("jeugd"))["type"] == "history");
 }
