@@ -46,6 +46,9 @@ options:
   --max-message-bytes N  longest WebSocket message (default 1048576)
   --max-queue N          outgoing messages a client may fall behind before it is cut off (default 1024)
   --max-text-bytes N     longest text of one section layer (default 1048576)
+  --max-history-bytes N  edits a document keeps in memory, in bytes (default 16777216); older
+                         ones are read from disk when needed
+  --room-idle-seconds S  a document nobody has open is unloaded after S seconds (default 60)
   --edit-rate N          edits per second per connection, sustained (default 50)
   --edit-burst N         edits per connection in a burst (default 200)
   --max-connections-per-user N
@@ -97,6 +100,10 @@ Options parse(const std::vector<std::string>& args) {
             o.net.max_queue_messages = number<std::size_t>(a, value());
         else if (a == "--max-text-bytes")
             o.app.room.max_text_bytes = number<std::size_t>(a, value());
+        else if (a == "--max-history-bytes")
+            o.app.room.max_history_bytes = number<std::size_t>(a, value());
+        else if (a == "--room-idle-seconds")
+            o.app.room.idle_unload = std::chrono::seconds(std::max(1, number<int>(a, value())));
         else if (a == "--edit-rate")
             o.app.session.edits_per_second = number<double>(a, value());
         else if (a == "--edit-burst")

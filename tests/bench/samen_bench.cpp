@@ -4,8 +4,10 @@
 // one edit in flight per section layer (LayerSync). Measured: end-to-end and ack latency,
 // throughput, server CPU per op, server memory per connection and per open document, and the time
 // to open a large document. With --flood-diffs, a viewer floods the server with `diff` requests
-// meanwhile (what one reader of the past costs everyone else). One JSON line on stdout; progress on
-// stderr. Figures and commands: docs/performance.md, "Live server".
+// meanwhile (what one reader of the past costs everyone else); with --churn-edits, one client
+// inserts and deletes large texts, leaves, and the server's memory is followed until it is idle.
+// One JSON line on stdout; progress on stderr. Figures and commands: docs/performance.md, "Live
+// server".
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -80,6 +82,10 @@ struct Options {
     std::size_t cold_opens = 3;
     std::string large_doc = "startnotitie-ivp-2023";
     std::size_t flood_diffs = 0;  // 0: no flooding viewer
+    std::size_t churn_edits = 0;  // 0: no churn
+    std::size_t churn_kib = 200;
+    double churn_wait = 0;
+    std::vector<std::string> server_args;
 };
 
 const char* usage = R"(samen-bench: the live samen-server under the workgroup workload
@@ -112,6 +118,12 @@ usage: samen-bench [options]
                          the clients type: each answer is
                          followed by a new request, and one refused with rate_limited is sent
                          again a second later (default 0: no flood)
+  --churn-edits N        one client inserts --churn-kib KiB into a section of --doc and deletes
+                         it again, N times, then leaves; the server's RSS is taken before, after
+                         the edits and --churn-wait seconds after it left (default 0: skipped)
+  --churn-kib K          (default 200)
+  --churn-wait S         (default 0)
+  --server-arg ARG       one more flag for a server it starts (repeat for each word)
 
 A server it starts runs on a fresh copy of the demo data with the per-connection edit rate limit
 lifted (--edit-rate/--edit-burst 1000000), so that the server, not its limiter, is measured.
@@ -167,6 +179,10 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (a == "--large-doc") o.large_doc = value();
         else if (a == "--cold-opens") o.cold_opens = number<std::size_t>(a, value(), 0, 20);
         else if (a == "--flood-diffs") o.flood_diffs = number<std::size_t>(a, value(), 0, 100000);
+        else if (a == "--churn-edits") o.churn_edits = number<std::size_t>(a, value(), 0, 100000);
+        else if (a == "--churn-kib") o.churn_kib = number<std::size_t>(a, value(), 1, 1000);
+        else if (a == "--churn-wait") o.churn_wait = number<double>(a, value(), 0, 3600);
+        else if (a == "--server-arg") o.server_args.push_back(value());
         else throw std::invalid_argument("unknown option " + a);
         // clang-format on
     }
@@ -1167,6 +1183,58 @@ json measure_large_document(Loop& loop, Server& server, const Options& o,
     return large;
 }
 
+/// The server's memory while one client makes large edits (each inserted, then deleted again:
+/// the text stays small, the history grows) and after it left and the server was idle.
+json measure_churn(Loop& loop, const Server& server, const Options& o, const std::string& token) {
+    json churn = {{"edits", o.churn_edits * 2},
+                  {"kib_per_edit", o.churn_kib},
+                  {"wait_seconds", o.churn_wait}};
+    churn["rss_before"] = optional_number(settled_rss(loop, server));
+    {
+        Requester editor(loop, server.port, token);
+        editor.wait_signed_in();
+        auto snap = editor.request({{"type", "open"}, {"doc", o.doc}});
+        require_ok(snap, "opening " + o.doc);
+        std::string section;
+        for (const json& s : snap.msg.at("sections")) {
+            if (s.at("layers").contains("common")) {
+                section = s.at("id").get<std::string>();
+                break;
+            }
+        }
+        if (section.empty()) throw std::runtime_error(o.doc + " has no common section");
+        const std::string text(o.churn_kib * 1024, 'x');
+        Rev rev = snap.msg.at("rev").get<Rev>();
+        for (std::size_t i = 0; i < o.churn_edits * 2; ++i) {
+            // Inserted at the start, then deleted from there: the section ends as it began.
+            const json op = i % 2 == 0 ? json::array({json(text)})
+                                       : json::array({json::object({{"d", text.size()}})});
+            auto ack = editor.request({{"type", "edit"},
+                                       {"doc", o.doc},
+                                       {"section", section},
+                                       {"layer", "common"},
+                                       {"base", rev},
+                                       {"op", op},
+                                       {"opid", "churn-" + std::to_string(i)}});
+            require_ok(ack, "a large edit");
+            rev = ack.msg.at("rev").get<Rev>();
+        }
+        churn["rss_after_edits"] = optional_number(settled_rss(loop, server));
+        editor.connection().close();
+        loop.run_until([&] { return editor.connection().closed(); }, 5s);
+    }
+    progress("made " + std::to_string(o.churn_edits * 2) + " edits of " +
+             std::to_string(o.churn_kib) + " KiB; waiting " + std::to_string(o.churn_wait) + " s");
+    loop.run_until(Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(o.churn_wait)));
+    churn["rss_after_wait"] = optional_number(server.rss());
+    churn["open_documents_after_wait"] = json();
+    if (auto m = scrape_metrics(server.port); m.count("samen_open_documents")) {
+        churn["open_documents_after_wait"] = m["samen_open_documents"];
+    }
+    return churn;
+}
+
 int run(const Options& o) {
     json result;
     result["benchmark"] = "samen-bench";
@@ -1194,6 +1262,7 @@ int run(const Options& o) {
         options.args = {
             "--edit-rate", "1000000", "--edit-burst", "1000000", "--max-connections-per-user",
             "100000"};
+        options.args.insert(options.args.end(), o.server_args.begin(), o.server_args.end());
         // Every acknowledged edit is on disk already, so a server that does not stop in order
         // within 5 s loses nothing to SIGKILL; the wait is only for the orderly case.
         options.stop_timeout = 5s;
@@ -1219,6 +1288,9 @@ int run(const Options& o) {
     if (o.large_kib > 0) {
         result["large_document"] =
             measure_large_document(loop, server, o, token_for(tokens, server, first_user, o));
+    }
+    if (o.churn_edits > 0) {
+        result["churn"] = measure_churn(loop, server, o, token_for(tokens, server, first_user, o));
     }
     result["machine"]["loadavg_end"] = load_average();
     std::cout << result.dump() << std::endl;
