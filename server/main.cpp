@@ -13,6 +13,7 @@
 #include "admin/admin.hpp"
 #include "app/app.hpp"
 #include "app/demo.hpp"
+#include "log/log.hpp"
 #include "net/server.hpp"
 #include "store/store.hpp"
 
@@ -134,6 +135,9 @@ Options parse(const std::vector<std::string>& args) {
 
 int serve(const Options& o) {
     fs::create_directories(o.data_dir);
+    for (const std::string& change : samen::admin::restrict_data_dir(o.data_dir)) {
+        samen::log_line("samen-server: made the data directory private: " + change);
+    }
     samen::store::StoreOptions store_options = o.store;
     store_options.path = samen::admin::data_file(o.data_dir);
     samen::store::Store store(store_options);
@@ -198,6 +202,7 @@ int serve(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    samen::admin::keep_new_files_private();
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
         if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {

@@ -345,6 +345,15 @@ void backup_to(Db& db, const std::string& path) {
         sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     std::string message;
     if (rc == SQLITE_OK) {
+        // It holds the password hashes: its owner's alone, whatever the process's umask.
+        fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write,
+                        fs::perm_options::replace, ec);
+        if (ec) {
+            rc = SQLITE_CANTOPEN;
+            message = "cannot make it private: " + ec.message();
+        }
+    }
+    if (rc == SQLITE_OK) {
         sqlite3_backup* copy = sqlite3_backup_init(dest, "main", db.handle(), "main");
         if (copy == nullptr) {
             rc = sqlite3_extended_errcode(dest);
