@@ -1,6 +1,6 @@
 // A room is one document live: its current state in memory, the people who have it open, and the
 // order of its changes. All of a room's state is touched on the room's strand only; the data file
-// only through the store's thread. A change is acknowledged and sent to the others only after it
+// only through the store's threads. A change is acknowledged and sent to the others only after it
 // is committed (docs/decisions/0001-server-orders-changes-after-commit.md).
 //
 // What a request does to the document is the model's (model/tree.hpp, model/layers.hpp,
