@@ -115,9 +115,10 @@ Options parse(const std::vector<std::string>& args) {
         } else if (a == "--reader-threads")
             o.store.reader_threads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
         else if (a == "--max-reads-per-connection")
-            o.app.session.max_reads_per_connection = number<std::size_t>(a, value());
+            o.app.session.max_reads_per_connection =
+                std::max<std::size_t>(1, number<std::size_t>(a, value()));
         else if (a == "--max-pending-reads")
-            o.store.max_pending_reads = number<std::size_t>(a, value());
+            o.store.max_pending_reads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
         else if (a == "--idle-timeout")
             o.net.idle_timeout = std::chrono::seconds(number<int>(a, value()));
         else
