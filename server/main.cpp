@@ -13,6 +13,7 @@
 #include "admin/admin.hpp"
 #include "app/app.hpp"
 #include "app/demo.hpp"
+#include "log/log.hpp"
 #include "net/server.hpp"
 #include "store/store.hpp"
 
@@ -27,6 +28,7 @@ struct Options {
     std::size_t threads = 2;
     samen::net::ServerOptions net;
     samen::app::AppOptions app;
+    samen::store::StoreOptions store;
 };
 
 const char* usage = R"(samen-server: the Samen collaboration server
@@ -45,6 +47,9 @@ options:
   --max-message-bytes N  longest WebSocket message (default 1048576)
   --max-queue N          outgoing messages a client may fall behind before it is cut off (default 1024)
   --max-text-bytes N     longest text of one section layer (default 1048576)
+  --max-history-bytes N  edits a document keeps in memory, in bytes (default 16777216); older
+                         ones are read from disk when needed
+  --room-idle-seconds S  a document nobody has open is unloaded after S seconds (default 60)
   --edit-rate N          edits per second per connection, sustained (default 50)
   --edit-burst N         edits per connection in a burst (default 200)
   --max-connections-per-user N
@@ -53,6 +58,11 @@ options:
   --token-lifetime S     seconds a sign-in lasts; its connections end then (default 43200)
   --auth-check-ms N      how often the users and tokens of open connections are looked at again
                          for changes made by samen-server user ... (default 500)
+  --reader-threads N     threads that read the past, each with a read-only connection (default 2)
+  --max-reads-per-connection N
+                         reads of the past one connection may wait for at once (default 4)
+  --max-pending-reads N  reads queued for the reader threads at once, over all connections
+                         (default 1024)
 )";
 
 template <class T>
@@ -94,6 +104,10 @@ Options parse(const std::vector<std::string>& args) {
             o.net.max_queue_messages = number<std::size_t>(a, value());
         else if (a == "--max-text-bytes")
             o.app.room.max_text_bytes = number<std::size_t>(a, value());
+        else if (a == "--max-history-bytes")
+            o.app.room.max_history_bytes = number<std::size_t>(a, value());
+        else if (a == "--room-idle-seconds")
+            o.app.room.idle_unload = std::chrono::seconds(std::max(1, number<int>(a, value())));
         else if (a == "--edit-rate")
             o.app.session.edits_per_second = number<double>(a, value());
         else if (a == "--edit-burst")
@@ -107,7 +121,14 @@ Options parse(const std::vector<std::string>& args) {
         } else if (a == "--auth-check-ms") {
             o.app.auth_check_interval = std::chrono::milliseconds(
                 std::max<std::int64_t>(10, number<std::int64_t>(a, value())));
-        } else if (a == "--idle-timeout")
+        } else if (a == "--reader-threads")
+            o.store.reader_threads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        else if (a == "--max-reads-per-connection")
+            o.app.session.max_reads_per_connection =
+                std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        else if (a == "--max-pending-reads")
+            o.store.max_pending_reads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        else if (a == "--idle-timeout")
             o.net.idle_timeout = std::chrono::seconds(number<int>(a, value()));
         else
             throw std::invalid_argument("unknown option " + a);
@@ -124,7 +145,12 @@ Options parse(const std::vector<std::string>& args) {
 
 int serve(const Options& o) {
     fs::create_directories(o.data_dir);
-    samen::store::Store store({samen::admin::data_file(o.data_dir)});
+    for (const std::string& change : samen::admin::restrict_data_dir(o.data_dir)) {
+        samen::log_line("samen-server: made the data directory private: " + change);
+    }
+    samen::store::StoreOptions store_options = o.store;
+    store_options.path = samen::admin::data_file(o.data_dir);
+    samen::store::Store store(store_options);
     if (o.demo) {
         bool seeded =
             store.run([&](samen::store::Db& db) { return samen::app::seed_demo(db, o.demo_dir); })
@@ -186,6 +212,7 @@ int serve(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    samen::admin::keep_new_files_private();
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
         if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {

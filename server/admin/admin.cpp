@@ -371,10 +371,6 @@ int dispatch(const CommandLine& line, std::istream& in, std::ostream& out) {
 
 }  // namespace
 
-std::string data_file(const std::string& data_dir) {
-    return (fs::path(data_dir) / "samen.db").string();
-}
-
 bool is_admin_command(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];

@@ -20,15 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "admin/data_dir.hpp"
+
 namespace samen::admin {
 
 /// Exit codes of run_admin.
 inline constexpr int kOk = 0;
 inline constexpr int kFailed = 1;  // the command could not be done (unknown user, ...)
 inline constexpr int kUsage = 2;   // the command line is wrong
-
-/// The data file inside a data directory.
-std::string data_file(const std::string& data_dir);
 
 /// True when args (without the program name) name an admin command: main() hands them to
 /// run_admin, and starts the server otherwise.

@@ -129,7 +129,8 @@ void App::handle_http(net::HttpRequest req, std::function<void(net::HttpResponse
                                      }
                                  }
                                  done(json_response(200, {{"documents", list}}));
-                             });
+                             },
+                             store::Queue::readers);
             });
         }
         if (path.rfind("/api/v1/documents/", 0) == 0) {
@@ -199,7 +200,8 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
                           "text/markdown; charset=utf-8",
                           model::effective_markdown(d, code),
                           {}});
-                });
+                },
+                store::Queue::readers);
         });
 }
 
@@ -242,7 +244,8 @@ void App::sign_in(const net::HttpRequest& req, std::function<void(net::HttpRespo
                     respond(problem(503, e.what()));
                 }
             });
-        });
+        },
+        store::Queue::readers);
 }
 
 void App::sign_out(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond) {
@@ -274,7 +277,8 @@ void App::with_user(const net::HttpRequest& req, std::function<void(net::HttpRes
                      } catch (const std::exception& e) {
                          respond(problem(503, e.what()));
                      }
-                 });
+                 },
+                 store::Queue::readers);
 }
 
 }  // namespace samen::app

@@ -72,7 +72,8 @@ void AuthWatch::check() {
         });
     };
     try {
-        store_.query(std::move(work), std::move(done));
+        // Only reads: on a reader thread, never in the way of the commits.
+        store_.query(std::move(work), std::move(done), store::Queue::readers);
     } catch (const std::exception&) {
         schedule();  // the store takes no more work now: look again later
     }

@@ -30,6 +30,7 @@ ClientSession::ClientSession(asio::io_context& ioc, SessionContext context,
       conn_(std::move(conn)),
       expiry_(strand_),
       id_(next_session_id++),
+      reads_(rooms::ReadSlots::create(context_.limits.max_reads_per_connection)),
       tokens_(context_.limits.edit_burst),
       last_refill_(std::chrono::steady_clock::now()) {}
 
@@ -133,7 +134,7 @@ void ClientSession::hello(const rooms::Reply& reply, const p::Hello& r) {
     if (user_) throw ProtocolError(ErrorCode::bad_request, "already signed in");
     waiting_ = true;
     auto self = shared_from_this();
-    rooms::ask_store(
+    rooms::ask_store_read(
         context_.store, strand_, reply, "signing in failed",
         [token = r.token](store::Db& db) { return auth::session_for_token(db, token); },
         [self, reply](std::optional<auth::TokenSession> signed_in) {
@@ -188,10 +189,11 @@ void ClientSession::resume() {
 // ---- Requests about no document ---------------------------------------------------------------
 
 void ClientSession::list(const rooms::Reply& reply, const auth::User& user) {
-    rooms::ask_store(
+    rooms::ask_store_read(
         context_.store, strand_, reply, "listing documents failed",
         [](store::Db& db) { return rooms::list_documents(db, std::nullopt); },
-        [reply, user](std::vector<rooms::DocumentSummary> docs) {
+        [reply, user, slot = reads_->take()](std::vector<rooms::DocumentSummary> docs) mutable {
+            slot.reset();  // given back first: the next read finds it free
             auto list = nlohmann::json::array();
             for (const auto& d : docs) {
                 if (auth::can_open(user, d.municipalities, d.archived)) {
@@ -226,7 +228,11 @@ void ClientSession::to_room(const rooms::Reply& reply, p::DocumentRequest reques
         throw ProtocolError(ErrorCode::rate_limited, "too many edits: slow down and send again");
     }
     if (std::holds_alternative<p::Close>(request)) open_.erase(doc);
-    room->serve({id_, *user_, reply, std::chrono::steady_clock::now()}, std::move(request));
+    room->serve(caller(reply), std::move(request));
+}
+
+rooms::Caller ClientSession::caller(const rooms::Reply& reply) const {
+    return {id_, *user_, reply, std::chrono::steady_clock::now(), reads_};
 }
 
 void ClientSession::open(const rooms::Reply& reply, p::Request request, const std::string& doc) {
@@ -246,8 +252,7 @@ void ClientSession::open(const rooms::Reply& reply, p::Request request, const st
             if (self->closed_) return;
             if (room) {
                 self->open_[doc] = room;
-                room->serve({self->id_, *self->user_, reply, std::chrono::steady_clock::now()},
-                            std::move(request));
+                room->serve(self->caller(reply), std::move(request));
             } else {
                 reply.fail(error, "opening the document failed");
             }

@@ -21,11 +21,13 @@
 #include "auth/token.hpp"
 #include "net/application.hpp"
 #include "protocol/requests.hpp"
+#include "rooms/read_slots.hpp"
 #include "rooms/reply.hpp"
 
 namespace samen::rooms {
 class Room;
 class RoomRegistry;
+struct Caller;
 }  // namespace samen::rooms
 namespace samen::store {
 class Store;
@@ -39,6 +41,9 @@ struct SessionLimits {
     std::size_t max_open_documents = 32;
     std::size_t max_connections_per_user = 16;  // signed-in connections at once
     std::size_t max_waiting_messages = 256;     // queued behind a `hello` or `open` being answered
+    /// Reads of the past (`history`, `text.at`, `diff`, `effective` at a revision, the rebase
+    /// preview, `list`) waiting or running at once; past it `rate_limited`.
+    std::size_t max_reads_per_connection = 4;
 };
 
 /// What every session shares.
@@ -74,6 +79,8 @@ class ClientSession : public net::MessageHandler,
     void create_document(const rooms::Reply& reply, const protocol::DocumentCreate& r);
     void to_room(const rooms::Reply& reply, protocol::DocumentRequest request);
     void open(const rooms::Reply& reply, protocol::Request request, const std::string& doc);
+    /// Who a request to a room comes from.
+    rooms::Caller caller(const rooms::Reply& reply) const;
     /// The room of a document this session has open; throws bad_request when it has not.
     std::shared_ptr<rooms::Room> opened(const std::string& doc) const;
     bool take_edit_token();
@@ -93,6 +100,7 @@ class ClientSession : public net::MessageHandler,
     std::deque<std::string> waiting_messages_;
     std::map<std::string, std::shared_ptr<rooms::Room>> open_;
     bool closed_ = false;
+    std::shared_ptr<rooms::ReadSlots> reads_;
 
     double tokens_;
     std::chrono::steady_clock::time_point last_refill_;

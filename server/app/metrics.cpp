@@ -82,6 +82,10 @@ std::string App::metrics_text() const {
              static_cast<double>(s.commit_nanoseconds) / 1e9);
     e.metric("samen_store_pending_jobs", "gauge", "Store jobs queued or running.", s.pending);
     e.metric("samen_store_failed_jobs_total", "counter", "Store jobs that failed.", s.failed_jobs);
+    e.metric("samen_store_reads_total", "counter", "Reads run by the store's reader threads.",
+             s.reads);
+    e.metric("samen_store_pending_reads", "gauge", "Reads queued for the readers or running.",
+             s.pending_reads);
     return e.text();
 }
 

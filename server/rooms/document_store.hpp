@@ -1,5 +1,6 @@
-// What a room reads from and writes to the data file. Every function runs on the store's writer
-// thread (inside Store::submit work) and throws store::StoreError or RoomError.
+// What a room reads from and writes to the data file. Every function runs on a store thread (the
+// writer's for what writes, a reader's for what only reads) and throws store::StoreError or
+// RoomError.
 #pragma once
 
 #include <cstdint>

@@ -11,13 +11,22 @@ RoomRegistry::RoomRegistry(boost::asio::io_context& ioc, store::Store& store,
                            std::shared_ptr<RoomMetrics> metrics)
     : ioc_(ioc), store_(store), users_(users), limits_(limits), metrics_(std::move(metrics)) {}
 
+std::shared_ptr<Room> RoomRegistry::handle(const Entry& entry) {
+    ++*entry.handles;
+    return std::shared_ptr<Room>(entry.room.get(),
+                                 [room = entry.room, handles = entry.handles](Room*) mutable {
+                                     --*handles;
+                                     room.reset();
+                                 });
+}
+
 void RoomRegistry::get(const std::string& doc, Callback callback) {
     std::shared_ptr<Room> existing;
     bool first = false;
     {
         std::lock_guard lock(mutex_);
         if (auto it = rooms_.find(doc); it != rooms_.end()) {
-            existing = it->second;
+            existing = handle(it->second);
         } else {
             auto& waiting = loading_[doc];
             first = waiting.empty();
@@ -37,22 +46,38 @@ void RoomRegistry::get(const std::string& doc, Callback callback) {
         std::shared_ptr<Room> room;
         std::vector<Callback> waiting;
         if (!error) {
-            room = std::make_shared<Room>(self->ioc_, self->store_, self->users_, std::move(loaded),
-                                          self->limits_, self->metrics_,
-                                          [weak](const std::string& failed) {
-                                              if (auto s = weak.lock()) s->forget(failed);
-                                          });
+            room = std::make_shared<Room>(
+                self->ioc_, self->store_, self->users_, std::move(loaded), self->limits_,
+                self->metrics_,
+                [weak](const std::string& failed) {
+                    if (auto s = weak.lock()) s->forget(failed);
+                },
+                [weak](const Room& idle) {
+                    auto s = weak.lock();
+                    return s && s->unload(idle);
+                });
         }
+        std::vector<std::shared_ptr<Room>> handles;
         {
             std::lock_guard lock(self->mutex_);
-            if (room) self->rooms_[doc] = room;
             waiting = std::move(self->loading_[doc]);
             self->loading_.erase(doc);
+            if (room) {
+                Entry& entry = self->rooms_[doc] =
+                    Entry{room, std::make_shared<std::atomic<std::size_t>>(0)};
+                for (std::size_t i = 0; i < waiting.size(); ++i) handles.push_back(handle(entry));
+            }
         }
-        for (auto& cb : waiting) cb(room, error);
+        if (room) room->watch_idle();
+        for (std::size_t i = 0; i < waiting.size(); ++i) {
+            waiting[i](room ? std::move(handles[i]) : nullptr, error);
+        }
     };
     try {
-        store_.query([doc](store::Db& db) { return load_document(db, doc); }, std::move(finish));
+        // On a reader, but after every write queued before: a room that failed may have left
+        // changes queued, and the new room must start from a state that holds them.
+        store_.query([doc](store::Db& db) { return load_document(db, doc); }, std::move(finish),
+                     store::Queue::readers_after_writes);
     } catch (...) {
         std::vector<Callback> waiting;
         {
@@ -67,7 +92,7 @@ void RoomRegistry::get(const std::string& doc, Callback callback) {
 std::shared_ptr<Room> RoomRegistry::find(const std::string& doc) const {
     std::lock_guard lock(mutex_);
     auto it = rooms_.find(doc);
-    return it == rooms_.end() ? nullptr : it->second;
+    return it == rooms_.end() ? nullptr : it->second.room;
 }
 
 std::size_t RoomRegistry::size() const {
@@ -78,7 +103,7 @@ std::size_t RoomRegistry::size() const {
 std::vector<std::shared_ptr<Room>> RoomRegistry::rooms() const {
     std::lock_guard lock(mutex_);
     std::vector<std::shared_ptr<Room>> out;
-    for (const auto& [id, room] : rooms_) out.push_back(room);
+    for (const auto& [id, entry] : rooms_) out.push_back(entry.room);
     return out;
 }
 
@@ -95,6 +120,17 @@ void RoomRegistry::barrier() {
 void RoomRegistry::forget(const std::string& doc) {
     std::lock_guard lock(mutex_);
     rooms_.erase(doc);
+}
+
+bool RoomRegistry::unload(const Room& room) {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(room.id());
+    if (it == rooms_.end() || it->second.room.get() != &room) return false;
+    // get() makes handles under this mutex: none now means none until the erase below, and a
+    // get() after it loads the document anew, after every change this room committed.
+    if (it->second.handles->load() > 0) return false;
+    rooms_.erase(it);
+    return true;
 }
 
 }  // namespace samen::rooms

@@ -61,36 +61,56 @@ struct NoCleanup {
     void operator()() const {}
 };
 
-/// Runs `work` on the store's thread, then on `executor` `then(value)`. When the work throws (or
+/// Runs `work` on the store's `queue`, then on `executor` `then(value)`. When the work throws (or
 /// the store takes no more work), `reply` gets the error instead (`what_failed` names it when
 /// nothing better does) and `on_failure()` runs; an exception out of `then` goes to `reply` too.
-/// The one way to answer after a store job.
+/// The one way to answer after a store job: ask_store for the writer, ask_store_read for the
+/// readers.
 template <class Executor, class Work, class Then, class OnFailure = NoCleanup>
-void ask_store(store::Store& store, const Executor& executor, Reply reply,
-               std::string_view what_failed, Work work, Then then,
-               OnFailure on_failure = OnFailure{}) {
+void ask_store_on(store::Queue queue, store::Store& store, const Executor& executor, Reply reply,
+                  std::string_view what_failed, Work work, Then then,
+                  OnFailure on_failure = OnFailure{}) {
     using T = std::invoke_result_t<Work&, store::Db&>;
     auto done = [executor, reply, what = std::string(what_failed), then = std::move(then),
                  on_failure](std::exception_ptr error, T value) mutable {
-        boost::asio::post(
-            executor, [reply, what, then, on_failure, error, value = std::move(value)]() mutable {
-                if (error) {
-                    reply.fail(error, what);
-                    return on_failure();
-                }
-                try {
-                    then(std::move(value));
-                } catch (...) {
-                    reply.fail(std::current_exception(), what);
-                }
-            });
+        // Moved, not copied: what `then` holds (a read slot) lives in one place only.
+        boost::asio::post(executor, [reply, what, then = std::move(then), on_failure, error,
+                                     value = std::move(value)]() mutable {
+            if (error) {
+                reply.fail(error, what);
+                return on_failure();
+            }
+            try {
+                then(std::move(value));
+            } catch (...) {
+                reply.fail(std::current_exception(), what);
+            }
+        });
     };
     try {
-        store.query(std::move(work), std::move(done));
+        store.query(std::move(work), std::move(done), queue);
     } catch (...) {
         reply.fail(std::current_exception(), what_failed);
         on_failure();
     }
+}
+
+/// ask_store_on the writer: for work that writes, or must see what is queued before it.
+template <class Executor, class Work, class Then, class OnFailure = NoCleanup>
+void ask_store(store::Store& store, const Executor& executor, Reply reply,
+               std::string_view what_failed, Work work, Then then,
+               OnFailure on_failure = OnFailure{}) {
+    ask_store_on(store::Queue::writer, store, executor, std::move(reply), what_failed,
+                 std::move(work), std::move(then), std::move(on_failure));
+}
+
+/// ask_store_on a reader: for work that only reads what is committed.
+template <class Executor, class Work, class Then, class OnFailure = NoCleanup>
+void ask_store_read(store::Store& store, const Executor& executor, Reply reply,
+                    std::string_view what_failed, Work work, Then then,
+                    OnFailure on_failure = OnFailure{}) {
+    ask_store_on(store::Queue::readers, store, executor, std::move(reply), what_failed,
+                 std::move(work), std::move(then), std::move(on_failure));
 }
 
 }  // namespace samen::rooms

@@ -3,6 +3,9 @@
 #include "rooms/room.hpp"
 
 #include <boost/asio/post.hpp>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "auth/authorize.hpp"
 #include "log/log.hpp"
@@ -28,7 +31,7 @@ void RoomMetrics::observe_latency(std::chrono::steady_clock::duration d) {
 
 Room::Room(asio::io_context& ioc, store::Store& store, const auth::UserDirectory& users,
            model::Document doc, RoomLimits limits, std::shared_ptr<RoomMetrics> metrics,
-           OnFailed on_failed)
+           OnFailed on_failed, OnIdle on_idle)
     : ioc_(ioc),
       strand_(asio::make_strand(ioc)),
       store_(store),
@@ -38,8 +41,10 @@ Room::Room(asio::io_context& ioc, store::Store& store, const auth::UserDirectory
       limits_(limits),
       metrics_(std::move(metrics)),
       on_failed_(std::move(on_failed)),
+      on_idle_(std::move(on_idle)),
       committed_rev_(doc_.rev),
-      memory_from_(doc_.rev) {}
+      memory_from_(doc_.rev),
+      idle_timer_(strand_) {}
 
 // ---- Requests in ------------------------------------------------------------------------------
 
@@ -60,6 +65,10 @@ void Room::barrier(std::function<void()> fn) {
     asio::post(strand_, std::move(fn));
 }
 
+void Room::watch_idle() {
+    asio::post(strand_, [self = shared_from_this()] { self->arm_idle_timer(); });
+}
+
 void Room::do_serve(const Caller& c, p::Request request) {
     const auto* r = std::get_if<p::DocumentRequest>(&request);
     if (!r) return c.reply.error(ErrorCode::internal, "not a request about a document");
@@ -68,7 +77,10 @@ void Room::do_serve(const Caller& c, p::Request request) {
         if (edit) metrics_->edit_errors++;
         c.reply.error(code, message);
     };
-    if (failed_) return refuse(ErrorCode::internal, "the document is being reloaded");
+    last_active_ = std::chrono::steady_clock::now();
+    // An unloaded room is out of the registry and no session holds it: never reached, but it
+    // holds no document any more, so it must not answer as if it did.
+    if (failed_ || unloaded_) return refuse(ErrorCode::internal, "the document is being reloaded");
     std::shared_ptr<const auth::User> user = users_.find(c.user);
     if (!user) return refuse(ErrorCode::unauthorized, "say hello with a token first");
     if (auto no = auth::refusal(*user, &doc_, request)) return refuse(no->code, no->message);
@@ -100,6 +112,7 @@ void Room::resume_pending() {
         pending_.pop_front();
         next();
     }
+    arm_idle_timer();  // the last member may have left while an edit waited for the disk
 }
 
 void Room::check_writable(const p::DocumentRequest& r) const {
@@ -162,11 +175,54 @@ void Room::do_leave(std::uint64_t session) {
     const bool had_presence = it->second.presence.has_value();
     members_.erase(it);
     member_count_ = members_.size();
+    last_active_ = std::chrono::steady_clock::now();
     if (had_presence) {
         broadcast(
             {{"type", "presence_left"}, {"doc", id_}, {"session", session}, {"user_id", user}},
             session, 0);
     }
+    arm_idle_timer();
+}
+
+// ---- Unloading when idle ----------------------------------------------------------------------
+
+bool Room::idle() const {
+    return members_.empty() && uncommitted_.empty() && waiting_for_commit_.empty() && !busy_ &&
+           pending_.empty() && !failed_ && !unloaded_;
+}
+
+void Room::arm_idle_timer() {
+    if (idle_armed_ || !idle() || !on_idle_) return;
+    idle_armed_ = true;
+    idle_timer_.expires_at(last_active_ + limits_.idle_unload);
+    idle_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        self->idle_armed_ = false;
+        if (!ec) self->on_idle_timer();
+    });
+}
+
+void Room::on_idle_timer() {
+    if (!idle()) return;  // armed again by what makes it idle (a leave, a commit)
+    if (std::chrono::steady_clock::now() < last_active_ + limits_.idle_unload) {
+        return arm_idle_timer();  // someone came and went meanwhile
+    }
+    if (on_idle_(*this)) return unload();
+    // An open on its way holds it: look again after another idle time.
+    last_active_ = std::chrono::steady_clock::now();
+    arm_idle_timer();
+}
+
+void Room::unload() {
+    unloaded_ = true;
+    doc_ = model::Document{};
+    history_.clear();
+    history_bytes_ = 0;
+    opids_.clear();
+    authors_.clear();
+#if defined(__GLIBC__)
+    // Large texts and histories leave free pages that glibc keeps in its arenas: hand them back.
+    malloc_trim(0);
+#endif
 }
 
 // ---- Commit, then fan out ---------------------------------------------------------------------
@@ -221,6 +277,7 @@ void Room::on_committed(Rev rev) {
         fn();
     }
     trim_history();
+    arm_idle_timer();  // the last member may have left before this commit
 }
 
 void Room::on_commit_failed(Rev rev, std::exception_ptr error) {

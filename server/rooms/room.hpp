@@ -1,6 +1,6 @@
 // A room is one document live: its current state in memory, the people who have it open, and the
 // order of its changes. All of a room's state is touched on the room's strand only; the data file
-// only through the store's thread. A change is acknowledged and sent to the others only after it
+// only through the store's threads. A change is acknowledged and sent to the others only after it
 // is committed (docs/decisions/0001-server-orders-changes-after-commit.md).
 //
 // What a request does to the document is the model's (model/tree.hpp, model/layers.hpp,
@@ -33,6 +33,7 @@
 #include "ot/text.hpp"
 #include "protocol/requests.hpp"
 #include "rooms/document_store.hpp"
+#include "rooms/read_slots.hpp"
 #include "rooms/reply.hpp"
 
 namespace samen::store {
@@ -42,11 +43,19 @@ class Store;
 namespace samen::rooms {
 
 struct RoomLimits {
-    std::size_t max_text_bytes = 1 << 20;   // per layer
-    std::size_t max_history_ops = 100000;   // held in memory for transforms; older from disk
+    std::size_t max_text_bytes = 1 << 20;  // per layer
+    /// The edits held in memory for transforms and `open {since}`, in bytes (their texts and what
+    /// holds them); past it the committed ones are forgotten and read from disk when needed.
+    std::size_t max_history_bytes = 16 << 20;
     std::size_t max_history_entries = 500;  // changes in one `history` reply (older: `before`)
     std::chrono::milliseconds presence_interval{50};  // at most one relayed presence per member
+    /// A room with no members and nothing to do for this long is unloaded (its memory given
+    /// back); the next open loads it again.
+    std::chrono::milliseconds idle_unload{std::chrono::seconds(60)};
 };
+
+/// What an edit costs in memory while a room holds it (counted against max_history_bytes).
+std::size_t memory_of(const AppliedEdit& edit);
 
 /// Counters a room adds to (shared by all rooms; read by /metrics).
 struct RoomMetrics {
@@ -67,6 +76,8 @@ struct Caller {
     std::int64_t user = 0;  // the user as known now is the directory's
     Reply reply;
     std::chrono::steady_clock::time_point received{};
+    /// The connection's bound on reads of the past (null: none).
+    std::shared_ptr<ReadSlots> reads;
 };
 
 class Room : public std::enable_shared_from_this<Room> {
@@ -74,10 +85,13 @@ class Room : public std::enable_shared_from_this<Room> {
     /// Called once, on the room's strand, when the room can no longer serve (its data file
     /// failed): the registry forgets it, and the next open loads it again from disk.
     using OnFailed = std::function<void(const std::string& doc)>;
+    /// Called on the room's strand when it has been idle for RoomLimits::idle_unload: true when
+    /// the registry dropped it (no open can reach it any more), false when someone still may.
+    using OnIdle = std::function<bool(const Room& room)>;
 
     Room(boost::asio::io_context& ioc, store::Store& store, const auth::UserDirectory& users,
          model::Document doc, RoomLimits limits, std::shared_ptr<RoomMetrics> metrics,
-         OnFailed on_failed);
+         OnFailed on_failed, OnIdle on_idle);
 
     const std::string& id() const { return id_; }
 
@@ -89,6 +103,8 @@ class Room : public std::enable_shared_from_this<Room> {
     void leave(std::uint64_t session);
     /// Runs `fn` on the room's strand after everything posted to it so far.
     void barrier(std::function<void()> fn);
+    /// From now on, an idle room asks OnIdle to be unloaded.
+    void watch_idle();
 
     /// The members, for metrics and tests.
     std::size_t member_count() const { return member_count_.load(); }
@@ -141,6 +157,13 @@ class Room : public std::enable_shared_from_this<Room> {
     void on_committed(Rev rev);
     void on_commit_failed(Rev rev, std::exception_ptr error);
     void on_store_failed(const std::string& what);
+    /// No members, nothing uncommitted, nothing waiting: nothing is lost when it is unloaded.
+    bool idle() const;
+    /// Arms the idle timer when the room is idle and the timer is not armed already.
+    void arm_idle_timer();
+    void on_idle_timer();
+    /// Drops what the room holds once the registry no longer has it.
+    void unload();
     /// Runs fn once every change up to `rev` is committed (at once when it already is).
     void after_commit(Rev rev, std::function<void()> fn);
     void broadcast(const nlohmann::json& msg, std::uint64_t except, Rev rev);
@@ -204,8 +227,9 @@ class Room : public std::enable_shared_from_this<Room> {
                                 nlohmann::json data, const char* field, nlohmann::json value,
                                 store::Store::Work write);
     // ---- room_reads.cpp ----
-    /// Answers with `build(db, the document as it stands now)`, run on the store's thread once
-    /// everything up to now is committed (so the history on disk reaches now).
+    /// Answers with `build(db, the document as it stands now)`, run on one of the store's readers
+    /// once everything up to now is committed (so the history on disk reaches now). Holds one of
+    /// the caller's read slots until it is answered.
     void read_past(const Caller& c,
                    std::function<nlohmann::json(store::Db&, const model::Document&)> build);
 
@@ -218,12 +242,13 @@ class Room : public std::enable_shared_from_this<Room> {
     RoomLimits limits_;
     std::shared_ptr<RoomMetrics> metrics_;
     OnFailed on_failed_;
+    OnIdle on_idle_;
 
     Rev committed_rev_ = 0;
     /// Every edit with a revision above this is in history_ and opids_; older ones are on disk.
     Rev memory_from_ = 0;
     std::map<LayerKey, std::vector<AppliedEdit>> history_;
-    std::size_t history_size_ = 0;
+    std::size_t history_bytes_ = 0;  // memory_of every edit in history_
     std::map<std::pair<std::int64_t, std::string>, Rev> opids_;
     /// The authors of the edits in history_, for `changes` replies.
     std::map<std::int64_t, model::UserRef> authors_;
@@ -241,6 +266,12 @@ class Room : public std::enable_shared_from_this<Room> {
     /// that missed such a change gets a snapshot.
     Rev last_structural_rev_ = 0;
     bool failed_ = false;
+
+    /// When a request or a leave last came: the room is idle for idle_unload after it.
+    std::chrono::steady_clock::time_point last_active_ = std::chrono::steady_clock::now();
+    boost::asio::steady_timer idle_timer_;
+    bool idle_armed_ = false;
+    bool unloaded_ = false;
 };
 
 }  // namespace samen::rooms

@@ -61,8 +61,9 @@ void Room::handle(const Caller& c, const auth::User& u, const p::Edit& r) {
         std::optional<Rev> seen;
         std::vector<AppliedEdit> edits;
     };
+    // Edits up to memory_from_ are committed: a reader finds them, behind no commit.
     auto self = shared_from_this();
-    ask_store(
+    ask_store_read(
         store_, strand_, c.reply, "reading older edits failed",
         [doc = id_, r, author = u.id, upto = memory_from_](store::Db& db) {
             Older o;
@@ -140,25 +141,40 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     });
 }
 
+std::size_t memory_of(const AppliedEdit& edit) {
+    // The entry in history_, its node in opids_ and the allocations around them, roughly: what
+    // a flood of tiny edits costs besides their texts.
+    constexpr std::size_t overhead = 256;
+    std::size_t bytes = overhead + edit.section.size() + edit.layer.size() + 2 * edit.opid.size();
+    for (const ot::Component& c : edit.op) {
+        bytes += sizeof(ot::Component);
+        if (const auto* insert = std::get_if<ot::Insert>(&c)) bytes += insert->text.size();
+        if (const auto* del = std::get_if<ot::Delete>(&c); del && del->text) {
+            bytes += del->text->size();
+        }
+    }
+    return bytes;
+}
+
 void Room::remember(const AppliedEdit& edit, const model::UserRef& author) {
     opids_[{edit.author, edit.opid}] = edit.rev;
     history_[{edit.section, edit.layer}].push_back(edit);
-    ++history_size_;
+    history_bytes_ += memory_of(edit);
     authors_[edit.author] = author;
 }
 
 void Room::trim_history() {
-    if (history_size_ <= limits_.max_history_ops) return;
+    if (history_bytes_ <= limits_.max_history_bytes) return;
     // Forget everything committed; transforms of older bases read it back from disk.
     history_.clear();
     opids_.clear();
-    history_size_ = 0;
+    history_bytes_ = 0;
     memory_from_ = committed_rev_;
     for (auto& [rev, entry] : uncommitted_) {
         if (!entry.edit) continue;
         opids_[{entry.edit->author, entry.edit->opid}] = rev;
         history_[{entry.edit->section, entry.edit->layer}].push_back(*entry.edit);
-        ++history_size_;
+        history_bytes_ += memory_of(*entry.edit);
     }
 }
 

@@ -1,7 +1,7 @@
 // Reads: a municipality's plan and the divergence matrix as they stand (from memory), and the past
 // (docs/decisions/0007-history-read-by-rewinding.md): the changes of a section, the text of a
 // layer or a plan at any revision, the diff between two revisions. The document as it stands is
-// copied on the strand; the store's thread rewinds it by the changes on disk.
+// copied on the strand; one of the store's readers rewinds it by the changes on disk.
 #include "model/effective.hpp"
 #include "model/history.hpp"
 #include "rooms/room.hpp"
@@ -57,11 +57,16 @@ nlohmann::json effective_message(const model::Document& doc, const std::string& 
 
 void Room::read_past(const Caller& c,
                      std::function<nlohmann::json(store::Db&, const model::Document&)> build) {
-    after_commit(doc_.rev, [this, c, build = std::move(build), doc = doc_]() {
-        ask_store(
+    auto slot = c.reads ? c.reads->take() : nullptr;
+    after_commit(doc_.rev, [this, c, slot, build = std::move(build), doc = doc_]() mutable {
+        // The answer alone holds the slot: it is given back with the answer, or the refusal.
+        ask_store_read(
             store_, strand_, c.reply, "reading the history failed",
             [build, doc](store::Db& db) { return build(db, doc); },
-            [c](nlohmann::json reply) { c.reply.send(std::move(reply)); });
+            [c, slot = std::move(slot)](nlohmann::json reply) mutable {
+                slot.reset();  // given back first: the caller's next read finds it free
+                c.reply.send(std::move(reply));
+            });
     });
 }
 

@@ -122,8 +122,10 @@ struct Db::Cached {
     ~Cached() { sqlite3_finalize(stmt); }
 };
 
-Db::Db(const std::string& path, int busy_timeout_ms) : path_(path) {
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+Db::Db(const std::string& path, int busy_timeout_ms, Access access) : path_(path) {
+    const bool writer = access == Access::read_write;
+    int flags = (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
+                SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string message = "cannot open " + path + ": " +
@@ -137,12 +139,14 @@ Db::Db(const std::string& path, int busy_timeout_ms) : path_(path) {
         sqlite3_extended_result_codes(db_, 1);
         sqlite3_busy_timeout(db_, busy_timeout_ms);
         {
-            auto mode = prepare("PRAGMA journal_mode=WAL");
+            // A reader cannot switch the file to WAL; it checks that the writer has.
+            auto mode = prepare(writer ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode");
             if (!mode.step() || mode.get_text(0) != "wal") {
                 throw StoreError(SQLITE_ERROR, "cannot use WAL mode for " + path);
             }
         }
-        exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+        exec(writer ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                    : "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;");
     } catch (...) {
         cache_.clear();
         sqlite3_close(db_);
@@ -212,8 +216,8 @@ int Db::user_version() {
 
 // ---- Transaction, Savepoint ----
 
-Transaction::Transaction(Db& db) : db_(db) {
-    db_.prepare("BEGIN IMMEDIATE").run();
+Transaction::Transaction(Db& db, Access access) : db_(db) {
+    db_.prepare(access == Access::read_write ? "BEGIN IMMEDIATE" : "BEGIN").run();
 }
 
 Transaction::~Transaction() {

@@ -2,7 +2,8 @@
 // statements bound by index, and transactions and savepoints that roll back unless committed.
 // Every SQLite failure throws `StoreError` carrying SQLite's extended result code.
 //
-// A `Db` is used by one thread at a time (the store's writer thread); nothing here locks.
+// A `Db` is used by one thread at a time (the store's writer thread, or one of its readers);
+// nothing here locks.
 #pragma once
 
 #include <cstdint>
@@ -96,12 +97,19 @@ class Statement {
     bool* busy_;  // the cache entry's in-use flag; null for an uncached statement it owns
 };
 
+/// What a connection may do: the writer's changes the file; a reader's cannot (SQLite opens it
+/// read-only and `PRAGMA query_only` refuses every write).
+enum class Access { read_write, read_only };
+
 class Db {
   public:
     /// Opens (creating when missing) the SQLite file at `path` with Samen's settings: WAL,
     /// synchronous=FULL (an acknowledged change is on disk), foreign keys on, and a busy timeout
     /// so that a second process (the admin commands) waits for the writer instead of failing.
-    explicit Db(const std::string& path, int busy_timeout_ms = 5000);
+    /// `Access::read_only` opens an existing file in WAL mode for reading: in WAL a reader sees
+    /// the last commit when its read transaction starts and never blocks the writer.
+    explicit Db(const std::string& path, int busy_timeout_ms = 5000,
+                Access access = Access::read_write);
     Db(const Db&) = delete;
     Db& operator=(const Db&) = delete;
     ~Db();
@@ -139,10 +147,11 @@ class Db {
     std::unordered_map<std::string, std::unique_ptr<Cached>, SqlHash, std::equal_to<>> cache_;
 };
 
-/// BEGIN IMMEDIATE ... COMMIT; rolls back in its destructor unless `commit()` ran.
+/// BEGIN IMMEDIATE ... COMMIT (`Access::read_only`: BEGIN, a read transaction that sees one
+/// committed state throughout); rolls back in its destructor unless `commit()` ran.
 class Transaction {
   public:
-    explicit Transaction(Db& db);
+    explicit Transaction(Db& db, Access access = Access::read_write);
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     ~Transaction();

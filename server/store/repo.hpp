@@ -1,5 +1,6 @@
 // Typed access to the tables of schemas/sql: one small function per question the server asks.
-// Every function runs on the caller's Db (on the store's writer thread) and throws StoreError.
+// Every function runs on the caller's Db (on a store thread: the writer's, or a reader's for what
+// only reads) and throws StoreError.
 // Times are RFC 3339 UTC strings (store/time.hpp).
 #pragma once
 

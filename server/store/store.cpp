@@ -38,6 +38,7 @@ int code_of(const std::exception_ptr& error) {
 
 Store::Store(StoreOptions options) : options_(std::move(options)) {
     if (options_.max_batch == 0) options_.max_batch = 1;
+    options_.reader_threads = std::max<std::size_t>(1, options_.reader_threads);
     std::promise<void> opened;
     auto ready = opened.get_future();
     writer_ = std::thread([this, &opened] { writer_main(opened); });
@@ -47,6 +48,17 @@ Store::Store(StoreOptions options) : options_(std::move(options)) {
         writer_.join();
         throw;
     }
+    // Opened once the writer has made the file and put it in WAL mode.
+    try {
+        for (std::size_t i = 0; i < options_.reader_threads; ++i) {
+            reader_dbs_.push_back(
+                std::make_unique<Db>(options_.path, options_.busy_timeout_ms, Access::read_only));
+        }
+    } catch (...) {
+        stop();
+        throw;
+    }
+    for (auto& db : reader_dbs_) readers_.emplace_back([this, &db = *db] { reader_main(db); });
 }
 
 Store::~Store() {
@@ -55,11 +67,22 @@ Store::~Store() {
 
 void Store::submit(Work work, Done done) {
     if (!work) throw StoreError(0, "store: empty work");
-    enqueue(Job{std::move(work), std::move(done), false});
+    enqueue(Job{std::move(work), std::move(done), Job::Kind::in_group});
+}
+
+void Store::read(Work work, Done done) {
+    if (!work) throw StoreError(0, "store: empty work");
+    enqueue_read(Job{std::move(work), std::move(done), Job::Kind::in_group});
+}
+
+void Store::read_after_writes(Work work, Done done) {
+    if (!work) throw StoreError(0, "store: empty work");
+    enqueue(Job{std::move(work), std::move(done), Job::Kind::fence});
 }
 
 void Store::backup(std::string path, Done done) {
-    enqueue(Job{[path = std::move(path)](Db& db) { backup_to(db, path); }, std::move(done), true});
+    enqueue(Job{[path = std::move(path)](Db& db) { backup_to(db, path); }, std::move(done),
+                Job::Kind::alone});
 }
 
 void Store::enqueue(Job job) {
@@ -73,6 +96,19 @@ void Store::enqueue(Job job) {
     wake_.notify_one();
 }
 
+void Store::enqueue_read(Job&& job) {
+    {
+        std::lock_guard lock(read_mutex_);
+        if (readers_stopping_) throw Overloaded("store stopped");
+        if (reads_pending_ >= options_.max_pending_reads) {
+            throw Overloaded("store readers overloaded");
+        }
+        reads_queue_.push_back(std::move(job));
+        ++reads_pending_;
+    }
+    read_wake_.notify_one();
+}
+
 void Store::stop() {
     {
         std::lock_guard lock(mutex_);
@@ -80,6 +116,16 @@ void Store::stop() {
     }
     wake_.notify_one();
     if (writer_.joinable()) writer_.join();
+    // After the writer: the reads it hands over as it finishes still find the readers.
+    {
+        std::lock_guard lock(read_mutex_);
+        readers_stopping_ = true;
+    }
+    read_wake_.notify_all();
+    for (auto& reader : readers_) {
+        if (reader.joinable()) reader.join();
+    }
+    reader_dbs_.clear();
 }
 
 StoreStats Store::stats() const {
@@ -91,6 +137,11 @@ StoreStats Store::stats() const {
     for (std::size_t i = 0; i < batch_sizes_.size(); ++i) s.batch_sizes[i] = batch_sizes_[i].load();
     s.batch_size_sum = batch_size_sum_.load();
     s.commit_nanoseconds = commit_ns_.load();
+    s.reads = reads_.load();
+    {
+        std::lock_guard lock(read_mutex_);
+        s.pending_reads = reads_pending_;
+    }
     std::lock_guard lock(mutex_);
     s.pending = pending_;
     return s;
@@ -124,18 +175,61 @@ void Store::writer_main(std::promise<void>& opened) {
     db_.reset();
 }
 
+void Store::reader_main(Db& db) {
+    for (;;) {
+        Job job;
+        {
+            std::unique_lock lock(read_mutex_);
+            read_wake_.wait(lock, [&] { return !reads_queue_.empty() || readers_stopping_; });
+            if (reads_queue_.empty()) break;  // stopping, and everything queued has run
+            job = std::move(reads_queue_.front());
+            reads_queue_.pop_front();
+        }
+        std::exception_ptr error;
+        try {
+            // One read transaction: the job sees one committed state, however many statements.
+            Transaction snapshot(db, Access::read_only);
+            job.work(db);
+        } catch (...) {
+            error = std::current_exception();
+        }
+        ++reads_;
+        {
+            std::lock_guard lock(read_mutex_);
+            --reads_pending_;
+        }
+        call_done(job, std::move(error));
+    }
+}
+
 void Store::run_batch(std::vector<Job>& jobs) {
+    // The fences wait for the whole batch: what they read then includes every job before them.
+    auto fences_begin = std::stable_partition(
+        jobs.begin(), jobs.end(), [](const Job& job) { return job.kind != Job::Kind::fence; });
+    std::vector<Job> fences(std::make_move_iterator(fences_begin),
+                            std::make_move_iterator(jobs.end()));
+    jobs.erase(fences_begin, jobs.end());
+
     std::size_t i = 0;
     while (i < jobs.size()) {
-        if (jobs[i].outside_transaction) {
+        if (jobs[i].kind == Job::Kind::alone) {
             run_alone(jobs[i]);
             ++i;
             continue;
         }
         std::size_t end = i;
-        while (end < jobs.size() && !jobs[end].outside_transaction) ++end;
+        while (end < jobs.size() && jobs[end].kind == Job::Kind::in_group) ++end;
         run_group(jobs, i, end);
         i = end;
+    }
+
+    release_pending(fences.size());
+    for (Job& fence : fences) {
+        try {
+            enqueue_read(std::move(fence));
+        } catch (...) {
+            call_done(fence, std::current_exception());
+        }
     }
 }
 
@@ -250,6 +344,15 @@ void backup_to(Db& db, const std::string& path) {
     int rc =
         sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     std::string message;
+    if (rc == SQLITE_OK) {
+        // It holds the password hashes: its owner's alone, whatever the process's umask.
+        fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write,
+                        fs::perm_options::replace, ec);
+        if (ec) {
+            rc = SQLITE_CANTOPEN;
+            message = "cannot make it private: " + ec.message();
+        }
+    }
     if (rc == SQLITE_OK) {
         sqlite3_backup* copy = sqlite3_backup_init(dest, "main", db.handle(), "main");
         if (copy == nullptr) {

@@ -1,6 +1,8 @@
-// The store: the data file and the one thread that touches it. Rooms and the HTTP handlers never
-// call SQLite themselves; they submit work, and the writer thread runs it in groups (group commit)
-// so that many small edits cost one fsync.
+// The store: the data file and the threads that touch it. Rooms and the HTTP handlers never call
+// SQLite themselves; they submit work, and the one writer thread runs it in groups (group commit)
+// so that many small edits cost one fsync. What only reads goes to the reader threads instead,
+// each with a read-only connection of its own: in WAL mode readers and the writer never wait for
+// each other, so a flood of reads of the past delays no commit, and no commit delays a read.
 #pragma once
 
 #include <array>
@@ -33,6 +35,10 @@ struct StoreOptions {
     /// size rather than for everything queued.
     std::size_t max_batch = 1024;
     int busy_timeout_ms = 5000;
+    /// Threads that run read() jobs, each on its own read-only connection (at least 1).
+    std::size_t reader_threads = 2;
+    /// Reads queued or running; read() throws "store readers overloaded" beyond it.
+    std::size_t max_pending_reads = 1024;
 };
 
 /// Batch sizes are counted in the buckets of a Prometheus histogram: le=1, 2, 4, ..., 1024, +Inf.
@@ -50,6 +56,17 @@ struct StoreStats {
     std::uint64_t batch_size_sum = 0;
     std::uint64_t commit_nanoseconds = 0;  // total time spent in COMMIT (the fsyncs)
     std::size_t pending = 0;               // jobs queued, or running and not yet done
+    std::uint64_t reads = 0;               // read jobs run (answered or failed)
+    std::size_t pending_reads = 0;         // read jobs queued, or running and not yet done
+};
+
+/// Where a query runs.
+enum class Queue {
+    writer,   // in the writer's next group: for work that writes
+    readers,  // on a reader thread, never behind or in front of the writer's groups
+    /// On a reader, once every job submitted to the writer before it has committed (or failed):
+    /// what it reads includes them.
+    readers_after_writes,
 };
 
 class Store {
@@ -58,8 +75,8 @@ class Store {
     /// Gets nullptr when the work committed, or the exception that rolled it back.
     using Done = std::function<void(std::exception_ptr)>;
 
-    /// Opens the data file on the writer thread and migrates it. Throws StoreError when the file
-    /// cannot be opened or migrated.
+    /// Opens the data file on the writer thread and migrates it, then opens the readers'
+    /// connections. Throws StoreError when the file cannot be opened or migrated.
     explicit Store(StoreOptions options);
     Store(const Store&) = delete;
     Store& operator=(const Store&) = delete;
@@ -74,18 +91,36 @@ class Store {
     /// running, and "store stopped" after stop().
     void submit(Work work, Done done);
 
-    /// Like submit, for work that returns a value: done(error, value), where value is
-    /// default-constructed when error is set.
+    /// Queues work that only reads for a reader thread. It runs inside one read transaction on a
+    /// read-only connection (a write fails), and sees at least every commit whose `done` has been
+    /// called. `done` is called on the reader thread: keep it short and post onward. Throws
+    /// Overloaded "store readers overloaded" when max_pending_reads reads are queued or running,
+    /// and "store stopped" after stop().
+    void read(Work work, Done done);
+    /// Like read, once every job submitted before it has committed or failed (Queue's
+    /// readers_after_writes). Throws like submit.
+    void read_after_writes(Work work, Done done);
+
+    /// Like submit (or read, by `queue`), for work that returns a value: done(error, value), where
+    /// value is default-constructed when error is set.
     template <class F, class G>
-    void query(F work, G done) {
+    void query(F work, G done, Queue queue = Queue::writer) {
         using T = std::invoke_result_t<F&, Db&>;
         static_assert(std::is_default_constructible_v<T>);
         auto result = std::make_shared<T>();
-        submit([result, work = std::move(work)](Db& db) mutable { *result = work(db); },
-               [result, done = std::move(done)](std::exception_ptr error) mutable {
-                   T value = error ? T{} : std::move(*result);
-                   done(std::move(error), std::move(value));
-               });
+        Work w = [result, work = std::move(work)](Db& db) mutable { *result = work(db); };
+        Done d = [result, done = std::move(done)](std::exception_ptr error) mutable {
+            T value = error ? T{} : std::move(*result);
+            done(std::move(error), std::move(value));
+        };
+        switch (queue) {
+            case Queue::writer:
+                return submit(std::move(w), std::move(d));
+            case Queue::readers:
+                return read(std::move(w), std::move(d));
+            case Queue::readers_after_writes:
+                return read_after_writes(std::move(w), std::move(d));
+        }
     }
 
     /// Runs work on the writer thread and returns its result as a future: for start-up, the admin
@@ -114,8 +149,9 @@ class Store {
     /// online backup, on the writer thread between two batches.
     void backup(std::string path, Done done);
 
-    /// Runs every job already queued, commits, calls their `done`, and joins the writer thread.
-    /// Later submits throw. Idempotent.
+    /// Runs every job already queued, commits, calls their `done`, and joins the writer thread;
+    /// then the readers answer what is queued for them and are joined. Later submits and reads
+    /// throw. Idempotent.
     void stop();
 
     StoreStats stats() const;
@@ -123,13 +159,21 @@ class Store {
 
   private:
     struct Job {
+        enum class Kind {
+            in_group,  // in the batch's transaction, in a savepoint of its own
+            alone,     // backup: runs alone, between groups
+            fence,     // a read handed to the readers once the batch it came in is committed
+        };
         Work work;
         Done done;
-        bool outside_transaction = false;  // backup: runs alone, between batches
+        Kind kind = Kind::in_group;
     };
 
     void enqueue(Job job);
+    /// Queues a read; throws (leaving `job` as it was) when the readers take no more.
+    void enqueue_read(Job&& job);
     void writer_main(std::promise<void>& opened);
+    void reader_main(Db& db);
     void run_batch(std::vector<Job>& jobs);
     void run_group(std::vector<Job>& jobs, std::size_t begin, std::size_t end);
     void run_alone(Job& job);
@@ -146,6 +190,16 @@ class Store {
     std::size_t pending_ = 0;  // queued + running; guarded by mutex_
     bool stopping_ = false;
     std::thread writer_;
+
+    // The readers: one connection per thread, touched by that thread only.
+    std::vector<std::unique_ptr<Db>> reader_dbs_;
+    std::vector<std::thread> readers_;
+    mutable std::mutex read_mutex_;
+    std::condition_variable read_wake_;
+    std::deque<Job> reads_queue_;
+    std::size_t reads_pending_ = 0;  // queued + running; guarded by read_mutex_
+    bool readers_stopping_ = false;
+    std::atomic<std::uint64_t> reads_{0};
 
     std::atomic<std::uint64_t> batches_{0};
     std::atomic<std::uint64_t> jobs_{0};

@@ -3,8 +3,11 @@
 // random sections of the common layer of one document, over real WebSockets, each keeping at most
 // one edit in flight per section layer (LayerSync). Measured: end-to-end and ack latency,
 // throughput, server CPU per op, server memory per connection and per open document, and the time
-// to open a large document. One JSON line on stdout; progress on stderr. Figures and commands:
-// docs/performance.md, "Live server".
+// to open a large document. With --flood-diffs, a viewer floods the server with `diff` requests
+// meanwhile (what one reader of the past costs everyone else); with --churn-edits, one client
+// inserts and deletes large texts, leaves, and the server's memory is followed until it is idle.
+// One JSON line on stdout; progress on stderr. Figures and commands: docs/performance.md, "Live
+// server".
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -15,6 +18,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -77,6 +81,11 @@ struct Options {
     std::size_t large_kib = 512;  // 0: no large document
     std::size_t cold_opens = 3;
     std::string large_doc = "startnotitie-ivp-2023";
+    std::size_t flood_diffs = 0;  // 0: no flooding viewer
+    std::size_t churn_edits = 0;  // 0: no churn
+    std::size_t churn_kib = 200;
+    double churn_wait = 0;
+    std::vector<std::string> server_args;
 };
 
 const char* usage = R"(samen-bench: the live samen-server under the workgroup workload
@@ -104,6 +113,17 @@ usage: samen-bench [options]
                          running server's copy of that document
   --cold-opens N         restarts of the server, each followed by one timed open of the large
                          document from disk (default 3; needs a server it started)
+  --flood-diffs N        a viewer (kampen-viewer) keeps N `diff` requests of the common text of
+                         the first section typed into (from revision 0 to now) in flight while
+                         the clients type: each answer is
+                         followed by a new request, and one refused with rate_limited is sent
+                         again a second later (default 0: no flood)
+  --churn-edits N        one client inserts --churn-kib KiB into a section of --doc and deletes
+                         it again, N times, then leaves; the server's RSS is taken before, after
+                         the edits and --churn-wait seconds after it left (default 0: skipped)
+  --churn-kib K          (default 200)
+  --churn-wait S         (default 0)
+  --server-arg ARG       one more flag for a server it starts (repeat for each word)
 
 A server it starts runs on a fresh copy of the demo data with the per-connection edit rate limit
 lifted (--edit-rate/--edit-burst 1000000), so that the server, not its limiter, is measured.
@@ -158,6 +178,11 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (a == "--large-kib") o.large_kib = number<std::size_t>(a, value(), 0, 1000);
         else if (a == "--large-doc") o.large_doc = value();
         else if (a == "--cold-opens") o.cold_opens = number<std::size_t>(a, value(), 0, 20);
+        else if (a == "--flood-diffs") o.flood_diffs = number<std::size_t>(a, value(), 0, 100000);
+        else if (a == "--churn-edits") o.churn_edits = number<std::size_t>(a, value(), 0, 100000);
+        else if (a == "--churn-kib") o.churn_kib = number<std::size_t>(a, value(), 1, 1000);
+        else if (a == "--churn-wait") o.churn_wait = number<double>(a, value(), 0, 3600);
+        else if (a == "--server-arg") o.server_args.push_back(value());
         else throw std::invalid_argument("unknown option " + a);
         // clang-format on
     }
@@ -677,6 +702,113 @@ class Typist {
     Connection conn_;  // last: its handler uses the members above
 };
 
+/// A viewer reading the past as fast as the server lets it: `diff` requests of the common text of
+/// the first section from revision 0 to now (each walks back every change of the document),
+/// `window` of them in flight.
+class Flooder {
+  public:
+    Flooder(Loop& loop, const Options& options, std::uint16_t port, const std::string& token)
+        : options_(options),
+          conn_(loop, port, token, [this](const json& msg, std::size_t) { on_message(msg); }) {
+        conn_.send({{"type", "open"}, {"id", "open"}, {"doc", options_.doc}});
+    }
+
+    bool loaded() const { return loaded_; }
+    std::string failure() const { return conn_.failure().empty() ? failure_ : conn_.failure(); }
+
+    void start(std::size_t window) {
+        for (std::size_t i = 0; i < window; ++i) request();
+    }
+    void stop() { flooding_ = false; }
+    /// Sends again what was refused with rate_limited a second ago.
+    void resend_due(Clock::time_point now) {
+        while (!retries_.empty() && retries_.front() <= now) {
+            retries_.pop_front();
+            request();
+        }
+    }
+    void close() { conn_.close(); }
+
+    json figures() const {
+        return {{"in_flight", options_.flood_diffs},
+                {"sent", sent_},
+                {"answered", answered_},
+                {"rate_limited", rate_limited_},
+                {"other_errors", errors_},
+                {"answer_ms", percentiles(answer_ms_)}};
+    }
+
+  private:
+    void request() {
+        if (!flooding_) return;
+        const std::int64_t id = ++next_id_;
+        sent_at_[id] = Clock::now();
+        ++sent_;
+        conn_.send({{"type", "diff"},
+                    {"id", id},
+                    {"doc", options_.doc},
+                    {"section", section_},
+                    {"layer", "common"},
+                    {"from", 0},
+                    {"to", rev_}});
+    }
+
+    void on_message(const json& msg) {
+        const std::string& type = msg.at("type").get_ref<const std::string&>();
+        if (type == "snapshot") {
+            for (const json& s : msg.at("sections")) {
+                if (s.at("layers").contains("common")) {
+                    section_ = s.at("id").get<std::string>();
+                    break;
+                }
+            }
+            rev_ = msg.at("rev").get<Rev>();
+            loaded_ = true;
+            return;
+        }
+        if (type == "edit") {
+            rev_ = msg.at("rev").get<Rev>();
+            return;
+        }
+        auto id = msg.find("id");
+        if (id == msg.end() || !id->is_number_integer()) {
+            if (type == "error" && id != msg.end() && *id == "open") {
+                failure_ = "the flooding viewer could not open " + options_.doc;
+            }
+            return;
+        }
+        auto sent = sent_at_.find(id->get<std::int64_t>());
+        if (sent == sent_at_.end()) return;
+        const auto at = sent->second;
+        sent_at_.erase(sent);
+        if (type == "diff") {
+            ++answered_;
+            answer_ms_.push_back(ms(Clock::now() - at));
+            return request();
+        }
+        if (type == "error" && msg.value("code", std::string()) == "rate_limited") {
+            ++rate_limited_;
+            retries_.push_back(Clock::now() + 1s);
+            return;
+        }
+        ++errors_;
+        request();
+    }
+
+    const Options& options_;
+    std::string section_;
+    Rev rev_ = 0;
+    bool loaded_ = false;
+    bool flooding_ = true;
+    std::int64_t next_id_ = 0;
+    std::unordered_map<std::int64_t, Clock::time_point> sent_at_;
+    std::deque<Clock::time_point> retries_;
+    std::uint64_t sent_ = 0, answered_ = 0, rate_limited_ = 0, errors_ = 0;
+    std::vector<double> answer_ms_;
+    std::string failure_;
+    Connection conn_;  // last: its handler uses the members above
+};
+
 // ---- The benchmark ------------------------------------------------------------------------------
 
 struct Server {
@@ -777,16 +909,22 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
         typists.push_back(std::make_unique<Typist>(loop, recorder, o, i, server.port,
                                                    token_for(tokens, server, user, o)));
     }
+    std::unique_ptr<Flooder> flooder;
+    if (o.flood_diffs > 0) {
+        flooder = std::make_unique<Flooder>(loop, o, server.port,
+                                            token_for(tokens, server, "kampen-viewer", o));
+    }
     auto failure = [&]() -> std::string {
         for (const auto& t : typists) {
             if (auto f = t->failure(); !f.empty()) return f;
         }
-        return {};
+        return flooder ? flooder->failure() : std::string();
     };
     bool loaded = loop.run_until(
         [&] {
-            return !failure().empty() || std::all_of(typists.begin(), typists.end(),
-                                                     [](const auto& t) { return t->loaded(); });
+            return !failure().empty() || (std::all_of(typists.begin(), typists.end(),
+                                                      [](const auto& t) { return t->loaded(); }) &&
+                                          (!flooder || flooder->loaded()));
         },
         60s);
     if (!failure().empty()) throw std::runtime_error(failure());
@@ -826,6 +964,7 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
     if (o.mode == Mode::closed) {
         for (auto& t : typists) t->start_closed(window);
     }
+    if (flooder) flooder->start(o.flood_diffs);
 
     std::optional<std::uint64_t> cpu_us_before, cpu_ns_before;
     std::uint64_t own_before = 0;
@@ -865,6 +1004,7 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
             }
         }
         for (auto& t : typists) t->resend_due(now);
+        if (flooder) flooder->resend_due(now);
         loop.run_until(wake);
     }
     measured_until = Clock::now();
@@ -879,6 +1019,7 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
 
     // Drain: what was typed goes out and comes back to everyone.
     for (auto& t : typists) t->stop_typing();
+    if (flooder) flooder->stop();
     bool settled =
         failed.empty() &&
         loop.run_until(
@@ -935,10 +1076,12 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
     f["converged"] = converged;
     f["rev"] = typists.front()->rev();
     f["rss_end"] = optional_number(server.rss());
+    if (flooder) f["flood"] = flooder->figures();
     progress(std::to_string(recorder.acked()) + " ops in " + std::to_string(window_s) + " s" +
              (converged ? ", all clients agree" : ", THE CLIENTS DISAGREE"));
 
     for (auto& t : typists) t->close();
+    if (flooder) flooder->close();
     loop.run_until(Clock::now() + 200ms);
     return {std::move(f), settled && converged && recorder.errors().empty()};
 }
@@ -1040,6 +1183,58 @@ json measure_large_document(Loop& loop, Server& server, const Options& o,
     return large;
 }
 
+/// The server's memory while one client makes large edits (each inserted, then deleted again:
+/// the text stays small, the history grows) and after it left and the server was idle.
+json measure_churn(Loop& loop, const Server& server, const Options& o, const std::string& token) {
+    json churn = {{"edits", o.churn_edits * 2},
+                  {"kib_per_edit", o.churn_kib},
+                  {"wait_seconds", o.churn_wait}};
+    churn["rss_before"] = optional_number(settled_rss(loop, server));
+    {
+        Requester editor(loop, server.port, token);
+        editor.wait_signed_in();
+        auto snap = editor.request({{"type", "open"}, {"doc", o.doc}});
+        require_ok(snap, "opening " + o.doc);
+        std::string section;
+        for (const json& s : snap.msg.at("sections")) {
+            if (s.at("layers").contains("common")) {
+                section = s.at("id").get<std::string>();
+                break;
+            }
+        }
+        if (section.empty()) throw std::runtime_error(o.doc + " has no common section");
+        const std::string text(o.churn_kib * 1024, 'x');
+        Rev rev = snap.msg.at("rev").get<Rev>();
+        for (std::size_t i = 0; i < o.churn_edits * 2; ++i) {
+            // Inserted at the start, then deleted from there: the section ends as it began.
+            const json op = i % 2 == 0 ? json::array({json(text)})
+                                       : json::array({json::object({{"d", text.size()}})});
+            auto ack = editor.request({{"type", "edit"},
+                                       {"doc", o.doc},
+                                       {"section", section},
+                                       {"layer", "common"},
+                                       {"base", rev},
+                                       {"op", op},
+                                       {"opid", "churn-" + std::to_string(i)}});
+            require_ok(ack, "a large edit");
+            rev = ack.msg.at("rev").get<Rev>();
+        }
+        churn["rss_after_edits"] = optional_number(settled_rss(loop, server));
+        editor.connection().close();
+        loop.run_until([&] { return editor.connection().closed(); }, 5s);
+    }
+    progress("made " + std::to_string(o.churn_edits * 2) + " edits of " +
+             std::to_string(o.churn_kib) + " KiB; waiting " + std::to_string(o.churn_wait) + " s");
+    loop.run_until(Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(o.churn_wait)));
+    churn["rss_after_wait"] = optional_number(server.rss());
+    churn["open_documents_after_wait"] = json();
+    if (auto m = scrape_metrics(server.port); m.count("samen_open_documents")) {
+        churn["open_documents_after_wait"] = m["samen_open_documents"];
+    }
+    return churn;
+}
+
 int run(const Options& o) {
     json result;
     result["benchmark"] = "samen-bench";
@@ -1067,6 +1262,7 @@ int run(const Options& o) {
         options.args = {
             "--edit-rate", "1000000", "--edit-burst", "1000000", "--max-connections-per-user",
             "100000"};
+        options.args.insert(options.args.end(), o.server_args.begin(), o.server_args.end());
         // Every acknowledged edit is on disk already, so a server that does not stop in order
         // within 5 s loses nothing to SIGKILL; the wait is only for the orderly case.
         options.stop_timeout = 5s;
@@ -1092,6 +1288,9 @@ int run(const Options& o) {
     if (o.large_kib > 0) {
         result["large_document"] =
             measure_large_document(loop, server, o, token_for(tokens, server, first_user, o));
+    }
+    if (o.churn_edits > 0) {
+        result["churn"] = measure_churn(loop, server, o, token_for(tokens, server, first_user, o));
     }
     result["machine"]["loadavg_end"] = load_average();
     std::cout << result.dump() << std::endl;

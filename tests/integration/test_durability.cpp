@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
@@ -260,4 +261,36 @@ TEST_CASE("SIGTERM stops the server when documents are loaded and nobody is conn
     int status = server.stop(SIGTERM);
     CHECK(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("a document nobody has open is unloaded when idle and opens again with every change",
+          "[integration][durability][memory]") {
+    ServerProcess server({"--room-idle-seconds", "1"});
+    auto open_documents = [&] {
+        auto m = samen::transport::http_request("127.0.0.1", server.port(), "GET", "/metrics");
+        const std::string name = "\nsamen_open_documents ";
+        const auto at = m.body.find(name);
+        return at == std::string::npos ? -1 : std::stoi(m.body.substr(at + name.size()));
+    };
+    std::string text;
+    {
+        ProtocolClient c(server.port());
+        c.hello(server.sign_in("kampen-editor"));
+        text = "Echt " + common_text(c.open(doc), "werkgroep");
+        REQUIRE(c.request(edit(0, json::array({"Echt "}), "u1"))["type"] == "ack");
+        CHECK(open_documents() == 1);
+    }
+    // Bounded: the room goes once its client has gone and the idle time has passed.
+    bool unloaded = false;
+    for (int i = 0; i < 300 && !unloaded; ++i) {
+        unloaded = open_documents() == 0;
+        if (!unloaded) std::this_thread::sleep_for(100ms);
+    }
+    REQUIRE(unloaded);
+    ProtocolClient again(server.port());
+    again.hello(server.sign_in("kampen-editor"));
+    const json snap = again.open(doc);
+    CHECK(snap["rev"] == 1);
+    CHECK(common_text(snap, "werkgroep") == text);
+    CHECK(again.request(edit(1, json::array({"Nog "}), "u2"))["type"] == "ack");
 }

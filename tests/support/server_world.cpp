@@ -70,11 +70,16 @@ const std::pair<const char*, const char*> municipalities[] = {
     {"GM1896", "zwartewaterland"},
 };
 
+store::StoreOptions at(store::StoreOptions options, std::string path) {
+    options.path = std::move(path);
+    return options;
+}
+
 }  // namespace
 
-World::World()
-    : store(store::StoreOptions{dir.file("samen.db")}),
-      registry(std::make_shared<rooms::RoomRegistry>(ioc, store, users, rooms::RoomLimits{},
+World::World(WorldOptions options)
+    : store(at(options.store, dir.file("samen.db"))),
+      registry(std::make_shared<rooms::RoomRegistry>(ioc, store, users, options.room,
                                                      std::make_shared<rooms::RoomMetrics>())),
       work_(boost::asio::make_work_guard(ioc)),
       thread_([this] { ioc.run(); }) {

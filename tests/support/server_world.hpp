@@ -53,11 +53,17 @@ class RecordingConnection : public net::Connection {
     std::string tag_ = "test";
 };
 
+/// What a World is made with; the store's path is the world's own.
+struct WorldOptions {
+    rooms::RoomLimits room;
+    store::StoreOptions store;
+};
+
 struct World {
     /// Kampen (GM0166), Staphorst (GM0180), Steenwijkerland (GM1708), Zwartewaterland (GM1896);
     /// users "<municipality>-<role>" (e.g. "kampen-editor") and "admin"; the documents "ivp"
     /// (all four; sections "inleiding" and "jeugd") and "staphorst-only" (GM0180).
-    World();
+    explicit World(WorldOptions options = {});
     ~World();
     World(const World&) = delete;
     World& operator=(const World&) = delete;

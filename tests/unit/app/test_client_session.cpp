@@ -5,6 +5,7 @@
 #include "app/app.hpp"
 #include "app/client_session.hpp"
 #include "server_world.hpp"
+#include "store_blocker.hpp"
 
 using namespace samen;
 using nlohmann::json;
@@ -157,4 +158,33 @@ TEST_CASE("The metrics' histograms are cumulative", "[app][metrics]") {
     CHECK_THAT(text, Catch::Contains("# TYPE samen_commit_batch_size histogram"));
     // The world's set-up committed one batch.
     CHECK_THAT(text, Catch::Contains("samen_commit_batch_size_count 1"));
+}
+
+TEST_CASE("A hello is answered while the writer is busy", "[app][session][reads]") {
+    test::World w;
+    Session s(w);
+    const std::string token = w.token("kampen-editor");
+    test::Blocker writer(w.store);
+    CHECK(s.hello(token)["type"] == "welcome");
+    CHECK(s.ask({{"type", "list"}})["type"] == "documents");
+}
+
+TEST_CASE("A connection's lists count against its bound of reads", "[app][session][reads]") {
+    test::WorldOptions options;
+    options.store.reader_threads = 1;
+    test::World w(options);
+    app::SessionLimits limits;
+    limits.max_reads_per_connection = 2;
+    Session s(w, limits);
+    REQUIRE(s.hello(w.token("kampen-editor"))["type"] == "welcome");
+    test::Blocker reader(w.store, store::Queue::readers);
+    std::vector<int> waiting;
+    for (int i = 0; i < 2; ++i) {
+        waiting.push_back(s.next_id);
+        s.session->on_message(json{{"type", "list"}, {"id", s.next_id++}}.dump());
+    }
+    CHECK(s.ask({{"type", "list"}})["code"] == "rate_limited");
+    reader.release();
+    for (int id : waiting) CHECK(s.conn->reply_to(id)["type"] == "documents");
+    CHECK(s.ask({{"type", "list"}})["type"] == "documents");
 }

@@ -1,10 +1,14 @@
 // The room against a real data file, without sockets: requests in order, authorized against the
 // user as known now, acknowledged only after commit, sent to the others once.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <future>
+#include <thread>
 
 #include "rooms/document_store.hpp"
 #include "rooms/room.hpp"
 #include "server_world.hpp"
+#include "store_blocker.hpp"
 
 using namespace samen;
 using nlohmann::json;
@@ -18,14 +22,18 @@ struct Client {
     std::int64_t user;
     std::shared_ptr<test::RecordingConnection> conn = std::make_shared<test::RecordingConnection>();
     int next_id = 1;
+    std::shared_ptr<rooms::ReadSlots> reads = rooms::ReadSlots::create(4);
 
-    /// Sends `request` and returns its reply.
-    json ask(protocol::DocumentRequest request) {
+    /// Sends `request` and returns its id.
+    int send(protocol::DocumentRequest request) {
         const int id = next_id++;
-        room->serve({session, user, rooms::Reply(conn, id), std::chrono::steady_clock::now()},
-                    std::move(request));
-        return conn->reply_to(id);
+        room->serve(
+            {session, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(), reads},
+            std::move(request));
+        return id;
     }
+    /// Sends `request` and returns its reply.
+    json ask(protocol::DocumentRequest request) { return conn->reply_to(send(std::move(request))); }
 };
 
 Client join(test::World& w, const std::string& doc, const std::string& user,
@@ -148,4 +156,180 @@ TEST_CASE("Requests of a session that has not opened the document are refused", 
     Client stranger{w.room("ivp"), 7, w.user("kampen-editor").id};
     CHECK(stranger.ask(insert_at_start("x", 0, "x"))["code"] == "bad_request");
     CHECK(stranger.ask(protocol::Divergence{"ivp"})["code"] == "bad_request");
+}
+
+// ---- Reads of the past: on the store's readers, a bounded number per connection ---------------
+
+namespace {
+
+protocol::History history_of(const std::string& section) {
+    return protocol::History{"ivp", section, std::nullopt, std::nullopt};
+}
+
+test::WorldOptions one_reader(std::size_t max_pending_reads = 1024) {
+    test::WorldOptions options;
+    options.store.reader_threads = 1;
+    options.store.max_pending_reads = max_pending_reads;
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("Reads of the past are answered while the writer is busy", "[rooms][reads]") {
+    test::World w;
+    Client anna = join(w, "ivp", "kampen-editor", 1);
+    REQUIRE(anna.ask(insert_at_start("Echt ", 0, "a1"))["type"] == "ack");
+    test::Blocker writer(w.store);
+    const json history = anna.ask(history_of("inleiding"));
+    CHECK(history["type"] == "history");
+    CHECK(history["changes"].size() == 1);
+    const json then = anna.ask(protocol::TextAt{"ivp", "inleiding", "common", 0});
+    CHECK(then["text"] == "Samen waar het kan.");
+    const json diff = anna.ask(protocol::Diff{"ivp", "inleiding", "common", std::nullopt, 0, 1});
+    CHECK(diff["type"] == "diff");
+}
+
+TEST_CASE("A connection waits for at most its bound of reads; past it rate_limited at once",
+          "[rooms][reads]") {
+    test::World w(one_reader());
+    Client anna = join(w, "ivp", "kampen-editor", 1);
+    test::Blocker reader(w.store, store::Queue::readers);
+    std::vector<int> waiting;
+    for (int i = 0; i < 4; ++i) waiting.push_back(anna.send(history_of("inleiding")));
+    const json refused = anna.ask(history_of("jeugd"));
+    CHECK(refused["code"] == "rate_limited");
+    CHECK(w.store.stats().pending_reads == 1 + 4);  // the refused one was never queued
+    // Another connection has slots of its own.
+    Client bert = join(w, "ivp", "staphorst-editor", 2);
+    const int berts = bert.send(history_of("jeugd"));
+
+    reader.release();
+    for (int id : waiting) CHECK(anna.conn->reply_to(id)["type"] == "history");
+    CHECK(bert.conn->reply_to(berts)["type"] == "history");
+    // Answered reads give their slots back.
+    for (int i = 0; i < 4; ++i) CHECK(anna.ask(history_of("jeugd"))["type"] == "history");
+    CHECK(anna.reads->in_use() == 0);
+}
+
+TEST_CASE("Reads past the readers' queue are refused as overload, and the room goes on",
+          "[rooms][reads]") {
+    test::World w(one_reader(2));
+    Client anna = join(w, "ivp", "kampen-editor", 1);
+    test::Blocker reader(w.store, store::Queue::readers);
+    const int queued = anna.send(history_of("inleiding"));
+    const json overloaded = anna.ask(history_of("jeugd"));
+    CHECK(overloaded["code"] == "internal");
+    CHECK(overloaded["message"] == "the server is overloaded, try again");
+    CHECK(anna.reads->in_use() == 1);
+    // Edits go on meanwhile.
+    CHECK(anna.ask(insert_at_start("Echt ", 0, "a1"))["type"] == "ack");
+    reader.release();
+    CHECK(anna.conn->reply_to(queued)["type"] == "history");
+    CHECK(anna.ask(history_of("jeugd"))["type"] == "history");
+}
+
+// ---- Memory: the history bounded in bytes, idle rooms unloaded ---------------------------------
+
+namespace {
+
+test::WorldOptions unload_after(std::chrono::milliseconds idle) {
+    test::WorldOptions options;
+    options.room.idle_unload = idle;
+    return options;
+}
+
+/// Waits (bounded) until the registry holds `rooms` rooms.
+bool wait_for_rooms(test::World& w, std::size_t rooms) {
+    for (int i = 0; i < 1000; ++i) {
+        if (w.registry->size() == rooms) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("The history in memory is bounded in bytes; older bases are read from disk",
+          "[rooms][memory]") {
+    test::WorldOptions options;
+    options.room.max_history_bytes = 100 * 1024;
+    test::World w(options);
+    Client anna = join(w, "ivp", "kampen-editor", 1);
+    Client bert = join(w, "ivp", "staphorst-editor", 2);
+    const std::string large(60 * 1024, 'x');
+    // Two edits, far fewer than any bound in ops, but more than the bytes allowed.
+    REQUIRE(anna.ask(insert_at_start(large, 0, "a1"))["type"] == "ack");
+    REQUIRE(anna.ask(insert_at_start(large, 1, "a2"))["type"] == "ack");
+    // They were forgotten: a client coming back at revision 0 gets the whole document.
+    Client carla{anna.room, 3, w.user("kampen-coordinator").id};
+    CHECK(carla.ask(protocol::Open{"ivp", rooms::Rev{0}})["type"] == "snapshot");
+    // An edit based on revision 0 is transformed against them, read back from disk.
+    REQUIRE(bert.ask(insert_at_start("B", 0, "b1"))["type"] == "ack");
+    CHECK(common_text(w, "ivp", "inleiding") == "B" + large + large + "Samen waar het kan.");
+    // And a resubmission of one of them is still known.
+    CHECK(anna.ask(insert_at_start(large, 0, "a1"))["rev"] == 1);
+}
+
+TEST_CASE("An idle room is unloaded and opens again with every change", "[rooms][memory]") {
+    test::World w(unload_after(std::chrono::milliseconds(50)));
+    {
+        Client anna = join(w, "ivp", "kampen-editor", 1);
+        REQUIRE(anna.ask(insert_at_start("Echt ", 0, "a1"))["type"] == "ack");
+        REQUIRE(anna.ask(protocol::Close{"ivp"})["type"] == "ack");
+    }
+    REQUIRE(wait_for_rooms(w, 0));
+    Client bert = join(w, "ivp", "staphorst-editor", 2);
+    CHECK(w.registry->size() == 1);
+    const json reopened = bert.ask(protocol::Open{"ivp", std::nullopt});
+    CHECK(reopened["rev"] == 1);
+    CHECK(reopened["sections"][0]["layers"]["common"]["text"] == "Echt Samen waar het kan.");
+    // The resubmission of an edit made before the unload is still recognised (from disk).
+    Client anna{bert.room, 1, w.user("kampen-editor").id};
+    REQUIRE(anna.ask(protocol::Open{"ivp", std::nullopt})["type"] == "snapshot");
+    CHECK(anna.ask(insert_at_start("Echt ", 0, "a1"))["rev"] == 1);
+}
+
+TEST_CASE("A room someone is about to open is not unloaded", "[rooms][memory]") {
+    test::World w(unload_after(std::chrono::milliseconds(20)));
+    auto handle = w.room("ivp");  // as a session holds it between getting it and its open
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    CHECK(w.registry->size() == 1);
+    Client anna{handle, 1, w.user("kampen-editor").id};
+    CHECK(anna.ask(protocol::Open{"ivp", std::nullopt})["type"] == "snapshot");
+    CHECK(anna.ask(insert_at_start("x", 0, "x1"))["type"] == "ack");
+    anna.ask(protocol::Close{"ivp"});
+    handle.reset();
+    anna.room.reset();
+    CHECK(wait_for_rooms(w, 0));
+}
+
+TEST_CASE("Opens racing with unloads never load a document twice", "[rooms][memory]") {
+    // Unloading as soon as possible, while two clients open, edit and close over and over: an
+    // edit made in a second room of the same document would find the data file ahead of it and
+    // fail instead of being acknowledged.
+    test::World w(unload_after(std::chrono::milliseconds(1)));
+    auto cycle = [&w](const std::string& user, std::uint64_t session, const std::string& tag) {
+        std::vector<std::string> answers;
+        for (int i = 0; i < 40; ++i) {
+            Client c{w.room("ivp"), session, w.user(user).id};
+            const json snapshot = c.ask(protocol::Open{"ivp", std::nullopt});
+            const auto rev = snapshot["rev"].get<rooms::Rev>();
+            const json ack = c.ask(insert_at_start(tag, rev, tag + std::to_string(i)));
+            answers.push_back(ack["type"].get<std::string>());
+            c.ask(protocol::Close{"ivp"});
+            c.room.reset();
+            // Pauses of 0 to 3 ms let the room go idle and be unloaded between some opens.
+            std::this_thread::sleep_for(std::chrono::milliseconds(i % 4));
+        }
+        return answers;
+    };
+    auto anna = std::async(std::launch::async, cycle, "kampen-editor", 1, "a");
+    auto bert = std::async(std::launch::async, cycle, "staphorst-editor", 2, "b");
+    const auto annas = anna.get();
+    const auto berts = bert.get();
+    CHECK(std::count(annas.begin(), annas.end(), "ack") == 40);
+    CHECK(std::count(berts.begin(), berts.end(), "ack") == 40);
+    const std::string text = common_text(w, "ivp", "inleiding");
+    CHECK(std::count(text.begin(), text.end(), 'a') == 40 + 4);  // "Samen waar het kan." has 4
+    CHECK(std::count(text.begin(), text.end(), 'b') == 40);
 }

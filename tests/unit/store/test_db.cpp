@@ -33,6 +33,29 @@ TEST_CASE("Db opens with WAL, synchronous FULL and foreign keys", "[store][db]")
     CHECK(fk.get_int(0) == 1);
 }
 
+TEST_CASE("A read-only Db reads what the writer committed and writes nothing", "[store][db]") {
+    TempDir dir;
+    Db writer(dir.file("a.db"));
+    writer.exec("CREATE TABLE t (i INTEGER); INSERT INTO t VALUES (1);");
+    Db reader(dir.file("a.db"), 5000, Access::read_only);
+    auto query_only = reader.prepare("PRAGMA query_only");
+    REQUIRE(query_only.step());
+    CHECK(query_only.get_int(0) == 1);
+    {
+        auto count = reader.prepare("SELECT count(*) FROM t");
+        REQUIRE(count.step());
+        CHECK(count.get_int(0) == 1);
+    }
+    CHECK_THROWS_AS(reader.exec("INSERT INTO t VALUES (2)"), StoreError);
+    // A read transaction does not keep the writer from committing.
+    Transaction snapshot(reader, Access::read_only);
+    reader.prepare("SELECT count(*) FROM t").step();
+    writer.exec("INSERT INTO t VALUES (3)");
+    auto count = reader.prepare("SELECT count(*) FROM t");
+    REQUIRE(count.step());
+    CHECK(count.get_int(0) == 1);  // its snapshot stays as it began
+}
+
 TEST_CASE("Db refuses a file it cannot create, with SQLite's code", "[store][db]") {
     TempDir dir;
     try {

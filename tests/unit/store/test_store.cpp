@@ -10,9 +10,11 @@
 
 #include "store/db.hpp"
 #include "store/store.hpp"
+#include "store_blocker.hpp"
 #include "temp_dir.hpp"
 
 using namespace samen::store;
+using samen::test::Blocker;
 using samen::test::TempDir;
 using namespace std::chrono_literals;
 
@@ -38,40 +40,6 @@ std::vector<std::int64_t> rows_in_file(const std::string& path) {
     Db db(path);
     return rows(db);
 }
-
-/// Holds the writer thread inside one job until release(), so that what is submitted meanwhile
-/// queues up and runs as one batch.
-class Blocker {
-  public:
-    explicit Blocker(Store& store) : state_(std::make_shared<State>()) {
-        store.submit(
-            [state = state_](Db&) {
-                state->started.set_value();
-                // Bounded: a test that forgets to release fails instead of hanging.
-                if (state->released.wait_for(30s) != std::future_status::ready) {
-                    throw std::runtime_error("blocker never released");
-                }
-            },
-            nullptr);
-        state_->started.get_future().wait();
-    }
-    Blocker(const Blocker&) = delete;
-    Blocker& operator=(const Blocker&) = delete;
-    ~Blocker() { release(); }
-    void release() {
-        if (!done_) state_->release.set_value();
-        done_ = true;
-    }
-
-  private:
-    struct State {
-        std::promise<void> started;
-        std::promise<void> release;
-        std::shared_future<void> released = release.get_future().share();
-    };
-    std::shared_ptr<State> state_;
-    bool done_ = false;
-};
 
 std::string message_of(const std::exception_ptr& error) {
     try {
@@ -361,6 +329,85 @@ TEST_CASE("The queue is bounded", "[store][store]") {
     last_done.get_future().wait();
     CHECK(store.run([](Db&) { return 1; }).get() == 1);
     CHECK(store.stats().pending == 0);
+}
+
+TEST_CASE("A read runs while the writer is held and sees what is committed", "[store][readers]") {
+    TempDir dir;
+    Store store({dir.file("samen.db")});
+    create_table(store);
+    store.run([](Db& db) { insert(db, 1); }).get();
+    Blocker writer(store);
+    store.submit([](Db& db) { insert(db, 2); }, nullptr);  // queued behind the blocker
+
+    std::promise<std::vector<std::int64_t>> seen;
+    store.query([](Db& db) { return rows(db); },
+                [&](std::exception_ptr, std::vector<std::int64_t> found) {
+                    seen.set_value(std::move(found));
+                },
+                Queue::readers);
+    auto answer = seen.get_future();
+    // Bounded: without readers of their own, the read waits behind the held writer.
+    REQUIRE(answer.wait_for(10s) == std::future_status::ready);
+    CHECK(answer.get() == std::vector<std::int64_t>{1});
+    writer.release();
+    CHECK(store.run([](Db& db) { return rows(db); }).get() == std::vector<std::int64_t>{1, 2});
+}
+
+TEST_CASE("A reader's connection cannot write", "[store][readers]") {
+    TempDir dir;
+    Store store({dir.file("samen.db")});
+    create_table(store);
+    std::promise<std::exception_ptr> failed;
+    store.read([](Db& db) { insert(db, 1); },
+               [&](std::exception_ptr error) { failed.set_value(error); });
+    auto error = failed.get_future().get();
+    REQUIRE(error);
+    CHECK_THAT(message_of(error), Catch::Contains("readonly"));
+    CHECK(store.run([](Db& db) { return rows(db); }).get().empty());
+}
+
+TEST_CASE("The readers' queue is bounded", "[store][readers]") {
+    TempDir dir;
+    StoreOptions options{dir.file("samen.db")};
+    options.reader_threads = 1;
+    options.max_pending_reads = 3;
+    Store store(options);
+    Blocker reader(store, Queue::readers);  // pending reads: 1
+    std::promise<void> last_done;
+    store.read([](Db&) {}, nullptr);
+    store.read([](Db&) {}, [&](std::exception_ptr) { last_done.set_value(); });
+    CHECK(store.stats().pending_reads == 3);
+    CHECK_THROWS_AS(store.read([](Db&) {}, nullptr), Overloaded);
+    CHECK_THROWS_WITH(store.read([](Db&) {}, nullptr), "store readers overloaded");
+    // The writer does not share the readers' bound.
+    CHECK(store.run([](Db&) { return 1; }).get() == 1);
+    reader.release();
+    last_done.get_future().wait();
+    CHECK(store.stats().reads >= 3);
+}
+
+TEST_CASE("A read after writes sees every job submitted before it", "[store][readers]") {
+    TempDir dir;
+    Store store({dir.file("samen.db")});
+    create_table(store);
+    Blocker writer(store);
+    store.submit([](Db& db) { insert(db, 1); }, nullptr);
+    std::promise<std::vector<std::int64_t>> after, now;
+    store.query([](Db& db) { return rows(db); },
+                [&](std::exception_ptr, std::vector<std::int64_t> found) {
+                    after.set_value(std::move(found));
+                },
+                Queue::readers_after_writes);
+    store.query([](Db& db) { return rows(db); },
+                [&](std::exception_ptr, std::vector<std::int64_t> found) {
+                    now.set_value(std::move(found));
+                },
+                Queue::readers);
+    CHECK(now.get_future().get().empty());  // the insert is not committed yet
+    auto fenced = after.get_future();
+    CHECK(fenced.wait_for(100ms) == std::future_status::timeout);
+    writer.release();
+    CHECK(fenced.get() == std::vector<std::int64_t>{1});
 }
 
 TEST_CASE("stop() runs everything queued before it returns", "[store][store]") {
