@@ -242,7 +242,7 @@ void App::sign_out(const net::HttpRequest& req, std::function<void(net::HttpResp
     if (token.empty())
         return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
     store_.query([token](store::Db& db) { return auth::revoke_token(db, token); },
-                 [respond](std::exception_ptr error, bool revoked) {
+                 [respond](std::exception_ptr error, std::optional<std::int64_t> revoked) {
                      if (error) return respond(failure(error, "signing out failed"));
                      if (!revoked) return respond(problem(401, "the token is not valid"));
                      respond({204, "application/json", "", {}});

@@ -65,8 +65,8 @@ std::optional<User> user_for_token(store::Db& db, std::string_view token, store:
     return to_user(*record);
 }
 
-bool revoke_token(store::Db& db, std::string_view token) {
-    if (!well_formed(token)) return false;
+std::optional<std::int64_t> revoke_token(store::Db& db, std::string_view token) {
+    if (!well_formed(token)) return std::nullopt;
     return store::delete_token(db, token_hash(token));
 }
 

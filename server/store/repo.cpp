@@ -145,9 +145,10 @@ std::optional<std::int64_t> find_token_user(Db& db, std::string_view hash, std::
     return read_row(st, read_int);
 }
 
-bool delete_token(Db& db, std::string_view hash) {
-    db.prepare("DELETE FROM token WHERE hash = ?1").bind_all(hash).run();
-    return db.changes() > 0;
+std::optional<std::int64_t> delete_token(Db& db, std::string_view hash) {
+    auto st = db.prepare("DELETE FROM token WHERE hash = ?1 RETURNING user_id");
+    st.bind_all(hash);
+    return read_row(st, read_int);
 }
 
 std::int64_t delete_expired_tokens(Db& db, std::string_view now) {
@@ -565,6 +566,34 @@ std::vector<VersionRecord> list_all_versions(Db& db) {
         std::string(kVersionColumns) + "ORDER BY doc, rev, created_at, label";
     auto st = db.prepare(sql);
     return read_rows(st, read_version);
+}
+
+// ---- audit ----
+
+std::int64_t append_audit(Db& db, const AuditEntry& entry) {
+    db.prepare(
+          "INSERT INTO audit (at, user_id, user_name, address, action, detail) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind_all(entry.at, entry.user_id, entry.user_name, entry.address, entry.action,
+                  entry.detail)
+        .run();
+    return db.last_insert_rowid();
+}
+
+std::vector<AuditEntry> list_audit(Db& db, const AuditFilter& filter) {
+    auto st = db.prepare(
+        "SELECT id, at, user_id, user_name, address, action, detail FROM ("
+        "  SELECT * FROM audit"
+        "  WHERE (?1 IS NULL OR at >= ?1)"
+        "    AND (?2 IS NULL OR user_name = ?2 OR json_extract(detail, '$.user') = ?2)"
+        "  ORDER BY id DESC LIMIT ?3"
+        ") ORDER BY id");
+    st.bind_all(filter.since, filter.user, filter.limit);
+    return read_rows(st, [](const Statement& row) {
+        return AuditEntry{row.get_int(0),      row.get_text(1),     row.get_opt_int(2),
+                          row.get_opt_text(3), row.get_opt_text(4), row.get_text(5),
+                          row.get_text(6)};
+    });
 }
 
 }  // namespace samen::store
