@@ -189,7 +189,7 @@ store::AuditEntry audit_entry(std::string action, const nlohmann::json& detail) 
     entry.at = store::now_string();
     entry.user_name = operator_name();
     entry.action = std::move(action);
-    entry.detail = detail.dump();
+    entry.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return entry;
 }
 

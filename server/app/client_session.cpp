@@ -10,6 +10,7 @@
 #include "rooms/document_store.hpp"
 #include "rooms/registry.hpp"
 #include "rooms/room.hpp"
+#include "store/repo.hpp"
 #include "store/store.hpp"
 
 namespace samen::app {
@@ -130,7 +131,7 @@ void ClientSession::serve(const rooms::Reply& reply, p::Request request) {
     }
     std::visit(p::overloaded{[&](const p::Hello& r) { hello(reply, r); },
                              [&](const p::List&) { list(reply, *user); },
-                             [&](const p::DocumentCreate& r) { create_document(reply, r); },
+                             [&](const p::DocumentCreate& r) { create_document(reply, *user, r); },
                              [&](p::DocumentRequest& r) { to_room(reply, std::move(r)); }},
                request);
 }
@@ -201,11 +202,21 @@ void ClientSession::list(const rooms::Reply& reply, const auth::User& user) {
         });
 }
 
-void ClientSession::create_document(const rooms::Reply& reply, const p::DocumentCreate& r) {
+void ClientSession::create_document(const rooms::Reply& reply, const auth::User& user,
+                                    const p::DocumentCreate& r) {
     rooms::NewDocument d{r.doc, r.title, r.municipalities, r.template_doc, r.markdown};
+    nlohmann::json detail = {
+        {"doc", d.id}, {"title", d.title}, {"municipalities", d.municipalities}};
+    if (r.template_doc) detail["template"] = *r.template_doc;
+    if (r.markdown) detail["from_markdown"] = true;
+    auto audit = auth::audit_by(user, conn_->address(), "document.create", detail);
     rooms::ask_store(
         context_.store, strand_, reply, "creating the document failed",
-        [d](store::Db& db) { return rooms::create_document(db, d); },
+        [d, audit](store::Db& db) {
+            auto sections = rooms::create_document(db, d);
+            store::append_audit(db, audit);
+            return sections;
+        },
         [reply, doc = d.id, title = d.title](std::size_t sections) {
             reply.send({{"type", "document.created"},
                         {"doc", doc},
@@ -225,7 +236,8 @@ void ClientSession::to_room(const rooms::Reply& reply, p::DocumentRequest reques
         throw ProtocolError(ErrorCode::rate_limited, "too many edits: slow down and send again");
     }
     if (std::holds_alternative<p::Close>(request)) open_.erase(doc);
-    room->serve({id_, *user_, reply, std::chrono::steady_clock::now()}, std::move(request));
+    room->serve({id_, *user_, reply, std::chrono::steady_clock::now(), conn_->address()},
+                std::move(request));
 }
 
 void ClientSession::open(const rooms::Reply& reply, p::Request request, const std::string& doc) {
@@ -245,7 +257,8 @@ void ClientSession::open(const rooms::Reply& reply, p::Request request, const st
             if (self->closed_) return;
             if (room) {
                 self->open_[doc] = room;
-                room->serve({self->id_, *self->user_, reply, std::chrono::steady_clock::now()},
+                room->serve({self->id_, *self->user_, reply, std::chrono::steady_clock::now(),
+                             self->conn_->address()},
                             std::move(request));
             } else {
                 reply.fail(error, "opening the document failed");

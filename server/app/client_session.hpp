@@ -77,7 +77,8 @@ class ClientSession : public net::MessageHandler,
     void hello(const rooms::Reply& reply, const protocol::Hello& r);
     void welcome(const rooms::Reply& reply, std::optional<auth::User> user);
     void list(const rooms::Reply& reply, const auth::User& user);
-    void create_document(const rooms::Reply& reply, const protocol::DocumentCreate& r);
+    void create_document(const rooms::Reply& reply, const auth::User& user,
+                         const protocol::DocumentCreate& r);
     void to_room(const rooms::Reply& reply, protocol::DocumentRequest request);
     void open(const rooms::Reply& reply, protocol::Request request, const std::string& doc);
     /// The room of a document this session has open; throws bad_request when it has not.

@@ -19,6 +19,7 @@
 
 #include "net/problem.hpp"
 #include "net/static_files.hpp"
+#include "net/trust.hpp"
 #include "net/websocket_session.hpp"
 
 namespace samen::net {
@@ -50,6 +51,27 @@ bool is_parse_error(error_code ec) {
     return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
 
+/// The peer's IP address alone, in normal_address form; "" when the socket no longer knows it.
+std::string peer_address(const tcp::socket& socket) {
+    error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string() : normal_address(endpoint.address().to_string());
+}
+
+// On every response, whatever answers it (docs/security.md, "Security headers"). The web client
+// loads only its own script and styles: no inline script, no inline style attributes, no frames.
+constexpr std::pair<std::string_view, std::string_view> security_headers[] = {
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+     "form-action 'self'; frame-ancestors 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Cross-Origin-Resource-Policy", "same-origin"},
+    {"X-Frame-Options", "DENY"},
+};
+
 class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {
   public:
     HttpSession(tcp::socket&& socket, std::shared_ptr<ServerState> state)
@@ -57,6 +79,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
           state_(std::move(state)),
           live_(*state_),
           peer_(peer_name(stream_.socket())),
+          peer_address_(peer_address(stream_.socket())),
           tag_("http#" + std::to_string(state_->next_http_number()) + " " + peer_) {}
 
     ~HttpSession() override {
@@ -85,6 +108,9 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     void do_read();
     void on_read(error_code ec, std::size_t bytes);
     void handle_request();
+    /// The client's address of the request being answered (behind trusted proxies).
+    std::string client() const;
+    void upgrade();
     void ask_application();
     void serve_static(std::string_view target);
     void answer_problem(unsigned status, std::string_view detail,
@@ -103,6 +129,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     std::shared_ptr<ServerState> state_;
     LiveConnection live_;
     std::string peer_;
+    std::string peer_address_;
     std::string tag_;
     std::uint64_t key_ = 0;
 
@@ -199,11 +226,7 @@ void HttpSession::handle_request() {
 
     if (websocket::is_upgrade(request)) {
         if (path != "/ws") return answer_problem(404, "no WebSocket endpoint here; use /ws");
-        // The connection becomes the WebSocket's; this session ends when this handler returns.
-        stream_.expires_never();
-        run_websocket_session(std::move(stream_), parser_->release(), state_, std::move(live_),
-                              std::move(peer_));
-        return;
+        return upgrade();
     }
     if (path == "/ws")
         return answer_problem(426, "/ws speaks WebSocket only",
@@ -216,6 +239,36 @@ void HttpSession::handle_request() {
     serve_static(target);
 }
 
+std::string HttpSession::client() const {
+    // Several header lines are one list, in order.
+    std::string forwarded_for;
+    const auto [first, last] = parser_->get().equal_range("X-Forwarded-For");
+    for (auto line = first; line != last; ++line) {
+        if (!forwarded_for.empty()) forwarded_for += ',';
+        forwarded_for += line->value();
+    }
+    return client_address(peer_address_, forwarded_for, state_->options().trusted_proxies);
+}
+
+void HttpSession::upgrade() {
+    const auto& request = parser_->get();
+    // A page of another site must not speak for its visitor here; clients that are no browser
+    // send no Origin and are let in (docs/security.md, "Cross-site requests").
+    if (auto origin = request.find(http::field::origin); origin != request.end()) {
+        if (!origin_allowed(origin->value(), request[http::field::host],
+                            state_->options().allowed_origins)) {
+            log_line(tag_ + " refused a WebSocket from origin " + in_quotes(origin->value()));
+            keep_alive_ = false;
+            return answer_problem(403, "pages of this origin may not open the WebSocket");
+        }
+    }
+    std::string address = client();
+    // The connection becomes the WebSocket's; this session ends when this handler returns.
+    stream_.expires_never();
+    run_websocket_session(std::move(stream_), parser_->release(), state_, std::move(live_),
+                          std::move(peer_), std::move(address));
+}
+
 void HttpSession::ask_application() {
     auto& request = parser_->get();
     HttpRequest question;
@@ -226,6 +279,7 @@ void HttpSession::ask_application() {
     question.content_type = std::string(request[http::field::content_type]);
     question.body = std::move(request.body());
     question.remote = peer_;
+    question.client = client();
 
     auto pending = std::make_shared<PendingAnswer>(shared_from_this());
     try {
@@ -288,7 +342,6 @@ void HttpSession::serve_static(std::string_view target) {
     auto head = [&](auto& response) {
         response.set(http::field::content_type, mime_type(found.path));
         response.set(http::field::cache_control, cache_control(found.path));
-        response.set("X-Content-Type-Options", "nosniff");
         response.content_length(size);
     };
     if (head_) {
@@ -321,6 +374,7 @@ void HttpSession::answer_problem(unsigned status, std::string_view detail,
 template <class Body>
 void HttpSession::do_write(http::response<Body>&& response) {
     response.set("API-Version", state_->options().api_version);
+    for (const auto& [name, value] : security_headers) response.set(name, value);
     response.keep_alive(keep_alive_ && !closing_);
     send(http::message_generator(std::move(response)));
 }

@@ -67,6 +67,7 @@ struct Caller {
     std::int64_t user = 0;  // the user as known now is the directory's
     Reply reply;
     std::chrono::steady_clock::time_point received{};
+    std::string address;  // the client's, for the audit trail
 };
 
 class Room : public std::enable_shared_from_this<Room> {

@@ -22,8 +22,9 @@ struct Client {
     /// Sends `request` and returns its reply.
     json ask(protocol::DocumentRequest request) {
         const int id = next_id++;
-        room->serve({session, user, rooms::Reply(conn, id), std::chrono::steady_clock::now()},
-                    std::move(request));
+        room->serve(
+            {session, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(), "192.0.2.1"},
+            std::move(request));
         return conn->reply_to(id);
     }
 };
