@@ -14,6 +14,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string_view>
 
@@ -58,19 +60,20 @@ std::string peer_address(const tcp::socket& socket) {
     return ec ? std::string() : normal_address(endpoint.address().to_string());
 }
 
-// On every response, whatever answers it (docs/security.md, "Security headers"). The web client
-// loads only its own script and styles: no inline script, no inline style attributes, no frames.
+// On every response, whatever answers it, besides the Content-Security-Policy (docs/security.md,
+// "Security headers").
 constexpr std::pair<std::string_view, std::string_view> security_headers[] = {
-    {"Content-Security-Policy",
-     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-     "form-action 'self'; frame-ancestors 'none'"},
     {"X-Content-Type-Options", "nosniff"},
     {"Referrer-Policy", "no-referrer"},
     {"Cross-Origin-Opener-Policy", "same-origin"},
     {"Cross-Origin-Resource-Policy", "same-origin"},
     {"X-Frame-Options", "DENY"},
 };
+
+constexpr std::string_view csp_header = "Content-Security-Policy";
+
+// A page read whole to put its nonce in: the web client's index.html is a few hundred bytes.
+constexpr std::uintmax_t max_page_bytes = 1024 * 1024;
 
 class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {
   public:
@@ -113,6 +116,8 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     void upgrade();
     void ask_application();
     void serve_static(std::string_view target);
+    /// An HTML file, with a fresh style nonce in it and in its Content-Security-Policy.
+    void serve_page(const std::filesystem::path& file, std::string_view path);
     void answer_problem(unsigned status, std::string_view detail,
                         std::optional<std::pair<http::field, std::string_view>> extra = {});
     template <class Body>
@@ -328,6 +333,7 @@ void HttpSession::serve_static(std::string_view target) {
     const auto& root = state_->options().static_root;
     const auto found = resolve_static(root, target);
     if (found.status != 200) return answer_problem(found.status, found.detail);
+    if (mime_type(found.path).starts_with("text/html")) return serve_page(found.file, found.path);
 
     error_code ec;
     http::file_body::value_type file;
@@ -356,6 +362,34 @@ void HttpSession::serve_static(std::string_view target) {
     do_write(std::move(response));
 }
 
+void HttpSession::serve_page(const std::filesystem::path& file, std::string_view path) {
+    std::error_code size_error;
+    const auto size = std::filesystem::file_size(file, size_error);
+    if (size_error || size > max_page_bytes) {
+        log_line(tag_ + " page " + file.string() + " unreadable or larger than 1 MiB");
+        return answer_problem(500, "the page could not be read");
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::string page(static_cast<std::size_t>(size), '\0');
+    if (!in.read(page.data(), static_cast<std::streamsize>(page.size()))) {
+        log_line(tag_ + " read " + file.string() + " failed");
+        return answer_problem(500, "the page could not be read");
+    }
+    const std::string nonce = new_nonce();
+    http::response<http::string_body> response{http::status::ok, version_};
+    response.set(http::field::content_type, mime_type(path));
+    response.set(http::field::cache_control, cache_control(path));
+    response.set(csp_header, content_security_policy(nonce));
+    std::string body = with_nonce(page, nonce);
+    if (head_) {
+        response.content_length(body.size());
+    } else {
+        response.body() = std::move(body);
+        response.prepare_payload();
+    }
+    do_write(std::move(response));
+}
+
 void HttpSession::answer_problem(unsigned status, std::string_view detail,
                                  std::optional<std::pair<http::field, std::string_view>> extra) {
     http::response<http::string_body> response{static_cast<http::status>(status), version_};
@@ -375,6 +409,9 @@ template <class Body>
 void HttpSession::do_write(http::response<Body>&& response) {
     response.set("API-Version", state_->options().api_version);
     for (const auto& [name, value] : security_headers) response.set(name, value);
+    // A page has set its own, with its nonce.
+    if (response.find(csp_header) == response.end())
+        response.set(csp_header, content_security_policy());
     response.keep_alive(keep_alive_ && !closing_);
     send(http::message_generator(std::move(response)));
 }

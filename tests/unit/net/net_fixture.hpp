@@ -182,6 +182,7 @@ class StaticRoot {
         write("font.woff2", "wOF2");
         write("assets/index-4f2a9c.js", "export {};");
         write("docs/index.html", "<p>docs</p>");
+        write("nonce.html", "<meta name=\"samen-csp-nonce\" content=\"__CSP_NONCE__\">");
         write(".env", "SECRET=1");
         std::ofstream(base_ / "secret.txt") << "outside the root";
     }
