@@ -120,6 +120,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     void serve_page(const std::filesystem::path& file, std::string_view path);
     void answer_problem(unsigned status, std::string_view detail,
                         std::optional<std::pair<http::field, std::string_view>> extra = {});
+    void write_text(http::response<http::string_body>&& response, std::string body);
     template <class Body>
     void do_write(http::response<Body>&& response);
     void send(http::message_generator&& message);
@@ -320,13 +321,7 @@ void HttpSession::on_answer(HttpResponse answer) {
         else
             log_line(tag_ + " dropped a header with a line break from the application");
     }
-    if (head_) {
-        response.content_length(answer.body.size());
-    } else {
-        response.body() = std::move(answer.body);
-        response.prepare_payload();
-    }
-    do_write(std::move(response));
+    write_text(std::move(response), std::move(answer.body));
 }
 
 void HttpSession::serve_static(std::string_view target) {
@@ -380,14 +375,7 @@ void HttpSession::serve_page(const std::filesystem::path& file, std::string_view
     response.set(http::field::content_type, mime_type(path));
     response.set(http::field::cache_control, cache_control(path));
     response.set(csp_header, content_security_policy(nonce));
-    std::string body = with_nonce(page, nonce);
-    if (head_) {
-        response.content_length(body.size());
-    } else {
-        response.body() = std::move(body);
-        response.prepare_payload();
-    }
-    do_write(std::move(response));
+    write_text(std::move(response), with_nonce(page, nonce));
 }
 
 void HttpSession::answer_problem(unsigned status, std::string_view detail,
@@ -395,7 +383,11 @@ void HttpSession::answer_problem(unsigned status, std::string_view detail,
     http::response<http::string_body> response{static_cast<http::status>(status), version_};
     response.set(http::field::content_type, problem_content_type);
     if (extra) response.set(extra->first, extra->second);
-    auto body = problem_body(status, detail);
+    write_text(std::move(response), problem_body(status, detail));
+}
+
+void HttpSession::write_text(http::response<http::string_body>&& response, std::string body) {
+    // A HEAD answer says how long the body would be, and sends none.
     if (head_) {
         response.content_length(body.size());
     } else {

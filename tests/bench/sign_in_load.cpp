@@ -9,7 +9,6 @@
 // server started with `--trusted-proxy 127.0.0.1` takes as the client's address: that shows how
 // the per-address throttle tells them apart.
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <iostream>
@@ -24,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "number_option.hpp"
 #include "server_process.hpp"
 #include "transport/http_client.hpp"
 
@@ -52,7 +52,7 @@ const char* usage = R"(samen-bench-sign-in: a real sign-in's latency under a flo
 usage: samen-bench-sign-in [options] [-- samen-server flags]
 
   --attackers N      concurrent attackers, each sending wrong sign-ins back to back (default 150)
-  --addresses N      distinct X-Forwarded-For addresses among them (default 1)
+  --addresses N      distinct X-Forwarded-For addresses among them, 1 to 254 (default 1)
   --names N          1: all guess --attack-user's password; more: N unknown names (default 1)
   --attack-user NAME (default kampen-editor)
   --user NAME        the real user (default kampen-coordinator)
@@ -65,15 +65,7 @@ usage: samen-bench-sign-in [options] [-- samen-server flags]
 Without --port it starts samen-server --demo on a fresh data directory, with the flags after --.
 )";
 
-template <class T>
-T number(const std::string& flag, const std::string& text) {
-    T value{};
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-        throw std::invalid_argument(flag + " needs a number, not '" + text + "'");
-    }
-    return value;
-}
+using samen::test::number_option;
 
 Options parse(int argc, char** argv) {
     Options o;
@@ -89,11 +81,11 @@ Options parse(int argc, char** argv) {
             return args[++i];
         };
         if (a == "--attackers")
-            o.attackers = number<std::size_t>(a, value());
+            o.attackers = number_option<std::size_t>(a, value(), 0, 1000);
         else if (a == "--addresses")
-            o.addresses = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+            o.addresses = number_option<std::size_t>(a, value(), 1, 254);
         else if (a == "--names")
-            o.names = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+            o.names = number_option<std::size_t>(a, value(), 1, 100000);
         else if (a == "--attack-user")
             o.attack_user = value();
         else if (a == "--user")
@@ -101,13 +93,13 @@ Options parse(int argc, char** argv) {
         else if (a == "--password")
             o.password = value();
         else if (a == "--samples")
-            o.samples = number<std::size_t>(a, value());
+            o.samples = number_option<std::size_t>(a, value(), 1, 1000);
         else if (a == "--warmup")
-            o.warmup = number<double>(a, value());
+            o.warmup = number_option<double>(a, value(), 0, 600);
         else if (a == "--pause")
-            o.pause = number<double>(a, value());
+            o.pause = number_option<double>(a, value(), 0, 600);
         else if (a == "--port")
-            o.port = number<std::uint16_t>(a, value());
+            o.port = number_option<std::uint16_t>(a, value(), 1, 65535);
         else
             throw std::invalid_argument("unknown option " + a);
     }
@@ -154,7 +146,7 @@ int run(const Options& o) {
     std::vector<std::thread> attackers;
     for (std::size_t i = 0; i < o.attackers; ++i) {
         attackers.emplace_back([&, i] {
-            const std::string address = "198.51.100." + std::to_string(1 + i % o.addresses % 254);
+            const std::string address = "198.51.100." + std::to_string(1 + i % o.addresses);
             const std::string name =
                 o.names == 1 ? o.attack_user : "guess-" + std::to_string(i % o.names);
             std::map<unsigned, std::uint64_t> mine;
