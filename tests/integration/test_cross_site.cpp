@@ -109,6 +109,10 @@ TEST_CASE("/metrics is for this machine, or for whoever has the metrics token",
     CHECK(with_token.status == 200);
     CHECK_THAT(with_token.body, Catch::Contains("samen_edits_total"));
 
+    auto bad = run_command({ServerProcess::executable(), "--trusted-proxy", "proxy.gemeente.nl"});
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.out, Catch::Contains("--trusted-proxy needs an IP address"));
+
     // Without --trusted-proxy, X-Forwarded-For is the client's word and counts for nothing.
     ServerProcess plain;
     CHECK(http_request("127.0.0.1", plain.port(), "GET", "/metrics", "",

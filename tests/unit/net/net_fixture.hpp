@@ -85,7 +85,7 @@ class EchoApp : public Application {
             HttpResponse res;
             res.content_type = "text/plain";
             res.body = req.method + " " + req.target + " auth=" + req.authorization +
-                       " type=" + req.content_type + " body=" + req.body;
+                       " type=" + req.content_type + " client=" + req.client + " body=" + req.body;
             res.headers.emplace_back("X-Echo", "yes");
             return respond(std::move(res));
         }

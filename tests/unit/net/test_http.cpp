@@ -48,7 +48,14 @@ TEST_CASE("application routes reach the application with what it needs", "[net][
     const auto got = http_request(localhost, port, "POST", "/api/echo?x=1", R"({"a":1})",
                                   {{"Authorization", "Bearer t0k3n"}});
     CHECK(got.status == 200);
-    CHECK(got.body == R"(POST /api/echo?x=1 auth=Bearer t0k3n type=application/json body={"a":1})");
+    CHECK(
+        got.body ==
+        R"(POST /api/echo?x=1 auth=Bearer t0k3n type=application/json client=127.0.0.1 body={"a":1})");
+    // Without a trusted proxy, X-Forwarded-For is the client's word and counts for nothing.
+    CHECK_THAT(
+        http_request(localhost, port, "GET", "/api/echo", "", {{"X-Forwarded-For", "192.0.2.1"}})
+            .body,
+        Catch::Contains("client=127.0.0.1 "));
     CHECK(got.content_type == "text/plain");
     CHECK(got.header("X-Echo") == "yes");
     CHECK(got.header("API-Version") == "1.2.3");
