@@ -398,16 +398,18 @@ void App::sign_out(const net::HttpRequest& req, std::function<void(net::HttpResp
         return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
     store_.query(
         [token, address = req.client](store::Db& db) {
-            auto user_id = auth::revoke_token(db, token);
-            if (user_id) {
-                auto user = store::find_user(db, *user_id);
-                store::append_audit(db, {0, store::now_string(), user_id,
-                                         user ? std::optional(user->name) : std::nullopt, address,
-                                         "sign_out", "{}"});
+            // Who signs out, for the record: read before the token goes.
+            const auto user = auth::user_for_token(db, token);
+            const bool revoked = auth::revoke_token(db, token);
+            if (revoked) {
+                store::append_audit(
+                    db,
+                    {0, store::now_string(), user ? std::optional(user->id) : std::nullopt,
+                     user ? std::optional(user->name) : std::nullopt, address, "sign_out", "{}"});
             }
-            return user_id;
+            return revoked;
         },
-        [respond](std::exception_ptr error, std::optional<std::int64_t> revoked) {
+        [respond](std::exception_ptr error, bool revoked) {
             if (error) return respond(failure(error, "signing out failed"));
             if (!revoked) return respond(problem(401, "the token is not valid"));
             respond({204, "application/json", "", {}});

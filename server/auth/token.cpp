@@ -65,8 +65,8 @@ std::optional<User> user_for_token(store::Db& db, std::string_view token, store:
     return to_user(*record);
 }
 
-std::optional<std::int64_t> revoke_token(store::Db& db, std::string_view token) {
-    if (!well_formed(token)) return std::nullopt;
+bool revoke_token(store::Db& db, std::string_view token) {
+    if (!well_formed(token)) return false;
     return store::delete_token(db, token_hash(token));
 }
 

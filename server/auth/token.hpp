@@ -34,7 +34,7 @@ IssuedToken issue_token(store::Db& db, std::int64_t user_id,
 /// Malformed tokens simply fail.
 std::optional<User> user_for_token(store::Db& db, std::string_view token,
                                    store::TimePoint now = store::Clock::now());
-/// Signs out: returns the id of the user whose token it was, nullopt when it was not stored.
-std::optional<std::int64_t> revoke_token(store::Db& db, std::string_view token);
+/// Signs out. False when the token was not stored.
+bool revoke_token(store::Db& db, std::string_view token);
 
 }  // namespace samen::auth

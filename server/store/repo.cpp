@@ -145,10 +145,9 @@ std::optional<std::int64_t> find_token_user(Db& db, std::string_view hash, std::
     return read_row(st, read_int);
 }
 
-std::optional<std::int64_t> delete_token(Db& db, std::string_view hash) {
-    auto st = db.prepare("DELETE FROM token WHERE hash = ?1 RETURNING user_id");
-    st.bind_all(hash);
-    return read_row(st, read_int);
+bool delete_token(Db& db, std::string_view hash) {
+    db.prepare("DELETE FROM token WHERE hash = ?1").bind_all(hash).run();
+    return db.changes() > 0;
 }
 
 std::int64_t delete_expired_tokens(Db& db, std::string_view now) {

@@ -65,8 +65,7 @@ void insert_token(Db& db, std::string_view hash, std::int64_t user_id, std::stri
                   std::string_view expires_at);
 /// The user of a token that expires after `now`.
 std::optional<std::int64_t> find_token_user(Db& db, std::string_view hash, std::string_view now);
-/// The user whose token it was; nullopt when there was no such token.
-std::optional<std::int64_t> delete_token(Db& db, std::string_view hash);
+bool delete_token(Db& db, std::string_view hash);
 /// Returns how many were deleted.
 std::int64_t delete_expired_tokens(Db& db, std::string_view now);
 std::int64_t delete_user_tokens(Db& db, std::int64_t user_id);

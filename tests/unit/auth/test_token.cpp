@@ -72,7 +72,7 @@ TEST_CASE_METHOD(Fixture, "Only the token's hash is stored", "[auth][token]") {
 TEST_CASE_METHOD(Fixture, "Disabled users, revoked and malformed tokens fail", "[auth][token]") {
     auto issued = auth::issue_token(db, anna, now);
     auto other = auth::issue_token(db, anna, now);
-    CHECK(auth::revoke_token(db, other.token) == anna);
+    CHECK(auth::revoke_token(db, other.token));
     CHECK_FALSE(auth::revoke_token(db, other.token));
     CHECK_FALSE(auth::user_for_token(db, other.token, now));
 
