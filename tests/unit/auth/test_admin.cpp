@@ -252,7 +252,8 @@ TEST_CASE_METHOD(Fixture, "audit lists the trail, newest last, by time, user and
     std::string header;
     std::getline(lines, header);
     CHECK_THAT(header, Catch::Matches("AT +ACTION +USER +ADDRESS +DETAIL"));
-    CHECK_THAT(r.out, Catch::Matches("[^]*\\n[-0-9T:Z]+  user\\.disable +beheerder-jan +cli +\\{[^]*"));
+    CHECK_THAT(r.out,
+               Catch::Matches("[^]*\\n[-0-9T:Z]+  user\\.disable +beheerder-jan +cli +\\{[^]*"));
     CHECK_THAT(r.out, Catch::Contains(R"({"sessions_ended":0,"user":"anna"})"));
     // A name typed at the sign-in form can neither move the cursor nor start a line.
     CHECK_THAT(r.out, Catch::Contains(R"("x\x1b[2J\x0aadmin"  192.0.2.7)"));

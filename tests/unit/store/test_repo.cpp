@@ -417,8 +417,8 @@ TEST_CASE_METHOD(Fixture, "Versions: insert, list per document and for all", "[s
 TEST_CASE_METHOD(Fixture, "Audit: append, list the newest by time and user, never change",
                  "[store][repo][audit]") {
     auto anna = user("kampen-editor");
-    append_audit(db, {0, "2026-11-26T08:00:00Z", anna, "kampen-editor", "192.0.2.1", "sign_in.ok",
-                      "{}"});
+    append_audit(
+        db, {0, "2026-11-26T08:00:00Z", anna, "kampen-editor", "192.0.2.1", "sign_in.ok", "{}"});
     append_audit(db, {0, "2026-11-26T08:01:00Z", std::nullopt, "niemand", "192.0.2.9",
                       "sign_in.failed", R"({"reason":"unknown user"})"});
     append_audit(db, {0, "2026-11-26T09:00:00Z", std::nullopt, "beheerder", std::nullopt,
@@ -429,8 +429,8 @@ TEST_CASE_METHOD(Fixture, "Audit: append, list the newest by time and user, neve
     auto all = list_audit(db, {});
     REQUIRE(all.size() == 4);
     CHECK(all.front().action == "sign_in.ok");  // oldest first
-    CHECK(all.back() == AuditEntry{last, "2026-11-26T10:00:00Z", anna, "kampen-editor",
-                                   "192.0.2.1", "sign_out", "{}"});
+    CHECK(all.back() == AuditEntry{last, "2026-11-26T10:00:00Z", anna, "kampen-editor", "192.0.2.1",
+                                   "sign_out", "{}"});
     CHECK(all[2].user_id == std::nullopt);
     CHECK(all[2].address == std::nullopt);
 
