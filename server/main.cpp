@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <future>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "app/demo.hpp"
 #include "log/log.hpp"
 #include "net/server.hpp"
+#include "net/trust.hpp"
 #include "store/store.hpp"
 
 namespace {
@@ -63,6 +65,30 @@ options:
                          reads of the past one connection may wait for at once (default 4)
   --max-pending-reads N  reads queued for the reader threads at once, over all connections
                          (default 1024)
+
+sign-in (docs/security.md):
+  --password-threads N   threads that check passwords, ~64 MiB each while they do (default 1)
+  --max-pending-sign-ins N
+                         sign-ins waiting for or in a password check; more are refused with 503
+                         (default 4 per password thread)
+  --sign-in-free-failures N
+                         failed sign-ins in a row, per account and per address, before the first
+                         delay (default 5)
+  --sign-in-delay S      the first delay in seconds; each further failure doubles it (default 1);
+                         meanwhile sign-ins of that account or from that address get 429
+  --sign-in-max-delay S  the longest delay in seconds (default 300)
+  --sign-in-max-tracked N
+                         accounts and addresses whose failures are remembered (default 100000)
+
+cross-site requests and proxies (docs/security.md):
+  --allowed-origin ORIGIN
+                         a browser origin besides the server's own whose pages may open the
+                         WebSocket, e.g. https://samen.gemeente.nl (repeatable)
+  --trusted-proxy ADDRESS
+                         a reverse proxy in front of the server: its X-Forwarded-For names the
+                         client (repeatable; default none)
+  --metrics-token TOKEN  /metrics is served to loopback clients, and to whoever sends
+                         'Authorization: Bearer TOKEN' (default: loopback only)
 )";
 
 template <class T>
@@ -75,8 +101,34 @@ T number(const std::string& flag, const std::string& text) {
     return value;
 }
 
+template <class T>
+T at_least(T min, const std::string& flag, const std::string& text) {
+    T value = number<T>(flag, text);
+    if (value < min) {
+        throw std::invalid_argument(flag + " needs at least " + std::to_string(min) + ", not " +
+                                    text);
+    }
+    return value;
+}
+
+/// An origin as browsers send it: http:// or https://, a host, perhaps a port; no path.
+std::string origin(std::string text) {
+    if (!text.empty() && text.back() == '/') text.pop_back();
+    const auto scheme = text.find("://");
+    const std::string_view rest = scheme == std::string::npos
+                                      ? std::string_view{}
+                                      : std::string_view(text).substr(scheme + 3);
+    if ((text.rfind("http://", 0) != 0 && text.rfind("https://", 0) != 0) || rest.empty() ||
+        rest.find_first_of("/?#@ ") != std::string_view::npos) {
+        throw std::invalid_argument(
+            "--allowed-origin needs an origin like https://samen.gemeente.nl, not '" + text + "'");
+    }
+    return text;
+}
+
 Options parse(const std::vector<std::string>& args) {
     Options o;
+    std::optional<std::size_t> max_pending_sign_ins;
     o.net.static_root = SAMEN_STATIC_DIR;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -130,9 +182,33 @@ Options parse(const std::vector<std::string>& args) {
             o.store.max_pending_reads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
         else if (a == "--idle-timeout")
             o.net.idle_timeout = std::chrono::seconds(number<int>(a, value()));
+        else if (a == "--password-threads")
+            o.app.sign_in.password_threads = at_least<std::size_t>(1, a, value());
+        else if (a == "--max-pending-sign-ins")
+            max_pending_sign_ins = at_least<std::size_t>(1, a, value());
+        else if (a == "--sign-in-free-failures")
+            o.app.sign_in.throttle.free_failures = at_least<unsigned>(1, a, value());
+        else if (a == "--sign-in-delay")
+            o.app.sign_in.throttle.base_delay = std::chrono::seconds(at_least<int>(1, a, value()));
+        else if (a == "--sign-in-max-delay")
+            o.app.sign_in.throttle.max_delay = std::chrono::seconds(at_least<int>(1, a, value()));
+        else if (a == "--sign-in-max-tracked")
+            o.app.sign_in.throttle.max_entries = at_least<std::size_t>(2, a, value());
+        else if (a == "--allowed-origin")
+            o.net.allowed_origins.push_back(origin(value()));
+        else if (a == "--trusted-proxy") {
+            const std::string& text = value();
+            std::string address = samen::net::normal_address(text);
+            if (address.empty())
+                throw std::invalid_argument("--trusted-proxy needs an IP address, not '" + text +
+                                            "'");
+            o.net.trusted_proxies.push_back(address);
+        } else if (a == "--metrics-token")
+            o.app.metrics_token = value();
         else
             throw std::invalid_argument("unknown option " + a);
     }
+    o.app.sign_in.max_pending = max_pending_sign_ins.value_or(4 * o.app.sign_in.password_threads);
     const std::string& b = o.net.address;
     if (o.demo && b != "127.0.0.1" && b != "::1" && b != "localhost") {
         throw std::invalid_argument(

@@ -1,9 +1,16 @@
 #include "admin/admin.hpp"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <istream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -11,6 +18,7 @@
 
 #include "auth/password.hpp"
 #include "auth/user.hpp"
+#include "log/log.hpp"
 #include "store/repo.hpp"
 #include "store/store.hpp"
 #include "store/time.hpp"
@@ -44,8 +52,9 @@ struct CommandLine {
     std::map<std::string, std::string> options;  // "--role" -> "editor"
 };
 
-const std::set<std::string, std::less<>> kValueOptions = {"--data", "--municipality", "--role",
-                                                          "--display", "--password"};
+const std::set<std::string, std::less<>> kValueOptions = {"--data",    "--municipality", "--role",
+                                                          "--display", "--password",     "--since",
+                                                          "--user",    "--limit"};
 
 CommandLine parse(const std::vector<std::string>& args) {
     CommandLine line;
@@ -159,6 +168,31 @@ auto on_store(store::Store& s, F work) {
     return s.run(std::move(work)).get();
 }
 
+/// Who runs the command: the user sudo runs it for, else the effective user. Whoever may write the
+/// data file could write anything into it, so this names the operator for the record; it proves
+/// nothing (docs/security.md, "Audit").
+std::string operator_name() {
+    if (const char* sudo_user = std::getenv("SUDO_USER"); sudo_user && *sudo_user) return sudo_user;
+    std::array<char, 4096> buffer{};
+    passwd entry{};
+    passwd* found = nullptr;
+    const uid_t uid = geteuid();
+    if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found)
+        return found->pw_name;
+    return "uid " + std::to_string(uid);
+}
+
+/// The audit entry of an administration command: by the operator, from the command line (no
+/// address). `detail` names what it was done to; "user" for a user, which `audit --user` finds.
+store::AuditEntry audit_entry(std::string action, const nlohmann::json& detail) {
+    store::AuditEntry entry;
+    entry.at = store::now_string();
+    entry.user_name = operator_name();
+    entry.action = std::move(action);
+    entry.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return entry;
+}
+
 store::UserRecord user_or_fail(store::Store& s, const std::string& name) {
     auto user = on_store(s, [&](store::Db& db) { return store::find_user_by_name(db, name); });
     if (!user) failed("no user named " + name);
@@ -180,6 +214,25 @@ store::Municipality municipality_or_fail(store::Store& s, const std::string& cod
     if (found) return *found;
     auto all = on_store(s, [](store::Db& db) { return store::list_municipalities(db); });
     failed("unknown municipality " + code + " (known: " + known_municipalities(all) + ")");
+}
+
+/// Prints `rows` (the first is the header) in columns two spaces apart, each but the last as wide
+/// as its widest cell and at least `min_widths`.
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows,
+                 std::vector<std::size_t> widths) {
+    for (const auto& row : rows) {
+        for (std::size_t c = 0; c + 1 < row.size(); ++c) {
+            if (c >= widths.size()) widths.push_back(0);
+            widths[c] = std::max(widths[c], row[c].size());
+        }
+    }
+    for (const auto& row : rows) {
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            out << row[c];
+            if (c + 1 < row.size()) out << std::string(widths[c] - row[c].size() + 2, ' ');
+        }
+        out << "\n";
+    }
 }
 
 // ---- commands ----
@@ -215,9 +268,16 @@ int user_add(const CommandLine& line, std::istream& in, std::ostream& out) {
     std::string password = read_password(line, in);
     store::NewUser user{name, display, code, std::string(auth::to_string(role)),
                         auth::hash_password(password)};
+    const auto audit = audit_entry(
+        "user.add", {{"user", name},
+                     {"role", user.role},
+                     {"municipality", code ? nlohmann::json(*code) : nlohmann::json(nullptr)},
+                     {"display_name", display}});
     try {
-        on_store(*s,
-                 [&](store::Db& db) { return store::create_user(db, user, store::now_string()); });
+        on_store(*s, [&](store::Db& db) {
+            store::create_user(db, user, store::now_string());
+            store::append_audit(db, audit);
+        });
     } catch (const store::StoreError& e) {
         if (e.is_duplicate()) failed("user " + name + " exists already");
         throw;
@@ -238,7 +298,10 @@ int user_passwd(const CommandLine& line, std::istream& in, std::ostream& out) {
     auto signed_out = on_store(*s, [&](store::Db& db) {
         store::set_password_hash(db, user.id, hash);
         // Whoever knew the old password may hold a token: a new password ends every session.
-        return store::delete_user_tokens(db, user.id);
+        const auto ended = store::delete_user_tokens(db, user.id);
+        store::append_audit(
+            db, audit_entry("user.passwd", {{"user", name}, {"sessions_ended", ended}}));
+        return ended;
     });
     out << "Changed the password of " << name << "; ended " << signed_out << " session"
         << (signed_out == 1 ? "" : "s") << ".\n";
@@ -256,7 +319,12 @@ int user_role(const CommandLine& line, std::ostream& out) {
         failed("user " + name + " belongs to no municipality, which a " +
                std::string(auth::to_string(role)) + " needs");
     }
-    on_store(*s, [&](store::Db& db) { store::set_role(db, user.id, auth::to_string(role)); });
+    on_store(*s, [&](store::Db& db) {
+        store::set_role(db, user.id, auth::to_string(role));
+        store::append_audit(
+            db, audit_entry("user.role",
+                            {{"user", name}, {"role", auth::to_string(role)}, {"was", user.role}}));
+    });
     out << name << " is now " << auth::to_string(role) << ".\n";
     return kOk;
 }
@@ -269,7 +337,9 @@ int user_set_disabled(const CommandLine& line, std::ostream& out, bool disabled)
     auto user = user_or_fail(*s, name);
     on_store(*s, [&](store::Db& db) {
         store::set_disabled(db, user.id, disabled);
-        if (disabled) store::delete_user_tokens(db, user.id);
+        nlohmann::json detail = {{"user", name}};
+        if (disabled) detail["sessions_ended"] = store::delete_user_tokens(db, user.id);
+        store::append_audit(db, audit_entry(disabled ? "user.disable" : "user.enable", detail));
     });
     out << (disabled ? "Disabled " : "Enabled ") << name
         << (disabled ? " and ended its sessions.\n" : ".\n");
@@ -285,18 +355,13 @@ int user_list(const CommandLine& line, std::ostream& out) {
         out << "No users.\n";
         return kOk;
     }
-    std::size_t width = 4;
-    for (const auto& u : users) width = std::max(width, u.name.size());
-    auto pad = [](const std::string& text, std::size_t w) {
-        return text + std::string(w > text.size() ? w - text.size() : 0, ' ');
-    };
-    out << pad("NAME", width) << "  " << pad("ROLE", 11) << "  " << pad("MUNICIPALITY", 12) << "  "
-        << pad("STATUS", 8) << "  DISPLAY NAME\n";
+    std::vector<std::vector<std::string>> rows = {
+        {"NAME", "ROLE", "MUNICIPALITY", "STATUS", "DISPLAY NAME"}};
     for (const auto& u : users) {
-        out << pad(u.name, width) << "  " << pad(u.role, 11) << "  "
-            << pad(u.municipality.value_or("-"), 12) << "  "
-            << pad(u.disabled ? "disabled" : "active", 8) << "  " << u.display_name << "\n";
+        rows.push_back({u.name, u.role, u.municipality.value_or("-"),
+                        u.disabled ? "disabled" : "active", u.display_name});
     }
+    print_table(out, rows, {4, 11, 12, 8});
     return kOk;
 }
 
@@ -312,7 +377,12 @@ int municipality_add(const CommandLine& line, std::ostream& out) {
         usage_error("bad municipality name");
     }
     auto s = open_store(data_dir_of(line), true);
-    on_store(*s, [&](store::Db& db) { store::upsert_municipality(db, {code, name}); });
+    on_store(*s, [&](store::Db& db) {
+        nlohmann::json detail = {{"code", code}, {"name", name}};
+        if (auto before = store::find_municipality(db, code)) detail["was"] = before->name;
+        store::upsert_municipality(db, {code, name});
+        store::append_audit(db, audit_entry("municipality.add", detail));
+    });
     out << "Municipality " << code << " is " << name << ".\n";
     return kOk;
 }
@@ -327,6 +397,54 @@ int municipality_list(const CommandLine& line, std::ostream& out) {
     return kOk;
 }
 
+/// "2026-11-26" or "2026-11-26T08:00:00Z" as the stored form of that time.
+std::string since_or_fail(const std::string& text) {
+    const std::string time = text.size() == 10 ? text + "T00:00:00Z" : text;
+    if (!store::parse_time(time)) {
+        usage_error("--since needs a UTC time like 2026-11-26 or 2026-11-26T08:00:00Z, not " +
+                    text);
+    }
+    return time;
+}
+
+std::int64_t limit_or_fail(const std::string& text) {
+    std::int64_t limit = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+    if (ec != std::errc() || end != text.data() + text.size() || limit < 1) {
+        usage_error("--limit needs a whole number of at least 1, not " + text);
+    }
+    return limit;
+}
+
+/// A user name as the audit shows it: as it is when it could be a user's, else quoted, so that a
+/// name someone typed at the sign-in form reads as what it is.
+std::string shown_name(const std::optional<std::string>& name) {
+    if (!name) return "-";
+    return valid_user_name(*name) ? *name : in_quotes(*name);
+}
+
+int audit(const CommandLine& line, std::ostream& out) {
+    allow_options(line, {"--since", "--user", "--limit"});
+    expect_operands(line, 1, "audit [--since TIME] [--user NAME] [--limit N]");
+    store::AuditFilter filter;
+    if (auto since = option(line, "--since")) filter.since = since_or_fail(*since);
+    filter.user = option(line, "--user");
+    if (auto limit = option(line, "--limit")) filter.limit = limit_or_fail(*limit);
+    auto s = open_store(data_dir_of(line), false);
+    auto entries = on_store(*s, [&](store::Db& db) { return store::list_audit(db, filter); });
+    if (entries.empty()) {
+        out << "No entries.\n";
+        return kOk;
+    }
+    std::vector<std::vector<std::string>> rows = {{"AT", "ACTION", "USER", "ADDRESS", "DETAIL"}};
+    for (const auto& e : entries) {
+        rows.push_back({e.at, e.action, shown_name(e.user_name),
+                        printable(e.address.value_or("cli")), printable(e.detail)});
+    }
+    print_table(out, rows, {});
+    return kOk;
+}
+
 int backup(const CommandLine& line, std::ostream& out) {
     allow_options(line, {});
     expect_operands(line, 2, "backup FILE");
@@ -334,6 +452,11 @@ int backup(const CommandLine& line, std::ostream& out) {
     std::error_code ec;
     if (fs::exists(target, ec)) failed(target + " exists already: choose a new file");
     auto s = open_store(data_dir_of(line), false);
+    // Recorded first, so that the copy holds the record of its own making.
+    on_store(*s, [&](store::Db& db) {
+        store::append_audit(db,
+                            audit_entry("backup", {{"file", fs::absolute(target, ec).string()}}));
+    });
     std::promise<void> done;
     auto finished = done.get_future();
     s->backup(target, [&done](std::exception_ptr error) {
@@ -366,6 +489,7 @@ int dispatch(const CommandLine& line, std::istream& in, std::ostream& out) {
         usage_error("unknown command municipality " + w[1]);
     }
     if (w[0] == "backup") return backup(line, out);
+    if (w[0] == "audit") return audit(line, out);
     usage_error("unknown command " + w[0]);
 }
 
@@ -379,7 +503,8 @@ bool is_admin_command(const std::vector<std::string>& args) {
             if (arg.find('=') == std::string::npos && kValueOptions.count(arg) != 0) ++i;
             continue;
         }
-        return arg == "user" || arg == "municipality" || arg == "backup" || arg == "help";
+        return arg == "user" || arg == "municipality" || arg == "backup" || arg == "audit" ||
+               arg == "help";
     }
     return false;
 }
@@ -396,8 +521,13 @@ std::string admin_usage() {
            "  samen-server --data DIR municipality add GMnnnn NAME\n"
            "  samen-server --data DIR municipality list\n"
            "  samen-server --data DIR backup FILE\n"
+           "  samen-server --data DIR audit [--since TIME] [--user NAME] [--limit N]\n"
            "Roles: viewer, editor, coordinator, admin. Without --password, the password is read\n"
-           "as one line from standard input. The data file is DIR/samen.db.\n";
+           "as one line from standard input. The data file is DIR/samen.db.\n"
+           "audit lists the newest N entries (default 100) of the audit trail, oldest first:\n"
+           "sign-ins, sign-outs and administration; --since 2026-11-26 or 2026-11-26T08:00:00Z\n"
+           "(UTC), --user NAME: by or about that user. Every command above that changes something\n"
+           "is recorded there under the name of the OS user running it ($SUDO_USER under sudo).\n";
 }
 
 int run_admin(std::vector<std::string> args, std::istream& in, std::ostream& out,

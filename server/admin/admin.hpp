@@ -11,9 +11,11 @@
 //   samen-server --data DIR municipality add GMnnnn NAME
 //   samen-server --data DIR municipality list
 //   samen-server --data DIR backup FILE
+//   samen-server --data DIR audit [--since TIME] [--user NAME] [--limit N]
 //
 // Without --password, the password is read as one line from standard input. The data file is
-// DIR/samen.db. Output is English.
+// DIR/samen.db. Output is English. Every command that changes something writes an entry in the
+// audit trail in the same transaction, under the OS user running it (docs/security.md, "Audit").
 #pragma once
 
 #include <iosfwd>

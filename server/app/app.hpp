@@ -2,13 +2,16 @@
 // WebSocket, the rooms, and the metrics. The network layer calls it through net::Application.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <cstdint>
 #include <memory>
 #include <string>
 
 #include "app/auth_watch.hpp"
 #include "app/client_session.hpp"
+#include "app/sign_in_throttle.hpp"
 #include "net/application.hpp"
 #include "rooms/registry.hpp"
 
@@ -18,6 +21,15 @@ struct NetStats;
 
 namespace samen::app {
 
+/// The bounds of sign-in (docs/security.md, "Sign-in").
+struct SignInLimits {
+    ThrottleOptions throttle;
+    /// Threads that check passwords (Argon2id: ~64 MiB and tens of milliseconds each).
+    std::size_t password_threads = 1;
+    /// Sign-ins waiting for, or in, a password check; past it the next is refused with 503.
+    std::size_t max_pending = 4;
+};
+
 struct AppOptions {
     rooms::RoomLimits room;
     SessionLimits session;
@@ -26,6 +38,18 @@ struct AppOptions {
     /// How often the users and tokens of the signed-in connections are looked at again, for
     /// changes made outside a request (samen-server user ...).
     std::chrono::milliseconds auth_check_interval{500};
+    SignInLimits sign_in;
+    /// Who may read /metrics besides a client on a loopback address: whoever presents
+    /// `Authorization: Bearer <metrics_token>`. Empty: nobody else.
+    std::string metrics_token;
+};
+
+/// How sign-ins went, for /metrics.
+struct SignInCounters {
+    std::atomic<std::uint64_t> ok{0};
+    std::atomic<std::uint64_t> failed{0};     // unknown user, wrong password or disabled
+    std::atomic<std::uint64_t> throttled{0};  // refused with 429
+    std::atomic<std::uint64_t> busy{0};       // refused with 503
 };
 
 class App : public net::Application, public std::enable_shared_from_this<App> {
@@ -43,7 +67,26 @@ class App : public net::Application, public std::enable_shared_from_this<App> {
     rooms::RoomRegistry& rooms() { return *rooms_; }
 
   private:
+    void metrics(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond);
     void sign_in(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond);
+    /// A sign-in let past the throttle and the bound.
+    struct SignInAttempt {
+        std::string name;
+        std::string password;
+        std::string address;
+        std::shared_ptr<void> slot;  // one of max_pending, given back once the password is checked
+    };
+    /// Checks the password (on the password threads) and answers.
+    void check_password(SignInAttempt attempt, std::optional<store::UserRecord> user,
+                        std::function<void(net::HttpResponse)> respond);
+    /// Answers a failed sign-in, and counts, logs and records it.
+    void sign_in_failed(const std::string& name, const std::string& address,
+                        std::optional<std::int64_t> user_id, const char* why,
+                        const std::function<void(net::HttpResponse)>& respond);
+    /// Writes an audit entry in a store job of its own, for what changes nothing else.
+    void audit(store::AuditEntry entry);
+    /// A log line for a sign-in refused by the bound: at most one a second, with the count.
+    void log_busy(const std::string& name, const std::string& address);
     /// GET /api/v1/documents/{doc}/effective/{code} and /api/v1/documents/{doc}/divergence.
     void document_resource(const net::HttpRequest& req, const std::string& rest,
                            std::function<void(net::HttpResponse)> respond);
@@ -60,8 +103,13 @@ class App : public net::Application, public std::enable_shared_from_this<App> {
     std::shared_ptr<rooms::RoomRegistry> rooms_;
     std::shared_ptr<SignedInSessions> signed_in_;
     std::shared_ptr<AuthWatch> auth_watch_;
+    SignInThrottle throttle_;
+    SignInCounters sign_ins_;
+    std::atomic<std::size_t> pending_sign_ins_{0};
+    std::atomic<std::int64_t> busy_logged_at_{0};  // second of the last "busy" log line
+    std::atomic<std::uint64_t> busy_unlogged_{0};  // busy refusals since that line
     /// Argon2id takes tens of milliseconds of CPU: never on the network threads.
-    boost::asio::thread_pool password_pool_{1};
+    boost::asio::thread_pool password_pool_;
     const net::NetStats* net_stats_ = nullptr;
 };
 

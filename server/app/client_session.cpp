@@ -10,6 +10,7 @@
 #include "rooms/document_store.hpp"
 #include "rooms/registry.hpp"
 #include "rooms/room.hpp"
+#include "store/repo.hpp"
 #include "store/store.hpp"
 
 namespace samen::app {
@@ -123,7 +124,7 @@ void ClientSession::serve(const rooms::Reply& reply, p::Request request) {
     }
     std::visit(p::overloaded{[&](const p::Hello& r) { hello(reply, r); },
                              [&](const p::List&) { list(reply, *user); },
-                             [&](const p::DocumentCreate& r) { create_document(reply, r); },
+                             [&](const p::DocumentCreate& r) { create_document(reply, *user, r); },
                              [&](p::DocumentRequest& r) { to_room(reply, std::move(r)); }},
                request);
 }
@@ -204,11 +205,21 @@ void ClientSession::list(const rooms::Reply& reply, const auth::User& user) {
         });
 }
 
-void ClientSession::create_document(const rooms::Reply& reply, const p::DocumentCreate& r) {
+void ClientSession::create_document(const rooms::Reply& reply, const auth::User& user,
+                                    const p::DocumentCreate& r) {
     rooms::NewDocument d{r.doc, r.title, r.municipalities, r.template_doc, r.markdown};
+    nlohmann::json detail = {
+        {"doc", d.id}, {"title", d.title}, {"municipalities", d.municipalities}};
+    if (r.template_doc) detail["template"] = *r.template_doc;
+    if (r.markdown) detail["from_markdown"] = true;
+    auto audit = auth::audit_by(user, conn_->address(), "document.create", detail);
     rooms::ask_store(
         context_.store, strand_, reply, "creating the document failed",
-        [d](store::Db& db) { return rooms::create_document(db, d); },
+        [d, audit](store::Db& db) {
+            auto sections = rooms::create_document(db, d);
+            store::append_audit(db, audit);
+            return sections;
+        },
         [reply, doc = d.id, title = d.title](std::size_t sections) {
             reply.send({{"type", "document.created"},
                         {"doc", doc},
@@ -232,7 +243,7 @@ void ClientSession::to_room(const rooms::Reply& reply, p::DocumentRequest reques
 }
 
 rooms::Caller ClientSession::caller(const rooms::Reply& reply) const {
-    return {id_, *user_, reply, std::chrono::steady_clock::now(), reads_};
+    return {id_, *user_, reply, std::chrono::steady_clock::now(), reads_, conn_->address()};
 }
 
 void ClientSession::open(const rooms::Reply& reply, p::Request request, const std::string& doc) {

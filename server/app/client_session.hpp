@@ -76,7 +76,8 @@ class ClientSession : public net::MessageHandler,
     /// Ends the session's work: leaves its rooms, stops its timer, counts it out. Idempotent.
     void stop();
     void list(const rooms::Reply& reply, const auth::User& user);
-    void create_document(const rooms::Reply& reply, const protocol::DocumentCreate& r);
+    void create_document(const rooms::Reply& reply, const auth::User& user,
+                         const protocol::DocumentCreate& r);
     void to_room(const rooms::Reply& reply, protocol::DocumentRequest request);
     void open(const rooms::Reply& reply, protocol::Request request, const std::string& doc);
     /// Who a request to a room comes from.

@@ -62,6 +62,18 @@ std::string App::metrics_text() const {
                  "Incoming messages discarded for their size.",
                  net_stats_->oversized_messages.load());
     }
+    e.metric("samen_sign_ins_total", "counter", "Successful sign-ins.", sign_ins_.ok.load());
+    e.metric("samen_sign_in_failures_total", "counter",
+             "Sign-ins refused for an unknown user, a wrong password or a disabled user.",
+             sign_ins_.failed.load());
+    e.metric("samen_sign_ins_throttled_total", "counter",
+             "Sign-ins refused with 429 after too many failures of the account or the address.",
+             sign_ins_.throttled.load());
+    e.metric("samen_sign_ins_busy_total", "counter",
+             "Sign-ins refused with 503 because too many waited for a password check.",
+             sign_ins_.busy.load());
+    e.metric("samen_sign_ins_pending", "gauge", "Sign-ins waiting for or in a password check.",
+             pending_sign_ins_.load());
     e.metric("samen_open_documents", "gauge", "Documents loaded in memory (rooms).",
              rooms_->size());
     e.metric("samen_edits_total", "counter", "Edits accepted and acknowledged.",

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "store/time.hpp"
+
 namespace samen::auth {
 
 std::string_view to_string(Role role) {
@@ -41,6 +43,19 @@ nlohmann::json to_json(const User& user) {
     nlohmann::json j = model::to_json(ref(user));
     j["role"] = to_string(user.role);
     return j;
+}
+
+store::AuditEntry audit_by(const User& user, std::string address, std::string action,
+                           const nlohmann::json& detail) {
+    return {0,
+            store::now_string(),
+            user.id,
+            user.name,
+            std::move(address),
+            std::move(action),
+            detail.is_null()
+                ? "{}"
+                : detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
 
 }  // namespace samen::auth

@@ -38,4 +38,8 @@ model::UserRef ref(const User& user);
 /// the role.
 nlohmann::json to_json(const User& user);
 
+/// The audit entry of something `user` did now from `address` (docs/security.md, "Audit").
+store::AuditEntry audit_by(const User& user, std::string address, std::string action,
+                           const nlohmann::json& detail);
+
 }  // namespace samen::auth

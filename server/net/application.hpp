@@ -18,6 +18,9 @@ struct HttpRequest {
     std::string content_type;
     std::string body;
     std::string remote;  // peer address, "127.0.0.1:53422"
+    /// The client's IP address: the peer's, or behind a trusted proxy the one it names
+    /// (net/trust.hpp); "unknown" when a trusted proxy named none.
+    std::string client;
 };
 
 struct HttpResponse {
@@ -49,6 +52,8 @@ class Connection {
     virtual void close(CloseReason why) = 0;
     /// "ws#12 127.0.0.1:53422", for logs.
     virtual const std::string& tag() const = 0;
+    /// The client's IP address, as HttpRequest::client of the upgrade request.
+    virtual const std::string& address() const = 0;
 };
 
 /// The application's side of one WebSocket session. Called on the session's strand, one call at a

@@ -14,11 +14,14 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string_view>
 
 #include "net/problem.hpp"
 #include "net/static_files.hpp"
+#include "net/trust.hpp"
 #include "net/websocket_session.hpp"
 
 namespace samen::net {
@@ -50,6 +53,28 @@ bool is_parse_error(error_code ec) {
     return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
 
+/// The peer's IP address alone, in normal_address form; "" when the socket no longer knows it.
+std::string peer_address(const tcp::socket& socket) {
+    error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string() : normal_address(endpoint.address().to_string());
+}
+
+// On every response, whatever answers it, besides the Content-Security-Policy (docs/security.md,
+// "Security headers").
+constexpr std::pair<std::string_view, std::string_view> security_headers[] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Cross-Origin-Resource-Policy", "same-origin"},
+    {"X-Frame-Options", "DENY"},
+};
+
+constexpr std::string_view csp_header = "Content-Security-Policy";
+
+// A page read whole to put its nonce in: the web client's index.html is a few hundred bytes.
+constexpr std::uintmax_t max_page_bytes = 1024 * 1024;
+
 class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {
   public:
     HttpSession(tcp::socket&& socket, std::shared_ptr<ServerState> state)
@@ -57,6 +82,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
           state_(std::move(state)),
           live_(*state_),
           peer_(peer_name(stream_.socket())),
+          peer_address_(peer_address(stream_.socket())),
           tag_("http#" + std::to_string(state_->next_http_number()) + " " + peer_) {}
 
     ~HttpSession() override {
@@ -85,10 +111,16 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     void do_read();
     void on_read(error_code ec, std::size_t bytes);
     void handle_request();
+    /// The client's address of the request being answered (behind trusted proxies).
+    std::string client() const;
+    void upgrade();
     void ask_application();
     void serve_static(std::string_view target);
+    /// An HTML file, with a fresh style nonce in it and in its Content-Security-Policy.
+    void serve_page(const std::filesystem::path& file, std::string_view path);
     void answer_problem(unsigned status, std::string_view detail,
                         std::optional<std::pair<http::field, std::string_view>> extra = {});
+    void write_text(http::response<http::string_body>&& response, std::string body);
     template <class Body>
     void do_write(http::response<Body>&& response);
     void send(http::message_generator&& message);
@@ -103,6 +135,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
     std::shared_ptr<ServerState> state_;
     LiveConnection live_;
     std::string peer_;
+    std::string peer_address_;
     std::string tag_;
     std::uint64_t key_ = 0;
 
@@ -199,11 +232,7 @@ void HttpSession::handle_request() {
 
     if (websocket::is_upgrade(request)) {
         if (path != "/ws") return answer_problem(404, "no WebSocket endpoint here; use /ws");
-        // The connection becomes the WebSocket's; this session ends when this handler returns.
-        stream_.expires_never();
-        run_websocket_session(std::move(stream_), parser_->release(), state_, std::move(live_),
-                              std::move(peer_));
-        return;
+        return upgrade();
     }
     if (path == "/ws")
         return answer_problem(426, "/ws speaks WebSocket only",
@@ -216,6 +245,36 @@ void HttpSession::handle_request() {
     serve_static(target);
 }
 
+std::string HttpSession::client() const {
+    // Several header lines are one list, in order.
+    std::string forwarded_for;
+    const auto [first, last] = parser_->get().equal_range("X-Forwarded-For");
+    for (auto line = first; line != last; ++line) {
+        if (!forwarded_for.empty()) forwarded_for += ',';
+        forwarded_for += line->value();
+    }
+    return client_address(peer_address_, forwarded_for, state_->options().trusted_proxies);
+}
+
+void HttpSession::upgrade() {
+    const auto& request = parser_->get();
+    // A page of another site must not speak for its visitor here; clients that are no browser
+    // send no Origin and are let in (docs/security.md, "Cross-site requests").
+    if (auto origin = request.find(http::field::origin); origin != request.end()) {
+        if (!origin_allowed(origin->value(), request[http::field::host],
+                            state_->options().allowed_origins)) {
+            log_line(tag_ + " refused a WebSocket from origin " + in_quotes(origin->value()));
+            keep_alive_ = false;
+            return answer_problem(403, "pages of this origin may not open the WebSocket");
+        }
+    }
+    std::string address = client();
+    // The connection becomes the WebSocket's; this session ends when this handler returns.
+    stream_.expires_never();
+    run_websocket_session(std::move(stream_), parser_->release(), state_, std::move(live_),
+                          std::move(peer_), std::move(address));
+}
+
 void HttpSession::ask_application() {
     auto& request = parser_->get();
     HttpRequest question;
@@ -226,6 +285,7 @@ void HttpSession::ask_application() {
     question.content_type = std::string(request[http::field::content_type]);
     question.body = std::move(request.body());
     question.remote = peer_;
+    question.client = client();
 
     auto pending = std::make_shared<PendingAnswer>(shared_from_this());
     try {
@@ -261,19 +321,14 @@ void HttpSession::on_answer(HttpResponse answer) {
         else
             log_line(tag_ + " dropped a header with a line break from the application");
     }
-    if (head_) {
-        response.content_length(answer.body.size());
-    } else {
-        response.body() = std::move(answer.body);
-        response.prepare_payload();
-    }
-    do_write(std::move(response));
+    write_text(std::move(response), std::move(answer.body));
 }
 
 void HttpSession::serve_static(std::string_view target) {
     const auto& root = state_->options().static_root;
     const auto found = resolve_static(root, target);
     if (found.status != 200) return answer_problem(found.status, found.detail);
+    if (mime_type(found.path).starts_with("text/html")) return serve_page(found.file, found.path);
 
     error_code ec;
     http::file_body::value_type file;
@@ -288,7 +343,6 @@ void HttpSession::serve_static(std::string_view target) {
     auto head = [&](auto& response) {
         response.set(http::field::content_type, mime_type(found.path));
         response.set(http::field::cache_control, cache_control(found.path));
-        response.set("X-Content-Type-Options", "nosniff");
         response.content_length(size);
     };
     if (head_) {
@@ -303,12 +357,37 @@ void HttpSession::serve_static(std::string_view target) {
     do_write(std::move(response));
 }
 
+void HttpSession::serve_page(const std::filesystem::path& file, std::string_view path) {
+    std::error_code size_error;
+    const auto size = std::filesystem::file_size(file, size_error);
+    if (size_error || size > max_page_bytes) {
+        log_line(tag_ + " page " + file.string() + " unreadable or larger than 1 MiB");
+        return answer_problem(500, "the page could not be read");
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::string page(static_cast<std::size_t>(size), '\0');
+    if (!in.read(page.data(), static_cast<std::streamsize>(page.size()))) {
+        log_line(tag_ + " read " + file.string() + " failed");
+        return answer_problem(500, "the page could not be read");
+    }
+    const std::string nonce = new_nonce();
+    http::response<http::string_body> response{http::status::ok, version_};
+    response.set(http::field::content_type, mime_type(path));
+    response.set(http::field::cache_control, cache_control(path));
+    response.set(csp_header, content_security_policy(nonce));
+    write_text(std::move(response), with_nonce(page, nonce));
+}
+
 void HttpSession::answer_problem(unsigned status, std::string_view detail,
                                  std::optional<std::pair<http::field, std::string_view>> extra) {
     http::response<http::string_body> response{static_cast<http::status>(status), version_};
     response.set(http::field::content_type, problem_content_type);
     if (extra) response.set(extra->first, extra->second);
-    auto body = problem_body(status, detail);
+    write_text(std::move(response), problem_body(status, detail));
+}
+
+void HttpSession::write_text(http::response<http::string_body>&& response, std::string body) {
+    // A HEAD answer says how long the body would be, and sends none.
     if (head_) {
         response.content_length(body.size());
     } else {
@@ -321,6 +400,10 @@ void HttpSession::answer_problem(unsigned status, std::string_view detail,
 template <class Body>
 void HttpSession::do_write(http::response<Body>&& response) {
     response.set("API-Version", state_->options().api_version);
+    for (const auto& [name, value] : security_headers) response.set(name, value);
+    // A page has set its own, with its nonce.
+    if (response.find(csp_header) == response.end())
+        response.set(csp_header, content_security_policy());
     response.keep_alive(keep_alive_ && !closing_);
     send(http::message_generator(std::move(response)));
 }

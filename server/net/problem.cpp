@@ -18,8 +18,12 @@ std::string_view status_title(unsigned status) {
             return "Method Not Allowed";
         case 413:
             return "Content Too Large";
+        case 415:
+            return "Unsupported Media Type";
         case 426:
             return "Upgrade Required";
+        case 429:
+            return "Too Many Requests";
         case 431:
             return "Request Header Fields Too Large";
         case 500:

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/application.hpp"
 
@@ -37,6 +38,12 @@ struct ServerOptions {
     std::size_t max_http_body = 1024 * 1024;
     std::filesystem::path static_root;  // empty: no static files
     std::string api_version = "1.0.0";  // the API-Version header of every response
+    /// Browser origins besides the server's own (http(s):// and the Host) whose pages may open
+    /// the WebSocket, e.g. "https://samen.gemeente.nl" behind a proxy that rewrites Host.
+    std::vector<std::string> allowed_origins;
+    /// Peers (IP addresses, in net::normal_address form) whose X-Forwarded-For names the client:
+    /// the reverse proxies in front of the server.
+    std::vector<std::string> trusted_proxies;
 };
 
 /// Counters for /metrics. Monotonic except websockets_open.

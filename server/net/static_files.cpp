@@ -1,8 +1,11 @@
 #include "net/static_files.hpp"
 
+#include <sys/random.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <stdexcept>
 #include <system_error>
 #include <utility>
 
@@ -119,6 +122,40 @@ std::string_view cache_control(std::string_view path) {
     if (ends_with_ci(path, ".html")) return "no-cache";
     if (path.starts_with("/assets/")) return "public, max-age=31536000, immutable";
     return "public, max-age=3600";
+}
+
+std::string new_nonce() {
+    std::array<unsigned char, 16> bytes{};
+    if (getrandom(bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) {
+        throw std::system_error(errno, std::generic_category(), "getrandom");
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char b : bytes) {
+        out += hex[b >> 4];
+        out += hex[b & 0xF];
+    }
+    return out;
+}
+
+std::string with_nonce(std::string_view page, std::string_view nonce) {
+    std::string out;
+    out.reserve(page.size());
+    for (std::size_t at = 0;;) {
+        const auto found = page.find(page_nonce_placeholder, at);
+        out.append(page.substr(at, found - at));
+        if (found == std::string_view::npos) return out;
+        out.append(nonce);
+        at = found + page_nonce_placeholder.size();
+    }
+}
+
+std::string content_security_policy(std::string_view style_nonce) {
+    std::string style = "style-src 'self'";
+    if (!style_nonce.empty()) style += " 'nonce-" + std::string(style_nonce) + "'";
+    return "default-src 'self'; script-src 'self'; " + style +
+           "; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 }
 
 }  // namespace samen::net

@@ -29,4 +29,22 @@ std::string_view mime_type(std::string_view path);
 /// Cache-Control for a served path (see the definition for the policy).
 std::string_view cache_control(std::string_view path);
 
+// ---- The Content-Security-Policy (docs/security.md, "Security headers") ----
+
+/// Where a page (a .html file) has its style nonce: every occurrence is replaced with a fresh one
+/// per response. The web client reads it from <meta name="samen-csp-nonce"> and gives it to
+/// CodeMirror, whose style-mod writes its rules into a <style> element.
+inline constexpr std::string_view page_nonce_placeholder = "__CSP_NONCE__";
+
+/// 128 random bits from the kernel, as 32 hex digits (valid in a CSP nonce-source).
+std::string new_nonce();
+
+/// `page` with every page_nonce_placeholder replaced by `nonce`.
+std::string with_nonce(std::string_view page, std::string_view nonce);
+
+/// The policy of every response: the app's own script and styles only, no inline script, no
+/// inline style but <style> elements with `style_nonce` when it is not empty, no plugins, no
+/// frames, no <base>, forms only to the server.
+std::string content_security_policy(std::string_view style_nonce = {});
+
 }  // namespace samen::net

@@ -29,11 +29,12 @@ websocket::close_reason reason_of(CloseReason why) {
 class WebSocketSession : public Closable, public std::enable_shared_from_this<WebSocketSession> {
   public:
     WebSocketSession(beast::tcp_stream&& stream, std::shared_ptr<ServerState> state,
-                     LiveConnection live, std::string peer)
+                     LiveConnection live, const std::string& peer, std::string client)
         : ws_(std::move(stream)),
           state_(std::move(state)),
           live_(std::move(live)),
           tag_("ws#" + std::to_string(state_->next_websocket_number()) + " " + peer),
+          client_(std::move(client)),
           close_deadline_(ws_.get_executor()) {}
 
     ~WebSocketSession() override {
@@ -55,6 +56,7 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
     }
 
     const std::string& tag() const { return tag_; }
+    const std::string& client() const { return client_; }
 
   private:
     void on_accept(error_code ec);
@@ -78,6 +80,7 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
     std::shared_ptr<ServerState> state_;
     LiveConnection live_;
     std::string tag_;
+    std::string client_;
     std::uint64_t key_ = 0;
     std::shared_ptr<MessageHandler> handler_;
 
@@ -99,8 +102,8 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
 /// What the application holds: it neither keeps the session alive nor outlives it usefully.
 class ConnectionHandle : public Connection {
   public:
-    ConnectionHandle(std::weak_ptr<WebSocketSession> session, std::string tag)
-        : session_(std::move(session)), tag_(std::move(tag)) {}
+    ConnectionHandle(std::weak_ptr<WebSocketSession> session, std::string tag, std::string address)
+        : session_(std::move(session)), tag_(std::move(tag)), address_(std::move(address)) {}
 
     void send(std::shared_ptr<const std::string> text) override {
         if (!text) return;
@@ -110,10 +113,12 @@ class ConnectionHandle : public Connection {
         if (auto session = session_.lock()) session->close(why);
     }
     const std::string& tag() const override { return tag_; }
+    const std::string& address() const override { return address_; }
 
   private:
     std::weak_ptr<WebSocketSession> session_;
     std::string tag_;
+    std::string address_;
 };
 
 void WebSocketSession::run(http::request<http::string_body> request) {
@@ -139,8 +144,8 @@ void WebSocketSession::on_accept(error_code ec) {
     open_ = true;
     ++state_->stats().websockets_open;
     try {
-        handler_ =
-            state_->app().on_websocket(std::make_shared<ConnectionHandle>(weak_from_this(), tag_));
+        handler_ = state_->app().on_websocket(
+            std::make_shared<ConnectionHandle>(weak_from_this(), tag_, client_));
     } catch (const std::exception& e) {
         log_line(tag_ + " on_websocket threw: " + e.what());
     }
@@ -299,9 +304,9 @@ void WebSocketSession::finish() {
 
 void run_websocket_session(beast::tcp_stream stream, http::request<http::string_body> request,
                            std::shared_ptr<ServerState> state, LiveConnection live,
-                           std::string peer) {
-    std::make_shared<WebSocketSession>(std::move(stream), std::move(state), std::move(live),
-                                       std::move(peer))
+                           std::string peer, std::string client) {
+    std::make_shared<WebSocketSession>(std::move(stream), std::move(state), std::move(live), peer,
+                                       std::move(client))
         ->run(std::move(request));
 }
 

@@ -11,9 +11,10 @@
 
 namespace samen::net {
 
-/// Completes the upgrade `request` read from `stream` and runs the session.
+/// Completes the upgrade `request` read from `stream` and runs the session. `peer` is for the
+/// logs, `client` the client's address (HttpRequest::client).
 void run_websocket_session(beast::tcp_stream stream, http::request<http::string_body> request,
                            std::shared_ptr<ServerState> state, LiveConnection live,
-                           std::string peer);
+                           std::string peer, std::string client);
 
 }  // namespace samen::net

@@ -78,6 +78,7 @@ struct Caller {
     std::chrono::steady_clock::time_point received{};
     /// The connection's bound on reads of the past (null: none).
     std::shared_ptr<ReadSlots> reads;
+    std::string address;  // the client's, for the audit trail
 };
 
 class Room : public std::enable_shared_from_this<Room> {

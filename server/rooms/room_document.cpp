@@ -1,5 +1,6 @@
 // The document as a whole: named versions (tag), its title and whether it is archived.
 #include "rooms/room.hpp"
+#include "store/repo.hpp"
 #include "store/store.hpp"
 #include "store/time.hpp"
 
@@ -27,9 +28,12 @@ void Room::handle(const Caller& c, const auth::User& u, const p::DocumentRename&
 }
 
 void Room::handle(const Caller& c, const auth::User& u, const p::DocumentArchive& r) {
+    auto audit =
+        auth::audit_by(u, c.address, "document.archive", {{"doc", id_}, {"archived", r.archived}});
     commit_document_change(c, u, r.type, model::set_archived(doc_, r.archived), "archived",
-                           r.archived, [doc = id_, archived = r.archived](store::Db& db) {
+                           r.archived, [doc = id_, archived = r.archived, audit](store::Db& db) {
                                set_document_archived(db, doc, archived);
+                               store::append_audit(db, audit);
                            });
 }
 

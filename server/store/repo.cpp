@@ -585,4 +585,32 @@ std::vector<VersionRecord> list_all_versions(Db& db) {
     return read_rows(st, read_version);
 }
 
+// ---- audit ----
+
+std::int64_t append_audit(Db& db, const AuditEntry& entry) {
+    db.prepare(
+          "INSERT INTO audit (at, user_id, user_name, address, action, detail) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind_all(entry.at, entry.user_id, entry.user_name, entry.address, entry.action,
+                  entry.detail)
+        .run();
+    return db.last_insert_rowid();
+}
+
+std::vector<AuditEntry> list_audit(Db& db, const AuditFilter& filter) {
+    auto st = db.prepare(
+        "SELECT id, at, user_id, user_name, address, action, detail FROM ("
+        "  SELECT * FROM audit"
+        "  WHERE (?1 IS NULL OR at >= ?1)"
+        "    AND (?2 IS NULL OR user_name = ?2 OR json_extract(detail, '$.user') = ?2)"
+        "  ORDER BY id DESC LIMIT ?3"
+        ") ORDER BY id");
+    st.bind_all(filter.since, filter.user, filter.limit);
+    return read_rows(st, [](const Statement& row) {
+        return AuditEntry{row.get_int(0),      row.get_text(1),     row.get_opt_int(2),
+                          row.get_opt_text(3), row.get_opt_text(4), row.get_text(5),
+                          row.get_text(6)};
+    });
+}
+
 }  // namespace samen::store

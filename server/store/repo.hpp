@@ -265,4 +265,29 @@ std::vector<VersionRecord> list_versions(Db& db, std::string_view doc);
 /// The versions of every document in one read, ordered by document, then as list_versions.
 std::vector<VersionRecord> list_all_versions(Db& db);
 
+// ---- audit (append-only: the schema refuses to change or remove a row) ----
+
+struct AuditEntry {
+    std::int64_t id = 0;  // given by append_audit
+    std::string at;
+    std::optional<std::int64_t> user_id;  // nullopt: a name of no user, or the command line
+    std::optional<std::string> user_name;
+    std::optional<std::string> address;  // nullopt: the command line
+    std::string action;                  // sign_in.ok, user.add, ... (docs/security.md)
+    std::string detail = "{}";           // a JSON object
+    bool operator==(const AuditEntry&) const = default;
+};
+
+/// Returns the new entry's id. A detail that is not a JSON object fails the schema's check.
+std::int64_t append_audit(Db& db, const AuditEntry& entry);
+
+struct AuditFilter {
+    std::optional<std::string> since;  // entries at or after this time (RFC 3339 UTC)
+    std::optional<std::string> user;   // by this name (user_name) or about it (detail's "user")
+    std::int64_t limit = 100;          // the newest this many
+};
+
+/// The newest `filter.limit` entries that pass the filter, oldest first.
+std::vector<AuditEntry> list_audit(Db& db, const AuditFilter& filter);
+
 }  // namespace samen::store

@@ -34,6 +34,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "number_option.hpp"
 #include "ot/json.hpp"
 #include "ot/text.hpp"
 #include "samen/layer_sync.hpp"
@@ -129,18 +130,7 @@ A server it starts runs on a fresh copy of the demo data with the per-connection
 lifted (--edit-rate/--edit-burst 1000000), so that the server, not its limiter, is measured.
 )";
 
-template <class T>
-T number(const std::string& flag, const std::string& text, T min, T max) {
-    T value{};
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-        std::ostringstream bounds;
-        bounds << min << " to " << max;
-        throw std::invalid_argument(flag + " needs a number from " + bounds.str() + ", not '" +
-                                    text + "'");
-    }
-    return value;
-}
+using test::number_option;
 
 Options parse_options(const std::vector<std::string>& args) {
     Options o;
@@ -159,30 +149,30 @@ Options parse_options(const std::vector<std::string>& args) {
             }
             o.mode = m == "open" ? Mode::open : Mode::closed;
         }
-        else if (a == "--rate") o.rate = number<double>(a, value(), 0.1, 100000);
-        else if (a == "--clients") o.clients = number<std::size_t>(a, value(), 1, 64);
-        else if (a == "--seconds") o.seconds = number<double>(a, value(), 0.1, 3600);
-        else if (a == "--warmup") o.warmup = number<double>(a, value(), 0, 600);
+        else if (a == "--rate") o.rate = number_option<double>(a, value(), 0.1, 100000);
+        else if (a == "--clients") o.clients = number_option<std::size_t>(a, value(), 1, 64);
+        else if (a == "--seconds") o.seconds = number_option<double>(a, value(), 0.1, 3600);
+        else if (a == "--warmup") o.warmup = number_option<double>(a, value(), 0, 600);
         else if (a == "--seed") {
-            o.seed = number<std::uint64_t>(a, value(), 0, UINT64_MAX);
+            o.seed = number_option<std::uint64_t>(a, value(), 0, UINT64_MAX);
             seeded = true;
         }
-        else if (a == "--window") o.window = number<std::size_t>(a, value(), 1, 1000);
+        else if (a == "--window") o.window = number_option<std::size_t>(a, value(), 1, 1000);
         else if (a == "--doc") o.doc = value();
-        else if (a == "--sections") o.sections = number<std::size_t>(a, value(), 1, 1000);
+        else if (a == "--sections") o.sections = number_option<std::size_t>(a, value(), 1, 1000);
         else if (a == "--server") o.server_path = value();
-        else if (a == "--port") o.port = number<std::uint16_t>(a, value(), 1, 65535);
-        else if (a == "--server-pid") o.server_pid = number<pid_t>(a, value(), 1, 1 << 30);
+        else if (a == "--port") o.port = number_option<std::uint16_t>(a, value(), 1, 65535);
+        else if (a == "--server-pid") o.server_pid = number_option<pid_t>(a, value(), 1, 1 << 30);
         else if (a == "--password") o.password = value();
-        else if (a == "--idle-connections") o.idle_connections = number<std::size_t>(a, value(), 0, 5000);
-        else if (a == "--large-kib") o.large_kib = number<std::size_t>(a, value(), 0, 1000);
+        else if (a == "--idle-connections") o.idle_connections = number_option<std::size_t>(a, value(), 0, 5000);
+        else if (a == "--large-kib") o.large_kib = number_option<std::size_t>(a, value(), 0, 1000);
         else if (a == "--large-doc") o.large_doc = value();
-        else if (a == "--cold-opens") o.cold_opens = number<std::size_t>(a, value(), 0, 20);
-        else if (a == "--flood-diffs") o.flood_diffs = number<std::size_t>(a, value(), 0, 100000);
-        else if (a == "--churn-edits") o.churn_edits = number<std::size_t>(a, value(), 0, 100000);
-        else if (a == "--churn-kib") o.churn_kib = number<std::size_t>(a, value(), 1, 1000);
-        else if (a == "--churn-wait") o.churn_wait = number<double>(a, value(), 0, 3600);
+        else if (a == "--flood-diffs") o.flood_diffs = number_option<std::size_t>(a, value(), 0, 100000);
+        else if (a == "--churn-edits") o.churn_edits = number_option<std::size_t>(a, value(), 0, 100000);
+        else if (a == "--churn-kib") o.churn_kib = number_option<std::size_t>(a, value(), 1, 1000);
+        else if (a == "--churn-wait") o.churn_wait = number_option<double>(a, value(), 0, 3600);
         else if (a == "--server-arg") o.server_args.push_back(value());
+        else if (a == "--cold-opens") o.cold_opens = number_option<std::size_t>(a, value(), 0, 20);
         else throw std::invalid_argument("unknown option " + a);
         // clang-format on
     }

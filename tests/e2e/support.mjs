@@ -2,7 +2,7 @@
 // headless Chromium (Debian's, through playwright-core), sign-in, bounded polling, axe-core and
 // screenshots.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,14 +95,28 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: config.chromium, args: ['--no-sandbox'] });
 }
 
-/** A new browser context with one page; errors on the page fail the test at the end. */
+/**
+ * A new browser context with one page; errors on the page fail the test at the end. The server's
+ * Content-Security-Policy holds (no bypass): every violation the page reports is kept in
+ * `page.cspViolations`, across navigations, and counts as a page error too.
+ */
 export async function newUserPage(browser, server, { width = 1440, height = 900 } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, baseURL: server.url });
   const page = await context.newPage();
   page.pageErrors = [];
+  page.cspViolations = [];
   page.on('pageerror', (e) => page.pageErrors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource|WebSocket/.test(m.text())) page.pageErrors.push(m.text());
+  });
+  await page.exposeFunction('__samenCspViolation', (text) => {
+    page.cspViolations.push(text);
+    page.pageErrors.push(`CSP violation: ${text}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__samenCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber} (${e.sample})`);
+    }, true);
   });
   return { context, page };
 }
@@ -129,10 +143,14 @@ export const layerText = (page, section, layer) =>
   page.evaluate(([s, l]) => window.__samen.layerText(s, l), [section, layer]);
 export const syncState = (page) => page.evaluate(() => window.__samen.state());
 
-/** Runs axe-core (WCAG 2.0/2.1 A and AA) on the page; returns its violations. */
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA) on the page; returns its violations. axe is evaluated
+ * through the DevTools protocol: an inline <script> would be refused by the page's
+ * Content-Security-Policy, as it should be.
+ */
 export async function axe(page) {
   if (!(await page.evaluate(() => !!window.axe))) {
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
   }
   const result = await page.evaluate(() => window.axe.run(document, {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },

@@ -31,6 +31,11 @@ std::vector<char*> c_args(std::vector<std::string>& argv) {
     return out;
 }
 
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 /// Waits for the child with a bound; SIGKILLs it when the bound passes.
 int wait_bounded(pid_t pid, std::chrono::seconds timeout) {
     auto deadline = Clock::now() + timeout;
@@ -95,6 +100,12 @@ void ServerProcess::start() {
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
+        if (!options_.log_file.empty()) {
+            int log = open(options_.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (log < 0) _exit(126);
+            dup2(log, STDERR_FILENO);
+            close(log);
+        }
         auto args = c_args(argv);
         execv(args[0], args.data());
         _exit(127);
@@ -126,6 +137,10 @@ void ServerProcess::start() {
     }
     kill();
     throw std::runtime_error(options_.executable + " did not start; it printed: " + seen);
+}
+
+std::string ServerProcess::log() const {
+    return options_.log_file.empty() ? std::string() : read_file(options_.log_file);
 }
 
 int ServerProcess::stop(int signal) {
@@ -221,15 +236,6 @@ CommandResult run_command(const std::vector<std::string>& argv_in, const std::st
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
 }
-
-namespace {
-
-std::string read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-}  // namespace
 
 std::optional<std::uint64_t> process_cpu_us(pid_t pid) {
     std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");

@@ -22,6 +22,8 @@ struct ServerOptions {
     std::string executable;
     /// How long stop() waits for the exit before it falls back to SIGKILL.
     std::chrono::seconds stop_timeout{60};
+    /// Where the server's log (its standard error) goes; empty: the test's standard error.
+    std::filesystem::path log_file;
 };
 
 class ServerProcess {
@@ -42,6 +44,8 @@ class ServerProcess {
     bool running() const { return pid_ > 0; }
     /// The whole command line, for the record.
     std::vector<std::string> command() const;
+    /// What the server has logged so far, when ServerOptions::log_file was set.
+    std::string log() const;
 
     /// Sends `signal` and waits (at most the stop timeout) for the exit; returns the exit status
     /// as waitpid gives it.

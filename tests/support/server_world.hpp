@@ -32,6 +32,7 @@ class RecordingConnection : public net::Connection {
     void send(std::shared_ptr<const std::string> text) override;
     void close(net::CloseReason why) override;
     const std::string& tag() const override { return tag_; }
+    const std::string& address() const override { return address_; }
 
     /// The first message (from the start) that `match` accepts; waits at most `timeout` for it,
     /// and throws std::runtime_error with what arrived when none does.
@@ -51,6 +52,7 @@ class RecordingConnection : public net::Connection {
     std::vector<nlohmann::json> messages_;
     std::optional<net::CloseReason> closed_;
     std::string tag_ = "test";
+    std::string address_ = "192.0.2.1";
 };
 
 /// What a World is made with; the store's path is the world's own.

@@ -1,8 +1,9 @@
 // The HTTP part of the protocol: sign in and out, and the read-only REST endpoints.
 export class HttpError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, retryAfter = null) {
     super(detail || `HTTP ${status}`);
     this.status = status;
+    this.retryAfter = retryAfter; // seconds, from a 429's or 503's Retry-After
   }
 }
 
@@ -17,7 +18,8 @@ async function call(method, path, { token, body, accept } = {}) {
     try {
       detail = (await res.json()).detail ?? '';
     } catch { /* not problem+json */ }
-    throw new HttpError(res.status, detail);
+    const retryAfter = Number.parseInt(res.headers.get('Retry-After') ?? '', 10);
+    throw new HttpError(res.status, detail, Number.isFinite(retryAfter) ? retryAfter : null);
   }
   return res;
 }

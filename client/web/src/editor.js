@@ -7,26 +7,32 @@ import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { markdown } from '@codemirror/lang-markdown';
 import { syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 import * as ot from './ot.js';
-import { municipalityColor, municipalityName } from './names.js';
+import { municipalityName, municipalityTone } from './names.js';
 
 const remoteAnnotation = Annotation.define();
 const setCursors = StateEffect.define();
 
+// The server's Content-Security-Policy admits <style> elements only with the nonce it put in the
+// page; CodeMirror writes its styles into one (style-mod uses constructed style sheets for shadow
+// roots only). A page served without one (the placeholder left in) gets none.
+const cspNonce = (() => {
+  const nonce = document.querySelector('meta[name="samen-csp-nonce"]')?.content ?? '';
+  return /^[0-9a-f]{32}$/.test(nonce) ? nonce : '';
+})();
+
 class CursorWidget extends WidgetType {
-  constructor(name, color) {
+  constructor(name, tone) {
     super();
     this.name = name;
-    this.color = color;
+    this.tone = tone;
   }
-  eq(other) { return other.name === this.name && other.color === this.color; }
+  eq(other) { return other.name === this.name && other.tone === this.tone; }
   toDOM() {
     const wrap = document.createElement('span');
-    wrap.className = 'samen-cursor';
-    wrap.style.borderLeftColor = this.color;
+    wrap.className = `samen-cursor ${this.tone}`;
     wrap.setAttribute('aria-hidden', 'true');
     const label = document.createElement('span');
     label.className = 'samen-cursor__name';
-    label.style.backgroundColor = this.color;
     label.textContent = this.name;
     wrap.appendChild(label);
     return wrap;
@@ -49,17 +55,14 @@ function cursorDecorations(text, cursors) {
   for (const c of cursors) {
     const a = ot.toUtf16(text, c.sel[0]);
     const h = ot.toUtf16(text, c.sel[1]);
-    const color = municipalityColor(c.user.municipality);
+    const tone = municipalityTone(c.user.municipality);
     const from = Math.min(a, h);
     const to = Math.max(a, h);
     if (from < to) {
-      ranges.push(Decoration.mark({
-        class: 'samen-remote-selection',
-        attributes: { style: `background-color: ${color}33; text-decoration: underline ${color};` },
-      }).range(from, to));
+      ranges.push(Decoration.mark({ class: `samen-remote-selection ${tone}` }).range(from, to));
     }
     const label = `${c.user.display_name || c.user.name} (${municipalityName(c.user.municipality)})`;
-    ranges.push(Decoration.widget({ widget: new CursorWidget(label, color), side: 1 }).range(h));
+    ranges.push(Decoration.widget({ widget: new CursorWidget(label, tone), side: 1 }).range(h));
   }
   return RangeSet.of(ranges, true);
 }
@@ -97,6 +100,7 @@ export class LayerEditor {
         markdown(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         EditorView.lineWrapping,
+        EditorView.cspNonce.of(cspNonce),
         cursorField,
         this.readOnly.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
         this.ariaLabel.of(EditorView.contentAttributes.of({

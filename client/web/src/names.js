@@ -7,12 +7,15 @@ const names = new Map([
   ['GM0166', 'Kampen'],
 ]);
 
-const palette = ['#a01d23', '#105f26', '#00568b', '#5115ef', '#863d15', '#3d5374'];
-const colors = new Map([
-  ['GM0166', '#a01d23'],
-  ['GM0180', '#105f26'],
-  ['GM1708', '#00568b'],
-  ['GM1896', '#5115ef'],
+// The colours themselves are in styles.css (.samen-tone-0 ... 5): a class is all the page needs,
+// and no inline style is (the Content-Security-Policy refuses those).
+const tones = 6;
+const adminTone = 5;
+const toneOf = new Map([
+  ['GM0166', 0],
+  ['GM0180', 1],
+  ['GM1708', 2],
+  ['GM1896', 3],
 ]);
 
 export function learnMunicipalities(list) {
@@ -32,10 +35,11 @@ export function municipalityShort(code) {
   return special[name] ?? name.slice(0, 3).toUpperCase();
 }
 
-export function municipalityColor(code) {
-  if (!code) return '#3d5374';
-  if (!colors.has(code)) colors.set(code, palette[colors.size % palette.length]);
-  return colors.get(code);
+/** The class of a municipality's colour: its cursors, selections and dot in the workgroup. */
+export function municipalityTone(code) {
+  if (!code) return `samen-tone-${adminTone}`;
+  if (!toneOf.has(code)) toneOf.set(code, toneOf.size % tones);
+  return `samen-tone-${toneOf.get(code)}`;
 }
 
 export const roleNames = {

@@ -4,6 +4,7 @@
 import * as api from './api.js';
 import { app } from './app.js';
 import { h, replace, button } from './dom.js';
+import { signInErrorText } from './errors.js';
 import { root, updateStatus } from './frame.js';
 import { pendingEdits, renewConnection, stopConnection } from './live.js';
 import { go } from './router.js';
@@ -110,7 +111,7 @@ function showReauthDialog() {
         updateStatus();
       } catch (err) {
         replace(error, h('p', { class: 'utrecht-paragraph' },
-          err.status === 401 ? 'Onjuist wachtwoord.' : `Inloggen is niet gelukt (${err.message}).`));
+          signInErrorText(err, 'Onjuist wachtwoord.')));
         password.focus();
       } finally {
         busy = false;

@@ -1,11 +1,14 @@
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "admin/admin.hpp"
 #include "auth/password.hpp"
 #include "store/db.hpp"
 #include "store/repo.hpp"
+#include "store/time.hpp"
 #include "temp_dir.hpp"
 
 using namespace samen;
@@ -45,6 +48,19 @@ struct Fixture {
         store::Db db(admin::data_file(dir.path().string()));
         return store::find_user_by_name(db, name);
     }
+
+    std::vector<store::AuditEntry> audit_trail(const std::string& file = {}) {
+        store::Db db(file.empty() ? admin::data_file(dir.path().string()) : file);
+        return store::list_audit(db, {std::nullopt, std::nullopt, 1000});
+    }
+};
+
+/// Sets $SUDO_USER for as long as it lives, as sudo does for the commands it runs.
+struct SudoUser {
+    explicit SudoUser(const char* name) { setenv("SUDO_USER", name, 1); }
+    ~SudoUser() { unsetenv("SUDO_USER"); }
+    SudoUser(const SudoUser&) = delete;
+    SudoUser& operator=(const SudoUser&) = delete;
 };
 
 }  // namespace
@@ -170,6 +186,107 @@ TEST_CASE_METHOD(Fixture, "user passwd, role, disable, enable, list", "[admin]")
     }
 }
 
+TEST_CASE_METHOD(Fixture, "every command that changes something is in the audit trail",
+                 "[admin][audit]") {
+    SudoUser sudo("beheerder-jan");
+    REQUIRE(
+        admin("user add anna --municipality GM0166 --role editor --display Anna", "wachtwoord1\n")
+            .code == admin::kOk);
+    REQUIRE(admin("user passwd anna --password wachtwoord2").code == admin::kOk);
+    REQUIRE(admin("user role anna coordinator").code == admin::kOk);
+    REQUIRE(admin("user disable anna").code == admin::kOk);
+    REQUIRE(admin("user enable anna").code == admin::kOk);
+    REQUIRE(admin("municipality add GM0166 Gemeente-Kampen").code == admin::kOk);
+    // Failed commands and commands that only read leave no entry.
+    REQUIRE(admin("user role nobody editor").code == admin::kFailed);
+    REQUIRE(admin("user add anna --role admin --password wachtwoord1").code == admin::kFailed);
+    REQUIRE(admin("user list").code == admin::kOk);
+
+    auto trail = audit_trail();
+    std::vector<std::string> actions;
+    for (const auto& e : trail) actions.push_back(e.action);
+    // The fixture's two municipalities were added before $SUDO_USER was set.
+    CHECK(actions == std::vector<std::string>{"municipality.add", "municipality.add", "user.add",
+                                              "user.passwd", "user.role", "user.disable",
+                                              "user.enable", "municipality.add"});
+    for (std::size_t i = 2; i < trail.size(); ++i) {
+        INFO(trail[i].action);
+        CHECK(trail[i].user_name == "beheerder-jan");  // the operator, not a Samen user
+        CHECK_FALSE(trail[i].user_id);
+        CHECK_FALSE(trail[i].address);  // the command line
+        CHECK(store::parse_time(trail[i].at));
+    }
+    auto detail = [&](std::size_t i) { return nlohmann::json::parse(trail[i].detail); };
+    CHECK(detail(2) == nlohmann::json{{"user", "anna"},
+                                      {"role", "editor"},
+                                      {"municipality", "GM0166"},
+                                      {"display_name", "Anna"}});
+    CHECK(detail(3) == nlohmann::json{{"user", "anna"}, {"sessions_ended", 0}});
+    CHECK(detail(4) ==
+          nlohmann::json{{"user", "anna"}, {"role", "coordinator"}, {"was", "editor"}});
+    CHECK(detail(5) == nlohmann::json{{"user", "anna"}, {"sessions_ended", 0}});
+    CHECK(detail(6) == nlohmann::json{{"user", "anna"}});
+    CHECK(detail(7) ==
+          nlohmann::json{{"code", "GM0166"}, {"name", "Gemeente-Kampen"}, {"was", "Kampen"}});
+    // Nothing in it is the password.
+    for (const auto& e : trail) CHECK(e.detail.find("wachtwoord") == std::string::npos);
+}
+
+TEST_CASE_METHOD(Fixture, "audit lists the trail, newest last, by time, user and number",
+                 "[admin][audit]") {
+    SudoUser sudo("beheerder-jan");
+    REQUIRE(
+        admin("user add anna --municipality GM0166 --role editor --password wachtwoord1").code ==
+        admin::kOk);
+    REQUIRE(admin("user disable anna").code == admin::kOk);
+    {
+        store::Db db(admin::data_file(dir.path().string()));
+        store::append_audit(db, {0, "2030-01-01T08:00:00Z", std::nullopt, "x\x1b[2J\nadmin",
+                                 "192.0.2.7", "sign_in.failed", R"({"reason":"unknown user"})"});
+    }
+
+    auto r = admin("audit");
+    INFO(r.err);
+    REQUIRE(r.code == admin::kOk);
+    std::istringstream lines(r.out);
+    std::string header;
+    std::getline(lines, header);
+    CHECK_THAT(header, Catch::Matches("AT +ACTION +USER +ADDRESS +DETAIL"));
+    CHECK_THAT(r.out,
+               Catch::Matches("[^]*\\n[-0-9T:Z]+  user\\.disable +beheerder-jan +cli +\\{[^]*"));
+    CHECK_THAT(r.out, Catch::Contains(R"({"sessions_ended":0,"user":"anna"})"));
+    // A name typed at the sign-in form can neither move the cursor nor start a line.
+    CHECK_THAT(r.out, Catch::Contains(R"("x\x1b[2J\x0aadmin"  192.0.2.7)"));
+    CHECK(r.out.find('\x1b') == std::string::npos);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 6);  // header and 5 entries
+
+    r = admin("audit --user anna");
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);  // added and disabled
+    r = admin("audit --limit 1");
+    CHECK_THAT(r.out, Catch::Contains("sign_in.failed"));
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 2);
+    r = admin("audit --since 2030-01-01");
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 2);
+    r = admin("audit --since 2030-01-01T08:00:01Z");
+    CHECK(r.out == "No entries.\n");
+
+    for (const char* bad : {"audit --since yesterday", "audit --limit 0", "audit --limit x",
+                            "audit extra", "audit --role editor"}) {
+        INFO(bad);
+        r = admin(bad);
+        CHECK(r.code == admin::kUsage);
+    }
+}
+
+TEST_CASE("audit without a data file fails and creates none", "[admin][audit]") {
+    test::TempDir dir;
+    std::istringstream in;
+    std::ostringstream out, err;
+    CHECK(admin::run_admin({"--data", dir.path().string(), "audit"}, in, out, err) ==
+          admin::kFailed);
+    CHECK_FALSE(std::filesystem::exists(admin::data_file(dir.path().string())));
+}
+
 TEST_CASE_METHOD(Fixture, "backup writes a copy with the same users", "[admin]") {
     REQUIRE(
         admin("user add anna --municipality GM0166 --role editor --password wachtwoord1").code ==
@@ -186,6 +303,12 @@ TEST_CASE_METHOD(Fixture, "backup writes a copy with the same users", "[admin]")
         CHECK(users[0].name == "anna");
         CHECK(store::list_municipalities(db).size() == 2);
     }
+    // The audit trail is in the copy, with the record of the backup itself.
+    auto copied = audit_trail(copy);
+    REQUIRE(copied.size() == 4);
+    CHECK(copied[2].action == "user.add");
+    CHECK(copied[3].action == "backup");
+    CHECK(nlohmann::json::parse(copied[3].detail)["file"] == copy);
     r = admin("backup " + copy);
     CHECK(r.code == admin::kFailed);
     CHECK_THAT(r.err, Catch::Contains("exists already"));
@@ -234,6 +357,7 @@ TEST_CASE("is_admin_command tells admin commands from server start", "[admin]") 
     CHECK(admin::is_admin_command(V{"--data", "/srv/samen", "user", "add", "x"}));
     CHECK(admin::is_admin_command(V{"--data=/srv/samen", "backup", "f"}));
     CHECK(admin::is_admin_command(V{"--data", "user", "municipality", "list"}));
+    CHECK(admin::is_admin_command(V{"--data", "/srv/samen", "audit", "--user", "anna"}));
     CHECK_FALSE(admin::is_admin_command(V{}));
     CHECK_FALSE(admin::is_admin_command(V{"--data", "/srv/samen", "--port", "8080"}));
 }

@@ -85,7 +85,7 @@ class EchoApp : public Application {
             HttpResponse res;
             res.content_type = "text/plain";
             res.body = req.method + " " + req.target + " auth=" + req.authorization +
-                       " type=" + req.content_type + " body=" + req.body;
+                       " type=" + req.content_type + " client=" + req.client + " body=" + req.body;
             res.headers.emplace_back("X-Echo", "yes");
             return respond(std::move(res));
         }
@@ -182,6 +182,7 @@ class StaticRoot {
         write("font.woff2", "wOF2");
         write("assets/index-4f2a9c.js", "export {};");
         write("docs/index.html", "<p>docs</p>");
+        write("nonce.html", "<meta name=\"samen-csp-nonce\" content=\"__CSP_NONCE__\">");
         write(".env", "SECRET=1");
         std::ofstream(base_ / "secret.txt") << "outside the root";
     }

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "net/static_files.hpp"
 #include "net_fixture.hpp"
 #include "transport/http_client.hpp"
 
@@ -47,7 +48,14 @@ TEST_CASE("application routes reach the application with what it needs", "[net][
     const auto got = http_request(localhost, port, "POST", "/api/echo?x=1", R"({"a":1})",
                                   {{"Authorization", "Bearer t0k3n"}});
     CHECK(got.status == 200);
-    CHECK(got.body == R"(POST /api/echo?x=1 auth=Bearer t0k3n type=application/json body={"a":1})");
+    CHECK(
+        got.body ==
+        R"(POST /api/echo?x=1 auth=Bearer t0k3n type=application/json client=127.0.0.1 body={"a":1})");
+    // Without a trusted proxy, X-Forwarded-For is the client's word and counts for nothing.
+    CHECK_THAT(
+        http_request(localhost, port, "GET", "/api/echo", "", {{"X-Forwarded-For", "192.0.2.1"}})
+            .body,
+        Catch::Contains("client=127.0.0.1 "));
     CHECK(got.content_type == "text/plain");
     CHECK(got.header("X-Echo") == "yes");
     CHECK(got.header("API-Version") == "1.2.3");
@@ -113,6 +121,26 @@ TEST_CASE("static files", "[net][http][static]") {
         CHECK(index.header("API-Version") == "1.2.3");
         CHECK(http_request(localhost, port, "GET", "/docs/").body == "<p>docs</p>");
         CHECK(http_request(localhost, port, "GET", "/?v=2").status == 200);
+    }
+    SECTION("a page gets a fresh style nonce, in its body and its Content-Security-Policy") {
+        auto nonce_of = [&](const std::string& target) {
+            const auto page = http_request(localhost, port, "GET", target);
+            REQUIRE(page.status == 200);
+            const std::string policy = page.header("Content-Security-Policy");
+            const auto at = policy.find("'nonce-");
+            REQUIRE(at != std::string::npos);
+            const std::string nonce = policy.substr(at + 7, 32);
+            CHECK(page.body == "<meta name=\"samen-csp-nonce\" content=\"" + nonce + "\">");
+            CHECK(page.header("Content-Length") == std::to_string(page.body.size()));
+            return nonce;
+        };
+        CHECK(nonce_of("/nonce.html") != nonce_of("/nonce.html"));
+        // Everything else has the policy without a nonce.
+        CHECK(http_request(localhost, port, "GET", "/app.js").header("Content-Security-Policy") ==
+              samen::net::content_security_policy());
+        const auto head = http_request(localhost, port, "HEAD", "/nonce.html");
+        CHECK(head.body.empty());
+        CHECK(head.header("Content-Length") == "72");
     }
     SECTION("content types") {
         const std::vector<std::pair<std::string, std::string>> expected{

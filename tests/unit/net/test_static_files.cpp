@@ -63,3 +63,24 @@ TEST_CASE("problem_body survives hostile detail text", "[net][http]") {
     CHECK(problem.at("title") == "Bad Request");
     CHECK(problem.at("status") == 400);
 }
+
+TEST_CASE("the Content-Security-Policy and a page's style nonce", "[net][static][csp]") {
+    const auto a = new_nonce();
+    const auto b = new_nonce();
+    CHECK(a.size() == 32);
+    CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(a != b);
+
+    CHECK(with_nonce("<meta content=\"__CSP_NONCE__\"><x n=__CSP_NONCE__>", "abc") ==
+          "<meta content=\"abc\"><x n=abc>");
+    CHECK(with_nonce("no placeholder", "abc") == "no placeholder");
+    CHECK(with_nonce("", "abc").empty());
+
+    const auto plain = content_security_policy();
+    CHECK_THAT(plain, Catch::Contains("script-src 'self';"));
+    CHECK_THAT(plain, Catch::Contains("style-src 'self';"));
+    CHECK_THAT(plain, Catch::Contains("object-src 'none'"));
+    CHECK_THAT(plain, Catch::Contains("frame-ancestors 'none'"));
+    CHECK_THAT(plain, !Catch::Contains("unsafe"));
+    CHECK_THAT(content_security_policy(a), Catch::Contains("style-src 'self' 'nonce-" + a + "';"));
+}

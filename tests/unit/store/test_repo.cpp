@@ -413,3 +413,42 @@ TEST_CASE_METHOD(Fixture, "Versions: insert, list per document and for all", "[s
     CHECK_THROWS_AS(insert_version(db, {"nodoc", "x", 1, anna, kNow}), StoreError);
     CHECK_THROWS_AS(insert_version(db, {"ivp", "x", 1, 9999, kNow}), StoreError);
 }
+
+TEST_CASE_METHOD(Fixture, "Audit: append, list the newest by time and user, never change",
+                 "[store][repo][audit]") {
+    auto anna = user("kampen-editor");
+    append_audit(
+        db, {0, "2026-11-26T08:00:00Z", anna, "kampen-editor", "192.0.2.1", "sign_in.ok", "{}"});
+    append_audit(db, {0, "2026-11-26T08:01:00Z", std::nullopt, "niemand", "192.0.2.9",
+                      "sign_in.failed", R"({"reason":"unknown user"})"});
+    append_audit(db, {0, "2026-11-26T09:00:00Z", std::nullopt, "beheerder", std::nullopt,
+                      "user.disable", R"({"user":"kampen-editor"})"});
+    const auto last = append_audit(
+        db, {0, "2026-11-26T10:00:00Z", anna, "kampen-editor", "192.0.2.1", "sign_out", "{}"});
+
+    auto all = list_audit(db, {});
+    REQUIRE(all.size() == 4);
+    CHECK(all.front().action == "sign_in.ok");  // oldest first
+    CHECK(all.back() == AuditEntry{last, "2026-11-26T10:00:00Z", anna, "kampen-editor", "192.0.2.1",
+                                   "sign_out", "{}"});
+    CHECK(all[2].user_id == std::nullopt);
+    CHECK(all[2].address == std::nullopt);
+
+    auto newest = list_audit(db, {std::nullopt, std::nullopt, 2});
+    REQUIRE(newest.size() == 2);
+    CHECK(newest[0].action == "user.disable");
+    CHECK(newest[1].action == "sign_out");
+    CHECK(list_audit(db, {"2026-11-26T09:00:00Z", std::nullopt, 100}).size() == 2);
+    // By the user, and about them.
+    auto anna_s = list_audit(db, {std::nullopt, "kampen-editor", 100});
+    REQUIRE(anna_s.size() == 3);
+    CHECK(anna_s[1].action == "user.disable");
+    CHECK(list_audit(db, {std::nullopt, "niemand", 100}).size() == 1);
+
+    CHECK_THROWS_AS(db.exec("UPDATE audit SET action = 'sign_in.ok' WHERE id = 2"), StoreError);
+    CHECK_THROWS_AS(db.exec("DELETE FROM audit WHERE id = 1"), StoreError);
+    CHECK_THROWS_AS(db.exec("DELETE FROM audit"), StoreError);
+    CHECK(list_audit(db, {}).size() == 4);
+    CHECK_THROWS_AS(append_audit(db, {0, kNow, anna, "a", "b", "sign_in.ok", "[1]"}), StoreError);
+    CHECK_THROWS_AS(append_audit(db, {0, kNow, anna, "a", "b", "sign_in.ok", "nope"}), StoreError);
+}

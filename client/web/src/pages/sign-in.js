@@ -2,6 +2,7 @@
 // previous session ended (app.notice) if it did.
 import { app } from '../app.js';
 import { h, replace } from '../dom.js';
+import { signInErrorText } from '../errors.js';
 import { go } from '../router.js';
 import { signIn } from '../session.js';
 
@@ -25,7 +26,7 @@ export function renderSignIn(mainEl) {
       go('#/documenten');
     } catch (err) {
       replace(error, h('p', { class: 'utrecht-paragraph' },
-        err.status === 401 ? 'Onjuiste gebruikersnaam of wachtwoord.' : `Inloggen is niet gelukt (${err.message}).`));
+        signInErrorText(err, 'Onjuiste gebruikersnaam of wachtwoord.')));
       password.focus();
     }
   } },

@@ -1,7 +1,7 @@
 // The side of the workspace: the workgroup (who is where, following someone), the proposals and
 // the sections deleted while the document is open (to restore).
 import { h, button } from '../../dom.js';
-import { municipalityColor, municipalityName } from '../../names.js';
+import { municipalityName, municipalityTone } from '../../names.js';
 import { may } from '../../perms.js';
 import { decidedProposals, openProposals } from './proposals.js';
 
@@ -24,7 +24,7 @@ function workgroup(ws) {
     people.length ? h('ul', { class: 'samen-people' }, people.map((p) => {
       const following = ws.follow === p.session;
       return h('li', { class: 'samen-people__item' },
-        h('span', { class: 'samen-people__dot', style: { backgroundColor: municipalityColor(p.user.municipality) }, 'aria-hidden': 'true' }),
+        h('span', { class: `samen-people__dot ${municipalityTone(p.user.municipality)}`, 'aria-hidden': 'true' }),
         h('span', { class: 'samen-people__name' }, p.user.display_name || p.user.name,
           h('span', { class: 'samen-small' }, ` (${municipalityName(p.user.municipality)})`)),
         h('span', { class: 'samen-people__where samen-small' }, `in ${where(p)}`),
