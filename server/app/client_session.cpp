@@ -88,15 +88,17 @@ void ClientSession::on_close() {
 }
 
 void ClientSession::handle(std::string text) {
-    if (closed_) return;
-    if (waiting_) {
-        if (waiting_messages_.size() >= context_.limits.max_waiting_messages) {
-            return send_error(ErrorCode::rate_limited,
-                              "too many messages while a sign-in or open is answered");
-        }
+    if (waiting_ && !closed_) {
+        // Handled when its turn comes. The connection hands over no more than
+        // --max-pending-messages unhandled: this queue needs no bound of its own.
         waiting_messages_.push_back(std::move(text));
         return;
     }
+    if (!closed_) parse_and_serve(std::move(text));
+    conn_->handled();
+}
+
+void ClientSession::parse_and_serve(std::string text) {
     nlohmann::json msg;
     try {
         msg = nlohmann::json::parse(text);
@@ -169,6 +171,8 @@ void ClientSession::welcome(const rooms::Reply& reply, std::optional<auth::User>
     counted_ = true;
     user_ = user->id;
     context_.users.put(*user);
+    // Before the welcome goes out: what the client sends after it may be as long as any message.
+    conn_->signed_in();
     reply.send({{"type", "welcome"},
                 {"protocol", p::version},
                 {"session", id_},
