@@ -15,6 +15,7 @@
 #include "app/app.hpp"
 #include "app/demo.hpp"
 #include "log/log.hpp"
+#include "net/descriptors.hpp"
 #include "net/server.hpp"
 #include "net/trust.hpp"
 #include "store/store.hpp"
@@ -28,6 +29,7 @@ struct Options {
     std::string data_dir = "./samen-data";
     fs::path demo_dir = SAMEN_DEMO_DIR;
     std::size_t threads = 2;
+    bool max_connections_given = false;
     samen::net::ServerOptions net;
     samen::app::AppOptions app;
     samen::store::StoreOptions store;
@@ -46,7 +48,7 @@ options:
   --static DIR           the web client's files, served at / (default: the built web client)
   --demo-data DIR        where the demo files are (default: the repository's data/demo)
   --threads N            network threads (default 2)
-  --max-message-bytes N  longest WebSocket message (default 1048576)
+  --max-message-bytes N  longest WebSocket message once signed in (default 1048576)
   --max-queue N          outgoing messages a client may fall behind before it is cut off (default 1024)
   --max-text-bytes N     longest text of one section layer (default 1048576)
   --max-history-bytes N  edits a document keeps in memory, in bytes (default 16777216); older
@@ -89,6 +91,19 @@ cross-site requests and proxies (docs/security.md):
                          client (repeatable; default none)
   --metrics-token TOKEN  /metrics is served to loopback clients, and to whoever sends
                          'Authorization: Bearer TOKEN' (default: loopback only)
+
+bounds on connections (docs/security.md):
+  --max-connections N    TCP connections at once; past it a new one gets 503 (default: what the
+                         descriptor limit holds after a reserve, see the log at start)
+  --max-unauthenticated-per-address N
+                         connections from one address that have not signed in (HTTP, and
+                         WebSockets before hello); past it that address gets 503 (default 32;
+                         0: no bound, e.g. behind a reverse proxy)
+  --hello-timeout S      seconds a WebSocket has to sign in with hello, else 1008 (default 10)
+  --max-hello-bytes N    longest message before hello; a longer one closes with 1009 (default 4096)
+  --max-pending-messages N
+                         messages of one WebSocket read but not yet handled; the server reads no
+                         further until one is (default 8)
 )";
 
 template <class T>
@@ -152,6 +167,17 @@ Options parse(const std::vector<std::string>& args) {
             o.threads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
         else if (a == "--max-message-bytes")
             o.net.max_message_bytes = number<std::size_t>(a, value());
+        else if (a == "--max-hello-bytes")
+            o.net.max_hello_bytes = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        else if (a == "--hello-timeout")
+            o.net.hello_timeout = std::chrono::seconds(std::max(1, number<int>(a, value())));
+        else if (a == "--max-pending-messages")
+            o.net.max_pending_messages = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        else if (a == "--max-connections") {
+            o.net.max_connections = std::max<std::size_t>(1, number<std::size_t>(a, value()));
+            o.max_connections_given = true;
+        } else if (a == "--max-unauthenticated-per-address")
+            o.net.max_unauthenticated_per_address = number<std::size_t>(a, value());
         else if (a == "--max-queue")
             o.net.max_queue_messages = number<std::size_t>(a, value());
         else if (a == "--max-text-bytes")
@@ -219,7 +245,23 @@ Options parse(const std::vector<std::string>& args) {
     return o;
 }
 
-int serve(const Options& o) {
+/// Raises the descriptor limit and fits --max-connections to it unless it was given.
+void fit_to_descriptors(Options& o) {
+    const auto limit = samen::net::raise_descriptor_limit();
+    if (!o.max_connections_given) {
+        o.net.max_connections =
+            samen::net::connections_for_descriptors(limit.soft, o.net.max_refusals);
+    }
+    std::string line = "descriptors: soft limit " + std::to_string(limit.soft_before);
+    line += limit.soft != limit.soft_before ? " raised to " + std::to_string(limit.soft) : "";
+    line += " (hard limit " + std::to_string(limit.hard) + ")";
+    if (!limit.error.empty()) line += ", not raised: " + limit.error;
+    line += "; at most " + std::to_string(o.net.max_connections) + " connections";
+    samen::log_line(line);
+}
+
+int serve(Options o) {
+    fit_to_descriptors(o);
     fs::create_directories(o.data_dir);
     for (const std::string& change : samen::admin::restrict_data_dir(o.data_dir)) {
         samen::log_line("samen-server: made the data directory private: " + change);

@@ -82,15 +82,17 @@ void ClientSession::stop() {
 }
 
 void ClientSession::handle(std::string text) {
-    if (closed_) return;
-    if (waiting_) {
-        if (waiting_messages_.size() >= context_.limits.max_waiting_messages) {
-            return send_error(ErrorCode::rate_limited,
-                              "too many messages while a sign-in or open is answered");
-        }
+    if (waiting_ && !closed_) {
+        // Handled when its turn comes. The connection hands over no more than
+        // --max-pending-messages unhandled: this queue needs no bound of its own.
         waiting_messages_.push_back(std::move(text));
         return;
     }
+    if (!closed_) parse_and_serve(std::move(text));
+    conn_->handled();
+}
+
+void ClientSession::parse_and_serve(std::string text) {
     nlohmann::json msg;
     try {
         msg = nlohmann::json::parse(text);
@@ -172,6 +174,8 @@ void ClientSession::welcome(const rooms::Reply& reply,
     expiry_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
         if (!ec) self->end(net::CloseReason::policy, "your session expired: sign in again");
     });
+    // Before the welcome goes out: what the client sends after it may be as long as any message.
+    conn_->signed_in();
     reply.send({{"type", "welcome"},
                 {"protocol", p::version},
                 {"session", id_},

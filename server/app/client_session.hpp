@@ -40,7 +40,6 @@ struct SessionLimits {
     double edit_burst = 200;       // tokens in the bucket when full
     std::size_t max_open_documents = 32;
     std::size_t max_connections_per_user = 16;  // signed-in connections at once
-    std::size_t max_waiting_messages = 256;     // queued behind a `hello` or `open` being answered
     /// Reads of the past (`history`, `text.at`, `diff`, `effective` at a revision, the rebase
     /// preview, `list`) waiting or running at once; past it `rate_limited`.
     std::size_t max_reads_per_connection = 4;
@@ -69,7 +68,9 @@ class ClientSession : public net::MessageHandler,
     void end(net::CloseReason why, const std::string& message) override;
 
   private:
+    /// Serves the message now, or keeps it while a `hello` or an `open` is answered.
     void handle(std::string text);
+    void parse_and_serve(std::string text);
     void serve(const rooms::Reply& reply, protocol::Request request);
     void hello(const rooms::Reply& reply, const protocol::Hello& r);
     void welcome(const rooms::Reply& reply, std::optional<auth::TokenSession> signed_in);
@@ -98,7 +99,7 @@ class ClientSession : public net::MessageHandler,
 
     std::optional<std::int64_t> user_;  // signed in as; who they are now is context_.users'
     bool waiting_ = false;              // a hello or an open is being answered: later messages wait
-    std::deque<std::string> waiting_messages_;
+    std::deque<std::string> waiting_messages_;  // not yet handled (net::Connection::handled)
     std::map<std::string, std::shared_ptr<rooms::Room>> open_;
     bool closed_ = false;
     std::shared_ptr<rooms::ReadSlots> reads_;

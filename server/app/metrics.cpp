@@ -44,23 +44,60 @@ class Exposition {
     std::ostringstream out_;
 };
 
+/// The network layer's counters and gauges, in the order /metrics lists them.
+struct NetMetric {
+    const char* name;
+    const char* type;
+    const char* help;
+    std::atomic<std::uint64_t> net::NetStats::*value;
+};
+
+constexpr NetMetric net_metrics[] = {
+    {"samen_websockets_open", "gauge", "Open WebSocket connections.",
+     &net::NetStats::websockets_open},
+    {"samen_connections_total", "counter", "TCP connections accepted.",
+     &net::NetStats::connections_total},
+    {"samen_connections_open", "gauge", "Open TCP connections, HTTP and WebSocket.",
+     &net::NetStats::connections_open},
+    {"samen_connections_unauthenticated", "gauge",
+     "Open connections that have not signed in: HTTP, and WebSockets before hello.",
+     &net::NetStats::connections_unauthenticated},
+    {"samen_connections_max", "gauge",
+     "Connections the server holds at once (--max-connections); 0: no bound.",
+     &net::NetStats::connections_max},
+    {"samen_connections_refused_total", "counter",
+     "Connections answered 503 because the server held --max-connections.",
+     &net::NetStats::refused_over_capacity},
+    {"samen_connections_refused_per_address_total", "counter",
+     "Connections answered 503 because their address held --max-unauthenticated-per-address "
+     "connections that had not signed in.",
+     &net::NetStats::refused_per_address},
+    {"samen_connections_refused_unanswered_total", "counter",
+     "Refused connections closed without an answer: too many were being refused.",
+     &net::NetStats::refused_unanswered},
+    {"samen_hello_timeouts_total", "counter",
+     "WebSockets closed (1008) for not signing in within --hello-timeout.",
+     &net::NetStats::hello_timeouts},
+    {"samen_oversized_before_sign_in_total", "counter",
+     "WebSockets closed (1009) for a message over --max-hello-bytes before hello.",
+     &net::NetStats::oversized_before_sign_in},
+    {"samen_http_requests_total", "counter", "HTTP requests served.",
+     &net::NetStats::http_requests},
+    {"samen_slow_client_disconnects_total", "counter",
+     "WebSockets closed because their outgoing queue passed its bound.",
+     &net::NetStats::slow_client_disconnects},
+    {"samen_oversized_messages_total", "counter", "Incoming messages discarded for their size.",
+     &net::NetStats::oversized_messages},
+};
+
 }  // namespace
 
 std::string App::metrics_text() const {
     Exposition e;
     if (net_stats_) {
-        e.metric("samen_websockets_open", "gauge", "Open WebSocket connections.",
-                 net_stats_->websockets_open.load());
-        e.metric("samen_connections_total", "counter", "TCP connections accepted.",
-                 net_stats_->connections_total.load());
-        e.metric("samen_http_requests_total", "counter", "HTTP requests served.",
-                 net_stats_->http_requests.load());
-        e.metric("samen_slow_client_disconnects_total", "counter",
-                 "WebSockets closed because their outgoing queue passed its bound.",
-                 net_stats_->slow_client_disconnects.load());
-        e.metric("samen_oversized_messages_total", "counter",
-                 "Incoming messages discarded for their size.",
-                 net_stats_->oversized_messages.load());
+        for (const auto& m : net_metrics) {
+            e.metric(m.name, m.type, m.help, (net_stats_->*m.value).load());
+        }
     }
     e.metric("samen_sign_ins_total", "counter", "Successful sign-ins.", sign_ins_.ok.load());
     e.metric("samen_sign_in_failures_total", "counter",

@@ -50,6 +50,16 @@ class Connection {
     virtual void send(std::shared_ptr<const std::string> text) = 0;
     /// Sends what is queued, then closes.
     virtual void close(CloseReason why) = 0;
+    /// The peer signed in. Until then its messages may hold at most max_hello_bytes (a longer
+    /// one closes the connection with 1009), it counts against its address's bound on
+    /// connections that have not signed in, and it is closed (1008) unless it signs in within
+    /// hello_timeout. From now on it may send messages of max_message_bytes (a longer one is
+    /// reported to on_too_large), and none of the rest applies.
+    virtual void signed_in() = 0;
+    /// One message of on_message has been handled. The session hands at most
+    /// max_pending_messages messages that are not, and reads no further until one is: an
+    /// application that never says so stalls its connection.
+    virtual void handled() = 0;
     /// "ws#12 127.0.0.1:53422", for logs.
     virtual const std::string& tag() const = 0;
     /// The client's IP address, as HttpRequest::client of the upgrade request.
@@ -61,6 +71,7 @@ class Connection {
 class MessageHandler {
   public:
     virtual ~MessageHandler() = default;
+    /// Answer each with Connection::handled() once done with it.
     virtual void on_message(std::string text) = 0;
     /// A message longer than the limit arrived; its bytes were discarded, the connection stays.
     virtual void on_too_large(std::size_t limit) = 0;

@@ -77,10 +77,10 @@ constexpr std::uintmax_t max_page_bytes = 1024 * 1024;
 
 class HttpSession : public Closable, public std::enable_shared_from_this<HttpSession> {
   public:
-    HttpSession(tcp::socket&& socket, std::shared_ptr<ServerState> state)
+    HttpSession(tcp::socket&& socket, std::shared_ptr<ServerState> state, LiveConnection live)
         : stream_(std::move(socket)),
           state_(std::move(state)),
-          live_(*state_),
+          live_(std::move(live)),
           peer_(peer_name(stream_.socket())),
           peer_address_(peer_address(stream_.socket())),
           tag_("http#" + std::to_string(state_->next_http_number()) + " " + peer_) {}
@@ -445,8 +445,8 @@ void HttpSession::fail(error_code ec, const char* what) {
 
 }  // namespace
 
-void run_http_session(tcp::socket socket, std::shared_ptr<ServerState> state) {
-    std::make_shared<HttpSession>(std::move(socket), std::move(state))->run();
+void run_http_session(tcp::socket socket, std::shared_ptr<ServerState> state, LiveConnection live) {
+    std::make_shared<HttpSession>(std::move(socket), std::move(state), std::move(live))->run();
 }
 
 }  // namespace samen::net

@@ -9,7 +9,7 @@
 
 namespace samen::net {
 
-/// Starts a session on `socket`, whose executor must be a strand of its own.
-void run_http_session(tcp::socket socket, std::shared_ptr<ServerState> state);
+/// Starts a session on `socket`, whose executor must be a strand of its own; `live` counts it.
+void run_http_session(tcp::socket socket, std::shared_ptr<ServerState> state, LiveConnection live);
 
 }  // namespace samen::net

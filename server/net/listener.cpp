@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "net/http_session.hpp"
+#include "net/refusal.hpp"
 
 namespace samen::net {
 
@@ -83,7 +84,13 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
     // Small frames (an ack, a keystroke) go out at once instead of waiting up to 40 ms for Nagle.
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    run_http_session(std::move(socket), state_);
+    const auto peer = socket.remote_endpoint(ignored);
+    Admission admission = state_->admit(ignored ? std::string("?") : address_key(peer.address()));
+    if (admission.live) {
+        run_http_session(std::move(socket), state_, std::move(*admission.live));
+    } else {
+        refuse_connection(std::move(socket), state_, std::move(admission.refusal));
+    }
     do_accept();
 }
 

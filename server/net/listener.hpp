@@ -1,4 +1,5 @@
-// Accepts TCP connections and hands each, on a strand of its own, to an HTTP session.
+// Accepts TCP connections and hands each, on a strand of its own, to an HTTP session, or to a
+// refusal when a bound on connections says no (net/refusal.hpp).
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>

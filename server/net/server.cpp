@@ -39,6 +39,10 @@ std::size_t Server::connection_count() const {
     return state_->open_connections();
 }
 
+const ServerOptions& Server::options() const {
+    return state_->options();
+}
+
 const NetStats& Server::stats() const {
     return state_->stats();
 }

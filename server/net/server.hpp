@@ -23,9 +23,30 @@ namespace samen::net {
 struct ServerOptions {
     std::string address = "127.0.0.1";
     unsigned short port = 8080;  // 0: an ephemeral port, see Server::port()
-    /// A longer incoming WebSocket message is discarded and reported to the handler; the
-    /// connection stays.
+    /// A longer incoming WebSocket message from a peer that signed in is discarded and reported
+    /// to the handler; the connection stays.
     std::size_t max_message_bytes = 1024 * 1024;
+    /// Until the application says Connection::signed_in(), a WebSocket message may hold at most
+    /// this many bytes; a longer one closes the connection with 1009.
+    std::size_t max_hello_bytes = 4096;
+    /// A WebSocket that has not signed in this long after its upgrade is closed with 1008.
+    std::chrono::seconds hello_timeout{10};
+    /// Messages of one WebSocket handed to the application and not yet handled
+    /// (Connection::handled). At the bound the session stops reading, and TCP's flow control
+    /// slows the peer down: a connection holds at most this many messages of the read limit.
+    std::size_t max_pending_messages = 8;
+    /// TCP connections at once, HTTP and WebSocket. Past it a new connection is answered 503
+    /// and closed. 0: no bound (samen-server always sets one, fitted to its descriptor limit).
+    std::size_t max_connections = 0;
+    /// Connections from one IP address that have not signed in (every HTTP connection, every
+    /// WebSocket until Connection::signed_in()). Past it a new connection from that address is
+    /// answered 503 and closed. 0: no bound.
+    std::size_t max_unauthenticated_per_address = 32;
+    /// Refused connections being answered at once; past it a new one is closed unanswered. Each
+    /// holds its descriptor for at most refusal_linger.
+    std::size_t max_refusals = 64;
+    /// How long a refused connection may take to read its 503 and close.
+    std::chrono::seconds refusal_linger{2};
     /// Outgoing messages waiting behind the one being written. Past either bound the client is
     /// too slow and its connection is closed (4001).
     std::size_t max_queue_messages = 1024;
@@ -46,13 +67,21 @@ struct ServerOptions {
     std::vector<std::string> trusted_proxies;
 };
 
-/// Counters for /metrics. Monotonic except websockets_open.
+/// Counters for /metrics. Monotonic except the ones that say open.
 struct NetStats {
     std::atomic<std::uint64_t> connections_total{0};
+    std::atomic<std::uint64_t> connections_open{0};
+    std::atomic<std::uint64_t> connections_unauthenticated{0};  // open and not signed in
+    std::atomic<std::uint64_t> connections_max{0};              // the bound; 0: none
     std::atomic<std::uint64_t> websockets_open{0};
     std::atomic<std::uint64_t> http_requests{0};
     std::atomic<std::uint64_t> slow_client_disconnects{0};
     std::atomic<std::uint64_t> oversized_messages{0};
+    std::atomic<std::uint64_t> refused_over_capacity{0};  // past max_connections
+    std::atomic<std::uint64_t> refused_per_address{0};    // past max_unauthenticated_per_address
+    std::atomic<std::uint64_t> refused_unanswered{0};     // past max_refusals as well
+    std::atomic<std::uint64_t> hello_timeouts{0};
+    std::atomic<std::uint64_t> oversized_before_sign_in{0};  // closed with 1009
 };
 
 /// The WebSocket close code of each reason (docs/protocol.md).
@@ -97,6 +126,7 @@ class Server {
     void close_all(CloseReason why);
     /// Open TCP connections, HTTP and WebSocket.
     std::size_t connection_count() const;
+    const ServerOptions& options() const;
     const NetStats& stats() const;
 
   private:

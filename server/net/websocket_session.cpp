@@ -35,7 +35,11 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
           live_(std::move(live)),
           tag_("ws#" + std::to_string(state_->next_websocket_number()) + " " + peer),
           client_(std::move(client)),
-          close_deadline_(ws_.get_executor()) {}
+          read_limit_(
+              std::min(state_->options().max_hello_bytes, state_->options().max_message_bytes)),
+          close_deadline_(ws_.get_executor()),
+          hello_deadline_(ws_.get_executor()),
+          resume_(ws_.get_executor()) {}
 
     ~WebSocketSession() override {
         if (key_ != 0) state_->withdraw(key_);
@@ -55,13 +59,29 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
                    [self = shared_from_this(), why] { self->begin_close(reason_of(why)); });
     }
 
+    /// From any thread.
+    void signed_in() {
+        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->on_signed_in(); });
+    }
+
+    /// From any thread.
+    void handled() {
+        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->on_handled(); });
+    }
+
     const std::string& tag() const { return tag_; }
     const std::string& client() const { return client_; }
 
   private:
     void on_accept(error_code ec);
+    void on_hello_deadline(error_code ec);
+    void on_signed_in();
     void do_read();
     void on_read(error_code ec, std::size_t bytes);
+    void hand_over(std::string text);
+    void read_on();
+    void on_handled();
+    void on_resume(error_code ec);
     void on_send(const std::shared_ptr<const std::string>& text);
     void too_slow();
     void begin_close(websocket::close_reason reason);
@@ -83,6 +103,8 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
     std::string client_;
     std::uint64_t key_ = 0;
     std::shared_ptr<MessageHandler> handler_;
+    std::size_t read_limit_;   // max_hello_bytes until signed in, then max_message_bytes
+    std::size_t pending_ = 0;  // messages handed to the handler and not yet handled
 
     // The front is being written while the queue is not empty; nullptr stands for the close
     // frame, which is a write like any other.
@@ -90,10 +112,16 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
     std::size_t waiting_bytes_ = 0;  // of every entry but the front
     asio::steady_timer close_deadline_;
     websocket::close_reason close_reason_;
+    asio::steady_timer hello_deadline_;
+    // Waits while reading is paused for the application (handled() cancels it); it also keeps
+    // the session alive meanwhile, as a pending read would.
+    asio::steady_timer resume_;
 
     bool open_ = false;  // accepted, and the handler not yet told on_close
     bool reading_ = false;
+    bool paused_ = false;  // no read pending until the application handled a message
     bool writing_ = false;
+    bool signed_in_ = false;
     bool closing_ = false;        // a close is queued
     bool close_started_ = false;  // async_close runs or ran: it owns the reading from now on
     bool discarding_ = false;     // the current message passed the limit
@@ -111,6 +139,12 @@ class ConnectionHandle : public Connection {
     }
     void close(CloseReason why) override {
         if (auto session = session_.lock()) session->close(why);
+    }
+    void signed_in() override {
+        if (auto session = session_.lock()) session->signed_in();
+    }
+    void handled() override {
+        if (auto session = session_.lock()) session->handled();
     }
     const std::string& tag() const override { return tag_; }
     const std::string& address() const override { return address_; }
@@ -143,6 +177,11 @@ void WebSocketSession::on_accept(error_code ec) {
     if (ec) return fail(ec, "accept");
     open_ = true;
     ++state_->stats().websockets_open;
+    // Until its hello succeeds a peer gets nothing but the time to send it: no keep-alive
+    // pings (the first would come after idle_timeout / 2) keep it beyond that.
+    hello_deadline_.expires_after(state_->options().hello_timeout);
+    hello_deadline_.async_wait(
+        beast::bind_front_handler(&WebSocketSession::on_hello_deadline, shared_from_this()));
     try {
         handler_ = state_->app().on_websocket(
             std::make_shared<ConnectionHandle>(weak_from_this(), tag_, client_));
@@ -153,9 +192,29 @@ void WebSocketSession::on_accept(error_code ec) {
     do_read();
 }
 
+void WebSocketSession::on_hello_deadline(error_code ec) {
+    if (ec || signed_in_ || !open_) return;
+    ++state_->stats().hello_timeouts;
+    begin_close({websocket::close_code::policy_error,
+                 "no hello within " + std::to_string(state_->options().hello_timeout.count()) +
+                     " s: sign in first"});
+}
+
+void WebSocketSession::on_signed_in() {
+    if (!open_ || signed_in_) return;
+    signed_in_ = true;
+    read_limit_ = state_->options().max_message_bytes;
+    live_.signed_in();
+    hello_deadline_.cancel();
+}
+
 void WebSocketSession::do_read() {
     reading_ = true;
-    ws_.async_read_some(buffer_, read_chunk,
+    // At most one byte past the limit enters the buffer: that byte tells that a message is too
+    // long, and no more of it is held.
+    const std::size_t most =
+        discarding_ ? read_chunk : std::min(read_chunk, read_limit_ + 1 - buffer_.size());
+    ws_.async_read_some(buffer_, most,
                         beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
 }
 
@@ -164,7 +223,7 @@ void WebSocketSession::on_read(error_code ec, std::size_t) {
     if (ec) return fail(ec, "read");
 
     const bool done = ws_.is_message_done();
-    const std::size_t limit = state_->options().max_message_bytes;
+    const std::size_t limit = read_limit_;
     if (ws_.got_binary()) {
         buffer_.clear();
         if (done) tell_handler("on_binary", [](MessageHandler& h) { h.on_binary(); });
@@ -173,16 +232,63 @@ void WebSocketSession::on_read(error_code ec, std::size_t) {
         // and the connection stays usable.
         buffer_.clear();
         discarding_ = !done;
-        if (done) {
+        if (!signed_in_) {
+            // Nobody we know: not worth reading more of.
+            if (!closing_) {
+                ++state_->stats().oversized_before_sign_in;
+                begin_close(
+                    {websocket::close_code::too_big, "a message before hello may hold at most " +
+                                                         std::to_string(limit) + " bytes"});
+            }
+        } else if (done) {
             ++state_->stats().oversized_messages;
             tell_handler("on_too_large", [limit](MessageHandler& h) { h.on_too_large(limit); });
         }
     } else if (done) {
-        auto text = beast::buffers_to_string(buffer_.data());
+        hand_over(beast::buffers_to_string(buffer_.data()));
         buffer_.clear();
-        tell_handler("on_message", [&text](MessageHandler& h) { h.on_message(std::move(text)); });
     }
     if (buffer_.size() == 0 && buffer_.capacity() > 4 * read_chunk) buffer_.shrink_to_fit();
+    read_on();
+}
+
+void WebSocketSession::hand_over(std::string text) {
+    // After a close began the application has said its last word; it hears only on_close.
+    if (!handler_ || closing_) return;
+    ++pending_;
+    try {
+        handler_->on_message(std::move(text));
+    } catch (const std::exception& e) {
+        --pending_;
+        log_line(tag_ + " on_message threw: " + e.what());
+    }
+}
+
+void WebSocketSession::read_on() {
+    if (pending_ < state_->options().max_pending_messages) return do_read();
+    // The peer's next frames wait in the socket buffers, and TCP holds the peer back.
+    paused_ = true;
+    resume_.expires_after(state_->options().idle_timeout);
+    resume_.async_wait(beast::bind_front_handler(&WebSocketSession::on_resume, shared_from_this()));
+}
+
+void WebSocketSession::on_handled() {
+    if (pending_ > 0) --pending_;
+    if (paused_ && pending_ < state_->options().max_pending_messages) resume_.cancel();
+}
+
+void WebSocketSession::on_resume(error_code) {
+    paused_ = false;
+    if (!open_) return;
+    if (close_started_) return maybe_finish();  // async_close reads from now on
+    if (pending_ >= state_->options().max_pending_messages) {
+        // The application held its messages for as long as a silent peer may stay.
+        log_line(tag_ + " the application handled none of " + std::to_string(pending_) +
+                 " messages in time; closing");
+        error_code ignored;
+        beast::get_lowest_layer(ws_).socket().close(ignored);
+        return maybe_finish();
+    }
     do_read();
 }
 
@@ -253,7 +359,8 @@ void WebSocketSession::on_write(error_code ec, std::size_t) {
     writing_ = false;
     queue_.pop_front();
     if (ec) return fail(ec, "write");
-    if (!reading_) return maybe_finish();  // the connection is ending: nothing more goes out
+    // The reading ended: so does the connection, and nothing more goes out.
+    if (!reading_ && !paused_) return maybe_finish();
     if (queue_.empty()) return;
     if (queue_.front()) waiting_bytes_ -= queue_.front()->size();
     do_write();
@@ -289,6 +396,8 @@ void WebSocketSession::finish() {
     open_ = false;
     --state_->stats().websockets_open;
     close_deadline_.cancel();
+    hello_deadline_.cancel();
+    resume_.cancel();
     queue_.clear();
     waiting_bytes_ = 0;
     if (auto handler = std::move(handler_)) {

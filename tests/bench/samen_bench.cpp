@@ -41,6 +41,7 @@
 #include "samen/sign_in.hpp"
 #include "server_process.hpp"
 #include "text/utf8.hpp"
+#include "tool_main.hpp"
 #include "transport/http_client.hpp"
 #include "transport/websocket_client.hpp"
 
@@ -127,7 +128,9 @@ usage: samen-bench [options]
   --server-arg ARG       one more flag for a server it starts (repeat for each word)
 
 A server it starts runs on a fresh copy of the demo data with the per-connection edit rate limit
-lifted (--edit-rate/--edit-burst 1000000), so that the server, not its limiter, is measured.
+lifted (--edit-rate/--edit-burst 1000000), so that the server, not its limiter, is measured, and
+with the bounds the idle connections would hit lifted (--max-connections-per-user 100000,
+--max-unauthenticated-per-address 0); a server given with --port needs the same.
 )";
 
 using test::number_option;
@@ -1253,6 +1256,16 @@ int run(const Options& o) {
             "--edit-rate", "1000000", "--edit-burst", "1000000", "--max-connections-per-user",
             "100000"};
         options.args.insert(options.args.end(), o.server_args.begin(), o.server_args.end());
+        // The idle connections are all one user's, and all come from 127.0.0.1 at once: lift
+        // the per-user bound and the per-address bound on connections still signing in.
+        options.args = {"--edit-rate",
+                        "1000000",
+                        "--edit-burst",
+                        "1000000",
+                        "--max-connections-per-user",
+                        "100000",
+                        "--max-unauthenticated-per-address",
+                        "0"};
         // Every acknowledged edit is on disk already, so a server that does not stop in order
         // within 5 s loses nothing to SIGKILL; the wait is only for the orderly case.
         options.stop_timeout = 5s;
@@ -1291,22 +1304,6 @@ int run(const Options& o) {
 }  // namespace samen::bench
 
 int main(int argc, char** argv) {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-        std::cout << samen::bench::usage;
-        return 0;
-    }
-    samen::bench::Options options;
-    try {
-        options = samen::bench::parse_options(args);
-    } catch (const std::invalid_argument& e) {
-        std::cerr << "samen-bench: " << e.what() << "\n\n" << samen::bench::usage;
-        return 2;
-    }
-    try {
-        return samen::bench::run(options);
-    } catch (const std::exception& e) {
-        std::cerr << "samen-bench: " << e.what() << std::endl;
-        return 1;
-    }
+    return samen::bench::tool_main("samen-bench", samen::bench::usage, argc, argv,
+                                   samen::bench::parse_options, samen::bench::run);
 }

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "raw_socket.hpp"
 #include "transport/http_client.hpp"
 
 namespace samen::test {
@@ -97,6 +99,13 @@ void ServerProcess::start() {
         // when the thread that forked ends: every ServerProcess is made on the main thread.)
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(127);
+        if (options_.soft_descriptor_limit || options_.hard_descriptor_limit) {
+            rlimit limit{};
+            getrlimit(RLIMIT_NOFILE, &limit);
+            if (options_.hard_descriptor_limit) limit.rlim_max = *options_.hard_descriptor_limit;
+            if (options_.soft_descriptor_limit) limit.rlim_cur = *options_.soft_descriptor_limit;
+            if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(126);
+        }
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
@@ -194,6 +203,21 @@ std::string ServerProcess::sign_in(const std::string& user, const std::string& p
     return nlohmann::json::parse(r.body).at("token").get<std::string>();
 }
 
+std::optional<double> ServerProcess::metric(const std::string& name) const {
+    // From an address of its own, so that the probe never counts against, nor is refused by,
+    // the bound on the connections of the address a test uses.
+    const RawResponse r = raw_get(port_, "/metrics", "127.0.0.254");
+    if (r.status != 200) return std::nullopt;
+    std::istringstream lines(r.text.substr(r.text.find("\r\n\r\n") + 4));
+    for (std::string line; std::getline(lines, line);) {
+        if (line.size() > name.size() && line.compare(0, name.size(), name) == 0 &&
+            line[name.size()] == ' ') {
+            return std::stod(line.substr(name.size() + 1));
+        }
+    }
+    return std::nullopt;
+}
+
 CommandResult run_command(const std::vector<std::string>& argv_in, const std::string& input,
                           std::chrono::seconds timeout) {
     std::vector<std::string> argv = argv_in;
@@ -278,6 +302,20 @@ std::optional<std::uint64_t> process_rss_kib(pid_t pid) {
             std::uint64_t kib = 0;
             if (fields >> kib) return kib;
         }
+    }
+    return std::nullopt;
+}
+
+std::optional<DescriptorLimits> process_descriptor_limits(pid_t pid) {
+    std::istringstream in(read_file("/proc/" + std::to_string(pid) + "/limits"));
+    auto number = [](const std::string& field) {
+        return field == "unlimited" ? UINT64_MAX : std::stoull(field);
+    };
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("Max open files", 0) != 0) continue;
+        std::istringstream fields(line.substr(std::string("Max open files").size()));
+        std::string soft, hard;
+        if (fields >> soft >> hard) return DescriptorLimits{number(soft), number(hard)};
     }
     return std::nullopt;
 }

@@ -24,6 +24,10 @@ struct ServerOptions {
     std::chrono::seconds stop_timeout{60};
     /// Where the server's log (its standard error) goes; empty: the test's standard error.
     std::filesystem::path log_file;
+    /// RLIMIT_NOFILE's soft and hard limits for the server, set before it starts (as a shell's
+    /// `ulimit -Sn` / `-Hn` would); unset: the test's own.
+    std::optional<std::uint64_t> soft_descriptor_limit;
+    std::optional<std::uint64_t> hard_descriptor_limit;
 };
 
 class ServerProcess {
@@ -58,6 +62,9 @@ class ServerProcess {
 
     /// POST /api/v1/session; throws unless it answers 200.
     std::string sign_in(const std::string& user, const std::string& password = "samen-demo") const;
+    /// The value of one sample in GET /metrics (e.g. "samen_connections_open"), asked from
+    /// 127.0.0.254; nullopt when the server does not answer 200 or has no such sample.
+    std::optional<double> metric(const std::string& name) const;
 
     /// The path of samen-server, from the build.
     static std::string executable();
@@ -89,5 +96,11 @@ std::optional<std::uint64_t> process_cpu_us(pid_t pid);
 std::optional<std::uint64_t> process_cpu_ns(pid_t pid);
 /// VmRSS in KiB.
 std::optional<std::uint64_t> process_rss_kib(pid_t pid);
+/// "Max open files" of /proc/<pid>/limits: the soft and the hard limit.
+struct DescriptorLimits {
+    std::uint64_t soft = 0;
+    std::uint64_t hard = 0;
+};
+std::optional<DescriptorLimits> process_descriptor_limits(pid_t pid);
 
 }  // namespace samen::test

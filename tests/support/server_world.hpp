@@ -4,6 +4,7 @@
 // rooms and sessions that need no sockets.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -31,8 +32,14 @@ class RecordingConnection : public net::Connection {
   public:
     void send(std::shared_ptr<const std::string> text) override;
     void close(net::CloseReason why) override;
+    void signed_in() override { signed_in_ = true; }
+    void handled() override { ++handled_; }
     const std::string& tag() const override { return tag_; }
     const std::string& address() const override { return address_; }
+
+    bool is_signed_in() const { return signed_in_; }
+    /// Messages the session said it handled.
+    std::size_t handled_count() const { return handled_; }
 
     /// The first message (from the start) that `match` accepts; waits at most `timeout` for it,
     /// and throws std::runtime_error with what arrived when none does.
@@ -51,6 +58,8 @@ class RecordingConnection : public net::Connection {
     std::condition_variable arrived_;
     std::vector<nlohmann::json> messages_;
     std::optional<net::CloseReason> closed_;
+    std::atomic<bool> signed_in_{false};
+    std::atomic<std::size_t> handled_{0};
     std::string tag_ = "test";
     std::string address_ = "192.0.2.1";
 };

@@ -1,6 +1,7 @@
 // The edge of the protocol: a session turns text into typed requests, signs in with `hello`,
 // answers what is about no document, and stays usable after every error.
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "app/app.hpp"
 #include "app/client_session.hpp"
@@ -33,6 +34,15 @@ struct Session {
     std::shared_ptr<app::ClientSession> session;
     int next_id = 1;
 };
+
+/// Whether the session said it handled exactly `n` messages (each is handled just after its
+/// reply went out: waits at most 2 s for the count to reach `n`).
+bool handled(const test::RecordingConnection& conn, std::size_t n) {
+    for (int i = 0; i < 400 && conn.handled_count() < n; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return conn.handled_count() == n;
+}
 
 std::vector<std::string> ids_of(const json& documents) {
     std::vector<std::string> ids;
@@ -73,6 +83,30 @@ TEST_CASE("Messages sent while a hello is answered wait for it, in order", "[app
     CHECK(s.conn->reply_to(1)["type"] == "welcome");
     CHECK(s.conn->reply_to(2)["type"] == "documents");
     CHECK(s.conn->reply_to(3)["type"] == "snapshot");
+}
+
+TEST_CASE("Every message is handled once, the ones that waited after the hello's reply",
+          "[app][session]") {
+    test::World w;
+    Session s(w);
+    CHECK(s.ask({{"type", "list"}})["code"] == "unauthorized");
+    CHECK(handled(*s.conn, 1));
+    CHECK_FALSE(s.conn->is_signed_in());
+    s.session->on_message(
+        json({{"type", "hello"}, {"token", w.token("kampen-viewer")}, {"id", 10}}).dump());
+    s.session->on_message(json({{"type", "list"}, {"id", 11}}).dump());
+    s.session->on_message("{not json");
+    CHECK(s.conn->reply_to(11)["type"] == "documents");
+    CHECK(s.conn->is_signed_in());
+    CHECK(s.conn->wait_for([](const json& m) { return m["type"] == "error"; })["code"] ==
+          "unauthorized");
+    REQUIRE(s.conn
+                ->wait_for([](const json& m) {
+                    return m["type"] == "error" && m["code"] == "bad_request";
+                })
+                .is_object());
+    // The hello, the list that waited for its reply and the message that was not JSON.
+    CHECK(handled(*s.conn, 4));
 }
 
 TEST_CASE("The list holds the documents the user may open", "[app][session]") {

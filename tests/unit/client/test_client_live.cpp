@@ -7,6 +7,7 @@
 #include "ot/json.hpp"
 #include "ot_random.hpp"
 #include "protocol_client.hpp"
+#include "raw_socket.hpp"
 #include "samen/blocking_client.hpp"
 #include "samen/document_sync.hpp"
 #include "server_process.hpp"
@@ -212,6 +213,48 @@ TEST_CASE("A client gives up after its reconnect attempts when the server is gon
     CHECK(errors.back().code == "connection_lost");
     // What it had is still there to read.
     CHECK_FALSE(c->text(doc, section, common).empty());
+}
+
+TEST_CASE("A reconnect the server refuses (503: too many connections) is tried again",
+          "[client][live]") {
+    // Two connections from one address that have not signed in fill its bound; the client's
+    // next connection comes from the same address.
+    test::ServerProcess server(
+        {"--max-unauthenticated-per-address", "2", "--hello-timeout", "600"});
+    client::ClientOptions o = fast_reconnect();
+    o.max_reconnect_attempts = 100;
+    BlockingClient c(o);
+    c.connect("127.0.0.1", server.port(),
+              BlockingClient::sign_in("127.0.0.1", server.port(), "kampen-editor", "samen-demo"));
+    c.open(doc);
+    const std::string before = c.text(doc, section, common);
+
+    // (The sign-in's own connection may take a moment to close.)
+    std::vector<test::RawSocket> idle;
+    for (int i = 0; i < 200 && idle.size() < 2; ++i) {
+        test::RawSocket socket(server.port());
+        if (test::raw_upgrade(socket).status == 101) {
+            idle.push_back(std::move(socket));
+        } else {
+            std::this_thread::sleep_for(20ms);
+        }
+    }
+    REQUIRE(idle.size() == 2);
+
+    c.disconnect();
+    c.edit(doc, section, common, ot::Op{ot::Insert{"offline "}});
+    bool refused = false;
+    for (int i = 0; i < 400 && !refused; ++i) {
+        refused = server.metric("samen_connections_refused_per_address_total").value_or(0) > 0;
+        if (!refused) std::this_thread::sleep_for(50ms);
+    }
+    REQUIRE(refused);
+    CHECK(c.state() == client::ConnectionState::reconnecting);
+
+    idle.clear();
+    REQUIRE(c.wait_synced(20s));
+    CHECK(c.state() == client::ConnectionState::connected);
+    CHECK(fresh_text(server) == "offline " + before);
 }
 
 TEST_CASE("Changes to the section tree reload the document; edits to a deleted section come back",

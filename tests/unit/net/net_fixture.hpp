@@ -55,17 +55,20 @@ class EchoApp;
 
 /// "flood N SIZE": N copies of one SIZE-byte message (one shared buffer, as a broadcast does).
 /// "queue N": the messages "m0".."m<N-1>", then tells the app it queued them.
-/// "close": the server closes with CloseReason::normal. Anything else is echoed.
+/// "close": the server closes with CloseReason::normal.
+/// "hold ...": kept unhandled until the test calls EchoApp::release().
+/// Anything else is echoed. Every connection counts as signed in, unless the app's `sign_in` is
+/// false: then only the message "sign in" signs it in.
 class EchoHandler : public MessageHandler {
   public:
-    EchoHandler(std::shared_ptr<Connection> conn, EchoApp& app)
-        : conn_(std::move(conn)), app_(app) {}
+    EchoHandler(std::shared_ptr<Connection> conn, EchoApp& app);
     void on_message(std::string text) override;
     void on_too_large(std::size_t limit) override;
     void on_binary() override;
     void on_close() override;
 
   private:
+    void handle(std::string text);
     void say(std::string text) {
         conn_->send(std::make_shared<const std::string>(std::move(text)));
     }
@@ -121,7 +124,24 @@ class EchoApp : public Application {
             return all;
         }
     } tags;
+    /// Says handled() for every message held so far.
+    void release() {
+        std::vector<std::shared_ptr<Connection>> releasing;
+        {
+            std::lock_guard lock(mutex_);
+            releasing.swap(held_);
+        }
+        for (auto& conn : releasing) conn->handled();
+    }
+    void hold(std::shared_ptr<Connection> conn) {
+        std::lock_guard lock(mutex_);
+        held_.push_back(std::move(conn));
+        ++held;
+    }
+
+    std::atomic<bool> sign_in{true};
     std::atomic<int> queued{0};
+    std::atomic<int> held{0};
     std::atomic<int> too_large{0};
     std::atomic<int> binary{0};
     std::atomic<int> closed{0};
@@ -129,9 +149,21 @@ class EchoApp : public Application {
   private:
     std::mutex mutex_;
     std::vector<std::thread> threads_;
+    std::vector<std::shared_ptr<Connection>> held_;
 };
 
+inline EchoHandler::EchoHandler(std::shared_ptr<Connection> conn, EchoApp& app)
+    : conn_(std::move(conn)), app_(app) {
+    if (app_.sign_in) conn_->signed_in();
+}
+
 inline void EchoHandler::on_message(std::string text) {
+    if (text.starts_with("hold")) return app_.hold(conn_);
+    handle(std::move(text));
+    conn_->handled();
+}
+
+inline void EchoHandler::handle(std::string text) {
     if (text.starts_with("flood ")) {
         std::size_t count = 0;
         std::size_t size = 0;
@@ -147,6 +179,7 @@ inline void EchoHandler::on_message(std::string text) {
         return;
     }
     if (text == "close") return conn_->close(CloseReason::normal);
+    if (text == "sign in") return conn_->signed_in();
     say(std::move(text));
 }
 
