@@ -128,8 +128,8 @@ App::App(asio::io_context& ioc, store::Store& store, AppOptions options)
       rooms_(
           std::make_shared<rooms::RoomRegistry>(ioc, store, users_, options.room, room_metrics_)),
       signed_in_(std::make_shared<SignedInSessions>()),
-      auth_watch_(std::make_shared<AuthWatch>(ioc, store, users_, signed_in_,
-                                              options.auth_check_interval)),
+      auth_watch_(
+          std::make_shared<AuthWatch>(ioc, store, users_, signed_in_, options.auth_check_interval)),
       throttle_(options.sign_in.throttle),
       password_pool_(options.sign_in.password_threads) {
     auth_watch_->start();

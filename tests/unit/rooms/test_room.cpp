@@ -27,8 +27,8 @@ struct Client {
     /// Sends `request` and returns its id.
     int send(protocol::DocumentRequest request) {
         const int id = next_id++;
-        room->serve({session, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(),
-                     reads, "192.0.2.1"},
+        room->serve({session, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(), reads,
+                     "192.0.2.1"},
                     std::move(request));
         return id;
     }
