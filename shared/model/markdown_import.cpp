@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
@@ -131,26 +132,63 @@ bool is_setext_underline(std::string_view line) {
     return after == std::string_view::npos || is_blank(line.substr(after));
 }
 
-std::size_t count_lines(std::string_view s) {
-    if (s.empty()) return 0;
-    return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')) + (s.back() != '\n');
+std::string_view trim_blanks(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
-// The lines [first, last] of a top-level heading. Of cmark's positions only the start line is
-// used: cmark-gfm ends a setext heading on the line after its underline. The underline is the
-// first one below the title's lines (the heading's content); link reference definitions right
-// above a setext title share its start line but not its content, and stay in the text above.
+// Whether `line` is `kept`, a line of a paragraph's content as cmark keeps it: without the
+// spaces and tabs before it (and here after it), and with U+FFFD for a NUL.
+bool same_content(std::string_view line, std::string_view kept) {
+    line = trim_blanks(line);
+    kept = trim_blanks(kept);
+    constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    std::size_t k = 0;
+    for (const char c : line) {
+        const std::string_view expected = c == '\0' ? replacement : std::string_view(&c, 1);
+        if (kept.substr(k, expected.size()) != expected) return false;
+        k += expected.size();
+    }
+    return k == kept.size();
+}
+
+// The lines [first, last] of a top-level heading. Of cmark's positions only the start lines are
+// used: cmark-gfm ends a setext heading on the line after its underline, or on the underline at
+// the end of the input. Link reference definitions right above a setext title share its start
+// line but not its content (the title's lines), and stay in the text above. As the first line of
+// a title may look like an underline too, the underline is the first one right below lines that
+// hold the title's content, before the next block; should cmark keep a content line in a way not
+// foreseen here, the first underline below the title's lines.
 std::pair<std::size_t, std::size_t> heading_lines(cmark_node* heading,
                                                   const std::vector<std::string_view>& lines) {
-    const auto line = static_cast<std::size_t>(std::max(cmark_node_get_start_line(heading), 1));
-    const std::size_t start = std::min(line - 1, lines.size());
+    const auto start_of = [&](cmark_node* node) {
+        const auto line = static_cast<std::size_t>(std::max(cmark_node_get_start_line(node), 1));
+        return std::min(line - 1, lines.size());
+    };
+    const std::size_t start = start_of(heading);
     if (start == lines.size() || is_atx_heading_line(lines[start])) return {start, start};
     const char* content = cmark_node_get_string_content(heading);
-    const std::size_t title_lines = std::max<std::size_t>(1, count_lines(content ? content : ""));
-    std::size_t underline = start + title_lines;
-    while (underline + 1 < lines.size() && !is_setext_underline(lines[underline])) ++underline;
-    underline = std::min(underline, lines.size() - 1);
-    return {std::max(start, underline - std::min(underline, title_lines)), underline};
+    const std::vector<std::string_view> title = split_lines(content ? content : "");
+    const std::size_t title_lines = std::max<std::size_t>(1, title.size());
+    const auto below_title = [&](std::size_t underline) {
+        for (std::size_t i = 0; i < title.size(); ++i) {
+            if (!same_content(lines[underline - title.size() + i], title[i])) return false;
+        }
+        return true;
+    };
+    const auto first_underline = [&](std::size_t end, bool of_title) -> std::optional<std::size_t> {
+        for (std::size_t at = start + title_lines; at < end; ++at) {
+            if (is_setext_underline(lines[at]) && (!of_title || below_title(at))) return at;
+        }
+        return std::nullopt;
+    };
+    cmark_node* next = cmark_node_next(heading);
+    std::optional<std::size_t> underline =
+        first_underline(next ? start_of(next) : lines.size(), true);
+    if (!underline) underline = first_underline(lines.size(), false);
+    const std::size_t last = underline.value_or(lines.size() - 1);
+    return {std::max(start, last - std::min(last, title_lines)), last};
 }
 
 // What a reader sees of a heading: the text of its inlines, without Markdown. Images give their

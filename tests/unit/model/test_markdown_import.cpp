@@ -309,6 +309,25 @@ TEST_CASE("setext headings start sections like ATX headings", "[model][import]")
         CHECK(doc.sections[1].title == "Doelen");
         CHECK(doc.sections[1].text == "Zie [vng].");
     }
+    SECTION("below link reference definitions, a title line that looks like an underline") {
+        // cmark reads "===" here as the first line of the title, as the definitions above take
+        // no underline; the underline is the second "===".
+        const auto doc =
+            import_markdown("# A\n[vng]: https://vng.nl\n[ivp]: /ivp\n===\nZie\n===\nTekst.\n");
+        INFO(describe(doc));
+        REQUIRE(doc.sections.size() == 2);
+        CHECK(doc.sections[0].text == "[vng]: https://vng.nl\n[ivp]: /ivp");
+        CHECK(doc.sections[1].title == "=== Zie");
+        CHECK(doc.sections[1].text == "Tekst.");
+    }
+    SECTION("a title line with a NUL, which cmark reads as U+FFFD") {
+        const auto doc =
+            import_markdown(std::string("# A\n[v]: /u\n[v]: /w\n===\nZie\0\n===\nTekst.\n", 40));
+        INFO(describe(doc));
+        REQUIRE(doc.sections.size() == 2);
+        CHECK(doc.sections[0].text == "[v]: /u\n[v]: /w");
+        CHECK(doc.sections[1].text == "Tekst.");
+    }
 }
 
 TEST_CASE("a # line is a heading only at the top level of the document", "[model][import]") {
