@@ -16,6 +16,9 @@ template <class... Fs>
 struct overloaded : Fs... {
     using Fs::operator()...;
 };
+// Spelled out for compilers without aggregate deduction (clang before 17, which fuzzes this).
+template <class... Fs>
+overloaded(Fs...) -> overloaded<Fs...>;
 
 std::size_t component_length(const Component& c) {
     return std::visit(overloaded{[](const Skip& s) { return s.n; },
