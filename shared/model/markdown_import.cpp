@@ -114,15 +114,6 @@ std::string join_trimmed(const std::vector<std::string_view>& lines, std::size_t
     return text;
 }
 
-// Only used on the first line of a heading that cmark found, to tell ATX from setext.
-bool is_atx_heading_line(std::string_view line) {
-    const std::size_t hashes = line.find_first_not_of(' ');
-    if (hashes == std::string_view::npos || hashes > 3 || line[hashes] != '#') return false;
-    const std::size_t after = std::min(line.find_first_not_of('#', hashes), line.size());
-    return after - hashes <= 6 &&
-           (after == line.size() || line[after] == ' ' || line[after] == '\t');
-}
-
 bool is_setext_underline(std::string_view line) {
     const std::size_t start = line.find_first_not_of(' ');
     if (start == std::string_view::npos || start > 3) return false;
@@ -153,13 +144,13 @@ bool same_content(std::string_view line, std::string_view kept) {
     return k == kept.size();
 }
 
-// The lines [first, last] of a top-level heading. Of cmark's positions only the start lines are
-// used: cmark-gfm ends a setext heading on the line after its underline, or on the underline at
-// the end of the input. Link reference definitions right above a setext title share its start
-// line but not its content (the title's lines), and stay in the text above. As the first line of
-// a title may look like an underline too, the underline is the first one right below lines that
-// hold the title's content, before the next block; should cmark keep a content line in a way not
-// foreseen here, the first underline below the title's lines.
+// The lines [first, last] of a top-level heading. cmark's end line only tells an ATX heading (it
+// ends on its own line) from a setext one: cmark-gfm ends a setext heading on the line after its
+// underline, or on the underline at the end of the input. Link reference definitions right above a
+// setext title share its start line but not its content (the title's lines), and stay in the text
+// above. As the first line of a title may look like an underline too, the underline is the first
+// one right below lines that hold the title's content, before the next block; should cmark keep a
+// content line in a way not foreseen here, the first underline below the title's lines.
 std::pair<std::size_t, std::size_t> heading_lines(cmark_node* heading,
                                                   const std::vector<std::string_view>& lines) {
     const auto start_of = [&](cmark_node* node) {
@@ -167,7 +158,13 @@ std::pair<std::size_t, std::size_t> heading_lines(cmark_node* heading,
         return std::min(line - 1, lines.size());
     };
     const std::size_t start = start_of(heading);
-    if (start == lines.size() || is_atx_heading_line(lines[start])) return {start, start};
+    // Asked of cmark, not of the line: a byte order mark that cmark skips hides the '#' from a
+    // look at the line, and only a setext heading's content is text (an empty ATX heading's is
+    // no string at all).
+    if (start == lines.size() ||
+        cmark_node_get_end_line(heading) <= cmark_node_get_start_line(heading)) {
+        return {start, start};
+    }
     const char* content = cmark_node_get_string_content(heading);
     const std::vector<std::string_view> title = split_lines(content ? content : "");
     const std::size_t title_lines = std::max<std::size_t>(1, title.size());

@@ -471,6 +471,22 @@ TEST_CASE("CRLF and CR line endings and a byte order mark", "[model][import]") {
     CHECK(blocks.sections[1] == ImportedSection{"sub", "titel", "Sub", "", 2});
 }
 
+TEST_CASE("a second byte order mark, which cmark skips, leaves an ATX heading one",
+          "[model][import]") {
+    // The import drops the first mark and cmark the second, so the line holds a heading for
+    // cmark though it starts with a mark.
+    const std::string bom = "\xEF\xBB\xBF";
+    const auto doc = import_markdown(bom + bom + "# Titel\nTekst.\nMeer\n===\n");
+    INFO(describe(doc));
+    REQUIRE(doc.sections.size() == 2);
+    CHECK(doc.sections[0] == ImportedSection{"titel", "", "Titel", "", 1});
+    CHECK(doc.sections[1] == ImportedSection{"tekst-meer", "", "Tekst. Meer", "", 1});
+    // An empty heading there has no title text for cmark to keep: nothing may read one.
+    const auto empty = import_markdown(bom + bom + "#\n");
+    REQUIRE(empty.sections.size() == 1);
+    CHECK(empty.sections[0] == ImportedSection{"sectie", "", "", "", 1});
+}
+
 TEST_CASE("invalid UTF-8 is refused with invalid_argument", "[model][import]") {
     CHECK_THROWS_AS(import_markdown("# Inleiding\nrecre\xE9ren\n"), std::invalid_argument);
     CHECK_THROWS_AS(import_markdown("\xFF"), std::invalid_argument);
