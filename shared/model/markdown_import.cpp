@@ -260,10 +260,14 @@ std::string slugify(std::string_view text) {
     return truncate_slug(std::move(slug), kMaxSlugLength);
 }
 
+std::string markdown_source(std::string_view md) {
+    if (md.starts_with("\xEF\xBB\xBF")) md.remove_prefix(3);
+    return normalize_line_ends(md);
+}
+
 ImportedDocument import_markdown(std::string_view md) {
     check_utf8(md);
-    if (md.starts_with("\xEF\xBB\xBF")) md.remove_prefix(3);
-    const std::string source = normalize_line_ends(md);
+    const std::string source = markdown_source(md);
     const std::vector<std::string_view> lines = split_lines(source);
     const detail::CmarkDocument parsed(source);
 

@@ -23,21 +23,6 @@ namespace model = samen::model;
 namespace utf8 = samen::utf8;
 using samen::fuzz::require;
 
-/// What import_markdown reads: no byte order mark, LF line ends.
-std::string source_of(std::string_view md) {
-    if (md.starts_with("\xEF\xBB\xBF")) md.remove_prefix(3);
-    std::string out;
-    for (std::size_t i = 0; i < md.size(); ++i) {
-        if (md[i] != '\r') {
-            out += md[i];
-            continue;
-        }
-        out += '\n';
-        if (i + 1 < md.size() && md[i + 1] == '\n') ++i;
-    }
-    return out;
-}
-
 bool is_blank_line(std::string_view line) {
     return line.find_first_not_of(" \t") == std::string_view::npos;
 }
@@ -58,7 +43,7 @@ std::string describe(const model::ImportedDocument& doc) {
 }
 
 void check_import(std::string_view md, const model::ImportedDocument& doc) {
-    const std::string source = source_of(md);
+    const std::string source = model::markdown_source(md);
     std::size_t from = 0;
     std::map<std::string, int, std::less<>> levels;  // of the sections so far, by id
     for (const auto& s : doc.sections) {

@@ -469,6 +469,10 @@ TEST_CASE("CRLF and CR line endings and a byte order mark", "[model][import]") {
     CHECK(blocks.sections[0].title == "Titel");
     CHECK(blocks.sections[0].text == "```\n# x\n```\n\n| a |\n|---|");
     CHECK(blocks.sections[1] == ImportedSection{"sub", "titel", "Sub", "", 2});
+
+    // What the sections' texts are lines of.
+    CHECK(samen::model::markdown_source("\xEF\xBB\xBF# A\r\nb\rc\n\r") == "# A\nb\nc\n\n");
+    CHECK(samen::model::markdown_source("a\xEF\xBB\xBF") == "a\xEF\xBB\xBF");
 }
 
 TEST_CASE("a second byte order mark, which cmark skips, leaves an ATX heading one",
