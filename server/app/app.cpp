@@ -4,6 +4,7 @@
 #include <cctype>
 #include <sstream>
 
+#include "app/http_paths.hpp"
 #include "auth/authorize.hpp"
 #include "auth/password.hpp"
 #include "auth/permissions.hpp"
@@ -26,34 +27,6 @@ namespace samen::app {
 namespace asio = boost::asio;
 
 namespace {
-
-std::string path_of(const std::string& target) {
-    return target.substr(0, target.find('?'));
-}
-
-/// The value of `name` in the target's query string (not percent-decoded: for plain values).
-std::optional<std::string> query_param(const std::string& target, const std::string& name) {
-    const auto q = target.find('?');
-    if (q == std::string::npos) return std::nullopt;
-    for (std::size_t start = q + 1; start <= target.size();) {
-        std::size_t end = target.find('&', start);
-        if (end == std::string::npos) end = target.size();
-        const std::string pair = target.substr(start, end - start);
-        const auto eq = pair.find('=');
-        if (pair.substr(0, eq) == name) return eq == std::string::npos ? "" : pair.substr(eq + 1);
-        start = end + 1;
-    }
-    return std::nullopt;
-}
-
-std::string bearer_token(const net::HttpRequest& req) {
-    constexpr std::string_view prefix = "Bearer ";
-    if (req.authorization.size() > prefix.size() &&
-        std::string_view(req.authorization).substr(0, prefix.size()) == prefix) {
-        return req.authorization.substr(prefix.size());
-    }
-    return {};
-}
 
 /// The problem+json of a failed store job, by the one error mapping.
 net::HttpResponse failure(std::exception_ptr error, std::string_view what_failed) {
@@ -191,28 +164,17 @@ void App::handle_http(net::HttpRequest req, std::function<void(net::HttpResponse
 
 void App::document_resource(const net::HttpRequest& req, const std::string& rest,
                             std::function<void(net::HttpResponse)> respond) {
-    // {doc}/effective/{code} or {doc}/divergence
-    std::vector<std::string> parts;
-    for (std::size_t start = 0; start <= rest.size();) {
-        std::size_t slash = rest.find('/', start);
-        if (slash == std::string::npos) slash = rest.size();
-        parts.push_back(rest.substr(start, slash - start));
-        start = slash + 1;
-    }
-    const bool effective = parts.size() == 3 && parts[1] == "effective";
-    const bool matrix = parts.size() == 2 && parts[1] == "divergence";
-    if (!effective && !matrix) return respond(problem(404, "no resource at " + req.target));
-    const std::string doc = parts[0];
-    const std::string code = effective ? parts[2] : std::string();
+    const auto resource = document_resource_of(rest);
+    if (!resource) return respond(problem(404, "no resource at " + req.target));
+    const std::string doc = resource->doc;
+    const std::string code = resource->code;
+    const bool effective = resource->effective;
     const bool as_json = req.accept.find("application/json") != std::string::npos;
     // ?rev=N: the plan or the matrix as it stood at revision N (a named version's, say).
     std::optional<model::Rev> rev;
     if (auto value = query_param(req.target, "rev")) {
-        if (value->empty() || value->size() > 15 ||
-            value->find_first_not_of("0123456789") != std::string::npos) {
-            return respond(problem(400, "rev must be a revision number"));
-        }
-        rev = std::stoull(*value);
+        rev = revision_number(*value);
+        if (!rev) return respond(problem(400, "rev must be a revision number"));
     }
     // The same request as over the protocol, authorized by the same rules.
     protocol::Request request = effective
@@ -253,8 +215,8 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
 void App::metrics(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond) {
     if (req.method != "GET") return respond(problem(405, "use GET"));
     // What runs on the server, and its sessions, is no business of the public.
-    const bool token =
-        !options_.metrics_token.empty() && same_secret(bearer_token(req), options_.metrics_token);
+    const bool token = !options_.metrics_token.empty() &&
+                       same_secret(bearer_token(req.authorization), options_.metrics_token);
     if (!net::is_loopback(req.client) && !token) {
         return respond(problem(403, "the metrics are served to this machine, or with the token"));
     }
@@ -401,7 +363,7 @@ void App::log_busy(const std::string& name, const std::string& address) {
 }
 
 void App::sign_out(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond) {
-    std::string token = bearer_token(req);
+    std::string token = bearer_token(req.authorization);
     if (token.empty())
         return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
     store_.query(
@@ -429,7 +391,7 @@ void App::sign_out(const net::HttpRequest& req, std::function<void(net::HttpResp
 
 void App::with_user(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond,
                     std::function<void(auth::User, std::function<void(net::HttpResponse)>)> then) {
-    std::string token = bearer_token(req);
+    std::string token = bearer_token(req.authorization);
     if (token.empty())
         return respond(problem(401, "send the token as 'Authorization: Bearer ...'"));
     store_.query([token](store::Db& db) { return auth::user_for_token(db, token); },

@@ -33,7 +33,6 @@ constexpr auto io_timeout = std::chrono::seconds(30);
 // dropped for this long: closing with unread input would reset the connection, and the client
 // could lose the response (typically a 413 sent before its body was read).
 constexpr auto linger_timeout = std::chrono::seconds(5);
-constexpr std::uint32_t header_limit = 16 * 1024;
 
 std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find_first_of("?#"));
@@ -182,7 +181,7 @@ void HttpSession::do_read() {
     parser_.emplace();
     head_ = false;
     parser_->body_limit(state_->options().max_http_body);
-    parser_->header_limit(header_limit);
+    parser_->header_limit(http_header_limit);
     stream_.expires_after(io_timeout);
     reading_ = true;
     http::async_read(stream_, buffer_, *parser_,

@@ -20,6 +20,9 @@ class io_context;
 
 namespace samen::net {
 
+/// The most an HTTP request's start line and header may hold; past it the answer is 431.
+inline constexpr std::uint32_t http_header_limit = 16 * 1024;
+
 struct ServerOptions {
     std::string address = "127.0.0.1";
     unsigned short port = 8080;  // 0: an ephemeral port, see Server::port()

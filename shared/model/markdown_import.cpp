@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
@@ -113,15 +114,6 @@ std::string join_trimmed(const std::vector<std::string_view>& lines, std::size_t
     return text;
 }
 
-// Only used on the first line of a heading that cmark found, to tell ATX from setext.
-bool is_atx_heading_line(std::string_view line) {
-    const std::size_t hashes = line.find_first_not_of(' ');
-    if (hashes == std::string_view::npos || hashes > 3 || line[hashes] != '#') return false;
-    const std::size_t after = std::min(line.find_first_not_of('#', hashes), line.size());
-    return after - hashes <= 6 &&
-           (after == line.size() || line[after] == ' ' || line[after] == '\t');
-}
-
 bool is_setext_underline(std::string_view line) {
     const std::size_t start = line.find_first_not_of(' ');
     if (start == std::string_view::npos || start > 3) return false;
@@ -131,26 +123,69 @@ bool is_setext_underline(std::string_view line) {
     return after == std::string_view::npos || is_blank(line.substr(after));
 }
 
-std::size_t count_lines(std::string_view s) {
-    if (s.empty()) return 0;
-    return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')) + (s.back() != '\n');
+std::string_view trim_blanks(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return {};
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
-// The lines [first, last] of a top-level heading. Of cmark's positions only the start line is
-// used: cmark-gfm ends a setext heading on the line after its underline. The underline is the
-// first one below the title's lines (the heading's content); link reference definitions right
-// above a setext title share its start line but not its content, and stay in the text above.
+// Whether `line` is `kept`, a line of a paragraph's content as cmark keeps it: without the
+// spaces and tabs before it (and here after it), and with U+FFFD for a NUL.
+bool same_content(std::string_view line, std::string_view kept) {
+    line = trim_blanks(line);
+    kept = trim_blanks(kept);
+    constexpr std::string_view replacement = "\xEF\xBF\xBD";
+    std::size_t k = 0;
+    for (const char c : line) {
+        const std::string_view expected = c == '\0' ? replacement : std::string_view(&c, 1);
+        if (kept.substr(k, expected.size()) != expected) return false;
+        k += expected.size();
+    }
+    return k == kept.size();
+}
+
+// The lines [first, last] of a top-level heading. cmark's end line only tells an ATX heading (it
+// ends on its own line) from a setext one: cmark-gfm ends a setext heading on the line after its
+// underline, or on the underline at the end of the input. Link reference definitions right above a
+// setext title share its start line but not its content (the title's lines), and stay in the text
+// above. As the first line of a title may look like an underline too, the underline is the first
+// one right below lines that hold the title's content, before the next block; should cmark keep a
+// content line in a way not foreseen here, the first underline below the title's lines.
 std::pair<std::size_t, std::size_t> heading_lines(cmark_node* heading,
                                                   const std::vector<std::string_view>& lines) {
-    const auto line = static_cast<std::size_t>(std::max(cmark_node_get_start_line(heading), 1));
-    const std::size_t start = std::min(line - 1, lines.size());
-    if (start == lines.size() || is_atx_heading_line(lines[start])) return {start, start};
+    const auto start_of = [&](cmark_node* node) {
+        const auto line = static_cast<std::size_t>(std::max(cmark_node_get_start_line(node), 1));
+        return std::min(line - 1, lines.size());
+    };
+    const std::size_t start = start_of(heading);
+    // Asked of cmark, not of the line: a byte order mark that cmark skips hides the '#' from a
+    // look at the line, and only a setext heading's content is text (an empty ATX heading's is
+    // no string at all).
+    if (start == lines.size() ||
+        cmark_node_get_end_line(heading) <= cmark_node_get_start_line(heading)) {
+        return {start, start};
+    }
     const char* content = cmark_node_get_string_content(heading);
-    const std::size_t title_lines = std::max<std::size_t>(1, count_lines(content ? content : ""));
-    std::size_t underline = start + title_lines;
-    while (underline + 1 < lines.size() && !is_setext_underline(lines[underline])) ++underline;
-    underline = std::min(underline, lines.size() - 1);
-    return {std::max(start, underline - std::min(underline, title_lines)), underline};
+    const std::vector<std::string_view> title = split_lines(content ? content : "");
+    const std::size_t title_lines = std::max<std::size_t>(1, title.size());
+    const auto below_title = [&](std::size_t underline) {
+        for (std::size_t i = 0; i < title.size(); ++i) {
+            if (!same_content(lines[underline - title.size() + i], title[i])) return false;
+        }
+        return true;
+    };
+    const auto first_underline = [&](std::size_t end, bool of_title) -> std::optional<std::size_t> {
+        for (std::size_t at = start + title_lines; at < end; ++at) {
+            if (is_setext_underline(lines[at]) && (!of_title || below_title(at))) return at;
+        }
+        return std::nullopt;
+    };
+    cmark_node* next = cmark_node_next(heading);
+    std::optional<std::size_t> underline =
+        first_underline(next ? start_of(next) : lines.size(), true);
+    if (!underline) underline = first_underline(lines.size(), false);
+    const std::size_t last = underline.value_or(lines.size() - 1);
+    return {std::max(start, last - std::min(last, title_lines)), last};
 }
 
 // What a reader sees of a heading: the text of its inlines, without Markdown. Images give their
@@ -225,10 +260,14 @@ std::string slugify(std::string_view text) {
     return truncate_slug(std::move(slug), kMaxSlugLength);
 }
 
+std::string markdown_source(std::string_view md) {
+    if (md.starts_with("\xEF\xBB\xBF")) md.remove_prefix(3);
+    return normalize_line_ends(md);
+}
+
 ImportedDocument import_markdown(std::string_view md) {
     check_utf8(md);
-    if (md.starts_with("\xEF\xBB\xBF")) md.remove_prefix(3);
-    const std::string source = normalize_line_ends(md);
+    const std::string source = markdown_source(md);
     const std::vector<std::string_view> lines = split_lines(source);
     const detail::CmarkDocument parsed(source);
 

@@ -44,6 +44,10 @@ inline constexpr std::size_t kMaxSlugLength = 48;
 // ignored; CRLF and CR line endings become LF.
 ImportedDocument import_markdown(std::string_view md);
 
+// The text import_markdown reads, and whose lines are the sections' texts: `md` without a leading
+// byte order mark, with LF for every CRLF and CR.
+std::string markdown_source(std::string_view md);
+
 // Lowercase ASCII letters, digits and single '-' between them, at most kMaxSlugLength long (cut
 // between words when that keeps at least half): Latin diacritics are folded (é -> e, ĳ -> ij,
 // ß -> ss), apostrophes dropped (thema’s -> themas), anything else separates words. Returns an

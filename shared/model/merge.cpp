@@ -279,7 +279,9 @@ MergeResult merge3(std::string_view base, std::string_view ours, std::string_vie
 // vector of variants (a false positive of its inliner, gcc.gnu.org/PR105562); the warning is an
 // error in our builds, so it is silenced here, where it fires, and nowhere else.
 #pragma GCC diagnostic push
+#if !defined(__clang__)  // clang has no such warning, and warns about the unknown name
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 ot::Op diff_op(std::string_view a, std::string_view b, std::size_t max_edits) {
     ot::Op op;
     std::size_t at = 0;                // code points of `a` consumed

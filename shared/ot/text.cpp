@@ -16,6 +16,9 @@ template <class... Fs>
 struct overloaded : Fs... {
     using Fs::operator()...;
 };
+// Spelled out for compilers without aggregate deduction (clang before 17, which fuzzes this).
+template <class... Fs>
+overloaded(Fs...) -> overloaded<Fs...>;
 
 std::size_t component_length(const Component& c) {
     return std::visit(overloaded{[](const Skip& s) { return s.n; },
@@ -210,8 +213,12 @@ void check(const Op& op) {
 
 Op normalize(const Op& op) {
     Op out;
-    std::size_t total = 0;  // bounded before anything is merged, so no sum can wrap
+    // Bounded before anything is merged, so that no sum can wrap; by the same two sums as check,
+    // so that every op check takes comes out as it went in.
+    std::size_t read = 0;      // skips and deletes
+    std::size_t inserted = 0;  // inserts
     for (const Component& c : op) {
+        std::size_t& total = std::holds_alternative<Insert>(c) ? inserted : read;
         total += std::min(component_length(c), max_count + 1);
         if (total > max_count) {
             throw OpError("the op's counts add up to more than " + std::to_string(max_count));

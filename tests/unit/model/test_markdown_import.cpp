@@ -309,6 +309,25 @@ TEST_CASE("setext headings start sections like ATX headings", "[model][import]")
         CHECK(doc.sections[1].title == "Doelen");
         CHECK(doc.sections[1].text == "Zie [vng].");
     }
+    SECTION("below link reference definitions, a title line that looks like an underline") {
+        // cmark reads "===" here as the first line of the title, as the definitions above take
+        // no underline; the underline is the second "===".
+        const auto doc =
+            import_markdown("# A\n[vng]: https://vng.nl\n[ivp]: /ivp\n===\nZie\n===\nTekst.\n");
+        INFO(describe(doc));
+        REQUIRE(doc.sections.size() == 2);
+        CHECK(doc.sections[0].text == "[vng]: https://vng.nl\n[ivp]: /ivp");
+        CHECK(doc.sections[1].title == "=== Zie");
+        CHECK(doc.sections[1].text == "Tekst.");
+    }
+    SECTION("a title line with a NUL, which cmark reads as U+FFFD") {
+        const auto doc =
+            import_markdown(std::string("# A\n[v]: /u\n[v]: /w\n===\nZie\0\n===\nTekst.\n", 40));
+        INFO(describe(doc));
+        REQUIRE(doc.sections.size() == 2);
+        CHECK(doc.sections[0].text == "[v]: /u\n[v]: /w");
+        CHECK(doc.sections[1].text == "Tekst.");
+    }
 }
 
 TEST_CASE("a # line is a heading only at the top level of the document", "[model][import]") {
@@ -450,6 +469,26 @@ TEST_CASE("CRLF and CR line endings and a byte order mark", "[model][import]") {
     CHECK(blocks.sections[0].title == "Titel");
     CHECK(blocks.sections[0].text == "```\n# x\n```\n\n| a |\n|---|");
     CHECK(blocks.sections[1] == ImportedSection{"sub", "titel", "Sub", "", 2});
+
+    // What the sections' texts are lines of.
+    CHECK(samen::model::markdown_source("\xEF\xBB\xBF# A\r\nb\rc\n\r") == "# A\nb\nc\n\n");
+    CHECK(samen::model::markdown_source("a\xEF\xBB\xBF") == "a\xEF\xBB\xBF");
+}
+
+TEST_CASE("a second byte order mark, which cmark skips, leaves an ATX heading one",
+          "[model][import]") {
+    // The import drops the first mark and cmark the second, so the line holds a heading for
+    // cmark though it starts with a mark.
+    const std::string bom = "\xEF\xBB\xBF";
+    const auto doc = import_markdown(bom + bom + "# Titel\nTekst.\nMeer\n===\n");
+    INFO(describe(doc));
+    REQUIRE(doc.sections.size() == 2);
+    CHECK(doc.sections[0] == ImportedSection{"titel", "", "Titel", "", 1});
+    CHECK(doc.sections[1] == ImportedSection{"tekst-meer", "", "Tekst. Meer", "", 1});
+    // An empty heading there has no title text for cmark to keep: nothing may read one.
+    const auto empty = import_markdown(bom + bom + "#\n");
+    REQUIRE(empty.sections.size() == 1);
+    CHECK(empty.sections[0] == ImportedSection{"sectie", "", "", "", 1});
 }
 
 TEST_CASE("invalid UTF-8 is refused with invalid_argument", "[model][import]") {

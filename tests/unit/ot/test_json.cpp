@@ -108,6 +108,14 @@ TEST_CASE("op_from_json_lax normalizes what a client might send", "[ot][json][no
     CHECK(ot::op_from_json_lax(json::parse("[5]")) == Op{});
 }
 
+TEST_CASE("op_from_json_lax takes every op op_from_json takes", "[ot][json][normalize]") {
+    for (const char* text : {"[9007199254740991, \"x\"]", R"([{"d": 9007199254740991}, "x"])",
+                             R"([9007199254740990, "xy", {"d": 1}])"}) {
+        INFO(text);
+        CHECK(ot::op_from_json_lax(json::parse(text)) == ot::op_from_json(json::parse(text)));
+    }
+}
+
 TEST_CASE("op_from_json_lax still refuses what no op can hold", "[ot][json][normalize]") {
     // clang-format off
     const char* malformed[] = {

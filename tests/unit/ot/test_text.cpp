@@ -82,6 +82,22 @@ TEST_CASE("normalize refuses invalid UTF-8", "[ot][normalize]") {
     CHECK_THROWS_AS(ot::normalize(Op{Delete{2, std::string("\xED\xA0\x80")}}), OpError);
 }
 
+TEST_CASE("normalize takes every op check takes, up to max_count on each side",
+          "[ot][normalize][limits]") {
+    // check bounds the skips and deletes, and the inserts, each by max_count: so must normalize,
+    // or an op that the protocol takes would be refused when read laxly.
+    const Op at_limit{Skip{ot::max_count}, Insert{"x"}};
+    REQUIRE_NOTHROW(ot::check(at_limit));
+    CHECK(ot::normalize(at_limit) == at_limit);
+    const Op both{Skip{ot::max_count - 1}, Insert{"xy"}, del(1)};
+    REQUIRE_NOTHROW(ot::check(both));
+    CHECK(ot::normalize(both) == both);
+    CHECK(ot::normalize(Op{Insert{"x"}, Skip{ot::max_count}, Skip{0}}) == Op{Insert{"x"}});
+    // Past it on one side, as check refuses it.
+    CHECK_THROWS_AS(ot::normalize(Op{Skip{ot::max_count}, del(1)}), OpError);
+    CHECK_THROWS_AS(ot::normalize(Op{Skip{ot::max_count}, Skip{1}}), OpError);
+}
+
 TEST_CASE("input and output lengths", "[ot][length]") {
     const Op op{Skip{3}, Insert{"h" + e_acute + grin}, del(2)};
     CHECK(ot::input_length(op) == 5);
