@@ -90,9 +90,15 @@ TEST_CASE("before hello a message may hold 4 KiB; a longer one closes the connec
     CHECK(c.request({{"type", "list"}})["type"] == "documents");
 }
 
+ServerOptions memory_measured() {
+    ServerOptions options;
+    options.memory_measured = true;
+    return options;
+}
+
 TEST_CASE("a flood of 1 MiB messages before hello ends at the first, and grows no memory",
           "[integration][connections][memory]") {
-    ServerProcess server;
+    ServerProcess server(memory_measured());
     const auto before = process_rss_kib(server.pid());
     REQUIRE(before);
     Flood flood(server.port());
@@ -110,7 +116,7 @@ TEST_CASE("a flood of 1 MiB messages before hello ends at the first, and grows n
 
 TEST_CASE("a signed-in client flooding 1 MiB messages is slowed down, not buffered",
           "[integration][connections][memory]") {
-    ServerProcess server;
+    ServerProcess server(memory_measured());
     Flood flood(server.port());
     REQUIRE(flood.ask({{"type", "hello"}, {"token", server.sign_in("kampen-editor")}})["type"] ==
             "welcome");

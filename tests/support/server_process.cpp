@@ -16,6 +16,7 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include "raw_socket.hpp"
@@ -87,8 +88,26 @@ std::vector<std::string> ServerProcess::command() const {
     return argv;
 }
 
+/// The environment the server starts with: the test's own, plus what options ask for.
+std::vector<std::string> ServerProcess::environment() const {
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+        if (options_.memory_measured && std::string_view(*e).starts_with("ASAN_OPTIONS=")) continue;
+        env.emplace_back(*e);
+    }
+    if (options_.memory_measured) {
+        const char* asan = std::getenv("ASAN_OPTIONS");
+        env.push_back(std::string("ASAN_OPTIONS=") + (asan ? std::string(asan) + ":" : "") +
+                      "quarantine_size_mb=0:thread_local_quarantine_size_kb=0");
+    }
+    return env;
+}
+
 void ServerProcess::start() {
     std::vector<std::string> argv = command();
+    std::vector<std::string> env = environment();
+    auto args = c_args(argv);  // made before fork(): the child only calls what is safe there
+    auto envp = c_args(env);
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
     const pid_t parent = getpid();
@@ -115,8 +134,7 @@ void ServerProcess::start() {
             dup2(log, STDERR_FILENO);
             close(log);
         }
-        auto args = c_args(argv);
-        execv(args[0], args.data());
+        execve(args[0], args.data(), envp.data());
         _exit(127);
     }
     close(fds[1]);

@@ -28,6 +28,10 @@ struct ServerOptions {
     /// `ulimit -Sn` / `-Hn` would); unset: the test's own.
     std::optional<std::uint64_t> soft_descriptor_limit;
     std::optional<std::uint64_t> hard_descriptor_limit;
+    /// The test reads the server's resident memory: under AddressSanitizer freed memory waits in
+    /// a quarantine (256 MiB by default) before it is reused, so RSS would count what the server
+    /// has already let go. True turns the quarantine off for this server; other builds ignore it.
+    bool memory_measured = false;
 };
 
 class ServerProcess {
@@ -48,6 +52,7 @@ class ServerProcess {
     bool running() const { return pid_ > 0; }
     /// The whole command line, for the record.
     std::vector<std::string> command() const;
+    std::vector<std::string> environment() const;
     /// What the server has logged so far, when ServerOptions::log_file was set.
     std::string log() const;
 
