@@ -58,7 +58,10 @@ nlohmann::json effective_message(const model::Document& doc, const std::string& 
 void Room::read_past(const Caller& c,
                      std::function<nlohmann::json(store::Db&, const model::Document&)> build) {
     auto slot = c.reads ? c.reads->take() : nullptr;
-    after_commit(doc_.rev, [this, c, slot, build = std::move(build), doc = doc_]() mutable {
+    // Moved, never copied: a refusal sent while this function still held a copy would reach the
+    // client before the slot is free.
+    after_commit(doc_.rev, [this, c, slot = std::move(slot), build = std::move(build),
+                            doc = doc_]() mutable {
         // The answer alone holds the slot: it is given back with the answer, or the refusal.
         ask_store_read(
             store_, strand_, c.reply, "reading the history failed",

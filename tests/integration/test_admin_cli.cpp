@@ -8,7 +8,7 @@
 
 using namespace samen::test;
 
-TEST_CASE("a user added with samen-server user add can sign in; disabled, they cannot",
+TEST_CASE("a user added with samen-server user add can sign in, disabled, they cannot",
           "[integration][admin]") {
     ServerProcess server;
     const std::string data = server.data_dir().string();

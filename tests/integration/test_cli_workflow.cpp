@@ -256,7 +256,7 @@ TEST_CASE("samen cat --as, status, log and diff show a plan and its history",
     }
 }
 
-TEST_CASE("samen tag names a version; tags and docs list it; a viewer may not",
+TEST_CASE("samen tag names a version, tags and docs list it, a viewer may not",
           "[integration][cli][workflow]") {
     ServerProcess server;
     CliUser coordinator(server, "staphorst-coordinator");

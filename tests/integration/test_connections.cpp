@@ -62,7 +62,7 @@ void check_refusal(const RawResponse& answer) {
 
 }  // namespace
 
-TEST_CASE("before hello a message may hold 4 KiB; a longer one closes the connection with 1009",
+TEST_CASE("before hello a message may hold 4 KiB, a longer one closes the connection with 1009",
           "[integration][connections]") {
     ServerProcess server;
     SyncWebSocket early;
@@ -134,7 +134,7 @@ TEST_CASE("a signed-in client flooding 1 MiB messages is slowed down, not buffer
     CHECK(*after < *before + 64 * 1024);
 }
 
-TEST_CASE("past --max-unauthenticated-per-address an address gets 503; the others keep working",
+TEST_CASE("past --max-unauthenticated-per-address an address gets 503, the others keep working",
           "[integration][connections]") {
     ServerProcess server({"--max-unauthenticated-per-address", "4", "--hello-timeout", "600"});
     ProtocolClient editor(server.port());
@@ -158,7 +158,7 @@ TEST_CASE("past --max-unauthenticated-per-address an address gets 503; the other
     }));
 }
 
-TEST_CASE("past --max-connections a new connection gets 503; signed-in clients keep working",
+TEST_CASE("past --max-connections a new connection gets 503, signed-in clients keep working",
           "[integration][connections]") {
     ServerProcess server({"--max-connections", "6", "--max-unauthenticated-per-address", "0",
                           "--hello-timeout", "600"});

@@ -108,7 +108,7 @@ TEST_CASE("an admin creates documents: empty, from a template, from Markdown",
     CHECK(listed(after, "ivp-2027"));
 }
 
-TEST_CASE("an admin renames and archives a document; archived, it is read-only and unlisted",
+TEST_CASE("an admin renames and archives a document, archived, it is read-only and unlisted",
           "[integration][documents]") {
     ServerProcess server;
     const std::string doc = "ivp-2023-2026";

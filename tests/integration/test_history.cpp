@@ -305,7 +305,7 @@ TEST_CASE("named versions pin a revision, listed with the document", "[integrati
     check_listed(after);
 }
 
-TEST_CASE("a history reply holds at most 500 changes; older ones come with before",
+TEST_CASE("a history reply holds at most 500 changes, older ones come with before",
           "[integration][history][limits]") {
     ServerProcess server({"--edit-rate", "100000", "--edit-burst", "100000"});
     ProtocolClient c(server.port());

@@ -72,7 +72,7 @@ TEST_CASE("signing out ends the connections signed in with that token, before it
     CHECK(other.type("Nog ")["type"] == "ack");
 }
 
-TEST_CASE("disabling a user ends every connection of theirs; nothing they send is stored",
+TEST_CASE("disabling a user ends every connection of theirs, nothing they send is stored",
           "[integration][revocation]") {
     ServerProcess server;
     Editor first(server, "kampen-editor");

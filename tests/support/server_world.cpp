@@ -14,7 +14,13 @@ namespace samen::test {
 void RecordingConnection::send(std::shared_ptr<const std::string> text) {
     std::lock_guard lock(mutex_);
     messages_.push_back(nlohmann::json::parse(*text));
+    if (watch_) watch_(messages_.back());
     arrived_.notify_all();
+}
+
+void RecordingConnection::on_send(std::function<void(const nlohmann::json&)> watch) {
+    std::lock_guard lock(mutex_);
+    watch_ = std::move(watch);
 }
 
 void RecordingConnection::close(net::CloseReason why) {

@@ -52,11 +52,15 @@ class RecordingConnection : public net::Connection {
     /// Waits at most `timeout` for the server to close the connection.
     std::optional<net::CloseReason> wait_closed(
         std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    /// Runs `watch` on every message as the server sends it, on the sender's thread: what it
+    /// sees is the server's state at that moment, not after the sender went on.
+    void on_send(std::function<void(const nlohmann::json&)> watch);
 
   private:
     mutable std::mutex mutex_;
     std::condition_variable arrived_;
     std::vector<nlohmann::json> messages_;
+    std::function<void(const nlohmann::json&)> watch_;
     std::optional<net::CloseReason> closed_;
     std::atomic<bool> signed_in_{false};
     std::atomic<std::size_t> handled_{0};

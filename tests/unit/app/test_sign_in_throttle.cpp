@@ -55,7 +55,7 @@ TEST_CASE("failures past the free ones make the next attempt wait, twice as long
     CHECK(delays == std::vector<std::chrono::seconds>{2s, 4s, 8s, 8s, 8s, 8s});  // capped
 }
 
-TEST_CASE("an unknown name is throttled like a known one; an address for every name it tries",
+TEST_CASE("an unknown name is throttled like a known one, an address for every name it tries",
           "[app][throttle]") {
     SignInThrottle t(options());
     for (const char* name : {"bestaat-niet-1", "bestaat-niet-2", "bestaat-niet-3"}) {

@@ -257,7 +257,7 @@ TEST_CASE("A reconnect the server refuses (503: too many connections) is tried a
     CHECK(fresh_text(server) == "offline " + before);
 }
 
-TEST_CASE("Changes to the section tree reload the document; edits to a deleted section come back",
+TEST_CASE("Changes to the section tree reload the document, edits to a deleted section come back",
           "[client][live]") {
     test::ServerProcess server;
     client::ClientOptions slow = fast_reconnect();

@@ -31,7 +31,7 @@ unsigned healthz(unsigned short port) {
 
 }  // namespace
 
-TEST_CASE("until it signs in a connection's messages may hold max_hello_bytes; more closes it",
+TEST_CASE("until it signs in a connection's messages may hold max_hello_bytes, more closes it",
           "[net][websocket][bounds]") {
     auto options = test_options();  // max_message_bytes 1024
     options.max_hello_bytes = 64;

@@ -51,7 +51,7 @@ TEST_CASE("Each error code has its HTTP status", "[rooms][reply]") {
     CHECK(rooms::http_status(ErrorCode::internal) == 500);
 }
 
-TEST_CASE("A reply carries the request's id; an ack its revision", "[rooms][reply]") {
+TEST_CASE("A reply carries the request's id, an ack its revision", "[rooms][reply]") {
     auto conn = std::make_shared<test::RecordingConnection>();
     rooms::Reply(conn, "r1").ack(7);
     rooms::Reply(conn, 2).ack(std::nullopt);

@@ -189,7 +189,7 @@ TEST_CASE("Reads of the past are answered while the writer is busy", "[rooms][re
     CHECK(diff["type"] == "diff");
 }
 
-TEST_CASE("A connection waits for at most its bound of reads; past it rate_limited at once",
+TEST_CASE("A connection waits for at most its bound of reads, past it rate_limited at once",
           "[rooms][reads]") {
     test::World w(one_reader());
     Client anna = join(w, "ivp", "kampen-editor", 1);
@@ -217,9 +217,16 @@ TEST_CASE("Reads past the readers' queue are refused as overload, and the room g
     Client anna = join(w, "ivp", "kampen-editor", 1);
     test::Blocker reader(w.store, store::Queue::readers);
     const int queued = anna.send(history_of("inleiding"));
+    // The refused read's slot is free by the time its refusal is sent: a client that reads the
+    // refusal and asks again finds it.
+    std::atomic<std::size_t> in_use_at_refusal{0};
+    anna.conn->on_send([&](const json& message) {
+        if (message.value("code", "") == "internal") in_use_at_refusal = anna.reads->in_use();
+    });
     const json overloaded = anna.ask(history_of("jeugd"));
     CHECK(overloaded["code"] == "internal");
     CHECK(overloaded["message"] == "the server is overloaded, try again");
+    CHECK(in_use_at_refusal == 1);
     CHECK(anna.reads->in_use() == 1);
     // Edits go on meanwhile.
     CHECK(anna.ask(insert_at_start("Echt ", 0, "a1"))["type"] == "ack");
@@ -249,7 +256,7 @@ bool wait_for_rooms(test::World& w, std::size_t rooms) {
 
 }  // namespace
 
-TEST_CASE("The history in memory is bounded in bytes; older bases are read from disk",
+TEST_CASE("The history in memory is bounded in bytes, older bases are read from disk",
           "[rooms][memory]") {
     test::WorldOptions options;
     options.room.max_history_bytes = 100 * 1024;

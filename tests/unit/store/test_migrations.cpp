@@ -35,7 +35,7 @@ TEST_CASE("The migrations are embedded in version order", "[store][migrations]")
     CHECK(schema_version() == all.back().version);
 }
 
-TEST_CASE("Migrating an empty file creates the schema; again does nothing", "[store][migrations]") {
+TEST_CASE("Migrating an empty file creates the schema, again does nothing", "[store][migrations]") {
     TempDir dir;
     const auto path = dir.file("samen.db");
     {
