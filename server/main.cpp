@@ -104,6 +104,8 @@ bounds on connections (docs/security.md):
   --max-pending-messages N
                          messages of one WebSocket read but not yet handled; the server reads no
                          further until one is (default 8)
+  --max-http-body N      largest HTTP request body in bytes, sent with Content-Length; a larger
+                         one gets 413, a chunked one 411 (default 1048576)
 )";
 
 template <class T>
@@ -171,6 +173,8 @@ Options parse(const std::vector<std::string>& args) {
             o.net.max_hello_bytes = std::max<std::size_t>(1, number<std::size_t>(a, value()));
         else if (a == "--hello-timeout")
             o.net.hello_timeout = std::chrono::seconds(std::max(1, number<int>(a, value())));
+        else if (a == "--max-http-body")
+            o.net.max_http_body = std::max<std::size_t>(1, number<std::size_t>(a, value()));
         else if (a == "--max-pending-messages")
             o.net.max_pending_messages = std::max<std::size_t>(1, number<std::size_t>(a, value()));
         else if (a == "--max-connections") {

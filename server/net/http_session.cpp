@@ -108,6 +108,7 @@ class HttpSession : public Closable, public std::enable_shared_from_this<HttpSes
   private:
     void on_answer(HttpResponse answer);
     void do_read();
+    void on_header(error_code ec, std::size_t bytes);
     void on_read(error_code ec, std::size_t bytes);
     void handle_request();
     /// The client's address of the request being answered (behind trusted proxies).
@@ -184,6 +185,20 @@ void HttpSession::do_read() {
     parser_->header_limit(http_header_limit);
     stream_.expires_after(io_timeout);
     reading_ = true;
+    // The header first: whether a body may follow is decided before any of it is read.
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(error_code ec, std::size_t bytes) {
+    if (!ec && parser_->chunked()) {
+        reading_ = false;
+        ++state_->stats().http_requests;
+        version_ = parser_->get().version();
+        keep_alive_ = false;  // the body's bytes are still on the way
+        return answer_problem(411, chunked_body_refused);
+    }
+    if (ec || parser_->is_done()) return on_read(ec, bytes);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }

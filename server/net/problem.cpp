@@ -16,6 +16,8 @@ std::string_view status_title(unsigned status) {
             return "Not Found";
         case 405:
             return "Method Not Allowed";
+        case 411:
+            return "Length Required";
         case 413:
             return "Content Too Large";
         case 415:

@@ -22,6 +22,10 @@ namespace samen::net {
 
 /// The most an HTTP request's start line and header may hold; past it the answer is 431.
 inline constexpr std::uint32_t http_header_limit = 16 * 1024;
+/// A request body comes with Content-Length; a chunked one is answered 411 with this, before any
+/// of it is read (docs/decisions/0012-no-chunked-request-bodies.md).
+inline constexpr std::string_view chunked_body_refused =
+    "a request body needs a Content-Length; chunked transfer coding is not accepted";
 
 struct ServerOptions {
     std::string address = "127.0.0.1";

@@ -42,6 +42,7 @@ using Request = http::request<http::string_body>;
 struct Parsed {
     error_code ec;
     std::optional<Request> request;
+    bool chunked = false;   // a chunked body: refused with 411 after the header
     unsigned version = 11;  // what the session answers an error in
 };
 
@@ -57,6 +58,7 @@ std::string fields_of(const Request& r) {
 /// waits for the header's blank line before it looks at the fields again, so a malformed line
 /// that came in pieces is an error only when the header is complete (or at the end of input).
 bool same(const Parsed& a, const Parsed& b) {
+    if (a.chunked != b.chunked) return false;
     if (a.request.has_value() != b.request.has_value()) return false;
     if (!a.request) return true;
     const Request& x = *a.request;
@@ -65,13 +67,15 @@ bool same(const Parsed& a, const Parsed& b) {
            x.version() == y.version() && x.body() == y.body() && fields_of(x) == fields_of(y);
 }
 
-/// Reads one request as http::async_read does: the parser takes what it can of the buffer, and
-/// more bytes come `piece` at a time until the request is done, fails, or the input ends.
+/// Reads one request as the session does, http::async_read_header and then http::async_read:
+/// the parser takes what it can of the buffer (the header alone at first), and more bytes come
+/// `piece` at a time until the request is done, fails, or the input ends. A chunked body is
+/// never read.
 Parsed parse(std::string_view bytes, std::size_t piece) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(net::ServerOptions{}.max_http_body);
     parser.header_limit(net::http_header_limit);
-    parser.eager(true);
+    parser.eager(false);
     std::string buffer;
     std::size_t fed = 0;
     Parsed out;
@@ -80,6 +84,13 @@ Parsed parse(std::string_view bytes, std::size_t piece) {
             const std::size_t used = parser.put(asio::buffer(buffer), out.ec);
             require(used <= buffer.size(), "the parser used more than it was given");
             buffer.erase(0, used);
+            if (!out.ec && parser.is_header_done() && !parser.eager()) {
+                if (parser.chunked()) {
+                    out.chunked = true;
+                    break;
+                }
+                parser.eager(true);
+            }
             if (out.ec == http::error::need_more) {
                 out.ec = {};
             } else if (out.ec || parser.is_done()) {
@@ -201,6 +212,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const Parsed pieces = parse(bytes, 3 + size % 15);
         require(same(whole, pieces), "the request reads differently in pieces",
                 whole.ec.message() + " / " + pieces.ec.message());
+    }
+    if (whole.chunked) {
+        check_problem(411, net::chunked_body_refused, whole.version);
+        return 0;
     }
     if (!whole.request) {
         // The session answers a malformed request with 400 (and 413, 431 for the limits).

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "protocol_client.hpp"
+#include "raw_socket.hpp"
 #include "server_process.hpp"
 #include "transport/http_client.hpp"
 
@@ -43,6 +44,30 @@ TEST_CASE("sign-in returns a token, refuses wrong passwords with problem+json",
     CHECK(out.status == 204);
     ProtocolClient c(server.port());
     CHECK(c.hello(token)["code"] == "unauthorized");
+}
+
+TEST_CASE("--max-http-body bounds a request body: past it 413, a chunked body 411, then on",
+          "[integration][http][limits]") {
+    ServerProcess server({"--max-http-body", "100"});
+    const std::string sign_in = R"({"user":"kampen-coordinator","password":"samen-demo"})";
+    REQUIRE(sign_in.size() <= 100);
+    const std::string padded = sign_in.substr(0, sign_in.size() - 1) + std::string(60, ' ') + "}";
+    auto large = http_request("127.0.0.1", server.port(), "POST", "/api/v1/session", padded);
+    CHECK(large.status == 413);
+    CHECK(large.content_type == "application/problem+json");
+    CHECK_THAT(large.body, Catch::Contains("larger than 100 bytes"));
+
+    RawSocket socket(server.port());
+    REQUIRE(
+        socket.send("POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "5\r\n{\"a\":\r\n"));
+    const RawResponse chunked = parse_response(socket.read_until_closed());
+    CHECK(chunked.status == 411);
+    CHECK(chunked.header("Content-Type") == "application/problem+json");
+
+    CHECK(http_request("127.0.0.1", server.port(), "POST", "/api/v1/session", sign_in).status ==
+          200);
 }
 
 TEST_CASE("the document list over REST follows the user's municipality", "[integration][http]") {

@@ -216,6 +216,40 @@ TEST_CASE("keep-alive serves several requests on one connection", "[net][http]")
     CHECK(eventually([&] { return server.server.connection_count() == 0; }));
 }
 
+TEST_CASE("a chunked request body is refused with 411 before any of it is read", "[net][http]") {
+    namespace asio = boost::asio;
+    namespace beast = boost::beast;
+    namespace http = beast::http;
+    TestServer server;
+    const auto requests = server.server.stats().http_requests.load();
+
+    // A well-formed chunked body, and the bytes a fuzzer found to trip Beast's chunk parser (a
+    // final chunk whose trailer comes one byte at a time).
+    const std::string head =
+        "POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (const std::string body : {"5\r\nhallo\r\n0\r\n\r\n", "0\r\n{"}) {
+        INFO(body);
+        asio::io_context ioc;
+        asio::ip::tcp::socket socket(ioc);
+        const asio::ip::tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), server.port());
+        REQUIRE_FALSE(run_bounded(ioc, [&](auto done) { socket.async_connect(endpoint, done); }));
+        const std::string bytes = head + body;
+        REQUIRE_FALSE(run_bounded(
+            ioc, [&](auto done) { asio::async_write(socket, asio::buffer(bytes), done); }));
+        beast::flat_buffer buffer;
+        http::response<http::string_body> response;
+        REQUIRE_FALSE(
+            run_bounded(ioc, [&](auto done) { http::async_read(socket, buffer, response, done); }));
+        CHECK(response.result_int() == 411);
+        CHECK(response[http::field::content_type] == "application/problem+json");
+        CHECK_THAT(response.body(), Catch::Contains("Content-Length"));
+        CHECK_FALSE(response.keep_alive());
+    }
+    CHECK(server.server.stats().http_requests.load() == requests + 2);
+    // The server goes on.
+    CHECK(http_request(localhost, server.port(), "GET", "/healthz").body == "ok");
+}
+
 TEST_CASE("an unreachable server is a clear error", "[net][http]") {
     const auto port = free_port();
     try {
