@@ -4,6 +4,7 @@
 // a restart): every kind of change is in the scenario.
 #include <catch2/catch.hpp>
 #include <map>
+#include <set>
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
@@ -332,4 +333,61 @@ TEST_CASE("a history reply holds at most 500 changes, older ones come with befor
     REQUIRE(older["changes"].size() == edits - 500);
     CHECK(older["more"] == false);
     CHECK(older["changes"].back()["rev"] == first - 1);
+}
+
+TEST_CASE("reads of the past beyond --max-reads-per-connection are refused at once; edits go on",
+          "[integration][history][reads][limits]") {
+    ServerProcess server(
+        {"--max-reads-per-connection", "1", "--edit-rate", "100000", "--edit-burst", "100000"});
+    ProtocolClient editor(server.port());
+    editor.hello(server.sign_in("staphorst-editor"));
+    auto rev = editor.open(doc)["rev"].get<std::uint64_t>();
+    const std::uint64_t start = rev;
+    // Every diff from `start` walks back all of these: each read takes the reader a while.
+    for (int i = 0; i < 200; ++i) {
+        auto ack = editor.request(edit_request(doc, "bestuurlijke-rollen", "common", rev,
+                                               json::array({"x"}), "r" + std::to_string(i)));
+        REQUIRE(ack["type"] == "ack");
+        rev = ack["rev"].get<std::uint64_t>();
+    }
+    const json diff = {{"type", "diff"},    {"doc", doc},    {"section", "bestuurlijke-rollen"},
+                       {"layer", "common"}, {"from", start}, {"to", rev}};
+
+    ProtocolClient viewer(server.port());
+    viewer.hello(server.sign_in("kampen-viewer"));
+    viewer.open(doc);
+    // A burst sent without waiting: the second arrives while the first is still being read.
+    const int burst = 100;
+    for (int i = 0; i < burst; ++i) {
+        json request = diff;
+        request["id"] = i;
+        viewer.send(request);
+    }
+    // Meanwhile an edit is acknowledged.
+    auto ack = editor.request(
+        edit_request(doc, "bestuurlijke-rollen", "common", rev, json::array({"y"}), "during"));
+    CHECK(ack["type"] == "ack");
+
+    // Each request gets one answer: its diff, or rate_limited at once.
+    std::set<int> answered;
+    int diffs = 0;
+    int refused = 0;
+    for (int i = 0; i < 10 * burst && answered.size() < burst; ++i) {
+        auto message = viewer.next();
+        REQUIRE(message);
+        if (!message->contains("id")) continue;
+        INFO(message->dump());
+        CHECK(answered.insert((*message)["id"].get<int>()).second);
+        if ((*message)["type"] == "diff") {
+            ++diffs;
+        } else {
+            CHECK((*message)["code"] == "rate_limited");
+            ++refused;
+        }
+    }
+    CHECK(answered.size() == burst);
+    CHECK(diffs >= 1);
+    CHECK(refused >= 1);
+    // Its reads answered, the viewer reads again.
+    CHECK(viewer.request(diff)["type"] == "diff");
 }
