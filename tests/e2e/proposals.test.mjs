@@ -92,9 +92,12 @@ test('history of a section and named versions', async () => {
   const table = page.getByRole('table', { name: /Wijzigingen van „Bestuurlijke rollen”/ });
   await table.waitFor({ timeout: 15000 });
   await table.getByRole('row', { name: /Tekst bewerkt, gemeenschappelijke tekst/ }).first().waitFor({ timeout: 15000 });
-  await table.getByRole('button', { name: `Revisie ${revAfterEdit} bekijken` }).click();
-  await page.getByRole('heading', { name: `Revisie ${revAfterEdit}: Tekst bewerkt` }).waitFor({ timeout: 15000 });
+  // One row per writing session: the newest is this edit, its revision only in the details.
+  await table.getByRole('button', { name: /^Tekst bewerkt van .* bekijken$/ }).first().click();
+  await page.getByRole('heading', { name: /^Tekst bewerkt(?: \(\d+ keer\))?: / }).waitFor({ timeout: 15000 });
   await page.locator('.samen-history-detail ins', { hasText: 'Vastgesteld in 2023.' }).waitFor({ timeout: 15000 });
+  await page.locator('.samen-history-detail summary', { hasText: 'Details' }).click();
+  await page.locator('.samen-history-detail details', { hasText: ` ${revAfterEdit}.` }).waitFor({ timeout: 15000 });
 
   // Name the current revision; it is listed, and the plan at it can be read.
   await page.getByLabel(/Naam van de versie/).fill('Concept voor de raden');

@@ -33,8 +33,7 @@ export async function renderDocuments(mainEl, refresh) {
         h('h2', { class: 'utrecht-heading-2' }, h('a', { href: `#/doc/${d.id}`, class: 'utrecht-link' }, d.title),
           d.archived ? h('span', { class: 'samen-state samen-state--omit samen-archived' }, 'gearchiveerd') : null),
         h('p', { class: 'utrecht-paragraph' },
-          `Met ${d.municipalities.map(municipalityName).join(', ')}. `,
-          `Revisie ${d.rev}.`,
+          `Met ${d.municipalities.map(municipalityName).join(', ')}.`,
           d.versions?.length ? ` Laatste versie: „${d.versions[d.versions.length - 1].label}”.` : ''),
         admin ? documentAdmin(d, refresh) : null))),
       admin ? newDocumentForm(docs, refresh) : null);

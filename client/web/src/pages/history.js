@@ -1,10 +1,12 @@
-// History and named versions: the changes of a section (who changed what, when), the text of a
-// layer at any revision with what that change did, the document's named versions, naming one.
+// History and named versions: the changes of a section by writing session (who changed what,
+// when), the text of a layer after a session with what that session did, the document's named
+// versions, naming one. Revision numbers stay in the protocol; here they show only in details.
 import { h, replace, button, sr } from '../dom.js';
 import { may } from '../perms.js';
 import { municipalityName } from '../names.js';
 import { errorText } from '../errors.js';
 import { renderParts } from '../diff-view.js';
+import { formatSize, formatSpan, formatTime, groupSessions } from '../history-sessions.js';
 
 const kindNames = {
   edit: 'Tekst bewerkt',
@@ -26,10 +28,6 @@ const kindNames = {
   'document.archive': 'Archiefstand gewijzigd',
 };
 
-export const formatTime = (at) => {
-  const d = new Date(at);
-  return Number.isNaN(d.getTime()) ? at : d.toLocaleString('nl-NL', { dateStyle: 'medium', timeStyle: 'short' });
-};
 
 const layerName = (layer) => (!layer ? '' : layer === 'common' ? 'gemeenschappelijke tekst' : `tekst van ${municipalityName(layer)}`);
 
@@ -51,10 +49,9 @@ export async function renderHistory(mainEl, app, doc, sectionId, page) {
       ? h('table', { class: 'utrecht-table samen-matrix' },
         h('caption', { class: 'utrecht-table__caption' }, 'Benoemde versies, nieuwste eerst'),
         h('thead', null, h('tr', null,
-          ['Naam', 'Revisie', 'Door', 'Datum', 'Plan'].map((t) => h('th', { scope: 'col', class: 'utrecht-table__header-cell' }, t)))),
+          ['Naam', 'Door', 'Datum', 'Plan'].map((t) => h('th', { scope: 'col', class: 'utrecht-table__header-cell' }, t)))),
         h('tbody', null, list.map((v) => h('tr', null,
           h('th', { scope: 'row', class: 'utrecht-table__header-cell' }, v.label),
-          h('td', { class: 'utrecht-table__cell' }, String(v.rev)),
           h('td', { class: 'utrecht-table__cell' }, v.author.display_name || v.author.name),
           h('td', { class: 'utrecht-table__cell' }, formatTime(v.created_at)),
           h('td', { class: 'utrecht-table__cell' },
@@ -70,7 +67,7 @@ export async function renderHistory(mainEl, app, doc, sectionId, page) {
       if (!label.value.trim()) return label.focus();
       try {
         await doc.request({ type: 'tag', label: label.value.trim() });
-        tagStatus.textContent = `Revisie ${doc.rev} heet nu „${label.value.trim()}”.`;
+        tagStatus.textContent = `De huidige stand heet nu „${label.value.trim()}”.`;
         label.value = '';
       } catch (err) {
         tagStatus.textContent = errorText(err);
@@ -90,21 +87,28 @@ export async function renderHistory(mainEl, app, doc, sectionId, page) {
   const changesEl = h('div', { 'aria-live': 'polite' });
   const detailEl = h('div', { class: 'samen-history-detail', tabindex: '-1' });
 
-  const showChange = async (c) => {
+  const who = (s) => (s.author ? (s.author.display_name || s.author.name) : 'onbekend');
+  const what = (s) => `${kindNames[s.kind] ?? s.kind}${s.count > 1 ? ` (${s.count} keer)` : ''}`;
+
+  // A session: what its changes did together, as a word diff, and the text after it.
+  const showSession = async (s) => {
     replace(detailEl, h('p', { class: 'utrecht-paragraph' }, 'Laden…'));
     try {
-      const layer = c.layer ?? 'common';
+      const layer = s.layer ?? 'common';
+      const section = s.section ?? sectionId;
       const [at, diff] = await Promise.all([
-        doc.request({ type: 'text.at', section: c.section ?? sectionId, layer, rev: c.rev }),
-        c.rev > 0 ? doc.request({ type: 'diff', section: c.section ?? sectionId, layer, from: c.rev - 1, to: c.rev }) : null,
+        doc.request({ type: 'text.at', section, layer, rev: s.to }),
+        s.from > 0 ? doc.request({ type: 'diff', section, layer, from: s.from - 1, to: s.to }) : null,
       ]);
       const stateText = { common: '', override: ' (eigen versie)', inherit: ' (volgde de gemeenschappelijke tekst)', omit: ' (weggelaten)', absent: ' (bestond toen niet)' };
+      const revisions = s.from === s.to ? `Revisie ${s.from}.` : `Revisies ${s.from} tot en met ${s.to}.`;
       replace(detailEl,
-        h('h3', { class: 'utrecht-heading-3', id: 'wijziging-kop' }, `Revisie ${c.rev}: ${kindNames[c.kind] ?? c.kind}`),
-        h('p', { class: 'samen-small' }, `${c.author ? (c.author.display_name || c.author.name) : 'onbekend'}, ${formatTime(c.at)}; ${layerName(layer)}${stateText[at.state] ?? ''}.`),
-        diff ? [h('h4', { class: 'utrecht-heading-4' }, 'Wat deze wijziging deed'), renderParts(diff.parts)] : null,
-        h('h4', { class: 'utrecht-heading-4' }, `De tekst na revisie ${c.rev}`),
-        h('div', { class: 'samen-history-text' }, at.text || '(leeg)'));
+        h('h3', { class: 'utrecht-heading-3', id: 'wijziging-kop' }, `${what(s)}: ${who(s)}, ${formatSpan(s.firstAt, s.lastAt)}`),
+        h('p', { class: 'samen-small' }, `${layerName(layer)}${stateText[at.state] ?? ''}.`),
+        diff ? [h('h4', { class: 'utrecht-heading-4' }, 'Wat er veranderde'), renderParts(diff.parts)] : null,
+        h('h4', { class: 'utrecht-heading-4' }, 'De tekst daarna'),
+        h('div', { class: 'samen-history-text' }, at.text || '(leeg)'),
+        h('details', { class: 'samen-small' }, h('summary', null, 'Details'), h('p', null, revisions)));
       detailEl.focus();
     } catch (err) {
       replace(detailEl, h('p', { class: 'utrecht-paragraph', role: 'alert' }, errorText(err)));
@@ -117,19 +121,18 @@ export async function renderHistory(mainEl, app, doc, sectionId, page) {
     try {
       const reply = await doc.request({ type: 'history', section: select.value });
       if (page.dead) return;
-      const changes = [...reply.changes].reverse();
-      replace(changesEl, changes.length ? h('table', { class: 'utrecht-table samen-matrix samen-history' },
+      const sessions = groupSessions(reply.changes).reverse();
+      replace(changesEl, sessions.length ? h('table', { class: 'utrecht-table samen-matrix samen-history' },
         h('caption', { class: 'utrecht-table__caption' }, `Wijzigingen van „${doc.sections.get(select.value)?.title ?? select.value}”, nieuwste eerst`),
         h('thead', null, h('tr', null,
-          ['Revisie', 'Wanneer', 'Wie', 'Wat', 'Omvang', ''].map((t, i) => h('th', { scope: 'col', class: 'utrecht-table__header-cell' }, t || sr('Bekijken'))))),
-        h('tbody', null, changes.map((c) => h('tr', null,
-          h('td', { class: 'utrecht-table__cell' }, String(c.rev)),
-          h('td', { class: 'utrecht-table__cell' }, formatTime(c.at)),
-          h('td', { class: 'utrecht-table__cell' }, c.author ? `${c.author.display_name || c.author.name} (${municipalityName(c.author.municipality)})` : '—'),
-          h('td', { class: 'utrecht-table__cell' }, `${kindNames[c.kind] ?? c.kind}${c.layer ? `, ${layerName(c.layer)}` : ''}`),
-          h('td', { class: 'utrecht-table__cell' }, c.kind === 'edit' || c.kind === 'rebase' ? `+${c.inserted} −${c.deleted}` : ''),
-          h('td', { class: 'utrecht-table__cell' }, c.layer || c.kind === 'edit'
-            ? button('Bekijken', () => showChange({ ...c, section: c.section ?? select.value }), { variant: 'subtle', 'aria-label': `Revisie ${c.rev} bekijken` }) : null)))))
+          ['Wanneer', 'Wie', 'Wat', 'Omvang', ''].map((t) => h('th', { scope: 'col', class: 'utrecht-table__header-cell' }, t || sr('Bekijken'))))),
+        h('tbody', null, sessions.map((s) => h('tr', null,
+          h('td', { class: 'utrecht-table__cell' }, formatSpan(s.firstAt, s.lastAt)),
+          h('td', { class: 'utrecht-table__cell' }, s.author ? `${who(s)} (${municipalityName(s.author.municipality)})` : '—'),
+          h('td', { class: 'utrecht-table__cell' }, `${what(s)}${s.layer ? `, ${layerName(s.layer)}` : ''}`),
+          h('td', { class: 'utrecht-table__cell' }, s.kind === 'edit' || s.kind === 'rebase' ? formatSize(s) : ''),
+          h('td', { class: 'utrecht-table__cell' }, s.layer || s.kind === 'edit'
+            ? button('Bekijken', () => showSession({ ...s, section: s.section ?? select.value }), { variant: 'subtle', 'aria-label': `${what(s)} van ${formatSpan(s.firstAt, s.lastAt)} bekijken` }) : null)))))
         : h('p', { class: 'utrecht-paragraph' }, 'Deze sectie heeft nog geen wijzigingen.'));
       if (reply.versions) {
         doc.versions = reply.versions;

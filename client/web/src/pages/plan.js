@@ -5,6 +5,7 @@ import * as api from '../api.js';
 import { h, replace, button, sr } from '../dom.js';
 import { municipalityName, municipalityShort, stateInfo, learnMunicipalities } from '../names.js';
 import { renderParts } from '../diff-view.js';
+import { formatTime } from '../history-sessions.js';
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
@@ -26,8 +27,8 @@ export async function renderPlan(mainEl, app, doc, code, page, atRev) {
   const version = rev !== null ? doc.versions.find((v) => v.rev === rev) : null;
   const when = h('select', { id: 'plan-stand', class: 'utrecht-select utrecht-select--html-select' },
     h('option', { value: '', selected: rev === null }, 'Nu'),
-    [...doc.versions].reverse().map((v) => h('option', { value: String(v.rev), selected: v.rev === rev }, `${v.label} (revisie ${v.rev})`)),
-    rev !== null && !version ? h('option', { value: String(rev), selected: true }, `Revisie ${rev}`) : null);
+    [...doc.versions].reverse().map((v) => h('option', { value: String(v.rev), selected: v.rev === rev }, `${v.label} (${formatTime(v.created_at)})`)),
+    rev !== null && !version ? h('option', { value: String(rev), selected: true }, 'Een eerdere stand') : null);
   const diffEl = h('div', { class: 'samen-plan-diff' });
   const body = h('div', { class: 'samen-plan', 'aria-busy': 'true' });
   const status = h('p', { class: 'samen-small', role: 'status' });
@@ -61,7 +62,7 @@ export async function renderPlan(mainEl, app, doc, code, page, atRev) {
       rev !== null ? h('p', { class: 'samen-small' }, button('Verschil met nu', async () => {
         try {
           const d = await doc.request({ type: 'diff', municipality: code, from: rev, to: doc.rev });
-          replace(diffEl, h('h2', { class: 'utrecht-heading-2' }, `Wat er sinds revisie ${rev} veranderde`), renderParts(d.parts));
+          replace(diffEl, h('h2', { class: 'utrecht-heading-2' }, version ? `Wat er sinds de versie „${version.label}” veranderde` : 'Wat er sindsdien veranderde'), renderParts(d.parts));
         } catch (err) {
           replace(diffEl, h('p', { class: 'utrecht-paragraph', role: 'alert' }, `Het verschil kon niet worden geladen: ${err.message}`));
         }
@@ -79,8 +80,8 @@ export async function renderPlan(mainEl, app, doc, code, page, atRev) {
     replace(body,
       h('h1', { class: 'utrecht-heading-1' }, `${plan.title}`),
       h('p', { class: 'utrecht-paragraph samen-plan__sub' }, rev !== null
-        ? `Het plan zoals het voor ${municipalityName(code)} gold bij ${version ? `de versie „${version.label}” (revisie ${rev})` : `revisie ${rev}`}.`
-        : `Het plan zoals het voor ${municipalityName(code)} geldt (revisie ${plan.rev}).`),
+        ? `Het plan zoals het voor ${municipalityName(code)} gold bij ${version ? `de versie „${version.label}” van ${formatTime(version.created_at)}` : 'een eerdere stand'}.`
+        : `Het plan zoals het voor ${municipalityName(code)} geldt.`),
       plan.sections.map((s) => {
         const level = Math.min(6, s.depth + 2);
         const label = sourceLabel[s.source];
@@ -138,7 +139,7 @@ export async function renderMatrix(mainEl, app, doc, page) {
       h('ul', { class: 'samen-glance__counts' }, Object.keys(stateInfo).filter((st) => counts[c][st]).map((st) =>
         h('li', null, h('span', { class: `samen-state samen-state--${st}` }, stateInfo[st].short), ` ${stateInfo[st].label}: ${counts[c][st]}`)))))));
   const table = h('table', { class: 'utrecht-table samen-matrix' },
-    h('caption', { class: 'utrecht-table__caption' }, m.rev !== undefined ? `Stand per sectie en gemeente (revisie ${m.rev})` : 'Stand per sectie en gemeente'),
+    h('caption', { class: 'utrecht-table__caption' }, 'Stand per sectie en gemeente'),
     h('thead', { class: 'utrecht-table__header' },
       h('tr', { class: 'utrecht-table__row' },
         h('th', { scope: 'col', class: 'utrecht-table__header-cell' }, 'Sectie'),
