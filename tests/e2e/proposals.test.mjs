@@ -116,6 +116,25 @@ test('history of a section and named versions', async () => {
   const { readFile } = await import('node:fs/promises');
   assert.match(await readFile(await download.path(), 'utf8'), /Vastgesteld in 2023\./);
 
+  // Compare that version with now after one more edit: only that section, side by side.
+  await openSection(page, 'bestuurlijke-rollen', 'common');
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.insertText(' Herzien in 2024.');
+  await eventually(() => page.evaluate(() => window.__samen.state().pending === 0), { message: 'the edit to be saved' });
+  await page.evaluate(() => { location.hash = '#/doc/startnotitie-ivp-2023/versies'; });
+  await page.getByRole('link', { name: '„Concept voor de raden” vergelijken met nu' }).click();
+  await page.getByText(/Het plan van Kampen: één sectie verschilt tussen „Concept voor de raden”/).waitFor({ timeout: 15000 });
+  const compared = page.locator('section.samen-compare');
+  assert.equal(await compared.count(), 1);
+  await compared.getByRole('heading', { name: /Bestuurlijke rollen \(tekst gewijzigd\)/ }).waitFor();
+  await compared.locator('ins', { hasText: 'Herzien in 2024.' }).waitFor();
+  assert.equal(await compared.locator('del').count(), 0);
+  await noViolations(page, 'compare versions');
+  await screenshot(page, 'compare');
+  await page.setViewportSize({ width: 320, height: 800 });
+  await screenshot(page, 'compare-320');
+
   assert.deepEqual(page.pageErrors, []);
   await context.close();
 });

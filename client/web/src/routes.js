@@ -1,11 +1,13 @@
 // Which page each route shows (router.js moves between them). Signed out every route shows the
 // sign-in page; signed in: #/documenten, and a document's pages #/doc/<doc>/s/<section>/<layer>
-// (the workspace), #/doc/<doc>/plan/<code>[/<rev>], #/doc/<doc>/matrix, #/doc/<doc>/versies[/<section>].
+// (the workspace), #/doc/<doc>/plan/<code>[/<rev>], #/doc/<doc>/matrix, #/doc/<doc>/versies[/<section>],
+// #/doc/<doc>/vergelijk[/<code>/<from>/<to>] (revisions, `nu` for now).
 import { app } from './app.js';
 import { docNav, mainEl, renderHeader, updateStatus } from './frame.js';
 import { leaveDocument, openDocument, startConnection, stopConnection } from './live.js';
 import { expire, loadSession, signOut } from './session.js';
 import { renderDocuments } from './pages/documents.js';
+import { renderCompare } from './pages/compare.js';
 import { renderHistory } from './pages/history.js';
 import { renderMatrix, renderPlan } from './pages/plan.js';
 import { renderSignIn } from './pages/sign-in.js';
@@ -48,12 +50,13 @@ export function showRoute(parts) {
 
 function showDocument(docId, [sub, ...rest]) {
   const doc = openDocument(docId);
-  if (sub === 'plan' || sub === 'matrix' || sub === 'versies') {
-    header(docNav(doc.id, sub === 'versies' ? 'history' : sub));
+  if (sub === 'plan' || sub === 'matrix' || sub === 'versies' || sub === 'vergelijk') {
+    header(docNav(doc.id, sub === 'versies' || sub === 'vergelijk' ? 'history' : sub));
     const page = { destroy() { this.dead = true; } };
     setPage(page);
     if (sub === 'plan') renderPlan(mainEl, app, doc, rest[0], page, rest[1]);
     else if (sub === 'matrix') renderMatrix(mainEl, app, doc, page);
+    else if (sub === 'vergelijk') renderCompare(mainEl, app, doc, rest[0], rest[1], rest[2], page);
     else renderHistory(mainEl, app, doc, rest[0], page);
     return;
   }

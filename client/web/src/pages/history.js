@@ -49,13 +49,15 @@ export async function renderHistory(mainEl, app, doc, sectionId, page) {
       ? h('table', { class: 'utrecht-table samen-matrix' },
         h('caption', { class: 'utrecht-table__caption' }, 'Benoemde versies, nieuwste eerst'),
         h('thead', null, h('tr', null,
-          ['Naam', 'Door', 'Datum', 'Plan'].map((t) => h('th', { scope: 'col', class: 'utrecht-table__header-cell' }, t)))),
+          ['Naam', 'Door', 'Datum', 'Plan', 'Vergelijken'].map((t) => h('th', { scope: 'col', class: 'utrecht-table__header-cell' }, t)))),
         h('tbody', null, list.map((v) => h('tr', null,
           h('th', { scope: 'row', class: 'utrecht-table__header-cell' }, v.label),
           h('td', { class: 'utrecht-table__cell' }, v.author.display_name || v.author.name),
           h('td', { class: 'utrecht-table__cell' }, formatTime(v.created_at)),
           h('td', { class: 'utrecht-table__cell' },
-            h('a', { href: `#/doc/${doc.id}/plan/${own}/${v.rev}` }, `Plan van ${municipalityName(own)} bij deze versie`))))))
+            h('a', { href: `#/doc/${doc.id}/plan/${own}/${v.rev}` }, `Plan van ${municipalityName(own)} bij deze versie`)),
+          h('td', { class: 'utrecht-table__cell' },
+            h('a', { href: `#/doc/${doc.id}/vergelijk/${own}/${v.rev}/nu`, 'aria-label': `„${v.label}” vergelijken met nu` }, 'Met nu'))))))
       : h('p', { class: 'utrecht-paragraph' }, 'Er zijn nog geen benoemde versies.'));
   };
   renderVersions();
@@ -104,7 +106,7 @@ export async function renderHistory(mainEl, app, doc, sectionId, page) {
       const revisions = s.from === s.to ? `Revisie ${s.from}.` : `Revisies ${s.from} tot en met ${s.to}.`;
       replace(detailEl,
         h('h3', { class: 'utrecht-heading-3', id: 'wijziging-kop' }, `${what(s)}: ${who(s)}, ${formatSpan(s.firstAt, s.lastAt)}`),
-        h('p', { class: 'samen-small' }, `${layerName(layer)}${stateText[at.state] ?? ''}.`),
+        h('p', { class: 'samen-small' }, `In de ${layerName(layer)}${stateText[at.state] ?? ''}.`),
         diff ? [h('h4', { class: 'utrecht-heading-4' }, 'Wat er veranderde'), renderParts(diff.parts)] : null,
         h('h4', { class: 'utrecht-heading-4' }, 'De tekst daarna'),
         h('div', { class: 'samen-history-text' }, at.text || '(leeg)'),

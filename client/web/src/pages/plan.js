@@ -4,7 +4,6 @@ import MarkdownIt from 'markdown-it';
 import * as api from '../api.js';
 import { h, replace, button, sr } from '../dom.js';
 import { municipalityName, municipalityShort, stateInfo, learnMunicipalities } from '../names.js';
-import { renderParts } from '../diff-view.js';
 import { formatTime } from '../history-sessions.js';
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
@@ -29,7 +28,6 @@ export async function renderPlan(mainEl, app, doc, code, page, atRev) {
     h('option', { value: '', selected: rev === null }, 'Nu'),
     [...doc.versions].reverse().map((v) => h('option', { value: String(v.rev), selected: v.rev === rev }, `${v.label} (${formatTime(v.created_at)})`)),
     rev !== null && !version ? h('option', { value: String(rev), selected: true }, 'Een eerdere stand') : null);
-  const diffEl = h('div', { class: 'samen-plan-diff' });
   const body = h('div', { class: 'samen-plan', 'aria-busy': 'true' });
   const status = h('p', { class: 'samen-small', role: 'status' });
   const download = button('Markdown downloaden', async () => {
@@ -59,15 +57,8 @@ export async function renderPlan(mainEl, app, doc, code, page, atRev) {
         h('button', { type: 'submit', class: 'utrecht-button utrecht-button--secondary-action' }, 'Tonen'),
         download),
       status,
-      rev !== null ? h('p', { class: 'samen-small' }, button('Verschil met nu', async () => {
-        try {
-          const d = await doc.request({ type: 'diff', municipality: code, from: rev, to: doc.rev });
-          replace(diffEl, h('h2', { class: 'utrecht-heading-2' }, version ? `Wat er sinds de versie „${version.label}” veranderde` : 'Wat er sindsdien veranderde'), renderParts(d.parts));
-        } catch (err) {
-          replace(diffEl, h('p', { class: 'utrecht-paragraph', role: 'alert' }, `Het verschil kon niet worden geladen: ${err.message}`));
-        }
-      })) : null,
-      diffEl,
+      rev !== null ? h('p', { class: 'samen-small' },
+        h('a', { href: `#/doc/${doc.id}/vergelijk/${code}/${rev}/nu`, class: 'utrecht-link' }, 'Vergelijken met nu')) : null,
       body));
   document.title = `Plan van ${municipalityName(code)} — ${doc.title} — Samen`;
   try {
