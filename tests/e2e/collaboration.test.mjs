@@ -46,6 +46,13 @@ test('two municipalities typing at once converge', async () => {
   await kampen.page.locator('.samen-cursor__name', { hasText: 'Staphorst' }).first().waitFor({ timeout: 15000 });
   await staphorst.page.locator('.samen-cursor__name', { hasText: 'Kampen' }).first().waitFor({ timeout: 15000 });
   await staphorst.page.getByRole('complementary').getByText('Pieter Visscher').waitFor({ timeout: 15000 });
+  // The names sit in a margin of their own, left of the text: they never cover it.
+  const name = await kampen.page.locator('.samen-cursor__name', { hasText: 'Staphorst' }).first().boundingBox();
+  const content = await kampen.page.locator('.cm-content').boundingBox();
+  assert.ok(name.x + name.width <= content.x + 1, `the name (${JSON.stringify(name)}) is beside the text (${JSON.stringify(content)})`);
+  // Dutch spelling is checked.
+  assert.equal(await kampen.page.locator('.cm-content').getAttribute('spellcheck'), 'true');
+  assert.equal(await kampen.page.locator('.cm-content').getAttribute('lang'), 'nl');
   await screenshot(staphorst.page, 'workspace');
 
   // A fresh page load shows the same text.
@@ -93,4 +100,28 @@ test('concurrent typing at the same place converges', async () => {
   assert.deepEqual(a.page.pageErrors, []);
   assert.deepEqual(b.page.pageErrors, []);
   await Promise.all([a.context.close(), b.context.close()]);
+});
+
+test('the formatting buttons and shortcuts write the Markdown', async () => {
+  const { context, page } = await newUserPage(browser, server);
+  await signIn(page, 'kampen-editor');
+  await openSection(page, 'bestuurlijke-rollen');
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.insertText('Toezicht');
+  const toolbar = page.getByRole('group', { name: 'Opmaak' });
+  // The word just typed: select it, make it bold with the button, italic with the shortcut.
+  for (let i = 0; i < 'Toezicht'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
+  await toolbar.getByRole('button', { name: 'Vet' }).click();
+  await page.keyboard.press('Control+i');
+  await toolbar.getByRole('button', { name: 'Kop' }).click();
+  await eventually(async () => (await editorText(page)).endsWith('\n## ***Toezicht***'), { message: 'a bold italic heading' });
+  await toolbar.getByRole('button', { name: 'Kop' }).click();
+  await toolbar.getByRole('button', { name: 'Lijst' }).click();
+  await eventually(async () => (await editorText(page)).endsWith('\n- ***Toezicht***'), { message: 'a list item' });
+  await eventually(async () => (await syncState(page)).pending === 0, { message: 'the edits to be saved' });
+  assert.equal(await toolbar.getByRole('button', { name: 'Vet' }).getAttribute('aria-keyshortcuts'), 'Control+B');
+  assert.deepEqual(page.pageErrors, []);
+  await context.close();
 });

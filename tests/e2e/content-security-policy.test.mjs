@@ -57,7 +57,8 @@ test('the main screens and the live editor run without a violation', async () =>
   await staphorst.page.locator('.cm-content').click();
   await staphorst.page.keyboard.press('Control+Home');
   for (let i = 0; i < 8; i++) await staphorst.page.keyboard.press('Shift+ArrowRight');
-  const cursor = page.locator('.samen-cursor', { hasText: 'Staphorst' }).first();
+  await page.locator('.samen-cursor__name', { hasText: 'Staphorst' }).first().waitFor({ timeout: 15000 });
+  const cursor = page.locator('.samen-cursor').first();
   await cursor.waitFor({ timeout: 15000 });
   await page.locator('.samen-remote-selection').first().waitFor({ timeout: 15000 });
   // Their colour comes from the style sheet, not from an inline style.

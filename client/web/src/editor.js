@@ -1,13 +1,16 @@
 // The CodeMirror 6 editor of one section layer, bound to a DocumentSync: local changes become
-// ops in code points, remote ops become CodeMirror changes, and the others' cursors are drawn
-// with their names.
+// ops in code points, remote ops become CodeMirror changes, and the others' cursors are drawn,
+// their names in a margin of their own (never over the text). Formatting buttons and shortcuts
+// write the Markdown; the browser checks Dutch spelling.
 import { Annotation, EditorState, StateEffect, StateField, Compartment, RangeSet, Transaction } from '@codemirror/state';
-import { EditorView, Decoration, WidgetType, keymap, drawSelection, highlightActiveLine } from '@codemirror/view';
+import { EditorView, Decoration, WidgetType, GutterMarker, gutter, keymap, drawSelection, highlightActiveLine } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { markdown } from '@codemirror/lang-markdown';
 import { syntaxHighlighting, defaultHighlightStyle } from '@codemirror/language';
 import * as ot from './ot.js';
 import { municipalityName, municipalityTone } from './names.js';
+import * as format from './markdown-commands.js';
+import { h } from './dom.js';
 
 const remoteAnnotation = Annotation.define();
 const setCursors = StateEffect.define();
@@ -20,52 +23,100 @@ const cspNonce = (() => {
   return /^[0-9a-f]{32}$/.test(nonce) ? nonce : '';
 })();
 
+/** Another's caret: a bar in their colour, its name in the margin (CursorNames). */
 class CursorWidget extends WidgetType {
-  constructor(name, tone) {
+  constructor(tone) {
     super();
-    this.name = name;
     this.tone = tone;
   }
-  eq(other) { return other.name === this.name && other.tone === this.tone; }
+  eq(other) { return other.tone === this.tone; }
   toDOM() {
-    const wrap = document.createElement('span');
-    wrap.className = `samen-cursor ${this.tone}`;
-    wrap.setAttribute('aria-hidden', 'true');
-    const label = document.createElement('span');
-    label.className = 'samen-cursor__name';
-    label.textContent = this.name;
-    wrap.appendChild(label);
-    return wrap;
+    const bar = document.createElement('span');
+    bar.className = `samen-cursor ${this.tone}`;
+    bar.setAttribute('aria-hidden', 'true');
+    return bar;
   }
   ignoreEvent() { return true; }
 }
 
+/** The names of those whose caret is on a line, beside it in the margin. */
+class CursorNames extends GutterMarker {
+  constructor(names) {
+    super();
+    this.names = names;
+  }
+  eq(other) { return other.names.length === this.names.length && other.names.every((n, i) => n.key === this.names[i].key); }
+  toDOM() {
+    return h('span', { class: 'samen-cursor-names', 'aria-hidden': 'true' }, this.names.map((n) =>
+      h('span', { class: `samen-cursor__name ${n.tone}`, title: n.full }, n.short)));
+  }
+}
+
+// The carets and selections of others: their decorations, and where each caret is (for the margin).
 const cursorField = StateField.define({
-  create() { return Decoration.none; },
-  update(deco, tr) {
-    deco = deco.map(tr.changes);
-    for (const e of tr.effects) if (e.is(setCursors)) deco = e.value;
-    return deco;
+  create() { return { deco: Decoration.none, carets: [] }; },
+  update(value, tr) {
+    for (const e of tr.effects) if (e.is(setCursors)) return e.value;
+    if (!tr.docChanged) return value;
+    return {
+      deco: value.deco.map(tr.changes),
+      carets: value.carets.map((c) => ({ ...c, pos: tr.changes.mapPos(c.pos, 1) })),
+    };
   },
-  provide: (f) => EditorView.decorations.from(f),
+  provide: (f) => EditorView.decorations.from(f, (v) => v.deco),
+});
+
+const cursorGutter = gutter({
+  class: 'samen-cursor-gutter',
+  lineMarker(view, line) {
+    const names = view.state.field(cursorField).carets.filter((c) => c.pos >= line.from && c.pos <= line.to);
+    return names.length ? new CursorNames(names) : null;
+  },
+  lineMarkerChange: (update) => update.transactions.some((tr) => tr.effects.some((e) => e.is(setCursors))),
 });
 
 function cursorDecorations(text, cursors) {
   const ranges = [];
+  const carets = [];
   for (const c of cursors) {
     const a = ot.toUtf16(text, c.sel[0]);
-    const h = ot.toUtf16(text, c.sel[1]);
+    const head = ot.toUtf16(text, c.sel[1]);
     const tone = municipalityTone(c.user.municipality);
-    const from = Math.min(a, h);
-    const to = Math.max(a, h);
+    const from = Math.min(a, head);
+    const to = Math.max(a, head);
     if (from < to) {
       ranges.push(Decoration.mark({ class: `samen-remote-selection ${tone}` }).range(from, to));
     }
-    const label = `${c.user.display_name || c.user.name} (${municipalityName(c.user.municipality)})`;
-    ranges.push(Decoration.widget({ widget: new CursorWidget(label, tone), side: 1 }).range(h));
+    ranges.push(Decoration.widget({ widget: new CursorWidget(tone), side: 1 }).range(head));
+    const name = c.user.display_name || c.user.name;
+    carets.push({
+      pos: head,
+      tone,
+      key: `${c.user.id ?? name}:${tone}`,
+      short: `${name.split(' ')[0]} (${municipalityName(c.user.municipality)})`,
+      full: `${name} (${municipalityName(c.user.municipality)})`,
+    });
   }
-  return RangeSet.of(ranges, true);
+  return { deco: RangeSet.of(ranges, true), carets };
 }
+
+// The formatting buttons, in order: label, command, shortcut (CodeMirror's and aria-keyshortcuts').
+const formats = [
+  { label: 'Kop', run: format.heading, key: 'Mod-Alt-2', aria: 'Control+Alt+2' },
+  { label: 'Vet', run: format.bold, key: 'Mod-b', aria: 'Control+B' },
+  { label: 'Cursief', run: format.italic, key: 'Mod-i', aria: 'Control+I' },
+  { label: 'Lijst', run: format.list, key: 'Mod-Shift-8', aria: 'Control+Shift+8' },
+  { label: 'Link', run: format.link, key: 'Mod-k', aria: 'Control+K' },
+];
+
+/** A CodeMirror command from a markdown-commands function. */
+const formatCommand = (fn) => (view) => {
+  if (view.state.readOnly) return false;
+  const { from, to } = view.state.selection.main;
+  const { changes, selection } = fn(view.state.doc.toString(), from, to);
+  view.dispatch({ changes, selection, scrollIntoView: true, userEvent: 'input.format' });
+  return true;
+};
 
 export class LayerEditor {
   /**
@@ -75,6 +126,20 @@ export class LayerEditor {
    * @param {(sel: [number, number]) => void} o.onSelection  the own selection in code points
    */
   constructor(parent, { label, onSelection }) {
+    this.toolbar = h('div', { class: 'samen-format', role: 'group', 'aria-label': 'Opmaak' }, formats.map((f) =>
+      h('button', {
+        type: 'button',
+        class: 'utrecht-button utrecht-button--subtle samen-format__button',
+        'aria-keyshortcuts': f.aria,
+        title: `${f.label} (${f.aria.replace('Control', 'Ctrl')})`,
+        // The editor keeps its selection and focus.
+        onmousedown: (e) => e.preventDefault(),
+        onclick: () => {
+          formatCommand(f.run)(this.view);
+          this.view.focus();
+        },
+      }, f.label)));
+    parent.appendChild(this.toolbar);
     this.sync = null;
     this.section = null;
     this.layer = null;
@@ -96,18 +161,22 @@ export class LayerEditor {
         history(),
         drawSelection(),
         highlightActiveLine(),
-        keymap.of([...defaultKeymap, ...historyKeymap]),
+        keymap.of([...formats.map((f) => ({ key: f.key, run: formatCommand(f.run) })), ...defaultKeymap, ...historyKeymap]),
         markdown(),
         syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
         EditorView.lineWrapping,
         EditorView.cspNonce.of(cspNonce),
         cursorField,
+        cursorGutter,
         this.readOnly.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
         this.ariaLabel.of(EditorView.contentAttributes.of({
           'aria-label': label,
           'aria-multiline': 'true',
           'aria-readonly': String(readOnly),
           role: 'textbox',
+          spellcheck: 'true',
+          lang: 'nl',
+          autocapitalize: 'sentences',
         })),
       ],
     });
@@ -134,6 +203,7 @@ export class LayerEditor {
     this.shownKey = `${section}\u0000${layer}`;
     const hadFocus = this.view.hasFocus;
     this.isReadOnly = readOnly || !sync;
+    this.toolbar.hidden = this.isReadOnly;
     this.view.setState(this.createState(content, this.isReadOnly, label, selection));
     if (same && hadFocus) this.view.focus();
     this.refreshCursors();

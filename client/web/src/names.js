@@ -51,10 +51,10 @@ export const roleNames = {
 
 /** Section states: label, abbreviation, and explanation. */
 export const stateInfo = {
-  inherit: { label: 'Gemeenschappelijk', short: 'G', explain: 'volgt de gemeenschappelijke tekst' },
-  override: { label: 'Eigen versie', short: 'E', explain: 'heeft een eigen versie' },
-  stale: { label: 'Eigen versie, verouderd', short: 'E!', explain: 'heeft een eigen versie; de gemeenschappelijke tekst is sindsdien gewijzigd' },
-  omit: { label: 'Weggelaten', short: 'W', explain: 'laat deze sectie weg' },
-  local: { label: 'Lokaal', short: 'L', explain: 'heeft deze sectie alleen in het eigen plan' },
-  absent: { label: 'Niet van toepassing', short: '–', explain: 'heeft deze sectie niet (lokaal voor een andere gemeente)' },
+  inherit: { label: 'Gemeenschappelijk', short: 'gelijk', explain: 'volgt de gemeenschappelijke tekst' },
+  override: { label: 'Eigen versie', short: 'eigen', explain: 'heeft een eigen versie' },
+  stale: { label: 'Eigen versie, verouderd', short: 'verouderd', explain: 'heeft een eigen versie; de gemeenschappelijke tekst is sindsdien gewijzigd' },
+  omit: { label: 'Weggelaten', short: 'weg', explain: 'laat deze sectie weg' },
+  local: { label: 'Lokaal', short: 'lokaal', explain: 'heeft deze sectie alleen in het eigen plan' },
+  absent: { label: 'Niet van toepassing', short: 'n.v.t.', explain: 'heeft deze sectie niet (lokaal voor een andere gemeente)' },
 };
