@@ -231,7 +231,7 @@ TEST_CASE("a client that stops reading is cut off while the others carry on",
 }
 
 TEST_CASE(
-    "a WebSocket that answers no pings is dropped after the idle timeout; one that does "
+    "a WebSocket that answers no pings is dropped after the idle timeout, one that does "
     "stays",
     "[integration][limits]") {
     ServerProcess server({"--idle-timeout", "2"});

@@ -335,7 +335,7 @@ TEST_CASE("a history reply holds at most 500 changes, older ones come with befor
     CHECK(older["changes"].back()["rev"] == first - 1);
 }
 
-TEST_CASE("reads of the past beyond --max-reads-per-connection are refused at once; edits go on",
+TEST_CASE("reads of the past beyond --max-reads-per-connection are refused at once, edits go on",
           "[integration][history][reads][limits]") {
     ServerProcess server(
         {"--max-reads-per-connection", "1", "--edit-rate", "100000", "--edit-burst", "100000"});

@@ -46,7 +46,7 @@ TEST_CASE("sign-in returns a token, refuses wrong passwords with problem+json",
     CHECK(c.hello(token)["code"] == "unauthorized");
 }
 
-TEST_CASE("--max-http-body bounds a request body: past it 413, a chunked body 411, then on",
+TEST_CASE("the request body is bounded by --max-http-body: past it 413, a chunked body 411",
           "[integration][http][limits]") {
     ServerProcess server({"--max-http-body", "100"});
     const std::string sign_in = R"({"user":"kampen-coordinator","password":"samen-demo"})";
