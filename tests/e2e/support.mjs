@@ -162,9 +162,9 @@ export function formatViolations(violations) {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.slice(0, 5).map((n) => `  ${n.target.join(' ')}: ${n.failureSummary}`).join('\n')}`).join('\n');
 }
 
-/** Saves a screenshot as <name>.png in SAMEN_SCREENSHOTS_DIR, or in the scratch dir. */
-export async function screenshot(page, name) {
+/** Saves a screenshot (of the window, or the whole page) as <name>.png in SAMEN_SCREENSHOTS_DIR, or in the scratch dir. */
+export async function screenshot(page, name, { fullPage = false } = {}) {
   const dir = config.screenshots ?? path.join(config.scratch, 'screenshots');
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage });
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { DocumentSync } from '../../client/web/src/doc-sync.js';
+import { DocumentSync, MAX_MESSAGE_BYTES } from '../../client/web/src/doc-sync.js';
 import * as ot from '../../client/web/src/ot.js';
 import { ManualTimers, drain, seededRandom, seeds } from './support.mjs';
 import { Simulation } from './simulation.mjs';
@@ -195,7 +195,8 @@ test('DocumentSync reports a refused edit with its text and returns to the serve
   await conn.refuse(sent, 'forbidden', "you may not edit the layer 'common'");
   const unsent = events.find((e) => e.kind === 'unsent');
   assert.equal(unsent.text, 'XabcY');
-  assert.match(unsent.reason, /you may not edit/);
+  // In the client's Dutch words, never the server's English.
+  assert.equal(unsent.reason, 'De wijziging is geweigerd: U mag deze tekst niet (meer) bewerken.');
   assert.ok(events.some((e) => e.kind === 'reset' && e.section === 's' && e.layer === 'common'));
   assert.equal(d.layer('s', 'common').text, 'abc');
   assert.equal(d.sections.get('s').layers.common.text, 'abc');
@@ -205,6 +206,23 @@ test('DocumentSync reports a refused edit with its text and returns to the serve
   assert.throws(() => d.edit('nope', 'common', ['x']), /no text layer/);
   assert.throws(() => d.edit('s', 'common', [9, 'x']));
   assert.equal(d.layer('s', 'common').text, 'abc');
+});
+
+test('DocumentSync keeps an edit over the server\'s message bound from the wire and reports it as too large', async () => {
+  const { d, conn, events } = await opened([section('s', { common: common('abc') })]);
+  const sentBefore = conn.requests.length;
+  const big = 'é'.repeat(MAX_MESSAGE_BYTES / 2); // 1 MiB of UTF-8 in 0.5 Mi characters
+  d.edit('s', 'common', [3, big]);
+  await drain();
+  assert.equal(conn.requests.length, sentBefore, 'a message the server would drop unread was sent');
+  const unsent = events.find((e) => e.kind === 'unsent');
+  assert.equal(unsent.text, `abc${big}`);
+  assert.equal(unsent.reason, 'De wijziging is geweigerd: De tekst is te lang: een tekst mag hoogstens 1 MiB zijn (ongeveer 150.000 woorden).');
+  assert.equal(d.layer('s', 'common').text, 'abc');
+
+  // What follows is sent as usual.
+  d.edit('s', 'common', [3, '!']);
+  assert.deepEqual(conn.last.msg.op, [3, '!']);
 });
 
 test('DocumentSync ignores its own edit echoed after the ack', async () => {

@@ -2,10 +2,18 @@
 // proposals, presence) and one LayerSync per text layer, applies what the server sends, and sends
 // local edits (at most one in flight per layer). Without DOM: the UI listens to its events, and
 // the connection (connection.js) and the timers are given, so that tests can drive it.
+import { errorText } from './errors.js';
 import { LayerSync } from './layer-sync.js';
 import * as ot from './ot.js';
 
 const key = (section, layer) => `${section}\u0000${layer}`;
+
+/** The server's bound on one WebSocket message (`--max-message-bytes`, docs/protocol.md). */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+const tooLarge = (msg) => {
+  const json = JSON.stringify(msg);
+  return json.length * 3 > MAX_MESSAGE_BYTES && new TextEncoder().encode(json).length > MAX_MESSAGE_BYTES;
+};
 
 let opidCounter = 0;
 const opidPrefix = (() => {
@@ -179,7 +187,7 @@ export class DocumentSync {
           this.reopen(false);
           return;
         }
-        this.emit({ kind: 'error', code: err.code, message: err.message, fatal: !this.loaded });
+        this.emit({ kind: 'error', code: err.code, request: 'open', fatal: !this.loaded });
       },
     );
   }
@@ -208,7 +216,7 @@ export class DocumentSync {
       }
     } catch (e) {
       console.error(e);
-      this.emit({ kind: 'error', code: 'bad_message', message: String(e.message || e) });
+      this.emit({ kind: 'error', code: 'bad_message' });
       this.reopen(false);
     }
     this.flush();
@@ -553,7 +561,7 @@ export class DocumentSync {
     e.held = false;
     this.mirror(e);
     this.emit({ kind: 'unsent', section: e.section, layer: e.layer, text: unsent,
-                reason: `De wijziging is geweigerd: ${err.message}` });
+                reason: `De wijziging is geweigerd: ${errorText(err, 'edit')}` });
     this.emit({ kind: 'reset', section: e.section, layer: e.layer });
     this.emit({ kind: 'pending' });
     if (this.phase === 'recovering') this.startRecovery();
@@ -614,13 +622,22 @@ export class DocumentSync {
 
   sendEdit(e, op, base, opid) {
     e.sent = true;
-    this.conn
-      .request({ type: 'edit', doc: this.id, section: e.section, layer: e.layer, base, op, opid })
-      .then((ack) => this.acked(e, opid, ack.rev), (err) => this.refused(e, opid, err));
+    const msg = { type: 'edit', doc: this.id, section: e.section, layer: e.layer, base, op, opid };
+    if (tooLarge(msg)) {
+      // The server would drop it unread, without saying which request it was (docs/protocol.md,
+      // Limits): refused here, as the server would refuse it, so that the text is kept.
+      queueMicrotask(() => this.refused(e, opid, { code: 'too_large' }));
+      return;
+    }
+    this.conn.request(msg).then((ack) => this.acked(e, opid, ack.rev), (err) => this.refused(e, opid, err));
   }
 
   /** A request that changes the document (diverge, omit, section.create ...): resolves with its ack. */
   request(msg) {
-    return this.conn.request({ ...msg, doc: this.id });
+    // The error says which request it answers: errors.js words it by that.
+    return this.conn.request({ ...msg, doc: this.id }).catch((err) => {
+      err.request ??= msg.type;
+      throw err;
+    });
   }
 }

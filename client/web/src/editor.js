@@ -177,6 +177,8 @@ export class LayerEditor {
           spellcheck: 'true',
           lang: 'nl',
           autocapitalize: 'sentences',
+          // In the tab order also when read-only: to read, select and scroll it by keyboard.
+          tabindex: '0',
         })),
       ],
     });

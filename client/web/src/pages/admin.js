@@ -5,6 +5,7 @@ import { h, button } from '../dom.js';
 import { errorText } from '../errors.js';
 import { whenOnline } from '../live.js';
 import { municipalityName } from '../names.js';
+import { checkTitle, fieldError } from '../validation.js';
 
 async function adminRequest(msg, statusEl, refresh, { open = false } = {}) {
   try {
@@ -18,7 +19,7 @@ async function adminRequest(msg, statusEl, refresh, { open = false } = {}) {
     }
     refresh();
   } catch (err) {
-    statusEl.textContent = errorText(err);
+    statusEl.textContent = errorText(err, err.request ?? msg.type);
   }
 }
 
@@ -28,9 +29,10 @@ export function documentAdmin(d, refresh) {
   const title = h('input', { id: `titel-${d.id}`, class: 'utrecht-textbox utrecht-textbox--html-input', value: d.title, maxlength: '200' });
   return h('details', { class: 'samen-doc-admin' },
     h('summary', null, `Beheer van „${d.title}”`),
-    h('form', { class: 'samen-plan-choice', onsubmit: (e) => {
+    h('form', { class: 'samen-plan-choice', novalidate: true, onsubmit: (e) => {
       e.preventDefault();
-      if (title.value.trim()) adminRequest({ type: 'document.rename', doc: d.id, title: title.value.trim() }, status, refresh, { open: true });
+      const t = checkTitle(title, 'het document');
+      if (t) adminRequest({ type: 'document.rename', doc: d.id, title: t }, status, refresh, { open: true });
     } },
       h('div', { class: 'utrecht-form-field' },
         h('label', { class: 'utrecht-form-label', for: `titel-${d.id}` }, 'Titel'), title),
@@ -44,22 +46,23 @@ export function documentAdmin(d, refresh) {
 export function newDocumentForm(docs, refresh) {
   const status = h('p', { class: 'samen-small', role: 'status' });
   const codes = [...new Set(docs.flatMap((d) => d.municipalities))];
-  const id = h('input', { id: 'nieuw-doc-id', class: 'utrecht-textbox utrecht-textbox--html-input', required: true, 'aria-describedby': 'nieuw-doc-id-uitleg' });
-  const title = h('input', { id: 'nieuw-doc-titel', class: 'utrecht-textbox utrecht-textbox--html-input', maxlength: '200', required: true });
+  const id = h('input', { id: 'nieuw-doc-id', class: 'utrecht-textbox utrecht-textbox--html-input', 'aria-describedby': 'nieuw-doc-id-uitleg' });
+  const title = h('input', { id: 'nieuw-doc-titel', class: 'utrecht-textbox utrecht-textbox--html-input', maxlength: '200' });
   const boxes = codes.map((c) => h('input', { type: 'checkbox', id: `nieuw-doc-${c}`, value: c, checked: true }));
   const source = h('select', { id: 'nieuw-doc-bron', class: 'utrecht-select utrecht-select--html-select' },
     h('option', { value: '' }, 'Leeg'),
     h('option', { value: ':markdown' }, 'Uit Markdown (koppen worden secties)'),
     docs.map((d) => h('option', { value: d.id }, `Sjabloon: ${d.title}`)));
   const markdown = h('textarea', { id: 'nieuw-doc-markdown', class: 'utrecht-textarea', rows: '6' });
-  return h('form', { class: 'samen-inline-form samen-new-doc', 'aria-labelledby': 'nieuw-doc-kop', onsubmit: (e) => {
+  return h('form', { class: 'samen-inline-form samen-new-doc', 'aria-labelledby': 'nieuw-doc-kop', novalidate: true, onsubmit: (e) => {
     e.preventDefault();
     if (!/^[a-z0-9-]{1,64}$/.test(id.value)) {
-      status.textContent = 'Het kenmerk bestaat uit kleine letters, cijfers en streepjes (hoogstens 64).';
-      return id.focus();
+      fieldError(id, id.value ? 'Het kenmerk bestaat uit kleine letters, cijfers en streepjes (hoogstens 64).' : 'Geef het document een kenmerk.');
+      return;
     }
-    if (!title.value.trim()) return title.focus();
-    const msg = { type: 'document.create', doc: id.value, title: title.value.trim(),
+    const t = checkTitle(title, 'het document');
+    if (!t) return;
+    const msg = { type: 'document.create', doc: id.value, title: t,
                   municipalities: boxes.filter((b) => b.checked).map((b) => b.value) };
     if (source.value === ':markdown') msg.markdown = markdown.value;
     else if (source.value) msg.template = source.value;

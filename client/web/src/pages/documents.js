@@ -4,6 +4,7 @@
 import * as api from '../api.js';
 import { app } from '../app.js';
 import { h, replace } from '../dom.js';
+import { httpErrorText } from '../errors.js';
 import { whenOnline } from '../live.js';
 import { municipalityName } from '../names.js';
 import { may } from '../perms.js';
@@ -39,6 +40,6 @@ export async function renderDocuments(mainEl, refresh) {
       admin ? newDocumentForm(docs, refresh) : null);
   } catch (err) {
     if (err.status === 401) return expire();
-    replace(list, h('p', { class: 'utrecht-paragraph', role: 'alert' }, `De documenten konden niet worden geladen: ${err.message}`));
+    replace(list, h('p', { class: 'utrecht-paragraph', role: 'alert' }, `De documenten konden niet worden geladen. ${httpErrorText(err)}`));
   }
 }

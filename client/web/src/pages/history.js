@@ -5,6 +5,7 @@ import { h, replace, button, sr } from '../dom.js';
 import { may } from '../perms.js';
 import { municipalityName } from '../names.js';
 import { errorText } from '../errors.js';
+import { checkTitle } from '../validation.js';
 import { renderParts } from '../diff-view.js';
 import { formatSize, formatSpan, formatTime, groupSessions } from '../history-sessions.js';
 
@@ -64,12 +65,13 @@ export async function renderHistory(mainEl, app, doc, sectionId, page) {
   const tagStatus = h('p', { class: 'samen-small', role: 'status' });
   const tagForm = may.tag(user) && !doc.archived ? (() => {
     const label = h('input', { id: 'versie-naam', class: 'utrecht-textbox utrecht-textbox--html-input', maxlength: '200' });
-    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'versie-kop', onsubmit: async (e) => {
+    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'versie-kop', novalidate: true, onsubmit: async (e) => {
       e.preventDefault();
-      if (!label.value.trim()) return label.focus();
+      const name = checkTitle(label, 'de versie', 'naam');
+      if (!name) return;
       try {
-        await doc.request({ type: 'tag', label: label.value.trim() });
-        tagStatus.textContent = `De huidige stand heet nu „${label.value.trim()}”.`;
+        await doc.request({ type: 'tag', label: name });
+        tagStatus.textContent = `De huidige stand heet nu „${name}”.`;
         label.value = '';
       } catch (err) {
         tagStatus.textContent = errorText(err);

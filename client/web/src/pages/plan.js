@@ -3,6 +3,7 @@
 import MarkdownIt from 'markdown-it';
 import * as api from '../api.js';
 import { h, replace, button, sr } from '../dom.js';
+import { errorText, httpErrorText } from '../errors.js';
 import { municipalityName, municipalityShort, stateInfo, learnMunicipalities } from '../names.js';
 import { formatTime } from '../history-sessions.js';
 
@@ -41,7 +42,7 @@ export async function renderPlan(mainEl, app, doc, code, page, atRev) {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       status.textContent = 'Het plan is gedownload.';
     } catch (err) {
-      status.textContent = `Downloaden is niet gelukt: ${err.message}`;
+      status.textContent = `Downloaden is niet gelukt. ${httpErrorText(err)}`;
     }
   });
   replace(mainEl,
@@ -96,7 +97,7 @@ export async function renderPlan(mainEl, app, doc, code, page, atRev) {
   } catch (err) {
     if (page.dead) return;
     body.removeAttribute('aria-busy');
-    replace(body, h('p', { class: 'utrecht-paragraph', role: 'alert' }, `Het plan kon niet worden geladen: ${err.message}`));
+    replace(body, h('p', { class: 'utrecht-paragraph', role: 'alert' }, `Het plan kon niet worden geladen. ${err.code ? errorText(err) : httpErrorText(err)}`));
   }
 }
 
@@ -112,7 +113,7 @@ export async function renderMatrix(mainEl, app, doc, page) {
     // when the connection is down.
     m = await doc.request({ type: 'divergence' }).catch(() => api.divergence(app.session.token, doc.id));
   } catch (err) {
-    replace(mainEl, h('p', { class: 'utrecht-paragraph', role: 'alert' }, `Het overzicht kon niet worden geladen: ${err.message}`));
+    replace(mainEl, h('p', { class: 'utrecht-paragraph', role: 'alert' }, `Het overzicht kon niet worden geladen. ${err.code ? errorText(err) : httpErrorText(err)}`));
     return;
   }
   if (page.dead) return;

@@ -3,6 +3,7 @@
 import { h, button } from '../../dom.js';
 import { municipalityName } from '../../names.js';
 import { may } from '../../perms.js';
+import { checkTitle } from '../../validation.js';
 import { rebaseForm } from './stale.js';
 
 /** The open inline form (ws.form), or the rebase in progress, or nothing. */
@@ -26,17 +27,18 @@ function formContent(ws) {
       h('option', { value: section.id }, `${'— '.repeat(depth)}${section.title}`)),
   ];
   if (f.kind === 'create') {
-    const title = h('input', { id: 'nieuw-titel', class: 'utrecht-textbox utrecht-textbox--html-input', required: true, maxlength: '200' });
+    const title = h('input', { id: 'nieuw-titel', class: 'utrecht-textbox utrecht-textbox--html-input', maxlength: '200' });
     const parent = h('select', { id: 'nieuw-ouder', class: 'utrecht-select utrecht-select--html-select' }, parentOptions([]));
     parent.value = f.parent ?? '';
     const own = ws.user.municipality;
     const localAllowed = own && may.changeTree(ws.user, own);
     const commonAllowed = may.changeTree(ws.user, null);
     const local = localAllowed ? h('input', { type: 'checkbox', id: 'nieuw-lokaal', checked: !commonAllowed, disabled: !commonAllowed }) : null;
-    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', onsubmit: (e) => {
+    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', novalidate: true, onsubmit: (e) => {
       e.preventDefault();
-      if (!title.value.trim()) return title.focus();
-      const msg = { type: 'section.create', parent: parent.value || null, position: 1_000_000, title: title.value.trim() };
+      const t = checkTitle(title, 'de sectie');
+      if (!t) return;
+      const msg = { type: 'section.create', parent: parent.value || null, position: 1_000_000, title: t };
       if (local?.checked) msg.owner = own;
       ws.treeAction(msg, 'De sectie is toegevoegd.');
     } },
@@ -49,11 +51,11 @@ function formContent(ws) {
         h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Toevoegen'), cancel));
   }
   if (f.kind === 'rename') {
-    const title = h('input', { id: 'hernoem-titel', class: 'utrecht-textbox utrecht-textbox--html-input', value: s.title, required: true, maxlength: '200' });
-    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', onsubmit: (e) => {
+    const title = h('input', { id: 'hernoem-titel', class: 'utrecht-textbox utrecht-textbox--html-input', value: s.title, maxlength: '200' });
+    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', novalidate: true, onsubmit: (e) => {
       e.preventDefault();
-      if (!title.value.trim()) return title.focus();
-      ws.treeAction({ type: 'section.rename', section: s.id, title: title.value.trim() }, 'De naam is gewijzigd.');
+      const t = checkTitle(title, 'de sectie');
+      if (t) ws.treeAction({ type: 'section.rename', section: s.id, title: t }, 'De naam is gewijzigd.');
     } },
       h('h2', { class: 'utrecht-heading-3', id: 'form-kop' }, 'Naam wijzigen'),
       field('hernoem-titel', 'Nieuwe titel', title),

@@ -9,6 +9,7 @@ import { errorText } from '../../errors.js';
 import { municipalityName, stateInfo } from '../../names.js';
 import { may } from '../../perms.js';
 import { sectionActions } from './actions.js';
+import { workspaceDrawers } from './drawers.js';
 import { keepingFocus } from './focus.js';
 import { inlineForm } from './forms.js';
 import { sidePanels } from './side.js';
@@ -41,11 +42,12 @@ export class Workspace {
     this.sideEl = h('aside', { class: 'samen-side', 'aria-label': 'Werkgroep en voorstellen' });
     this.liveEl = h('div', { class: 'samen-visually-hidden', 'aria-live': 'polite' });
     this.loadingEl = h('p', { class: 'utrecht-paragraph samen-loading' }, 'Document laden…');
+    const drawers = workspaceDrawers(this.treeEl, this.sideEl, { onChoose: () => { this.focusTitle = true; } });
     replace(mainEl,
       h('div', { class: 'samen-workspace' },
-        this.treeEl,
-        h('div', { class: 'samen-center' }, this.loadingEl, this.detailEl, this.editorBox, this.afterEl),
-        this.sideEl),
+        drawers.tree,
+        h('div', { class: 'samen-center' }, drawers.bar, this.loadingEl, this.detailEl, this.editorBox, this.afterEl),
+        drawers.side),
       this.liveEl);
     this.editor = new LayerEditor(this.editorHost, {
       label: 'Tekst',
@@ -78,6 +80,11 @@ export class Workspace {
       this.rebase = null;
     }
     if (this.doc.loaded) this.renderAll();
+    if (this.focusTitle) {
+      // Chosen from the drawer, which closed: the focus goes to what was chosen, not to the page.
+      this.focusTitle = false;
+      this.detailEl.querySelector('#sectie-titel')?.focus();
+    }
   }
 
   navigate(sectionId, view) {
@@ -90,14 +97,18 @@ export class Workspace {
 
   ensureSection() {
     const before = `${this.sectionId}/${this.view}`;
-    if (!this.doc.sections.has(this.sectionId)) {
+    if (!this.sectionId) {
       const first = this.doc.tree()[0];
       this.sectionId = first ? first.section.id : null;
     }
+    // An address that names no section of the document (mistyped, or deleted) says so and shows no
+    // editor; it never quietly shows another section, where typed text would land unseen. Once a
+    // deleted section is restored, its address shows it again.
+    this.missing = this.sectionId && !this.doc.sections.has(this.sectionId) ? this.sectionId : null;
     const codes = this.doc.municipalities.map((m) => m.code);
     if (this.view !== 'common' && !codes.includes(this.view)) this.view = 'common';
     // The address says what is shown (a deleted section's link must work again once restored).
-    if (this.sectionId && (before !== `${this.sectionId}/${this.view}` || !location.hash.includes('/s/'))) {
+    if (this.sectionId && !this.missing && (before !== `${this.sectionId}/${this.view}` || !location.hash.includes('/s/'))) {
       history.replaceState(null, '', `#/doc/${this.doc.id}/s/${this.sectionId}/${this.view}`);
     }
   }
@@ -168,10 +179,9 @@ export class Workspace {
         if (ev.section === this.sectionId && ev.layer === this.editor.layer) this.editor.reload();
         break;
       case 'error':
-        this.message = { kind: 'error', text: `Er ging iets mis: ${ev.message}` };
+        this.message = { kind: 'error', text: errorText(ev, ev.request) };
         if (ev.fatal) {
-          this.loadingEl.textContent = ev.code === 'forbidden' ? 'U hebt geen toegang tot dit document.'
-            : ev.code === 'not_found' ? 'Dit document bestaat niet.' : `Het document kon niet worden geopend: ${ev.message}`;
+          this.loadingEl.textContent = `Het document kon niet worden geopend. ${errorText(ev, 'open')}`;
           this.loadingEl.setAttribute('role', 'alert');
         } else {
           this.renderDetail();
@@ -249,6 +259,20 @@ export class Workspace {
 
   renderDetailContent() {
     const s = this.current();
+    if (this.missing) {
+      const gone = this.doc.deleted.get(this.missing);
+      const first = this.doc.tree()[0]?.section;
+      replace(this.detailEl,
+        h('h1', { class: 'utrecht-heading-1 samen-section-title', id: 'sectie-titel', tabindex: '-1' },
+          gone ? `„${gone.section.title}” is verwijderd` : 'Deze sectie bestaat niet'),
+        h('div', { class: 'samen-notice samen-notice--warning', role: 'alert' },
+          h('p', { class: 'utrecht-paragraph' }, gone
+            ? `${gone.author?.display_name || gone.author?.name || 'Iemand'} heeft deze sectie verwijderd. Een coördinator kan haar herstellen onder „Verwijderd”.`
+            : `Het adres noemt een sectie „${this.missing}” die dit document niet heeft. Kies een sectie uit de lijst.`)),
+        first ? h('p', { class: 'utrecht-paragraph' },
+          h('a', { href: `#/doc/${this.doc.id}/s/${first.id}/${this.view}` }, `Naar „${first.title}”`)) : null);
+      return;
+    }
     if (!s) {
       replace(this.detailEl, h('h1', { class: 'utrecht-heading-1' }, this.doc.title),
         h('p', { class: 'utrecht-paragraph' }, 'Dit document heeft nog geen secties.'),
