@@ -344,19 +344,25 @@ void HttpSession::serve_static(std::string_view target) {
     if (found.status != 200) return answer_problem(found.status, found.detail);
     if (mime_type(found.path).starts_with("text/html")) return serve_page(found.file, found.path);
 
+    const auto variant =
+        choose_variant(found.file, accepted_codings(parser_->get()[http::field::accept_encoding]));
     error_code ec;
     http::file_body::value_type file;
-    file.open(found.file.c_str(), beast::file_mode::scan, ec);
+    file.open(variant.file.c_str(), beast::file_mode::scan, ec);
     if (ec == boost::system::errc::no_such_file_or_directory)
         return answer_problem(404, "no such file");
     if (ec) {
-        log_line(tag_ + " open " + found.file.string() + ": " + ec.message());
+        log_line(tag_ + " open " + variant.file.string() + ": " + ec.message());
         return answer_problem(500, "the file could not be read");
     }
     const auto size = file.size();
     auto head = [&](auto& response) {
         response.set(http::field::content_type, mime_type(found.path));
         response.set(http::field::cache_control, cache_control(found.path));
+        // Caches keep the brotli, gzip and plain answers apart.
+        response.set(http::field::vary, "Accept-Encoding");
+        if (!variant.encoding.empty())
+            response.set(http::field::content_encoding, variant.encoding);
         response.content_length(size);
     };
     if (head_) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -122,6 +123,56 @@ std::string_view cache_control(std::string_view path) {
     if (ends_with_ci(path, ".html")) return "no-cache";
     if (path.starts_with("/assets/")) return "public, max-age=31536000, immutable";
     return "public, max-age=3600";
+}
+
+AcceptedCodings accepted_codings(std::string_view accept_encoding) {
+    // Per coding: listed with a weight above 0 (true), listed with q=0 (false), or not listed.
+    std::optional<bool> br, gzip, any;
+    auto trim = [](std::string_view s) {
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+        return s;
+    };
+    auto equal_ci = [](std::string_view a, std::string_view b) {
+        return a.size() == b.size() && ends_with_ci(a, b);
+    };
+    while (!accept_encoding.empty()) {
+        const auto comma = accept_encoding.find(',');
+        std::string_view item = accept_encoding.substr(0, comma);
+        accept_encoding.remove_prefix(comma == std::string_view::npos ? accept_encoding.size()
+                                                                      : comma + 1);
+        const auto semicolon = item.find(';');
+        const std::string_view coding = trim(item.substr(0, semicolon));
+        bool taken = true;
+        if (semicolon != std::string_view::npos) {
+            std::string_view weight = trim(item.substr(semicolon + 1));
+            if (weight.size() >= 2 && (weight[0] == 'q' || weight[0] == 'Q') && weight[1] == '=') {
+                weight = trim(weight.substr(2));
+                // "0", "0.", "0.000": refused; anything else a client sends is a weight above 0.
+                taken = !(weight.starts_with('0') &&
+                          weight.substr(1).find_first_not_of(".0") == std::string_view::npos);
+            }
+        }
+        if (equal_ci(coding, "br")) br = taken;
+        if (equal_ci(coding, "gzip") || equal_ci(coding, "x-gzip")) gzip = taken;
+        if (coding == "*") any = taken;
+    }
+    return {br.value_or(any.value_or(false)), gzip.value_or(any.value_or(false))};
+}
+
+StaticVariant choose_variant(const std::filesystem::path& file, AcceptedCodings accepted) {
+    auto twin = [&](const char* suffix) {
+        std::filesystem::path candidate = file;
+        candidate += suffix;
+        std::error_code ec;
+        return std::filesystem::is_regular_file(candidate, ec) ? std::optional{candidate}
+                                                               : std::nullopt;
+    };
+    if (accepted.br)
+        if (auto br = twin(".br")) return {std::move(*br), "br"};
+    if (accepted.gzip)
+        if (auto gz = twin(".gz")) return {std::move(*gz), "gzip"};
+    return {file, {}};
 }
 
 std::string new_nonce() {

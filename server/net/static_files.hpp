@@ -29,6 +29,24 @@ std::string_view mime_type(std::string_view path);
 /// Cache-Control for a served path (see the definition for the policy).
 std::string_view cache_control(std::string_view path);
 
+// ---- Precompressed files (docs/decisions/0016-precompressed-assets.md) ----
+
+/// The content codings a client takes, from its Accept-Encoding (RFC 9110, 12.5.3): a coding is
+/// taken when listed with a weight above 0, or when "*" is and it is not listed with q=0.
+struct AcceptedCodings {
+    bool br = false;
+    bool gzip = false;
+};
+AcceptedCodings accepted_codings(std::string_view accept_encoding);
+
+/// A file as it is sent: `file` itself (`encoding` empty), or the twin the web client's build
+/// wrote beside it, `file` + ".br" or + ".gz", with its Content-Encoding; brotli first.
+struct StaticVariant {
+    std::filesystem::path file;
+    std::string_view encoding;
+};
+StaticVariant choose_variant(const std::filesystem::path& file, AcceptedCodings accepted);
+
 // ---- The Content-Security-Policy (docs/security.md, "Security headers") ----
 
 /// Where a page (a .html file) has its style nonce: every occurrence is replaced with a fresh one

@@ -214,6 +214,10 @@ class StaticRoot {
         write("logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>");
         write("font.woff2", "wOF2");
         write("assets/index-4f2a9c.js", "export {};");
+        // A file with the twins the web client's build writes (the tests read which one came).
+        write("assets/app-1.js", "plain");
+        write("assets/app-1.js.gz", "gzip twin");
+        write("assets/app-1.js.br", "brotli twin");
         write("docs/index.html", "<p>docs</p>");
         write("nonce.html", "<meta name=\"samen-csp-nonce\" content=\"__CSP_NONCE__\">");
         write(".env", "SECRET=1");

@@ -159,6 +159,36 @@ TEST_CASE("static files", "[net][http][static]") {
         const auto asset = http_request(localhost, port, "GET", "/assets/index-4f2a9c.js");
         CHECK(asset.header("Cache-Control") == "public, max-age=31536000, immutable");
     }
+    SECTION("a precompressed twin by Accept-Encoding, with Vary") {
+        auto get = [&](std::string accept_encoding) {
+            return http_request(localhost, port, "GET", "/assets/app-1.js", {},
+                                {{"Accept-Encoding", std::move(accept_encoding)}});
+        };
+        const auto br = get("gzip, deflate, br");
+        CHECK(br.status == 200);
+        CHECK(br.body == "brotli twin");
+        CHECK(br.header("Content-Encoding") == "br");
+        CHECK(br.content_type == "text/javascript; charset=utf-8");
+        CHECK(br.header("Vary") == "Accept-Encoding");
+        CHECK(br.header("Cache-Control") == "public, max-age=31536000, immutable");
+        const auto gz = get("gzip");
+        CHECK(gz.body == "gzip twin");
+        CHECK(gz.header("Content-Encoding") == "gzip");
+        const auto plain = get("br;q=0, identity");
+        CHECK(plain.body == "plain");
+        CHECK(plain.header("Content-Encoding").empty());
+        CHECK(plain.header("Vary") == "Accept-Encoding");
+        // Without the header: the file itself.
+        CHECK(http_request(localhost, port, "GET", "/assets/app-1.js").body == "plain");
+        const auto head = http_request(localhost, port, "HEAD", "/assets/app-1.js", {},
+                                       {{"Accept-Encoding", "br"}});
+        CHECK(head.header("Content-Encoding") == "br");
+        CHECK(head.header("Content-Length") == "11");
+        // A page is never sent compressed: its nonce changes per answer.
+        CHECK(http_request(localhost, port, "GET", "/", {}, {{"Accept-Encoding", "br"}})
+                  .header("Content-Encoding")
+                  .empty());
+    }
     SECTION("HEAD gives the length without the body") {
         const auto got = http_request(localhost, port, "HEAD", "/app.js");
         CHECK(got.status == 200);

@@ -57,6 +57,45 @@ TEST_CASE("mime_type and cache_control", "[net][static]") {
     CHECK(cache_control("/logo.svg") == "public, max-age=3600");
 }
 
+TEST_CASE("accepted_codings reads Accept-Encoding as RFC 9110 says", "[net][static]") {
+    auto is = [](std::string_view header, bool br, bool gzip) {
+        INFO(header);
+        const AcceptedCodings got = accepted_codings(header);
+        CHECK(got.br == br);
+        CHECK(got.gzip == gzip);
+    };
+    is("", false, false);
+    is("identity", false, false);
+    is("gzip, deflate, br", true, true);  // Chromium
+    is("gzip", false, true);
+    is("BR;q=1.0 , GZIP ; q=0.5", true, true);
+    is("br;q=0, gzip", false, true);
+    is("br;q=0.000, gzip;q=0.", false, false);
+    is("br;q=0.001", true, false);
+    is("*", true, true);
+    is("*;q=0.1, br;q=0", false, true);
+    is("*;q=0", false, false);
+    is("x-gzip", false, true);
+    is("brotli, gzipped", false, false);  // other names, not these codings
+    is(",,; ;q=,", false, false);
+}
+
+TEST_CASE("choose_variant sends the precompressed twin the client takes, brotli first",
+          "[net][static]") {
+    test::StaticRoot root;
+    const auto js = root.path() / "assets" / "app-1.js";
+    CHECK(choose_variant(js, {true, true}).file == root.path() / "assets" / "app-1.js.br");
+    CHECK(choose_variant(js, {true, true}).encoding == "br");
+    CHECK(choose_variant(js, {false, true}).file == root.path() / "assets" / "app-1.js.gz");
+    CHECK(choose_variant(js, {false, true}).encoding == "gzip");
+    CHECK(choose_variant(js, {false, false}).file == js);
+    CHECK(choose_variant(js, {false, false}).encoding.empty());
+    // Without twins, the file itself whatever the client takes.
+    const auto css = root.path() / "style.css";
+    CHECK(choose_variant(css, {true, true}).file == css);
+    CHECK(choose_variant(css, {true, true}).encoding.empty());
+}
+
 TEST_CASE("problem_body survives hostile detail text", "[net][http]") {
     const auto body = problem_body(400, "bad \"quote\" and \xff invalid UTF-8");
     const auto problem = nlohmann::json::parse(body);
