@@ -177,9 +177,9 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
         if (!rev) return respond(problem(400, "rev must be a revision number"));
     }
     // The same request as over the protocol, authorized by the same rules.
-    protocol::Request request = effective
-                                    ? protocol::DocumentRequest{protocol::Effective{doc, code, rev}}
-                                    : protocol::DocumentRequest{protocol::Divergence{doc}};
+    protocol::Request request =
+        effective ? protocol::DocumentRequest{protocol::Effective{doc, code, rev, {}}}
+                  : protocol::DocumentRequest{protocol::Divergence{doc}};
     with_user(
         req, std::move(respond),
         [this, doc, code, effective, as_json, rev, request](auth::User user, auto done) {

@@ -5,6 +5,7 @@
 #include "model/effective.hpp"
 #include "model/history.hpp"
 #include "rooms/room.hpp"
+#include "store/repo.hpp"
 #include "store/store.hpp"
 
 namespace samen::rooms {
@@ -75,13 +76,16 @@ void Room::read_past(const Caller& c,
 
 void Room::handle(const Caller& c, const auth::User&, const p::Effective& r) {
     check_municipality(doc_, r.municipality);
-    if (!r.rev) {
+    if (!r.rev && !r.at) {
         nlohmann::json reply = effective_message(doc_, r.municipality);
         return after_commit(doc_.rev, [c, reply = std::move(reply)] { c.reply.send(reply); });
     }
-    check_rev(doc_, *r.rev);
+    if (r.rev) check_rev(doc_, *r.rev);
     read_past(c, [r](store::Db& db, const model::Document& now) {
-        return effective_message(document_at(db, now, *r.rev), r.municipality);
+        // A time names the newest revision made by then; the reply's `rev` says which.
+        const Rev rev =
+            r.rev ? *r.rev : std::min<Rev>(Rev(store::rev_at_time(db, now.id, *r.at)), now.rev);
+        return effective_message(document_at(db, now, rev), r.municipality);
     });
 }
 

@@ -473,6 +473,14 @@ std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_
     return read_rows(st, read_change);
 }
 
+std::int64_t rev_at_time(Db& db, std::string_view doc, std::string_view at) {
+    // The times are UTC in one fixed format, so they order as text. A scan of the document's
+    // changes: the revision, not the time, is what changes are found by everywhere else.
+    auto st = db.prepare("SELECT COALESCE(MAX(rev), 0) FROM change WHERE doc = ?1 AND at <= ?2");
+    st.bind_all(doc, at);
+    return st.step() ? st.get_int(0) : 0;
+}
+
 std::vector<TextChangeRecord> list_last_text_changes(Db& db, std::string_view doc,
                                                      std::int64_t upto) {
     auto st = db.prepare(

@@ -190,6 +190,9 @@ std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc,
 /// `limit` of them (-1: all).
 std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_t since,
                                        std::int64_t limit = -1);
+/// The newest revision of `doc` made at or before `at` (a time as `change.at` holds it,
+/// "YYYY-MM-DDTHH:MM:SSZ"); 0 when the document had no change yet then.
+std::int64_t rev_at_time(Db& db, std::string_view doc, std::string_view at);
 
 /// When a section layer's text was last set.
 struct TextChangeRecord {

@@ -139,9 +139,22 @@ DocumentRequest presence(const json& msg) {
     return r;
 }
 
+/// Absent: nullopt. Present: a UTC time "YYYY-MM-DDTHH:MM:SSZ", as the server writes them.
+std::optional<std::string> optional_time_field(const json& msg, const char* name) {
+    auto it = msg.find(name);
+    if (it == msg.end()) return std::nullopt;
+    const std::string& t = string_field(msg, name);
+    if (!valid_utc_time(t)) {
+        bad(std::string("\"") + name + "\" must be a UTC time as 2026-03-28T14:30:00Z");
+    }
+    return t;
+}
+
 DocumentRequest effective(const json& msg) {
-    return Effective{string_field(msg, "doc"), name_field(msg, "municipality"),
-                     optional_uint_field(msg, "rev")};
+    Effective r{string_field(msg, "doc"), name_field(msg, "municipality"),
+                optional_uint_field(msg, "rev"), optional_time_field(msg, "at")};
+    if (r.rev && r.at) bad("\"rev\" or \"at\", not both");
+    return r;
 }
 
 DocumentRequest divergence(const json& msg) {
@@ -315,6 +328,22 @@ bool is_read(const DocumentRequest& r) {
            std::holds_alternative<Presence>(r) || std::holds_alternative<Effective>(r) ||
            std::holds_alternative<Divergence>(r) || std::holds_alternative<History>(r) ||
            std::holds_alternative<TextAt>(r) || std::holds_alternative<Diff>(r);
+}
+
+bool valid_utc_time(std::string_view t) {
+    static constexpr std::string_view shape = "dddd-dd-ddTdd:dd:ddZ";
+    if (t.size() != shape.size()) return false;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (shape[i] == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != shape[i]) return false;
+    }
+    auto number = [&](std::size_t at, std::size_t len) {
+        int n = 0;
+        for (std::size_t i = at; i < at + len; ++i) n = n * 10 + (t[i] - '0');
+        return n;
+    };
+    const int month = number(5, 2), day = number(8, 2);
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31 && number(11, 2) <= 23 &&
+           number(14, 2) <= 59 && number(17, 2) <= 59;
 }
 
 bool valid_title(const std::string& title) {

@@ -69,12 +69,13 @@ struct Presence {
     std::string layer;
     ot::Selection sel;
 };
-/// A municipality's plan, now or (with `rev`) as it stood then.
+/// A municipality's plan, now or as it stood at revision `rev` or at time `at` (not both).
 struct Effective {
     static constexpr std::string_view type = "effective";
     std::string doc;
     std::string municipality;
     std::optional<Rev> rev;
+    std::optional<std::string> at;  // "YYYY-MM-DDTHH:MM:SSZ"
 };
 struct Divergence {
     static constexpr std::string_view type = "divergence";
@@ -237,5 +238,7 @@ bool is_read(const DocumentRequest& request);
 
 /// True for a title of a document or a section: one line of 1 to limits::max_title_bytes.
 bool valid_title(const std::string& title);
+/// True for a UTC time as the server writes them: "YYYY-MM-DDTHH:MM:SSZ".
+bool valid_utc_time(std::string_view time);
 
 }  // namespace samen::protocol

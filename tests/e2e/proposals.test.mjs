@@ -132,6 +132,23 @@ test('history of a section and named versions', async () => {
   assert.equal(await compared.locator('del').count(), 0);
   await noViolations(page, 'compare versions');
   await screenshot(page, 'compare');
+
+  // By date and time: the plan as it stood then (here: a minute from now, which is now).
+  await page.getByLabel('Van', { exact: true }).selectOption({ label: 'Op datum en tijd…' });
+  await page.getByRole('button', { name: 'Vergelijken' }).click();
+  await page.getByText('Kies een datum en een tijd.').waitFor({ timeout: 15000 });
+  const soon = await page.evaluate(() => {
+    const d = new Date(Date.now() + 60_000);
+    d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
+    return d.toISOString().slice(0, 16);
+  });
+  await page.getByLabel('Van datum en tijd').fill(soon);
+  await page.getByRole('button', { name: 'Vergelijken' }).click();
+  await page.getByText(/Het plan van Kampen is bij de stand op .* en nu gelijk\./).waitFor({ timeout: 15000 });
+  assert.match(await page.evaluate(() => location.hash), /\/vergelijk\/GM0166\/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}\/nu$/);
+  await noViolations(page, 'compare by date');
+  await page.goBack();
+  await page.getByText(/Het plan van Kampen: één sectie verschilt/).waitFor({ timeout: 15000 });
   await page.setViewportSize({ width: 320, height: 800 });
   await screenshot(page, 'compare-320');
 

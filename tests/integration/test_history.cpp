@@ -3,8 +3,11 @@
 // test records what the server said at each revision and asks for it again afterwards (and after
 // a restart): every kind of change is in the scenario.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <ctime>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
@@ -251,6 +254,69 @@ TEST_CASE("the changes of a section, diffs between revisions, and refusals",
     CHECK(c.request(
               {{"type", "history"}, {"doc", "ivp-2023-2026"}, {"section", "werkgroep"}})["code"] ==
           "bad_request");
+}
+
+TEST_CASE("the effective plan at a time is the plan at the newest revision made by then",
+          "[integration][history]") {
+    ServerProcess server;
+    ProtocolClient c(server.port());
+    c.hello(server.sign_in("staphorst-editor"));
+    const auto start = c.open(doc)["rev"].get<std::uint64_t>();
+    const auto edit_at = [&](std::uint64_t rev, const std::string& text, const std::string& opid) {
+        auto ack =
+            c.request(edit_request(doc, "werkgroep", "common", rev, json::array({text}), opid));
+        REQUIRE(ack["type"] == "ack");
+        auto h = c.request({{"type", "history"}, {"doc", doc}, {"section", "werkgroep"}});
+        REQUIRE(h["changes"].back()["rev"] == ack["rev"]);
+        return std::pair{ack["rev"].get<std::uint64_t>(),
+                         h["changes"].back()["at"].get<std::string>()};
+    };
+    const auto [first, first_at] = edit_at(start, "Eerst. ", "t1");
+    // Times have whole seconds: the second edit waits (at most 1.5 s) for the next one on the
+    // clock the server shares with this test.
+    const auto utc_now = [] {
+        const std::time_t t = std::time(nullptr);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char out[32];
+        std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        return std::string(out);
+    };
+    for (int i = 0; i < 30 && utc_now() <= first_at; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(utc_now() > first_at);
+    const auto [second, second_at] = edit_at(first, "Daarna. ", "t2");
+    REQUIRE(second_at > first_at);
+
+    const auto plan_at = [&](const std::string& at) {
+        return c.request(
+            {{"type", "effective"}, {"doc", doc}, {"municipality", "GM1708"}, {"at", at}});
+    };
+    const auto werkgroep = [](const json& plan) {
+        for (const auto& s : plan["sections"])
+            if (s["id"] == "werkgroep") return s["text"].get<std::string>();
+        return std::string("(none)");
+    };
+    auto then = plan_at(first_at);
+    REQUIRE(then["type"] == "effective");
+    CHECK(then["rev"] == first);
+    CHECK(werkgroep(then).starts_with("Eerst. "));
+    CHECK(werkgroep(then).find("Daarna. ") == std::string::npos);
+    auto by_rev = effective(c, "GM1708", first);
+    by_rev.erase("id");
+    then.erase("id");
+    CHECK(then == by_rev);
+    CHECK(plan_at(second_at)["rev"] == second);
+    CHECK(werkgroep(plan_at("2999-12-31T23:59:59Z")).starts_with("Daarna. Eerst. "));
+    CHECK(plan_at("2000-01-01T00:00:00Z")["rev"] == 0);
+
+    CHECK(plan_at("2026-03-28 14:30")["code"] == "bad_request");
+    CHECK(plan_at("2026-13-01T00:00:00Z")["code"] == "bad_request");
+    CHECK(c.request({{"type", "effective"},
+                     {"doc", doc},
+                     {"municipality", "GM1708"},
+                     {"rev", first},
+                     {"at", first_at}})["code"] == "bad_request");
 }
 
 TEST_CASE("named versions pin a revision, listed with the document", "[integration][history]") {

@@ -54,7 +54,7 @@ std::vector<Row> rows() {
         {"open", p::Open{doc, std::nullopt}, "VECAON"},
         {"close", p::Close{doc}, "VECAON"},
         {"presence", p::Presence{doc, "inleiding", "common", {0, 2}}, "VECAON"},
-        {"effective", p::Effective{doc, staphorst, 3}, "VECAON"},
+        {"effective", p::Effective{doc, staphorst, 3, {}}, "VECAON"},
         {"divergence", p::Divergence{doc}, "VECAON"},
         {"history", p::History{doc, "inleiding", std::nullopt, std::nullopt}, "VECAON"},
         {"text.at", p::TextAt{doc, "inleiding", staphorst, 3}, "VECAON"},

@@ -205,6 +205,16 @@ TEST_CASE("reads parse with their fields", "[protocol][requests]") {
     CHECK(effective.municipality == "GM0166");
     CHECK(effective.rev == 7u);
     CHECK_FALSE(parse_as<Effective>(without(sample("effective"), "rev")).rev);
+    const json at = with(without(sample("effective"), "rev"), "at", "2026-03-28T14:30:00Z");
+    CHECK(parse_as<Effective>(at).at == "2026-03-28T14:30:00Z");
+    CHECK_FALSE(parse_as<Effective>(at).rev);
+    CHECK(outcome(with(sample("effective"), "at", "2026-03-28T14:30:00Z")) == "bad_request");
+    for (const char* t : {"2026-03-28 14:30:00Z", "2026-03-28T14:30:00", "2026-03-28T14:30Z",
+                          "2026-00-28T14:30:00Z", "2026-03-28T24:00:00Z",
+                          "2026-03-28T14:30:00+01:00", "gisteren", ""}) {
+        INFO(t);
+        CHECK(outcome(with(at, "at", t)) == "bad_request");
+    }
 
     const History history = parse_as<History>(sample("history"));
     CHECK(history.section == "inleiding");

@@ -101,8 +101,8 @@ TEST_CASE("Every read of a document the user may not open is refused like the op
     Client kampen{room, 1, w.user("kampen-viewer").id};
     CHECK(kampen.ask(protocol::Open{"staphorst-only", std::nullopt})["code"] == "forbidden");
     // Nothing past the refused open answers either.
-    CHECK(kampen.ask(protocol::Effective{"staphorst-only", "GM0180", std::nullopt})["code"] ==
-          "forbidden");
+    CHECK(kampen.ask(protocol::Effective{"staphorst-only", "GM0180", std::nullopt,
+                                         std::nullopt})["code"] == "forbidden");
     CHECK(kampen.ask(protocol::Divergence{"staphorst-only"})["code"] == "forbidden");
     CHECK(kampen.ask(protocol::History{"staphorst-only", "eigen", std::nullopt,
                                        std::nullopt})["code"] == "forbidden");
