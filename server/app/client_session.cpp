@@ -4,6 +4,7 @@
 #include <atomic>
 #include <boost/asio/post.hpp>
 
+#include "app/inbox.hpp"
 #include "auth/authorize.hpp"
 #include "auth/permissions.hpp"
 #include "auth/token.hpp"
@@ -126,6 +127,7 @@ void ClientSession::serve(const rooms::Reply& reply, p::Request request) {
     }
     std::visit(p::overloaded{[&](const p::Hello& r) { hello(reply, r); },
                              [&](const p::List&) { list(reply, *user); },
+                             [&](const p::Inbox&) { inbox(reply, *user); },
                              [&](const p::DocumentCreate& r) { create_document(reply, *user, r); },
                              [&](p::DocumentRequest& r) { to_room(reply, std::move(r)); }},
                request);
@@ -206,6 +208,17 @@ void ClientSession::list(const rooms::Reply& reply, const auth::User& user) {
                 }
             }
             reply.send({{"type", "documents"}, {"documents", std::move(list)}});
+        });
+}
+
+void ClientSession::inbox(const rooms::Reply& reply, const auth::User& user) {
+    // After every write submitted before it: an edit just acknowledged is in what it reads.
+    rooms::ask_store_on(
+        store::Queue::readers_after_writes, context_.store, strand_, reply,
+        "reading the inbox failed", [user](store::Db& db) { return inbox_message(db, user); },
+        [reply, slot = reads_->take()](nlohmann::json message) mutable {
+            slot.reset();  // given back first: the next read finds it free
+            reply.send(std::move(message));
         });
 }
 

@@ -77,6 +77,7 @@ class ClientSession : public net::MessageHandler,
     /// Ends the session's work: leaves its rooms, stops its timer, counts it out. Idempotent.
     void stop();
     void list(const rooms::Reply& reply, const auth::User& user);
+    void inbox(const rooms::Reply& reply, const auth::User& user);
     void create_document(const rooms::Reply& reply, const auth::User& user,
                          const protocol::DocumentCreate& r);
     void to_room(const rooms::Reply& reply, protocol::DocumentRequest request);

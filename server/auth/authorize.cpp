@@ -158,6 +158,8 @@ struct Rules {
 
     std::optional<Refusal> operator()(const p::Hello&) const { return std::nullopt; }
     std::optional<Refusal> operator()(const p::List&) const { return std::nullopt; }
+    // Holds only what the user may open (server/app/inbox.cpp), like the list.
+    std::optional<Refusal> operator()(const p::Inbox&) const { return std::nullopt; }
     std::optional<Refusal> operator()(const p::DocumentCreate&) const {
         if (can_manage(user)) return std::nullopt;
         return forbidden("only an admin creates documents");

@@ -10,7 +10,9 @@
 #include "auth/authorize.hpp"
 #include "log/log.hpp"
 #include "ot/json.hpp"
+#include "store/repo.hpp"
 #include "store/store.hpp"
+#include "store/time.hpp"
 
 namespace samen::rooms {
 
@@ -159,6 +161,7 @@ void Room::handle(const Caller& c, const auth::User& u, const p::Open& r) {
     m.from_rev = at;
     member_count_ = members_.size();
     authors_[u.id] = auth::ref(u);
+    record_visit(u.id);
     // What the reply holds may not be on disk yet: send it once it is.
     after_commit(at, [to = c.reply, reply = std::move(reply)] { to.send(reply); });
 }
@@ -168,10 +171,25 @@ void Room::handle(const Caller& c, const auth::User&, const p::Close&) {
     c.reply.ack(std::nullopt);
 }
 
+void Room::record_visit(std::int64_t user) {
+    // Not a change of the document: no revision, no ack, nobody waits for it. One that is lost
+    // (the store's queue full, a failed write) only makes the inbox say a little more.
+    try {
+        store_.submit([doc = id_, user, rev = doc_.rev, at = store::now_string()](
+                          store::Db& db) { store::record_visit(db, user, doc, rev, at); },
+                      [doc = id_](std::exception_ptr error) {
+                          if (error) log_line("room " + doc + ": a visit was not recorded");
+                      });
+    } catch (const std::exception& e) {
+        log_line("room " + id_ + ": a visit was not recorded: " + e.what());
+    }
+}
+
 void Room::do_leave(std::uint64_t session) {
     auto it = members_.find(session);
     if (it == members_.end()) return;
     const std::int64_t user = it->second.user;
+    record_visit(user);
     const bool had_presence = it->second.presence.has_value();
     members_.erase(it);
     member_count_ = members_.size();

@@ -146,6 +146,8 @@ class Room : public std::enable_shared_from_this<Room> {
     void in_order(std::function<void()> fn);
     void resume_pending();
     void do_leave(std::uint64_t session);
+    /// Records that `user` saw the document as it is now, for the inbox (app/inbox.hpp).
+    void record_visit(std::int64_t user);
     /// Refuses a change of an archived or failed document.
     void check_writable(const protocol::DocumentRequest& request) const;
     /// Stores the changes first, first + 1, ... in one transaction, and after its commit sends

@@ -481,6 +481,46 @@ std::int64_t rev_at_time(Db& db, std::string_view doc, std::string_view at) {
     return st.step() ? st.get_int(0) : 0;
 }
 
+void record_visit(Db& db, std::int64_t user, std::string_view doc, std::int64_t rev,
+                  std::string_view at) {
+    db.prepare(
+          "INSERT INTO visit (user, doc, rev, at) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT (user, doc) DO UPDATE SET rev = MAX(rev, excluded.rev), at = excluded.at")
+        .bind_all(user, doc, rev, at)
+        .run();
+}
+
+std::optional<VisitRecord> find_visit(Db& db, std::int64_t user, std::string_view doc) {
+    auto st = db.prepare("SELECT rev, at FROM visit WHERE user = ?1 AND doc = ?2");
+    st.bind_all(user, doc);
+    if (!st.step()) return std::nullopt;
+    return VisitRecord{st.get_int(0), st.get_text(1)};
+}
+
+ChangesByOthers changes_by_others(Db& db, std::string_view doc, std::int64_t after,
+                                  std::int64_t user, std::int64_t limit) {
+    static constexpr std::string_view others =
+        " FROM change WHERE doc = ?1 AND rev > ?2 AND (author IS NULL OR author <> ?3)";
+    ChangesByOthers out;
+    auto totals = db.prepare("SELECT COUNT(*), COALESCE(MAX(rev), 0)" + std::string(others));
+    totals.bind_all(doc, after, user);
+    if (totals.step()) {
+        out.count = totals.get_int(0);
+        out.last_rev = totals.get_int(1);
+    }
+    if (out.count == 0) return out;
+    auto sections = db.prepare("SELECT section" + std::string(others) +
+                               " AND section IS NOT NULL GROUP BY section ORDER BY MIN(rev) "
+                               "LIMIT ?4");
+    sections.bind_all(doc, after, user, limit);
+    out.sections = read_rows(sections, [](const Statement& row) { return row.get_text(0); });
+    auto authors = db.prepare("SELECT author" + std::string(others) +
+                              " AND author IS NOT NULL GROUP BY author ORDER BY MIN(rev) LIMIT ?4");
+    authors.bind_all(doc, after, user, limit);
+    out.authors = read_rows(authors, [](const Statement& row) { return row.get_int(0); });
+    return out;
+}
+
 std::vector<TextChangeRecord> list_last_text_changes(Db& db, std::string_view doc,
                                                      std::int64_t upto) {
     auto st = db.prepare(

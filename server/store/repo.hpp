@@ -194,6 +194,28 @@ std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_
 /// "YYYY-MM-DDTHH:MM:SSZ"); 0 when the document had no change yet then.
 std::int64_t rev_at_time(Db& db, std::string_view doc, std::string_view at);
 
+// ---- visits: what each user saw last of each document (the inbox) ----
+
+struct VisitRecord {
+    std::int64_t rev = 0;  // the revision the user saw last
+    std::string at;        // when
+};
+/// Records that `user` had `doc` open at revision `rev`; a visit never goes back to an older rev.
+void record_visit(Db& db, std::int64_t user, std::string_view doc, std::int64_t rev,
+                  std::string_view at);
+std::optional<VisitRecord> find_visit(Db& db, std::int64_t user, std::string_view doc);
+
+/// The changes of `doc` after revision `after` made by others than `user` (and by nobody, as the
+/// server's own): how many, the newest revision, and the first `limit` sections and authors.
+struct ChangesByOthers {
+    std::int64_t count = 0;
+    std::int64_t last_rev = 0;
+    std::vector<std::string> sections;  // in order of their first change
+    std::vector<std::int64_t> authors;  // in order of their first change
+};
+ChangesByOthers changes_by_others(Db& db, std::string_view doc, std::int64_t after,
+                                  std::int64_t user, std::int64_t limit);
+
 /// When a section layer's text was last set.
 struct TextChangeRecord {
     std::string section;

@@ -308,6 +308,7 @@ Request parse_request(const json& msg) {
     const std::string& type = type_it->get_ref<const std::string&>();
     if (type == Hello::type) return hello(msg);
     if (type == List::type) return List{};
+    if (type == Inbox::type) return Inbox{};
     if (type == DocumentCreate::type) return document_create(msg);
     for (const auto& [name, parse] : document_parsers) {
         if (name == type) return parse(msg);

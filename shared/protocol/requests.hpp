@@ -31,6 +31,10 @@ struct Hello {
 struct List {
     static constexpr std::string_view type = "list";
 };
+/// What needs the user, over every document they may open (docs/protocol.md, `inbox`).
+struct Inbox {
+    static constexpr std::string_view type = "inbox";
+};
 /// A new document (admins): empty, from another document's tree and common text, or from
 /// Markdown whose headings become sections.
 struct DocumentCreate {
@@ -211,7 +215,7 @@ using DocumentRequest =
                  SectionRestore, RebasePreview, RebaseCommit, Propose, Vote, Tag, DocumentRename,
                  DocumentArchive, History, TextAt, Diff>;
 
-using Request = std::variant<Hello, List, DocumentCreate, DocumentRequest>;
+using Request = std::variant<Hello, List, Inbox, DocumentCreate, DocumentRequest>;
 
 /// For std::visit with one lambda per alternative.
 template <class... Fs>

@@ -212,6 +212,7 @@ TEST_CASE("requests about no document", "[auth][authorize]") {
         CHECK(outcome(who.user, nullptr, p::Request(p::Hello{"token"})) == "allowed");
         // The list holds what the user may open (a disabled user: nothing).
         CHECK(outcome(who.user, nullptr, p::Request(p::List{})) == "allowed");
+        CHECK(outcome(who.user, nullptr, p::Request(p::Inbox{})) == "allowed");
         CHECK(outcome(who.user, nullptr, p::Request(create)) ==
               (who.letter == 'A' ? "allowed" : "forbidden"));
     }
