@@ -10,12 +10,13 @@ import { municipalityName } from '../names.js';
 import { may } from '../perms.js';
 import { expire } from '../session.js';
 import { documentAdmin, newDocumentForm } from './admin.js';
+import { listInbox } from './inbox.js';
 
 /** Renders the list into `mainEl`; `refresh` renders the page again (after an admin's change). */
 export async function renderDocuments(mainEl, refresh) {
   document.title = 'Documenten — Samen';
   const list = h('div', { 'aria-busy': 'true' }, h('p', { class: 'utrecht-paragraph' }, 'Documenten laden…'));
-  replace(mainEl, h('h1', { class: 'utrecht-heading-1' }, 'Documenten'), list);
+  replace(mainEl, h('h1', { class: 'utrecht-heading-1' }, 'Documenten'), listInbox(), h('h2', { class: 'utrecht-heading-2' }, 'Uw documenten'), list);
   try {
     // Over the WebSocket when it is up (the reply names archived documents and versions),
     // else over HTTP.

@@ -7,7 +7,7 @@ import { decidedProposals, openProposals } from './proposals.js';
 
 /** The panels of the side for `ws` (a Workspace). */
 export function sidePanels(ws) {
-  return [workgroup(ws), openProposals(ws), decidedProposals(ws), deletedSections(ws)];
+  return [ws.inbox.el, workgroup(ws), openProposals(ws), decidedProposals(ws), deletedSections(ws)];
 }
 
 function workgroup(ws) {

@@ -10,6 +10,7 @@ import { municipalityName, stateInfo } from '../../names.js';
 import { may } from '../../perms.js';
 import { sectionActions } from './actions.js';
 import { workspaceDrawers } from './drawers.js';
+import { inboxPanel } from '../inbox.js';
 import { keepingFocus } from './focus.js';
 import { inlineForm } from './forms.js';
 import { sidePanels } from './side.js';
@@ -41,6 +42,8 @@ export class Workspace {
     this.afterEl = h('div', { class: 'samen-after' });
     this.sideEl = h('aside', { class: 'samen-side', 'aria-label': 'Werkgroep en voorstellen' });
     this.liveEl = h('div', { class: 'samen-visually-hidden', 'aria-live': 'polite' });
+    // What needs the user here; asked again after each change of the document (onEvent).
+    this.inbox = inboxPanel({ doc: doc.id, title: 'Voor u', id: 'voor-u-kop' });
     this.loadingEl = h('p', { class: 'utrecht-paragraph samen-loading' }, 'Document laden…');
     const drawers = workspaceDrawers(this.treeEl, this.sideEl, { onChoose: () => { this.focusTitle = true; } });
     replace(mainEl,
@@ -56,7 +59,10 @@ export class Workspace {
       },
     });
     this.unsubscribe = doc.subscribe((ev) => this.onEvent(ev));
-    if (doc.loaded) this.renderAll();
+    if (doc.loaded) {
+      this.renderAll();
+      this.inbox.refresh();
+    }
   }
 
   destroy() {
@@ -140,6 +146,7 @@ export class Workspace {
     switch (ev.kind) {
       case 'loaded':
         this.renderAll();
+        this.inbox.refresh();
         break;
       case 'remote':
         if (ev.section === this.sectionId && ev.layer === this.editor.layer && this.editor.sync) {
@@ -151,9 +158,11 @@ export class Workspace {
         break;
       case 'stale':
         this.renderAll();
+        this.inbox.refresh();
         break;
       case 'change': {
         const c = ev.change;
+        this.inbox.refresh();
         if (c.type === 'rebase' && c.section === this.sectionId) this.stalePreview.clear();
         this.renderAll();
         break;
