@@ -49,6 +49,10 @@ for (const [width, height, name] of [[320, 256, '400 % of 1280 px'], [390, 844, 
     const { context, page } = await newUserPage(browser, server, { width, height });
     await signIn(page, 'kampen-coordinator');
     assert.equal(await sideways(page), 0, 'the document list scrolls sideways');
+    if (width === 320) {
+      await page.getByRole('region', { name: 'Sinds uw laatste bezoek' }).getByText(/Er wacht|Loopt achter|Gewijzigd/).first().waitFor({ timeout: 15000 });
+      await screenshot(page, 'documents-320', { fullPage: true });
+    }
     await openSection(page, 'inleiding', 'common');
     await page.getByRole('heading', { level: 1, name: 'Inleiding' }).waitFor({ timeout: 15000 });
 
