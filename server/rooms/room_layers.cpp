@@ -61,7 +61,8 @@ void Room::handle(const Caller& c, const auth::User&, const p::RebasePreview& r)
             conflicts.push_back({{"position", conflict.position},
                                  {"base", conflict.base},
                                  {"common", conflict.theirs},
-                                 {"local", conflict.ours}});
+                                 {"local", conflict.ours},
+                                 {"kept", conflict.kept == model::Kept::both ? "both" : "local"}});
         }
         return nlohmann::json{{"type", "rebase.preview"}, {"doc", doc.id},
                               {"section", r.section},     {"layer", r.layer},

@@ -79,6 +79,34 @@ struct Hunk {
     std::size_t b_end() const noexcept { return b_start + b_len; }
 };
 
+bool is_word_token(const Tokens& t, std::size_t i) {
+    const auto [code_point, length] = utf8::decode(t.text, t.bytes[i]);
+    return classify(code_point) == CharClass::word;
+}
+
+/// One side's hunks, joined where the base between two of them holds no word (white space and
+/// punctuation only): "Jeugdoverlast" -> "Overlast door jeugd" is one change, not a replaced word
+/// and an insertion beside it that could be taken without it.
+std::vector<Hunk> join_neighbours(const std::vector<Hunk>& hunks, const Tokens& base) {
+    std::vector<Hunk> out;
+    for (const Hunk& h : hunks) {
+        if (!out.empty()) {
+            Hunk& last = out.back();
+            bool wordless = true;
+            for (std::size_t i = last.a_end(); i < h.a_start && wordless; ++i) {
+                wordless = !is_word_token(base, i);
+            }
+            if (wordless) {
+                last.a_len = h.a_end() - last.a_start;
+                last.b_len = h.b_end() - last.b_start;
+                continue;
+            }
+        }
+        out.push_back(h);
+    }
+    return out;
+}
+
 /// The same token gets the same id across all texts given to one Interner, so comparing tokens
 /// in the diff's inner loop is comparing integers.
 class Interner {
@@ -203,14 +231,29 @@ std::vector<DiffHunk> diff(std::string_view a, std::string_view b, std::size_t m
     return out;
 }
 
+std::string both_texts(std::string_view theirs, std::string_view ours) {
+    std::string out(theirs);
+    if (!theirs.empty() && !ours.empty()) {
+        std::size_t last = theirs.size() - 1;
+        while (last > 0 && utf8::is_continuation(theirs[last])) --last;
+        const bool word_before = classify(utf8::decode(theirs, last).code_point) == CharClass::word;
+        const bool word_after = classify(utf8::decode(ours, 0).code_point) == CharClass::word;
+        if (word_before && word_after) out += ' ';
+    }
+    out += ours;
+    return out;
+}
+
 MergeResult merge3(std::string_view base, std::string_view ours, std::string_view theirs) {
     const Tokens tbase = tokenize(base, "base");
     const Tokens tours = tokenize(ours, "our");
     const Tokens ttheirs = tokenize(theirs, "their");
     Interner interner;
     const auto ibase = interner.ids(tbase);
-    const std::vector<Hunk> hours = diff_tokens(ibase, interner.ids(tours), default_max_edits);
-    const std::vector<Hunk> htheirs = diff_tokens(ibase, interner.ids(ttheirs), default_max_edits);
+    const std::vector<Hunk> hours =
+        join_neighbours(diff_tokens(ibase, interner.ids(tours), default_max_edits), tbase);
+    const std::vector<Hunk> htheirs =
+        join_neighbours(diff_tokens(ibase, interner.ids(ttheirs), default_max_edits), tbase);
 
     MergeResult out;
     std::size_t merged_points = 0;
@@ -264,11 +307,23 @@ MergeResult merge3(std::string_view base, std::string_view ours, std::string_vie
             const auto [their_from, their_to] = side_range(htheirs, t_first, t);
             const std::string_view our_text = tours.slice(our_from, our_to);
             const std::string_view their_text = ttheirs.slice(their_from, their_to);
-            if (our_text != their_text) {
+            if (our_text == their_text) {
+                emit_side(tours, our_from, our_to);
+            } else if (lo == hi) {
+                // Both only inserted here: neither loses its words; the common text first.
+                out.conflicts.push_back({merged_points,
+                                         {},
+                                         std::string(our_text),
+                                         std::string(their_text),
+                                         Kept::both});
+                const std::string kept = both_texts(their_text, our_text);
+                emit(kept, utf8::count(kept));
+            } else {
                 out.conflicts.push_back({merged_points, std::string(tbase.slice(lo, hi)),
-                                         std::string(our_text), std::string(their_text)});
+                                         std::string(our_text), std::string(their_text),
+                                         Kept::ours});
+                emit_side(tours, our_from, our_to);
             }
-            emit_side(tours, our_from, our_to);
         }
     }
     emit_side(tbase, copied, tbase.size());

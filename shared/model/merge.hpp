@@ -47,25 +47,39 @@ std::vector<DiffHunk> diff(std::string_view a, std::string_view b,
 /// words are. Throws std::invalid_argument when either text is not valid UTF-8.
 ot::Op diff_op(std::string_view a, std::string_view b, std::size_t max_edits = default_max_edits);
 
+/// What `merged` holds at a conflict.
+enum class Kept {
+    ours,  // our text: both sides changed the same words differently
+    both,  // their text, then ours (both_texts): both sides only inserted, at the same place
+};
+
 struct MergeConflict {
-    std::size_t position = 0;  // code points into `merged` where this conflict's `ours` text stands
+    std::size_t position = 0;  // code points into `merged` where the kept text starts
     std::string base;
     std::string ours;
     std::string theirs;
+    Kept kept = Kept::ours;
 };
 
 struct MergeResult {
-    /// Every change that does not conflict applied; at a conflict, ours is kept. Never contains
-    /// conflict markers: the conflicts are only in `conflicts`.
+    /// Every change that does not conflict applied; at a conflict what `kept` says. Never
+    /// contains conflict markers: the conflicts are only in `conflicts`.
     std::string merged;
     std::vector<MergeConflict> conflicts;  // in order of position
 
     bool clean() const noexcept { return conflicts.empty(); }
 };
 
-/// Merges the changes base -> ours and base -> theirs. A region changed by one side takes that
-/// side's text; a region changed identically by both takes it once; regions changed differently
-/// by both that overlap or touch (both inserting at the same place included) are a conflict.
+/// Both texts of a conflict, theirs (the common text) first: joined with a space where a word
+/// would otherwise run into the next.
+std::string both_texts(std::string_view theirs, std::string_view ours);
+
+/// Merges the changes base -> ours and base -> theirs (docs/decisions/0013-rebase-keeps-words.md).
+/// Each side's changes are first joined where only white space and punctuation lie between them:
+/// a phrase rewritten is one change, never applied half-way. A region changed by one side takes
+/// that side's text; a region changed identically by both takes it once; where both only inserted
+/// at the same place, both are kept (theirs first) and reported as a conflict with Kept::both;
+/// other regions changed differently by both that overlap or touch are a conflict keeping ours.
 /// Throws std::invalid_argument when any text is not valid UTF-8.
 MergeResult merge3(std::string_view base, std::string_view ours, std::string_view theirs);
 

@@ -149,13 +149,27 @@ TEST_CASE("merge3 reports one word changed differently as a conflict", "[model][
 }
 
 TEST_CASE("merge3 conflicts keep ours and apply the clean changes around them", "[model][merge]") {
-    const MergeResult r = merge3("Eén. Twee. Drie.", "Eén! Twee. Vier.", "Eén. Twee? Vijf.");
+    const MergeResult r = merge3("Eén. Twee. Drie.", "Eén! Twee. Vier.", "Eén. Twee. Vijf.");
     REQUIRE(r.conflicts.size() == 1);
-    CHECK(r.merged == "Eén! Twee? Vier.");
+    CHECK(r.merged == "Eén! Twee. Vier.");
     CHECK(r.conflicts[0].base == "Drie");
     CHECK(r.conflicts[0].ours == "Vier");
     CHECK(r.conflicts[0].theirs == "Vijf");
     CHECK(r.conflicts[0].position == 11);
+    CHECK(r.conflicts[0].kept == Kept::ours);
+}
+
+TEST_CASE("merge3 joins a side's changes with only punctuation and spaces between them",
+          "[model][merge]") {
+    // Theirs rewrote "Twee. Drie" as "Twee? Vijf": one change, so its "?" is not taken alone
+    // while its "Vijf" loses against ours.
+    const MergeResult r = merge3("Eén. Twee. Drie.", "Eén! Twee. Vier.", "Eén. Twee? Vijf.");
+    REQUIRE(r.conflicts.size() == 1);
+    CHECK(r.merged == "Eén! Twee. Vier.");
+    CHECK(r.conflicts[0].base == ". Drie");
+    CHECK(r.conflicts[0].ours == ". Vier");
+    CHECK(r.conflicts[0].theirs == "? Vijf");
+    CHECK(r.conflicts[0].position == 9);
 }
 
 TEST_CASE("merge3 takes an identical change on both sides once", "[model][merge]") {
@@ -168,14 +182,23 @@ TEST_CASE("merge3 takes an identical change on both sides once", "[model][merge]
 
 TEST_CASE("merge3 treats inserts at the same place by both sides", "[model][merge]") {
     const std::string base = "Jeugd. Slot.";
-    SECTION("different inserts conflict") {
+    SECTION("different inserts are both kept, theirs first, and reported") {
         const MergeResult r = merge3(base, "Jeugd. Zorg. Slot.", "Jeugd. Wonen. Slot.");
         REQUIRE(r.conflicts.size() == 1);
-        CHECK(r.merged == "Jeugd. Zorg. Slot.");
+        CHECK(r.merged == "Jeugd. Wonen. Zorg. Slot.");
+        CHECK(r.conflicts[0].kept == Kept::both);
         CHECK(r.conflicts[0].base.empty());
         CHECK(r.conflicts[0].ours == "Zorg. ");
         CHECK(r.conflicts[0].theirs == "Wonen. ");
         CHECK(r.conflicts[0].position == 7);
+    }
+    SECTION("two words never run together") {
+        CHECK(both_texts("Wonen", "Zorg") == "Wonen Zorg");
+        CHECK(both_texts("Wonen ", "Zorg") == "Wonen Zorg");
+        CHECK(both_texts("", "Zorg") == "Zorg");
+        CHECK(both_texts(". Ook dit", ".\n\nEn dat") == ". Ook dit.\n\nEn dat");
+        CHECK(both_texts("één", "één") == "één één");
+        CHECK(merge3("Slot.", "Slot. Zorg", "Slot. Wonen").merged == "Slot. Wonen Zorg");
     }
     SECTION("the same insert is taken once") {
         const MergeResult r = merge3(base, "Jeugd. Zorg. Slot.", "Jeugd. Zorg. Slot.");
@@ -302,12 +325,14 @@ TEST_CASE("merge3 properties on random Dutch text", "[model][merge]") {
         CHECK(apply_hunks(base, ours, diff(base, ours)) == ours);
         CHECK(apply_hunks(ours, theirs, diff(ours, theirs)) == theirs);
 
-        // Any merge, conflicting or not, keeps ours at each conflict and stays valid UTF-8.
+        // Any merge, conflicting or not, keeps ours (or both) at each conflict and stays valid
+        // UTF-8.
         const MergeResult wild = merge3(base, ours, join(edit(base_units, 0, 60, rng)));
         CHECK(utf8::valid(wild.merged));
         for (const MergeConflict& c : wild.conflicts) {
             const std::size_t at = utf8::byte_offset(wild.merged, c.position);
-            CHECK(wild.merged.compare(at, c.ours.size(), c.ours) == 0);
+            const std::string kept = c.kept == Kept::both ? both_texts(c.theirs, c.ours) : c.ours;
+            CHECK(wild.merged.compare(at, kept.size(), kept) == 0);
         }
     }
 }
