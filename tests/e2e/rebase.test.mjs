@@ -67,7 +67,6 @@ test('a stale override is rebased with a conflict resolved by hand', async () =>
   assert.equal(await form.getByLabel('Resultaat').inputValue(), expected);
   const violations = await axe(kampen.page);
   assert.deepEqual(violations, [], formatViolations(violations));
-  await screenshot(kampen.page, 'rebase');
   await form.getByRole('button', { name: 'Samenvoegen opslaan' }).click();
 
   // The override holds the resolution and is no longer stale, here and for everyone.
@@ -87,3 +86,76 @@ test('a stale override is rebased with a conflict resolved by hand', async () =>
   for (const p of [kampen.page, staphorst.page, fresh.page]) assert.deepEqual(p.pageErrors, []);
   await Promise.all([kampen.context.close(), staphorst.context.close(), fresh.context.close()]);
 });
+
+/** Replaces the editor's whole text (one paste: the client sends only the words that changed). */
+async function replaceAll(page, text) {
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+  await eventually(async () => (await editorText(page)) === text && (await syncState(page)).pending === 0,
+    { message: 'the text to be saved' });
+}
+
+test('the case of the werkgroep: nothing is garbled or dropped, both kept, the result edited before it is saved', async () => {
+  const S = 'jeugd-en-veiligheid';
+  const tail = ' en -criminaliteit vragen om een gezamenlijke aanpak van gemeenten, politie en jongerenwerk.';
+  const kampen = await newUserPage(browser, server);
+  const staphorst = await newUserPage(browser, server);
+  await signIn(kampen.page, 'kampen-coordinator');
+  await signIn(staphorst.page, 'staphorst-editor');
+
+  await openSection(staphorst.page, S, 'common');
+  await replaceAll(staphorst.page, `Jeugdoverlast${tail}`);
+  await openSection(kampen.page, S, 'GM0166');
+  await kampen.page.getByRole('button', { name: 'Eigen versie maken voor Kampen' }).click();
+  await kampen.page.getByText('Kampen heeft hier een eigen versie.').waitFor({ timeout: 15000 });
+  await replaceAll(kampen.page, `Jongerenoverlast${tail}\n\nIn Kampen werkt het jongerenwerk vanuit de wijkteams.`);
+  await replaceAll(staphorst.page, `Overlast door jeugd${tail} Ook schoolverzuim hoort hierbij.`);
+
+  // The notice shows what the common text did since Kampen's version was made.
+  const notice = kampen.page.getByRole('region', { name: /Verouderd/ });
+  await notice.locator('ins', { hasText: 'schoolverzuim' }).waitFor({ timeout: 15000 });
+  await notice.locator('del', { hasText: 'Jeugdoverlast' }).waitFor({ timeout: 15000 });
+  await kampen.page.getByRole('button', { name: 'Samenvoegen…' }).click();
+  const form = kampen.page.getByRole('form', { name: /Samenvoegen/ });
+  const first = form.getByRole('group', { name: 'Conflict 1 van 2' });
+  const second = form.getByRole('group', { name: 'Conflict 2 van 2' });
+  await first.waitFor({ timeout: 15000 });
+  const result = form.getByLabel(/^Resultaat/);
+
+  // By default Kampen's word stands and both appended texts are kept, the common one first.
+  assert.equal(await second.getByRole('radio', { name: /^Beide/ }).isChecked(), true);
+  assert.equal(await result.inputValue(),
+    `Jongerenoverlast${tail} Ook schoolverzuim hoort hierbij.\n\nIn Kampen werkt het jongerenwerk vanuit de wijkteams.`);
+  // The common text's rewrite is taken whole: never " door jeugd" beside Kampen's word.
+  await first.getByRole('radio', { name: /^Gemeenschappelijke tekst/ }).check();
+  assert.equal(await result.inputValue(),
+    `Overlast door jeugd${tail} Ook schoolverzuim hoort hierbij.\n\nIn Kampen werkt het jongerenwerk vanuit de wijkteams.`);
+  await first.getByRole('radio', { name: /^Beide/ }).check();
+  assert.match(await result.inputValue(), /^Overlast door jeugd Jongerenoverlast en/);
+  await first.getByRole('radio', { name: /^Eigen tekst van Kampen/ }).check();
+  await noViolationsOn(kampen.page, 'the rebase form with two conflicts');
+  await screenshot(kampen.page, 'rebase');
+  await kampen.page.setViewportSize({ width: 320, height: 800 });
+  await noViolationsOn(kampen.page, 'the rebase form at 320 px');
+  await form.evaluate((el) => el.scrollIntoView());
+  await screenshot(kampen.page, 'rebase-320');
+  await kampen.page.setViewportSize({ width: 1440, height: 900 });
+
+  // The whole result is edited freely before it is saved.
+  const edited = `Jongerenoverlast${tail} Ook schoolverzuim hoort hierbij.\n\nIn Kampen werkt het jongerenwerk vanuit de wijkteams en de scholen.`;
+  await result.fill(edited);
+  await form.getByText('U hebt het resultaat zelf aangepast').waitFor({ timeout: 15000 });
+  await form.getByRole('button', { name: 'Samenvoegen opslaan' }).click();
+  await eventually(async () => (await layerText(kampen.page, S, 'GM0166')) === edited, { message: 'the override to hold the edited result' });
+  await eventually(async () => (await layerText(staphorst.page, S, 'GM0166')) === edited, { message: 'Staphorst to see it' });
+  assert.equal(await kampen.page.getByRole('region', { name: /Verouderd/ }).count(), 0);
+
+  for (const p of [kampen.page, staphorst.page]) assert.deepEqual(p.pageErrors, []);
+  await Promise.all([kampen.context.close(), staphorst.context.close()]);
+});
+
+async function noViolationsOn(page, screen) {
+  const violations = await axe(page);
+  assert.deepEqual(violations.map((v) => v.id), [], `${screen}:\n${formatViolations(violations)}`);
+}
