@@ -127,6 +127,9 @@ void ClientSession::serve(const rooms::Reply& reply, p::Request request) {
     }
     std::visit(p::overloaded{[&](const p::Hello& r) { hello(reply, r); },
                              [&](const p::List&) { list(reply, *user); },
+                             [&](const p::Ping&) {
+                                 reply.send({{"type", "pong"}});
+                             },
                              [&](const p::Inbox&) { inbox(reply, *user); },
                              [&](const p::DocumentCreate& r) { create_document(reply, *user, r); },
                              [&](p::DocumentRequest& r) { to_room(reply, std::move(r)); }},

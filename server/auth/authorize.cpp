@@ -157,6 +157,7 @@ struct Rules {
     const model::Document* doc;
 
     std::optional<Refusal> operator()(const p::Hello&) const { return std::nullopt; }
+    std::optional<Refusal> operator()(const p::Ping&) const { return std::nullopt; }
     std::optional<Refusal> operator()(const p::List&) const { return std::nullopt; }
     // Holds only what the user may open (server/app/inbox.cpp), like the list.
     std::optional<Refusal> operator()(const p::Inbox&) const { return std::nullopt; }

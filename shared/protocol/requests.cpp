@@ -309,6 +309,7 @@ Request parse_request(const json& msg) {
     if (type == Hello::type) return hello(msg);
     if (type == List::type) return List{};
     if (type == Inbox::type) return Inbox{};
+    if (type == Ping::type) return Ping{};
     if (type == DocumentCreate::type) return document_create(msg);
     for (const auto& [name, parse] : document_parsers) {
         if (name == type) return parse(msg);

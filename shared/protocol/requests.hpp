@@ -31,6 +31,11 @@ struct Hello {
 struct List {
     static constexpr std::string_view type = "list";
 };
+/// The heartbeat: answered at once with `pong`, so that a client that hears nothing knows its
+/// connection is dead (docs/protocol.md, `ping`).
+struct Ping {
+    static constexpr std::string_view type = "ping";
+};
 /// What needs the user, over every document they may open (docs/protocol.md, `inbox`).
 struct Inbox {
     static constexpr std::string_view type = "inbox";
@@ -215,7 +220,7 @@ using DocumentRequest =
                  SectionRestore, RebasePreview, RebaseCommit, Propose, Vote, Tag, DocumentRename,
                  DocumentArchive, History, TextAt, Diff>;
 
-using Request = std::variant<Hello, List, Inbox, DocumentCreate, DocumentRequest>;
+using Request = std::variant<Hello, Ping, List, Inbox, DocumentCreate, DocumentRequest>;
 
 /// For std::visit with one lambda per alternative.
 template <class... Fs>

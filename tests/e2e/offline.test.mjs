@@ -17,7 +17,7 @@ after(async () => {
 });
 
 const SECTION = 'uitgangspunten';
-const status = (page) => page.getByRole('status').filter({ hasText: /Verbonden|Offline|Opnieuw|Verbinden/ }).first();
+const status = (page) => page.getByRole('status').filter({ hasText: /Verbonden|Opgeslagen|Opslaan|Offline|Verbinden/ }).first();
 
 test('edits made offline are sent on reconnect, nothing lost or doubled', async () => {
   const kampen = await newUserPage(browser, server);
@@ -27,7 +27,7 @@ test('edits made offline are sent on reconnect, nothing lost or doubled', async 
   await openSection(kampen.page, SECTION);
   await openSection(other.page, SECTION);
   const original = await editorText(kampen.page);
-  await eventually(async () => (await status(kampen.page).textContent()) === 'Verbonden', { message: '"Verbonden"' });
+  await eventually(async () => /^(Verbonden|Opgeslagen)$/.test(await status(kampen.page).textContent()), { message: '"Verbonden"' });
 
   await kampen.page.locator('.cm-content').click();
   await kampen.page.keyboard.press('Control+End');
@@ -50,7 +50,7 @@ test('edits made offline are sent on reconnect, nothing lost or doubled', async 
 
   // Back online: the edits go out, once.
   await kampen.context.setOffline(false);
-  await eventually(async () => (await status(kampen.page).textContent()) === 'Verbonden', { timeout: 20000, message: 'the reconnect' });
+  await eventually(async () => /^(Verbonden|Opgeslagen)$/.test(await status(kampen.page).textContent()), { timeout: 20000, message: 'the reconnect' });
   const expected = 'Steenwijkerland was er ook. ' + original + ' Online begonnen. Offline verder getypt.';
   await eventually(async () => (await syncState(kampen.page)).pending === 0 && (await editorText(kampen.page)) === expected,
     { timeout: 20000, message: "Kampen's editor to hold both users' text" });
@@ -89,7 +89,7 @@ test('edits wait through a server restart and are sent once it is back', async (
     // The same server comes back at the same address: it holds no changes in memory, so the
     // client gets a snapshot and must still send what waits, once.
     current = await startServer('restart', { data: restartable.data, port: restartable.port });
-    await eventually(async () => (await status(page).textContent()) === 'Verbonden', { timeout: 20000, message: 'the reconnect' });
+    await eventually(async () => /^(Verbonden|Opgeslagen)$/.test(await status(page).textContent()), { timeout: 20000, message: 'the reconnect' });
     const expected = original + ' Voor de herstart. Tijdens de herstart.';
     await eventually(async () => (await syncState(page)).pending === 0 && (await editorText(page)) === expected,
       { timeout: 20000, message: 'the waiting edits to be sent' });

@@ -83,6 +83,7 @@ void check_request(const json& msg, const p::Request& request) {
         p::overloaded{[&](const p::Hello&) { require(msg.at("type") == "hello", "hello's type"); },
                       [&](const p::List&) { require(msg.at("type") == "list", "list's type"); },
                       [&](const p::Inbox&) { require(msg.at("type") == "inbox", "inbox's type"); },
+                      [&](const p::Ping&) { require(msg.at("type") == "ping", "ping's type"); },
                       [&](const p::DocumentCreate& r) {
                           require(msg.at("type") == "document.create", "document.create's type");
                           require(!r.doc.empty() && r.doc.size() <= p::limits::max_doc_id_bytes,

@@ -40,6 +40,21 @@ TEST_CASE("nothing but hello is answered before sign-in, and a bad token is refu
     CHECK(ok.hello(server.sign_in("kampen-editor"))["code"] == "bad_request");  // once is enough
 }
 
+TEST_CASE("ping is answered with pong, after hello, and the connection stays usable",
+          "[integration][protocol]") {
+    ServerProcess server;
+    ProtocolClient c(server.port());
+    CHECK(c.request({{"type", "ping"}})["code"] == "unauthorized");  // like everything, after hello
+    c.hello(server.sign_in("kampen-viewer"));
+    for (int i = 0; i < 3; ++i) {
+        auto pong = c.request({{"type", "ping"}});
+        CHECK(pong["type"] == "pong");
+        CHECK(pong.size() == 2);  // type and id: nothing else
+    }
+    // The connection stays usable.
+    CHECK(c.request({{"type", "list"}})["type"] == "documents");
+}
+
 TEST_CASE("list and open show the demo documents with their overrides", "[integration][protocol]") {
     ServerProcess server;
     ProtocolClient c(server.port());

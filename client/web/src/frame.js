@@ -6,22 +6,30 @@ import { pendingEdits } from './live.js';
 import { municipalityName, roleNames } from './names.js';
 
 export const root = document.getElementById('app');
-const statusEl = h('p', { class: 'samen-status', role: 'status', 'aria-live': 'polite', id: 'verbinding' });
+// The state as the header shows it changes with every keystroke ("Opslaan", "Opgeslagen"): not read
+// out as it changes; what is read out is a change of the connection itself (connectionEl).
+const statusEl = h('p', { class: 'samen-status', role: 'status', 'aria-live': 'off', id: 'verbinding' });
+const connectionEl = h('p', { class: 'samen-visually-hidden', role: 'alert' });
+let announced = null;
 const headerEl = h('header', { class: 'samen-header' });
 export const mainEl = h('main', { id: 'inhoud', class: 'samen-main', tabindex: '-1' });
 root.append(
   h('a', { class: 'samen-skip-link', href: '#inhoud', onclick: (e) => { e.preventDefault(); mainEl.focus(); } }, 'Naar de inhoud'),
   headerEl,
   mainEl,
+  connectionEl,
 );
 
 function statusText() {
   const n = pendingEdits();
   const waiting = n === 1 ? '1 wijziging wacht' : `${n} wijzigingen wachten`;
   switch (app.connState) {
-    case 'online': return { text: 'Verbonden', cls: 'online' };
+    // "Opgeslagen" only when the server has acknowledged every edit (stored on its disk).
+    case 'online':
+      if (n) return { text: `Opslaan — ${waiting}`, cls: 'connecting' };
+      return { text: app.doc ? 'Opgeslagen' : 'Verbonden', cls: 'online' };
     case 'connecting': return { text: 'Verbinden…', cls: 'connecting' };
-    default: return n ? { text: `Offline — ${waiting}`, cls: 'offline' } : { text: 'Opnieuw verbinden…', cls: 'offline' };
+    default: return n ? { text: `Offline — ${waiting}`, cls: 'offline' } : { text: 'Offline — opnieuw verbinden…', cls: 'offline' };
   }
 }
 
@@ -30,6 +38,12 @@ export function updateStatus() {
   const { text, cls } = statusText();
   if (statusEl.textContent !== text) statusEl.textContent = text;
   statusEl.className = `samen-status samen-status--${cls}`;
+  const state = app.connState === 'online' ? 'online' : app.connState === 'offline' ? 'offline' : null;
+  if (state && announced && state !== announced) {
+    connectionEl.textContent = state === 'online' ? 'De verbinding is hersteld.'
+      : `De verbinding is verbroken. ${pendingEdits() ? 'Uw wijzigingen worden verstuurd zodra de verbinding terug is.' : ''}`;
+  }
+  if (state) announced = state;
 }
 
 /** The header, with `nav` (a document's navigation) if given and `onSignOut` for its button. */

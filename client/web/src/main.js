@@ -19,4 +19,12 @@ window.__samen = {
   editorText: () => app.page?.editor?.text ?? null,
 };
 
+// Closing the tab or leaving the site while edits wait for the server asks first: what waits lives
+// only in this page.
+window.addEventListener('beforeunload', (e) => {
+  if (pendingEdits() === 0) return;
+  e.preventDefault();
+  e.returnValue = '';
+});
+
 startRouter(showRoute);

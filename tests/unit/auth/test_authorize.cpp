@@ -213,6 +213,7 @@ TEST_CASE("requests about no document", "[auth][authorize]") {
         // The list holds what the user may open (a disabled user: nothing).
         CHECK(outcome(who.user, nullptr, p::Request(p::List{})) == "allowed");
         CHECK(outcome(who.user, nullptr, p::Request(p::Inbox{})) == "allowed");
+        CHECK(outcome(who.user, nullptr, p::Request(p::Ping{})) == "allowed");
         CHECK(outcome(who.user, nullptr, p::Request(create)) ==
               (who.letter == 'A' ? "allowed" : "forbidden"));
     }

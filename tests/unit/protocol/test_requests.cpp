@@ -38,8 +38,9 @@ std::string outcome(const json& msg) {
 }
 
 template <class T>
-constexpr bool about_no_document = std::is_same_v<T, Hello> || std::is_same_v<T, List> ||
-                                   std::is_same_v<T, Inbox> || std::is_same_v<T, DocumentCreate>;
+constexpr bool about_no_document =
+    std::is_same_v<T, Hello> || std::is_same_v<T, List> || std::is_same_v<T, Inbox> ||
+    std::is_same_v<T, Ping> || std::is_same_v<T, DocumentCreate>;
 
 /// The request `msg` parses into, which must be a T.
 template <class T>
@@ -71,6 +72,7 @@ const std::map<std::string, json>& samples() {
         add("hello", {{"id", 1}, {"token", "abc"}, {"client", "samen-cli/0.1"}});
         add("list", {{"id", 2}});
         add("inbox", {{"id", 2}});
+        add("ping", {{"id", 2}});
         add("document.create", {{"id", 3},
                                 {"doc", "ivp-2027"},
                                 {"title", "IVP 2027"},
@@ -173,6 +175,7 @@ TEST_CASE("requests about no document parse with their fields", "[protocol][requ
     CHECK(parse_as<Hello>(without(sample("hello"), "client")).token == "abc");
     parse_as<List>(sample("list"));
     parse_as<Inbox>(sample("inbox"));
+    parse_as<Ping>(sample("ping"));
 
     const DocumentCreate create = parse_as<DocumentCreate>(sample("document.create"));
     CHECK(create.doc == "ivp-2027");
@@ -345,6 +348,7 @@ TEST_CASE("every client message of the protocol's examples parses as its type",
                     (type == Hello::type && std::holds_alternative<Hello>(r)) ||
                     (type == List::type && std::holds_alternative<List>(r)) ||
                     (type == Inbox::type && std::holds_alternative<Inbox>(r)) ||
+                    (type == Ping::type && std::holds_alternative<Ping>(r)) ||
                     (type == DocumentCreate::type && std::holds_alternative<DocumentCreate>(r));
                 CHECK(right);
             }
