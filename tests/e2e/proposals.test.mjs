@@ -68,9 +68,18 @@ test('an override made common by everyone\'s approval; a common change rejected'
   await staphorst.getByRole('button', { name: 'Voorstel indienen' }).click();
   await side(staphorst).getByText(/wijziging van de gemeenschappelijke tekst/).waitFor({ timeout: 15000 });
   const zwl = users.zwartewaterland.page;
-  const reject = side(zwl).getByRole('button', { name: /afwijzen$/ });
+  const reject = side(zwl).getByRole('button', { name: /afwijzen…$/ });
   await reject.waitFor({ timeout: 15000 });
+  // A rejection ends the proposal for all four: asked first, and "Annuleren" keeps it open.
   await reject.click();
+  const ask = zwl.getByRole('dialog', { name: 'Voorstel afwijzen?' });
+  await ask.getByText(/is het van de baan, ook voor de andere gemeenten/).waitFor({ timeout: 15000 });
+  await noViolations(zwl, 'the question before a reject vote');
+  await ask.getByRole('button', { name: 'Annuleren' }).click();
+  assert.equal(await zwl.evaluate(() => document.activeElement.textContent), 'Afwijzen…');
+  assert.equal(await side(staphorst).getByText('Er zijn geen open voorstellen.').count(), 0);
+  await reject.click();
+  await ask.getByRole('button', { name: 'Voorstel afwijzen' }).click();
   await side(staphorst).getByText('Er zijn geen open voorstellen.').waitFor({ timeout: 15000 });
   assert.equal(await layerText(staphorst, 'werkgroep', 'common'), before);
 

@@ -1,5 +1,6 @@
 // Proposals in the workspace: the open ones with the difference they make and the votes so far
 // (and the buttons to vote for who may), and those decided while the document is open.
+import { confirmAction } from '../../confirm.js';
 import { h, button } from '../../dom.js';
 import { renderDiff } from '../../diff-view.js';
 import { municipalityName } from '../../names.js';
@@ -24,7 +25,7 @@ export function openProposals(ws) {
           h('li', null, `${municipalityName(c)}: ${p.votes[c] ? voteText[p.votes[c]] : 'nog niet gestemd'}`))),
         canVote ? h('div', { class: 'utrecht-button-group' },
           button('Instemmen', () => ws.run(ws.doc.request({ type: 'vote', proposal: p.id, vote: 'approve' }), 'U hebt ingestemd.').then(() => ws.renderSide()), { variant: 'primary', 'aria-label': `Instemmen met voorstel ${p.id}` }),
-          button('Afwijzen', () => ws.run(ws.doc.request({ type: 'vote', proposal: p.id, vote: 'reject' }), 'U hebt het voorstel afgewezen.').then(() => ws.renderSide()), { 'aria-label': `Voorstel ${p.id} afwijzen` })) : null);
+          button('Afwijzen…', () => rejectVote(ws, p, s, mine), { 'aria-label': `Voorstel ${p.id} afwijzen…` })) : null);
     })) : h('p', { class: 'utrecht-paragraph samen-small' }, 'Er zijn geen open voorstellen.'));
 }
 
@@ -35,4 +36,20 @@ export function decidedProposals(ws) {
     h('ul', { class: 'samen-small' }, closed.map((p) => h('li', null,
       `${ws.doc.sections.get(p.section)?.title ?? p.section} (${p.layer === 'common' ? 'gemeenschappelijke tekst' : municipalityName(p.layer)}): `,
       h('strong', null, p.state === 'accepted' ? 'aangenomen' : 'afgewezen'))))) : null;
+}
+
+/** A reject vote ends a proposal that needs every municipality: asked first. */
+async function rejectVote(ws, p, s, mine) {
+  const what = p.layer === 'common' ? 'de nieuwe gemeenschappelijke tekst' : `de tekst van ${municipalityName(p.layer)} als gemeenschappelijke tekst`;
+  const ok = await confirmAction({
+    title: 'Voorstel afwijzen?',
+    lines: [
+      `Het voorstel van ${p.proposer.display_name || p.proposer.name} voor „${s?.title ?? p.section}” (${what}) gaat alleen door als alle gemeenten instemmen. Met de afwijzing namens ${municipalityName(mine)} is het van de baan, ook voor de andere gemeenten.`,
+      'Een afwijzing kan niet worden teruggedraaid; een nieuw voorstel kan wel.',
+    ],
+    confirm: 'Voorstel afwijzen',
+  });
+  if (!ok) return;
+  await ws.run(ws.doc.request({ type: 'vote', proposal: p.id, vote: 'reject' }), 'U hebt het voorstel afgewezen.');
+  ws.renderSide();
 }

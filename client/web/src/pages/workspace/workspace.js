@@ -7,6 +7,7 @@ import { h, replace, button, sr } from '../../dom.js';
 import { LayerEditor } from '../../editor.js';
 import { errorText } from '../../errors.js';
 import { municipalityName, stateInfo } from '../../names.js';
+import * as ot from '../../ot.js';
 import { may } from '../../perms.js';
 import { sectionActions } from './actions.js';
 import { workspaceDrawers } from './drawers.js';
@@ -33,6 +34,7 @@ export class Workspace {
     this.loadingPreview = null; // the key being loaded: one request at a time
     this.unsent = [];
     this.message = null;
+    this.undo = null; // {text, run}: what was just lost, and how to bring it back (offerUndo)
 
     this.treeEl = h('nav', { class: 'samen-tree', 'aria-labelledby': 'secties-kop' });
     this.detailEl = h('div', { class: 'samen-detail' });
@@ -84,6 +86,7 @@ export class Workspace {
     if (changed) {
       this.form = null;
       this.rebase = null;
+      this.undo = null;
     }
     if (this.doc.loaded) this.renderAll();
     if (this.focusTitle) {
@@ -310,6 +313,10 @@ export class Workspace {
     replace(this.detailEl,
       h('h1', { class: 'utrecht-heading-1 samen-section-title', id: 'sectie-titel', tabindex: '-1' }, s.title || '(zonder titel)'),
       switcher,
+      this.undo ? h('div', { class: 'samen-message samen-message--info', role: 'status' },
+        h('p', { class: 'utrecht-paragraph' }, this.undo.text),
+        button('Ongedaan maken', () => this.runUndo(), { variant: 'primary' }),
+        button('Sluiten', () => { this.undo = null; this.renderDetail(); }, { variant: 'subtle' })) : null,
       this.message ? h('div', { class: `samen-message samen-message--${this.message.kind}`, role: 'alert' },
         h('p', { class: 'utrecht-paragraph' }, this.message.text),
         button('Sluiten', () => { this.message = null; this.renderDetail(); }, { variant: 'subtle' })) : null,
@@ -333,6 +340,52 @@ export class Workspace {
       this.renderDetail();
       return false;
     }
+  }
+
+  /** Offers to undo what was just done (`text` says what): `run` brings it back. */
+  offerUndo(text, run) {
+    this.undo = { text, run };
+    this.renderDetail();
+    this.detailEl.querySelector('.samen-message--info button')?.focus();
+  }
+
+  async runUndo() {
+    const { run } = this.undo;
+    this.undo = null;
+    if (await run()) this.announce('Ongedaan gemaakt.');
+    this.renderDetail();
+  }
+
+  /**
+   * Brings a municipality's layer of `section` back after a revert or an omit: included again
+   * (`wasOmitted`), and its own text (`text`, null for none) again as its own version.
+   */
+  async restoreLayer(section, code, wasOmitted, text) {
+    if (wasOmitted && !(await this.layerAction('include', code, 'De sectie is weer opgenomen.'))) return false;
+    if (text === null) return true;
+    if (!(await this.layerAction('diverge', code, `${municipalityName(code)} heeft de eigen tekst terug.`))) return false;
+    // The new version starts as the common text: its own words go back as one edit.
+    const sync = await this.whenLayer(section, code);
+    if (!sync) return false;
+    const op = ot.diffToOp(sync.text, text);
+    if (op.length) this.doc.edit(section, code, op);
+    this.bindEditor();
+    return true;
+  }
+
+  /** The layer once the document has it (the change that makes it may come after the ack). */
+  whenLayer(section, code) {
+    return new Promise((resolve) => {
+      const found = () => this.doc.layer(section, code);
+      if (found()) return resolve(found());
+      const stop = this.doc.subscribe(() => {
+        if (!found()) return;
+        stop();
+        clearTimeout(timer);
+        resolve(found());
+      });
+      const timer = setTimeout(() => { stop(); resolve(found()); }, 10000);
+    });
   }
 
   layerAction(type, layer, done) {
