@@ -54,6 +54,7 @@ options:
   --max-history-bytes N  edits a document keeps in memory, in bytes (default 16777216); older
                          ones are read from disk when needed
   --room-idle-seconds S  a document nobody has open is unloaded after S seconds (default 60)
+  --max-comments N       comments one document may hold, over all its threads (default 10000)
   --edit-rate N          edits per second per connection, sustained (default 50)
   --edit-burst N         edits per connection in a burst (default 200)
   --max-connections-per-user N
@@ -188,6 +189,8 @@ Options parse(const std::vector<std::string>& args) {
             o.app.room.max_text_bytes = number<std::size_t>(a, value());
         else if (a == "--max-history-bytes")
             o.app.room.max_history_bytes = number<std::size_t>(a, value());
+        else if (a == "--max-comments")
+            o.app.room.max_comments = number<std::size_t>(a, value());
         else if (a == "--room-idle-seconds")
             o.app.room.idle_unload = std::chrono::seconds(std::max(1, number<int>(a, value())));
         else if (a == "--edit-rate")

@@ -44,6 +44,12 @@ struct DocumentRules {
     std::optional<Refusal> operator()(const p::History&) const { return std::nullopt; }
     std::optional<Refusal> operator()(const p::TextAt&) const { return std::nullopt; }
     std::optional<Refusal> operator()(const p::Diff&) const { return std::nullopt; }
+    // Whoever reads the document may comment on it, reply, resolve and reopen (council members
+    // reading their own plan included): all of it is reversible and in the history
+    // (docs/decisions/0017-comments.md).
+    std::optional<Refusal> operator()(const p::Comment&) const { return std::nullopt; }
+    std::optional<Refusal> operator()(const p::CommentReply&) const { return std::nullopt; }
+    std::optional<Refusal> operator()(const p::CommentResolve&) const { return std::nullopt; }
 
     std::optional<Refusal> operator()(const p::Edit& r) const {
         if (can_edit_layer(user, r.layer)) return std::nullopt;

@@ -122,6 +122,27 @@ model::Document load_document(store::Db& db, std::string_view doc) {
     d.proposals = load_open_proposals(db, doc, users);
     d.next_proposal = store::next_proposal_id(db, doc);
     for (auto& v : store::list_versions(db, doc)) d.versions.push_back(to_version(v, users));
+    for (auto& t : store::list_threads(db, doc)) {
+        d.threads.push_back({t.id,
+                             std::move(t.section),
+                             std::move(t.layer),
+                             static_cast<std::size_t>(t.from),
+                             static_cast<std::size_t>(t.to),
+                             std::move(t.municipality),
+                             t.proposal,
+                             t.resolved,
+                             {}});
+    }
+    // Both lists are ordered by thread id.
+    auto t = d.threads.begin();
+    for (auto& c : store::list_thread_comments(db, doc)) {
+        while (t != d.threads.end() && t->id < c.thread) ++t;
+        if (t == d.threads.end()) break;
+        if (t->id == c.thread) {
+            t->comments.push_back(
+                {c.id, users(c.author), std::move(c.text), std::move(c.created_at)});
+        }
+    }
     return d;
 }
 
@@ -333,6 +354,39 @@ void insert_version(store::Db& db, std::string_view doc, const model::Version& v
         if (!e.is_duplicate()) throw;
         throw ProtocolError(ErrorCode::conflict,
                             "there is a version named '" + v.label + "' already");
+    }
+}
+
+void append_thread_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
+                          const model::Thread& t, std::int64_t author) {
+    const model::ThreadComment& last = t.comments.back();
+    nlohmann::json data = {{"thread", t.id}};
+    if (kind == "comment.resolve") {
+        data["resolved"] = t.resolved;
+    } else {
+        data["comment"] = last.id;
+        data["text"] = last.text;
+    }
+    append_change(db, doc, rev, kind, t.section, t.layer, std::move(data), author);
+    if (kind == "comment") {
+        store::insert_thread(
+            db, doc,
+            {t.id, t.section, t.layer, static_cast<std::int64_t>(t.from),
+             static_cast<std::int64_t>(t.to), t.municipality, t.proposal, t.resolved});
+    }
+    if (kind == "comment.resolve") {
+        store::set_thread_resolved(db, doc, t.id, t.resolved);
+    } else {
+        store::insert_thread_comment(db, doc,
+                                     {t.id, last.id, last.author.id, last.text, last.created_at});
+    }
+}
+
+void store_thread_anchors(store::Db& db, std::string_view doc,
+                          const std::vector<model::Thread>& moved) {
+    for (const model::Thread& t : moved) {
+        store::set_thread_anchor(db, doc, t.id, static_cast<std::int64_t>(t.from),
+                                 static_cast<std::int64_t>(t.to));
     }
 }
 

@@ -88,6 +88,13 @@ void close_proposal(store::Db& db, std::string_view doc, std::int64_t proposal,
                     const std::string& state, Rev rev);
 /// Throws ProtocolError(conflict) when the document has a version with this label already.
 void insert_version(store::Db& db, std::string_view doc, const model::Version& v);
+/// A comment change (kind "comment", "comment.reply" or "comment.resolve") of `thread` as it is
+/// after it: in the log, and the thread's rows as they now are.
+void append_thread_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
+                          const model::Thread& thread, std::int64_t author);
+/// The ranges of threads an edit moved, stored with the edit.
+void store_thread_anchors(store::Db& db, std::string_view doc,
+                          const std::vector<model::Thread>& moved);
 void set_document_title(store::Db& db, std::string_view doc, const std::string& title);
 void set_document_archived(store::Db& db, std::string_view doc, bool archived);
 

@@ -389,6 +389,7 @@ nlohmann::json Room::snapshot_message() const {
             {"presence", std::move(presence)},
             {"proposals", all(doc_.proposals)},
             {"versions", all(doc_.versions)},
+            {"threads", all(doc_.threads)},
             {"archived", doc_.archived}};
 }
 

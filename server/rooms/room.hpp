@@ -48,6 +48,7 @@ struct RoomLimits {
     /// holds them); past it the committed ones are forgotten and read from disk when needed.
     std::size_t max_history_bytes = 16 << 20;
     std::size_t max_history_entries = 500;  // changes in one `history` reply (older: `before`)
+    std::size_t max_comments = 10000;       // comments in one document, over all its threads
     std::chrono::milliseconds presence_interval{50};  // at most one relayed presence per member
     /// A room with no members and nothing to do for this long is unloaded (its memory given
     /// back); the next open loads it again.
@@ -206,6 +207,13 @@ class Room : public std::enable_shared_from_this<Room> {
     void handle(const Caller& c, const auth::User& u, const protocol::DocumentRename& r);
     void handle(const Caller& c, const auth::User& u, const protocol::DocumentArchive& r);
     // room_reads.cpp
+    void handle(const Caller& c, const auth::User& u, const protocol::Comment& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::CommentReply& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::CommentResolve& r);
+    /// Commits a comment change of `thread` (room_comments.cpp).
+    void commit_thread_change(const Caller& c, const auth::User& u, std::string_view kind,
+                              const model::Thread& thread);
+
     void handle(const Caller& c, const auth::User& u, const protocol::Effective& r);
     void handle(const Caller& c, const auth::User& u, const protocol::Divergence& r);
     void handle(const Caller& c, const auth::User& u, const protocol::History& r);

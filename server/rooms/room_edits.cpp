@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "log/log.hpp"
+#include "model/comments.hpp"
 #include "rooms/room.hpp"
 #include "store/store.hpp"
 #include "text/utf8.hpp"
@@ -125,6 +126,11 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     AppliedEdit applied{rev, r.section, r.layer, std::move(op), r.opid, c.user};
     layer.text = text;
     layer.changed_rev = rev;
+    // Comment ranges move with the text, as cursors do, and are stored with the edit.
+    std::vector<model::Thread> moved;
+    for (const model::Thread* t : model::move_threads(doc_, r.section, r.layer, applied.op)) {
+        moved.push_back(*t);
+    }
     for (auto& [session, m] : members_) {
         if (m.presence && m.presence->section == applied.section &&
             m.presence->layer == applied.layer) {
@@ -136,9 +142,11 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     if (r.layer == model::common_layer) broadcast["stale"] = stale_overrides(section);
     std::vector<Uncommitted> one;
     one.push_back(Uncommitted{applied, std::move(broadcast), c.session, std::nullopt, c.received});
-    commit(rev, std::move(one), c, [doc = id_, applied, text = std::move(text)](store::Db& db) {
-        append_edit(db, doc, applied, text);
-    });
+    commit(rev, std::move(one), c,
+           [doc = id_, applied, text = std::move(text), moved = std::move(moved)](store::Db& db) {
+               append_edit(db, doc, applied, text);
+               store_thread_anchors(db, doc, moved);
+           });
 }
 
 std::size_t memory_of(const AppliedEdit& edit) {

@@ -611,6 +611,59 @@ VersionRecord read_version(const Statement& st) {
 
 }  // namespace
 
+void insert_thread(Db& db, std::string_view doc, const ThreadRecord& t) {
+    db.prepare(
+          "INSERT INTO thread (doc, id, section, layer, anchor_from, anchor_to, municipality, "
+          "proposal, resolved) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+        .bind_all(doc, t.id, t.section, t.layer, t.from, t.to, t.municipality, t.proposal,
+                  std::int64_t{t.resolved ? 1 : 0})
+        .run();
+}
+
+void insert_thread_comment(Db& db, std::string_view doc, const ThreadCommentRecord& c) {
+    db.prepare(
+          "INSERT INTO thread_comment (doc, thread, id, author, text, created_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind_all(doc, c.thread, c.id, c.author, c.text, c.created_at)
+        .run();
+}
+
+void set_thread_resolved(Db& db, std::string_view doc, std::int64_t thread, bool resolved) {
+    db.prepare("UPDATE thread SET resolved = ?3 WHERE doc = ?1 AND id = ?2")
+        .bind_all(doc, thread, std::int64_t{resolved ? 1 : 0})
+        .run();
+}
+
+void set_thread_anchor(Db& db, std::string_view doc, std::int64_t thread, std::int64_t from,
+                       std::int64_t to) {
+    db.prepare("UPDATE thread SET anchor_from = ?3, anchor_to = ?4 WHERE doc = ?1 AND id = ?2")
+        .bind_all(doc, thread, from, to)
+        .run();
+}
+
+std::vector<ThreadRecord> list_threads(Db& db, std::string_view doc) {
+    auto st = db.prepare(
+        "SELECT id, section, layer, anchor_from, anchor_to, municipality, proposal, resolved "
+        "FROM thread WHERE doc = ?1 ORDER BY id");
+    st.bind_all(doc);
+    return read_rows(st, [](const Statement& row) {
+        return ThreadRecord{row.get_int(0),     row.get_text(1),    row.get_text(2),
+                            row.get_int(3),     row.get_int(4),     row.get_opt_text(5),
+                            row.get_opt_int(6), row.get_int(7) != 0};
+    });
+}
+
+std::vector<ThreadCommentRecord> list_thread_comments(Db& db, std::string_view doc) {
+    auto st = db.prepare(
+        "SELECT thread, id, author, text, created_at FROM thread_comment WHERE doc = ?1 "
+        "ORDER BY thread, id");
+    st.bind_all(doc);
+    return read_rows(st, [](const Statement& row) {
+        return ThreadCommentRecord{row.get_int(0), row.get_int(1), row.get_int(2), row.get_text(3),
+                                   row.get_text(4)};
+    });
+}
+
 void insert_version(Db& db, const VersionRecord& v) {
     db.prepare(
           "INSERT INTO version (doc, label, rev, author, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")

@@ -290,6 +290,35 @@ std::vector<VersionRecord> list_versions(Db& db, std::string_view doc);
 /// The versions of every document in one read, ordered by document, then as list_versions.
 std::vector<VersionRecord> list_all_versions(Db& db);
 
+// ---- comment threads ----
+
+struct ThreadRecord {
+    std::int64_t id = 0;
+    std::string section;
+    std::string layer;
+    std::int64_t from = 0;
+    std::int64_t to = 0;
+    std::optional<std::string> municipality;
+    std::optional<std::int64_t> proposal;
+    bool resolved = false;
+};
+struct ThreadCommentRecord {
+    std::int64_t thread = 0;
+    std::int64_t id = 0;
+    std::int64_t author = 0;
+    std::string text;
+    std::string created_at;
+};
+void insert_thread(Db& db, std::string_view doc, const ThreadRecord& thread);
+void insert_thread_comment(Db& db, std::string_view doc, const ThreadCommentRecord& comment);
+void set_thread_resolved(Db& db, std::string_view doc, std::int64_t thread, bool resolved);
+void set_thread_anchor(Db& db, std::string_view doc, std::int64_t thread, std::int64_t from,
+                       std::int64_t to);
+/// By id.
+std::vector<ThreadRecord> list_threads(Db& db, std::string_view doc);
+/// By thread, then id.
+std::vector<ThreadCommentRecord> list_thread_comments(Db& db, std::string_view doc);
+
 // ---- audit (append-only: the schema refuses to change or remove a row) ----
 
 struct AuditEntry {

@@ -203,6 +203,22 @@ nlohmann::json to_json(const Version& v) {
             {"created_at", v.created_at}};
 }
 
+nlohmann::json to_json(const Thread& t) {
+    auto comments = nlohmann::json::array();
+    for (const ThreadComment& c : t.comments) {
+        comments.push_back({{"id", c.id},
+                            {"author", to_json(c.author)},
+                            {"text", c.text},
+                            {"created_at", c.created_at}});
+    }
+    nlohmann::json j = {{"id", t.id},          {"section", t.section}, {"layer", t.layer},
+                        {"from", t.from},      {"to", t.to},           {"resolved", t.resolved},
+                        {"comments", comments}};
+    j["municipality"] = t.municipality ? nlohmann::json(*t.municipality) : nlohmann::json();
+    j["proposal"] = t.proposal ? nlohmann::json(*t.proposal) : nlohmann::json();
+    return j;
+}
+
 Section section_from_json(const nlohmann::json& j) {
     Section s;
     s.id = j.at("id").get<std::string>();

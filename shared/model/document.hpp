@@ -96,6 +96,30 @@ struct Version {
     bool operator==(const Version&) const = default;
 };
 
+/// One comment of a thread.
+struct ThreadComment {
+    std::int64_t id = 0;  // 1, 2, ... within its thread
+    UserRef author;
+    std::string text;
+    std::string created_at;
+    bool operator==(const ThreadComment&) const = default;
+};
+
+/// A comment thread (model/comments.hpp): on a range of a section layer's text, which edits move
+/// as they move cursors, or on a proposal; it may address one municipality.
+struct Thread {
+    std::int64_t id = 0;
+    std::string section;
+    std::string layer;
+    std::size_t from = 0;  // code points into the layer's current text
+    std::size_t to = 0;
+    std::optional<std::string> municipality;
+    std::optional<std::int64_t> proposal;
+    bool resolved = false;
+    std::vector<ThreadComment> comments;  // the first one started the thread
+    bool operator==(const Thread&) const = default;
+};
+
 struct Document {
     std::string id;
     std::string title;
@@ -107,6 +131,7 @@ struct Document {
     std::vector<Proposal> proposals;  // the open ones
     std::int64_t next_proposal = 1;   // the id of the next proposal
     std::vector<Version> versions;    // oldest first
+    std::vector<Thread> threads;      // comment threads, oldest first (not rewound by history)
     bool operator==(const Document&) const = default;
 
     bool takes_part(std::string_view municipality) const;
@@ -138,6 +163,7 @@ nlohmann::json to_json(const Section& s);
 nlohmann::json to_json(const UserRef& u);
 nlohmann::json to_json(const Proposal& p);
 nlohmann::json to_json(const Version& v);
+nlohmann::json to_json(const Thread& t);
 Section section_from_json(const nlohmann::json& j);
 
 }  // namespace samen::model

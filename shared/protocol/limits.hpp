@@ -25,6 +25,8 @@ inline constexpr std::uint64_t max_position = 1'000'000;
 inline constexpr std::uint64_t max_proposal_id = 1ULL << 53;
 /// A password sent to sign in (the user's name is a name: max_name_bytes).
 inline constexpr std::size_t max_password_bytes = 1024;
+/// The text of one comment: a paragraph or a few, not a document.
+inline constexpr std::size_t max_comment_bytes = 10'000;
 /// A request id echoed in the reply: a string of at most this many bytes, or an integer.
 inline constexpr std::size_t max_request_id_bytes = 128;
 

@@ -219,6 +219,45 @@ DocumentRequest vote(const json& msg) {
     return r;
 }
 
+const std::string& comment_text(const json& msg) {
+    const std::string& text = string_field(msg, "text");
+    if (text.empty() || text.size() > limits::max_comment_bytes || !utf8::valid(text)) {
+        bad("a comment's text holds 1 to " + std::to_string(limits::max_comment_bytes) +
+            " bytes of UTF-8");
+    }
+    return text;
+}
+
+std::int64_t thread_field(const json& msg) {
+    return static_cast<std::int64_t>(std::min(uint_field(msg, "thread"), limits::max_proposal_id));
+}
+
+DocumentRequest comment(const json& msg) {
+    Comment r;
+    r.doc = string_field(msg, "doc");
+    r.section = name_field(msg, "section");
+    r.layer = name_field(msg, "layer");
+    r.from = uint_field(msg, "from");
+    r.to = uint_field(msg, "to");
+    if (r.to < r.from) bad("\"to\" comes at or after \"from\"");
+    r.text = comment_text(msg);
+    r.municipality = optional_name(msg, "municipality");  // one taking part: the model checks
+    if (auto p = optional_uint_field(msg, "proposal")) {
+        r.proposal = static_cast<std::int64_t>(std::min(*p, limits::max_proposal_id));
+    }
+    return r;
+}
+
+DocumentRequest comment_reply(const json& msg) {
+    return CommentReply{string_field(msg, "doc"), thread_field(msg), comment_text(msg)};
+}
+
+DocumentRequest comment_resolve(const json& msg) {
+    const json& resolved = field(msg, "resolved");
+    if (!resolved.is_boolean()) bad("\"resolved\" is true or false");
+    return CommentResolve{string_field(msg, "doc"), thread_field(msg), resolved.get<bool>()};
+}
+
 DocumentRequest tag(const json& msg) {
     Tag r;
     r.doc = string_field(msg, "doc");
@@ -294,6 +333,9 @@ constexpr std::pair<std::string_view, DocumentParser> document_parsers[] = {
     {History::type, history},
     {TextAt::type, text_at},
     {Diff::type, diff},
+    {Comment::type, comment},
+    {CommentReply::type, comment_reply},
+    {CommentResolve::type, comment_resolve},
 };
 static_assert(std::size(document_parsers) == std::variant_size_v<DocumentRequest>);
 

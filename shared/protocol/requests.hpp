@@ -202,6 +202,33 @@ struct TextAt {
     std::string layer;
     Rev rev = 0;
 };
+/// A new comment thread (docs/protocol.md, `comment`): on the range [from, to) in code points of a
+/// section layer's current text, or (with `proposal`) on an open proposal; it may address one
+/// municipality.
+struct Comment {
+    static constexpr std::string_view type = "comment";
+    std::string doc;
+    std::string section;
+    std::string layer;
+    std::uint64_t from = 0;
+    std::uint64_t to = 0;
+    std::string text;
+    std::optional<std::string> municipality;
+    std::optional<std::int64_t> proposal;
+};
+struct CommentReply {
+    static constexpr std::string_view type = "comment.reply";
+    std::string doc;
+    std::int64_t thread = 0;
+    std::string text;
+};
+/// Resolves a thread (`resolved` true) or reopens it.
+struct CommentResolve {
+    static constexpr std::string_view type = "comment.resolve";
+    std::string doc;
+    std::int64_t thread = 0;
+    bool resolved = true;
+};
 /// Between two revisions: of one section layer (`section` and `layer`), or of a municipality's
 /// plan (`municipality`).
 struct Diff {
@@ -218,7 +245,7 @@ using DocumentRequest =
     std::variant<Open, Close, Edit, Presence, Effective, Divergence, Diverge, Revert, Omit, Include,
                  Acknowledge, SectionCreate, SectionRename, SectionMove, SectionDelete,
                  SectionRestore, RebasePreview, RebaseCommit, Propose, Vote, Tag, DocumentRename,
-                 DocumentArchive, History, TextAt, Diff>;
+                 DocumentArchive, History, TextAt, Diff, Comment, CommentReply, CommentResolve>;
 
 using Request = std::variant<Hello, Ping, List, Inbox, DocumentCreate, DocumentRequest>;
 

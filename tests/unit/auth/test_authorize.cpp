@@ -118,6 +118,11 @@ std::vector<Row> rows() {
         {"propose a missing section", p::Propose{doc, "nergens", "common", "Samen."}, "VECAON"},
         {"vote", p::Vote{doc, 1, p::Ballot::approve}, "CA"},
         {"vote on a missing proposal", p::Vote{doc, 99, p::Ballot::reject}, "VECAON"},
+        // Comments: whoever reads the document.
+        {"comment", p::Comment{doc, "inleiding", "common", 0, 3, "Klopt dit?", staphorst, {}},
+         "VECAON"},
+        {"comment.reply", p::CommentReply{doc, 1, "Ja."}, "VECAON"},
+        {"comment.resolve", p::CommentResolve{doc, 1, true}, "VECAON"},
         // The document as a whole.
         {"tag", p::Tag{doc, "Vastgesteld", std::nullopt}, "CAON"},
         {"document.rename", p::DocumentRename{doc, "IVP 2027"}, "AON"},

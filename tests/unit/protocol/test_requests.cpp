@@ -91,6 +91,16 @@ const std::map<std::string, json>& samples() {
             {{"doc", "ivp"}, {"section", "inleiding"}, {"layer", "GM0166"}, {"sel", {2, 5}}});
         add("effective", {{"doc", "ivp"}, {"municipality", "GM0166"}, {"rev", 7}});
         add("divergence", {{"doc", "ivp"}});
+        add("comment", {{"doc", "ivp"},
+                        {"section", "inleiding"},
+                        {"layer", "common"},
+                        {"from", 2},
+                        {"to", 5},
+                        {"text", "Klopt dit?"},
+                        {"municipality", "GM0180"},
+                        {"proposal", 4}});
+        add("comment.reply", {{"doc", "ivp"}, {"thread", 3}, {"text", "Ja."}});
+        add("comment.resolve", {{"doc", "ivp"}, {"thread", 3}, {"resolved", true}});
         for (const char* t :
              {"diverge", "revert", "omit", "include", "acknowledge", "rebase.preview"}) {
             add(t, target);
@@ -220,6 +230,22 @@ TEST_CASE("reads parse with their fields", "[protocol][requests]") {
         INFO(t);
         CHECK(outcome(with(at, "at", t)) == "bad_request");
     }
+
+    const Comment comment = parse_as<Comment>(sample("comment"));
+    CHECK(comment.section == "inleiding");
+    CHECK(comment.from == 2u);
+    CHECK(comment.to == 5u);
+    CHECK(comment.text == "Klopt dit?");
+    CHECK(comment.municipality == "GM0180");
+    CHECK(comment.proposal == 4);
+    CHECK_FALSE(parse_as<Comment>(without(without(sample("comment"), "municipality"), "proposal"))
+                    .municipality);
+    CHECK(outcome(with(sample("comment"), "to", 1)) == "bad_request");
+    CHECK(outcome(with(sample("comment"), "text", "")) == "bad_request");
+    CHECK(outcome(with(sample("comment"), "text", std::string(10001, 'a'))) == "bad_request");
+    CHECK(parse_as<CommentReply>(sample("comment.reply")).thread == 3);
+    CHECK(parse_as<CommentResolve>(sample("comment.resolve")).resolved);
+    CHECK(outcome(with(sample("comment.resolve"), "resolved", "ja")) == "bad_request");
 
     const History history = parse_as<History>(sample("history"));
     CHECK(history.section == "inleiding");
