@@ -50,6 +50,8 @@ export class DocumentSync {
     this.proposals = new Map();
     /** Named versions, oldest first: {rev, label, author, created_at}. */
     this.versions = [];
+    /** Comment threads by id (docs/protocol.md, `comment`), their ranges kept on the text as it is here. */
+    this.threads = new Map();
     this.archived = false;
     /** key -> {section, layer, sync, sent, held, recovered} */
     this.layers = new Map();
@@ -269,6 +271,7 @@ export class DocumentSync {
     for (const e of layers.values()) this.mirror(e);
     this.proposals = new Map((msg.proposals ?? []).map((p) => [p.id, p]));
     this.versions = msg.versions ?? [];
+    this.threads = new Map((msg.threads ?? []).map((t) => [t.id, structuredClone(t)]));
     this.archived = !!msg.archived;
     this.presence = new Map();
     for (const p of msg.presence ?? []) {
@@ -403,6 +406,11 @@ export class DocumentSync {
       case 'tag':
         this.versions = [...this.versions, msg.version];
         break;
+      case 'comment':
+      case 'comment.reply':
+      case 'comment.resolve':
+        this.threads.set(msg.thread.id, structuredClone(msg.thread));
+        break;
       case 'document.rename':
         this.title = msg.title;
         break;
@@ -498,6 +506,13 @@ export class DocumentSync {
   shiftPresence(section, layer, op) {
     for (const p of this.presence.values()) {
       if (p.section === section && p.layer === layer) p.sel = ot.transformSelection(p.sel, op);
+    }
+    // Comment ranges move as cursors do (as the server moves them: model/comments.hpp).
+    for (const t of this.threads.values()) {
+      if (t.section !== section || t.layer !== layer || t.proposal !== null) continue;
+      const [from, to] = ot.transformSelection([t.from, t.to], op);
+      t.from = from;
+      t.to = Math.max(from, to);
     }
   }
 

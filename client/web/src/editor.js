@@ -14,6 +14,28 @@ import { h } from './dom.js';
 
 const remoteAnnotation = Annotation.define();
 const setCursors = StateEffect.define();
+const setComments = StateEffect.define();
+
+// The ranges of open comment threads on the shown layer: marked, and moved with the text.
+const commentField = StateField.define({
+  create() { return Decoration.none; },
+  update(value, tr) {
+    for (const e of tr.effects) if (e.is(setComments)) return e.value;
+    return tr.docChanged ? value.map(tr.changes) : value;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+function commentDecorations(text, threads) {
+  const length = ot.cpLength(text);
+  const ranges = [];
+  for (const t of threads) {
+    const from = ot.toUtf16(text, Math.min(t.from, length));
+    const to = ot.toUtf16(text, Math.min(t.to, length));
+    if (from < to) ranges.push(Decoration.mark({ class: 'samen-comment-range', attributes: { 'data-thread': String(t.id) } }).range(from, to));
+  }
+  return RangeSet.of(ranges, true);
+}
 
 // The server's Content-Security-Policy admits <style> elements only with the nonce it put in the
 // page; CodeMirror writes its styles into one (style-mod uses constructed style sheets for shadow
@@ -167,6 +189,7 @@ export class LayerEditor {
         EditorView.lineWrapping,
         EditorView.cspNonce.of(cspNonce),
         cursorField,
+        commentField,
         cursorGutter,
         this.readOnly.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
         this.ariaLabel.of(EditorView.contentAttributes.of({
@@ -263,7 +286,10 @@ export class LayerEditor {
     const cursors = [...this.docSync.presence.values()].filter(
       (p) => p.section === this.section && p.layer === this.layer,
     );
-    this.view.dispatch({ effects: setCursors.of(cursorDecorations(text, cursors)) });
+    const threads = [...(this.docSync.threads?.values() ?? [])].filter(
+      (t) => t.section === this.section && t.layer === this.layer && !t.resolved && t.proposal === null,
+    );
+    this.view.dispatch({ effects: [setCursors.of(cursorDecorations(text, cursors)), setComments.of(commentDecorations(text, threads))] });
   }
 
   get text() { return this.view.state.doc.toString(); }

@@ -52,6 +52,13 @@ const byRequest = {
     conflict: 'Er is al een versie met deze naam.',
     bad_request: 'Geef de versie een naam van hoogstens 200 tekens.',
   },
+  comment: {
+    not_found: 'Die tekst, gemeente of dat voorstel bestaat niet (meer).',
+    bad_request: 'De geselecteerde tekst is intussen veranderd; selecteer opnieuw.',
+    too_large: 'Dit document heeft het grootste aantal opmerkingen bereikt.',
+  },
+  'comment.reply': { not_found: 'Deze opmerking bestaat niet (meer).', too_large: 'Dit document heeft het grootste aantal opmerkingen bereikt.' },
+  'comment.resolve': { conflict: 'Iemand anders deed dit net al.' },
   open: {
     forbidden: 'U hebt geen toegang tot dit document.',
     not_found: 'Dit document bestaat niet.',

@@ -30,6 +30,21 @@ export function clearFieldError(input) {
   input.removeAttribute('aria-invalid');
 }
 
+/** A comment's text: 1 to 10,000 bytes (docs/protocol.md, `comment`); null after saying what is wrong. */
+export function checkComment(input) {
+  const text = input.value.trim();
+  if (!text) {
+    fieldError(input, 'Schrijf eerst uw opmerking.');
+    return null;
+  }
+  if (new TextEncoder().encode(text).length > 10000) {
+    fieldError(input, 'De opmerking is te lang: hoogstens 10.000 tekens.');
+    return null;
+  }
+  clearFieldError(input);
+  return text;
+}
+
 /**
  * A title (of a section, a document; a version's name): one line of 1 to 200 bytes, as the server
  * wants it (docs/protocol.md). Returns the trimmed title, or null after saying what is wrong.

@@ -5,6 +5,7 @@ import { h, button } from '../../dom.js';
 import { renderDiff } from '../../diff-view.js';
 import { municipalityName } from '../../names.js';
 import { may } from '../../perms.js';
+import { threadView } from './comments.js';
 
 export function openProposals(ws) {
   const open = [...ws.doc.proposals.values()].filter((p) => p.state === 'open');
@@ -23,6 +24,7 @@ export function openProposals(ws) {
           renderDiff(s?.layers.common?.text ?? '', p.text)),
         h('ul', { class: 'samen-votes', 'aria-label': 'Stemmen' }, codes.map((c) =>
           h('li', null, `${municipalityName(c)}: ${p.votes[c] ? voteText[p.votes[c]] : 'nog niet gestemd'}`))),
+        proposalThreads(ws, p),
         canVote ? h('div', { class: 'utrecht-button-group' },
           button('Instemmen', () => ws.run(ws.doc.request({ type: 'vote', proposal: p.id, vote: 'approve' }), 'U hebt ingestemd.').then(() => ws.renderSide()), { variant: 'primary', 'aria-label': `Instemmen met voorstel ${p.id}` }),
           button('Afwijzen…', () => rejectVote(ws, p, s, mine), { 'aria-label': `Voorstel ${p.id} afwijzen…` })) : null);
@@ -35,7 +37,9 @@ export function decidedProposals(ws) {
     h('h2', { class: 'utrecht-heading-2', id: 'afgehandeld-kop' }, 'Afgehandelde voorstellen'),
     h('ul', { class: 'samen-small' }, closed.map((p) => h('li', null,
       `${ws.doc.sections.get(p.section)?.title ?? p.section} (${p.layer === 'common' ? 'gemeenschappelijke tekst' : municipalityName(p.layer)}): `,
-      h('strong', null, p.state === 'accepted' ? 'aangenomen' : 'afgewezen'))))) : null;
+      h('strong', null, p.state === 'accepted' ? 'aangenomen' : 'afgewezen'),
+      [...ws.doc.threads.values()].filter((t) => t.proposal === p.id).map((t) =>
+        h('span', null, ` — ${t.comments[0].author.display_name || t.comments[0].author.name}: „${t.comments[0].text}”`)))))) : null;
 }
 
 /** A reject vote ends a proposal that needs every municipality: asked first. */
@@ -48,8 +52,19 @@ async function rejectVote(ws, p, s, mine) {
       'Een afwijzing kan niet worden teruggedraaid; een nieuw voorstel kan wel.',
     ],
     confirm: 'Voorstel afwijzen',
+    withText: 'Waarom? (komt als opmerking bij het voorstel; mag leeg blijven)',
   });
   if (!ok) return;
+  // The reason first, on the proposal, so that everyone reads why it ended.
+  if (ok.text && !(await ws.run(ws.doc.request({ type: 'comment', proposal: p.id, section: p.section, layer: 'common',
+    from: 0, to: 0, text: ok.text.slice(0, 5000) }), 'Uw reden is geplaatst.'))) return;
   await ws.run(ws.doc.request({ type: 'vote', proposal: p.id, vote: 'reject' }), 'U hebt het voorstel afgewezen.');
   ws.renderSide();
+}
+
+/** The comments on a proposal (a reason for a vote, a question). */
+function proposalThreads(ws, p) {
+  const threads = [...ws.doc.threads.values()].filter((t) => t.proposal === p.id);
+  return threads.length ? h('ul', { class: 'samen-threads', 'aria-label': `Opmerkingen bij voorstel ${p.id}` },
+    threads.map((t) => threadView(ws, t))) : null;
 }

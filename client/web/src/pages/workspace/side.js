@@ -3,11 +3,12 @@
 import { h, button } from '../../dom.js';
 import { municipalityName, municipalityTone } from '../../names.js';
 import { may } from '../../perms.js';
+import { commentsPanel } from './comments.js';
 import { decidedProposals, openProposals } from './proposals.js';
 
 /** The panels of the side for `ws` (a Workspace). */
 export function sidePanels(ws) {
-  return [ws.inbox.el, workgroup(ws), openProposals(ws), decidedProposals(ws), deletedSections(ws)];
+  return [ws.inbox.el, commentsPanel(ws), workgroup(ws), openProposals(ws), decidedProposals(ws), deletedSections(ws)];
 }
 
 function workgroup(ws) {

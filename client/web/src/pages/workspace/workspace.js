@@ -57,6 +57,7 @@ export class Workspace {
     this.editor = new LayerEditor(this.editorHost, {
       label: 'Tekst',
       onSelection: (sel) => {
+        this.selection = sel; // where a new comment goes (comments.js)
         if (this.editor.layer) this.doc.setPresence(this.sectionId, this.editor.layer, sel);
       },
     });
