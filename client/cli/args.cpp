@@ -65,6 +65,8 @@ const char* name_of(Command c) {
             return "tag";
         case Command::tags:
             return "tags";
+        case Command::comments:
+            return "comments";
         case Command::new_document:
             return "new";
         case Command::import_document:
@@ -135,6 +137,7 @@ Words words_of(Command c) {
         case Command::log:
             return {2, 2, "a document id and a section id"};
         case Command::diff:
+        case Command::comments:
             return {1, 2, "a document id"};
         case Command::tag:
             return {2, 2, "a document id and a label"};
@@ -163,13 +166,21 @@ double parse_seconds(const std::string& s) {
 
 Options parse_args(const std::vector<std::string>& args) {
     static const std::pair<const char*, Command> commands[] = {
-        {"help", Command::help},        {"version", Command::version},
-        {"login", Command::login},      {"docs", Command::docs},
-        {"cat", Command::cat},          {"edit", Command::edit},
-        {"watch", Command::watch},      {"status", Command::status},
-        {"log", Command::log},          {"diff", Command::diff},
-        {"tag", Command::tag},          {"tags", Command::tags},
-        {"new", Command::new_document}, {"import", Command::import_document}};
+        {"help", Command::help},
+        {"version", Command::version},
+        {"login", Command::login},
+        {"docs", Command::docs},
+        {"cat", Command::cat},
+        {"edit", Command::edit},
+        {"watch", Command::watch},
+        {"status", Command::status},
+        {"log", Command::log},
+        {"diff", Command::diff},
+        {"tag", Command::tag},
+        {"tags", Command::tags},
+        {"comments", Command::comments},
+        {"new", Command::new_document},
+        {"import", Command::import_document}};
     auto is_option = [](const std::string& a) { return a.size() > 1 && a[0] == '-'; };
 
     // First the command: the first word that is neither an option nor the value of --server.
@@ -350,6 +361,9 @@ Usage:
       Coordinators and admins.
   samen tags DOC
       List the named versions of a document.
+  samen comments DOC [SECTION]
+      List the comment threads of a document (or of one section): what each is about, to whom,
+      open or resolved, and its comments.
   samen new DOC --title TITLE --municipalities CODE,CODE,... [--template DOC]
       Create a document for these municipalities: empty, or with the sections and common
       text of the template document. Admins only.

@@ -32,6 +32,7 @@ enum class Command {
     diff,
     tag,
     tags,
+    comments,
     new_document,
     import_document,
 };

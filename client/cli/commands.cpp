@@ -359,6 +359,21 @@ int do_tags(const Options& o, Io& io) {
     return exit_ok;
 }
 
+int do_comments(const Options& o, Io& io) {
+    Target t = resolve(o, io, true);
+    BlockingClient c(client_options());
+    connect(c, t);
+    open_document(c, o.doc);
+    const model::Document doc = c.document(o.doc);
+    std::optional<std::string> section;
+    if (!o.section.empty()) {
+        find_section(doc, o.section);
+        section = o.section;
+    }
+    io.out << render_threads(doc, section);
+    return exit_ok;
+}
+
 // ---- new, import --------------------------------------------------------------------------------
 
 std::string read_markdown(const std::string& file, Io& io) {
@@ -762,6 +777,8 @@ int run(const std::vector<std::string>& args, Io io) {
                 return do_tag(o, io);
             case Command::tags:
                 return do_tags(o, io);
+            case Command::comments:
+                return do_comments(o, io);
             case Command::new_document:
             case Command::import_document:
                 return do_create(o, io);

@@ -304,6 +304,36 @@ std::string render_versions(const std::vector<client::Version>& versions) {
     return out;
 }
 
+std::string render_threads(const model::Document& doc, const std::optional<std::string>& section) {
+    std::string out;
+    for (const model::Thread& t : doc.threads) {
+        if (section && t.section != *section) continue;
+        out += "#" + std::to_string(t.id) + "  " + t.section + " / " + t.layer;
+        if (t.proposal) {
+            out += "  on proposal " + std::to_string(*t.proposal);
+        } else {
+            const model::Section* s = doc.section(t.section);
+            const model::Layer* l = s ? s->layer(t.layer) : nullptr;
+            if (l) {
+                const std::string& text = l->text;
+                const std::size_t n = utf8::count(text);
+                const std::size_t from = utf8::byte_offset(text, std::min(t.from, n));
+                const std::size_t to = utf8::byte_offset(text, std::min(t.to, n));
+                out += "  about \"" + text.substr(from, to - from) + "\"";
+            }
+        }
+        if (t.municipality) out += "  to " + *t.municipality;
+        out += t.resolved ? "  (resolved)\n" : "  (open)\n";
+        for (const model::ThreadComment& c : t.comments) {
+            client::UserRef u{
+                c.author.id, c.author.name, c.author.display_name, c.author.municipality, {}};
+            out +=
+                "    " + short_time(c.created_at) + "  " + describe_user(u) + ": " + c.text + "\n";
+        }
+    }
+    return out.empty() ? "No comments.\n" : out;
+}
+
 // ---- Diff ---------------------------------------------------------------------------------------
 
 namespace {

@@ -46,6 +46,8 @@ std::string render_log(const nlohmann::json& history);
 
 /// The named versions: revision, date, author, label.
 std::string render_versions(const std::vector<client::Version>& versions);
+/// The comment threads of `doc` (of `section` only when given), with the text each is about.
+std::string render_threads(const model::Document& doc, const std::optional<std::string>& section);
 
 /// The `parts` of a `diff` reply: the lines with a change and `context` lines around them,
 /// deleted text as [-...-] and inserted text as {+...+} (in red and green too with `color`),

@@ -219,6 +219,32 @@ nlohmann::json to_json(const Thread& t) {
     return j;
 }
 
+Thread thread_from_json(const nlohmann::json& j) {
+    auto user = [](const nlohmann::json& u) {
+        UserRef r;
+        r.id = u.at("id").get<std::int64_t>();
+        r.name = u.at("name").get<std::string>();
+        r.display_name = u.value("display_name", std::string());
+        if (auto m = u.find("municipality"); m != u.end() && m->is_string()) r.municipality = *m;
+        return r;
+    };
+    Thread t;
+    t.id = j.at("id").get<std::int64_t>();
+    t.section = j.at("section").get<std::string>();
+    t.layer = j.at("layer").get<std::string>();
+    t.from = j.at("from").get<std::size_t>();
+    t.to = j.at("to").get<std::size_t>();
+    if (auto m = j.find("municipality"); m != j.end() && m->is_string()) t.municipality = *m;
+    if (auto p = j.find("proposal"); p != j.end() && p->is_number_integer()) t.proposal = *p;
+    t.resolved = j.value("resolved", false);
+    for (const auto& c : j.at("comments")) {
+        t.comments.push_back({c.at("id").get<std::int64_t>(), user(c.at("author")),
+                              c.at("text").get<std::string>(),
+                              c.value("created_at", std::string())});
+    }
+    return t;
+}
+
 Section section_from_json(const nlohmann::json& j) {
     Section s;
     s.id = j.at("id").get<std::string>();

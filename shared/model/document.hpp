@@ -164,6 +164,8 @@ nlohmann::json to_json(const UserRef& u);
 nlohmann::json to_json(const Proposal& p);
 nlohmann::json to_json(const Version& v);
 nlohmann::json to_json(const Thread& t);
+/// A thread as to_json writes it (a snapshot's `threads`); throws nlohmann::json's errors.
+Thread thread_from_json(const nlohmann::json& j);
 Section section_from_json(const nlohmann::json& j);
 
 }  // namespace samen::model

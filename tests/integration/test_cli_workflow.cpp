@@ -11,6 +11,7 @@
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
+#include "snapshot.hpp"
 
 using namespace samen::test;
 
@@ -313,6 +314,50 @@ TEST_CASE("samen tag names a version, tags and docs list it, a viewer may not",
     auto after = viewer({"tags", doc_id});
     CHECK_FALSE(has(after.out, "Van de kijker"));
     CHECK_FALSE(has(after.out, "Te vroeg"));
+}
+
+TEST_CASE("samen comments lists the threads with what they are about, to whom, and their comments",
+          "[integration][cli][workflow]") {
+    ServerProcess server;
+    CliUser viewer(server, "zwartewaterland-viewer");
+    auto none = viewer({"comments", doc_id});
+    CHECK(none.exit_code == 0);
+    CHECK(has(none.out, "No comments."));
+
+    ProtocolClient kampen(server.port());
+    kampen.hello(server.sign_in("kampen-coordinator"));
+    const std::string text = layer_text(kampen.open(doc_id), "werkgroep", "common");
+    const auto at = text.find("werkgroep");
+    REQUIRE(at != std::string::npos);
+    ack(kampen, {{"type", "comment"},
+                 {"doc", doc_id},
+                 {"section", "werkgroep"},
+                 {"layer", "common"},
+                 {"from", at},
+                 {"to", at + 9},
+                 {"text", "Geldt dit ook bij jullie?"},
+                 {"municipality", "GM0180"}});
+    ack(kampen,
+        {{"type", "comment.reply"}, {"doc", doc_id}, {"thread", 1}, {"text", "Aanvulling."}});
+    ack(kampen, {{"type", "comment"},
+                 {"doc", doc_id},
+                 {"section", "inleiding"},
+                 {"layer", "common"},
+                 {"from", 0},
+                 {"to", 0},
+                 {"text", "Elders."}});
+
+    auto all = viewer({"comments", doc_id});
+    CHECK(all.exit_code == 0);
+    CHECK(has(all.out, "#1  werkgroep / common  about \"werkgroep\"  to GM0180  (open)"));
+    CHECK(has(all.out, "Fatima el Amrani (GM0166): Geldt dit ook bij jullie?"));
+    CHECK(has(all.out, "Aanvulling."));
+    CHECK(has(all.out, "#2  inleiding"));
+    auto one = viewer({"comments", doc_id, "werkgroep"});
+    CHECK(has(one.out, "#1"));
+    CHECK_FALSE(has(one.out, "#2"));
+    CHECK(viewer({"comments", doc_id, "bestaat-niet"}).exit_code == 5);
+    CHECK(viewer({"comments", "bestaat-niet"}).exit_code == 5);
 }
 
 TEST_CASE("samen new and samen import create documents, for an admin only",

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "model/comments.hpp"
 #include "model/merge.hpp"
 #include "ot/json.hpp"
 #include "text/utf8.hpp"
@@ -130,6 +131,9 @@ void DocumentSync::load_snapshot(const nlohmann::json& msg) {
             layers.emplace(LayerKey{section.id, name}, LayerEntry{LayerSync(layer.text)});
         }
         doc.sections.push_back(std::move(section));
+    }
+    if (auto t = msg.find("threads"); t != msg.end() && t->is_array()) {
+        for (const auto& thread : *t) doc.threads.push_back(model::thread_from_json(thread));
     }
     std::map<std::uint64_t, Presence> presence;
     if (auto p = msg.find("presence"); p != msg.end()) {
@@ -414,6 +418,8 @@ void DocumentSync::shift_presence(const LayerKey& key, const ot::Op& op) {
             p.sel = ot::transform_selection(p.sel, op);
         }
     }
+    // Comment ranges move as cursors do, as the server moves them.
+    model::move_threads(doc_, key.first, key.second, op);
 }
 
 void DocumentSync::report(std::string code, std::string message, const LayerKey& key,
