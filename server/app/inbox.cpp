@@ -33,6 +33,18 @@ nlohmann::json inbox_message(store::Db& db, const auth::User& user) {
                 i["municipality"] = *user.municipality;
                 add(std::move(i));
             }
+            for (const auto& c : mine.comments) {
+                auto i = item("comment");
+                i["thread"] = c.thread;
+                i["section"] = c.section;
+                i["title"] = c.title;
+                i["layer"] = c.layer;
+                i["text"] = c.first.text;
+                i["author"] = model::to_json(c.first.author);
+                i["created_at"] = c.first.created_at;
+                i["municipality"] = *user.municipality;
+                add(std::move(i));
+            }
             for (const auto& v : mine.votes) {
                 auto i = item("vote");
                 i["proposal"] = v.proposal;

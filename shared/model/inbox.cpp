@@ -21,6 +21,12 @@ MunicipalityInbox municipality_inbox(const Document& doc, std::string_view munic
         out.votes.push_back(
             {p.id, p.section, s ? s->title : p.section, p.layer, p.proposer, p.created_at});
     }
+    for (const Thread& t : doc.threads) {
+        if (t.resolved || t.municipality != code) continue;
+        const Section* s = doc.section(t.section);
+        if (!s) continue;  // its section deleted: nothing to open
+        out.comments.push_back({t.id, t.section, s->title, t.layer, t.comments.front()});
+    }
     return out;
 }
 

@@ -26,13 +26,22 @@ struct VoteItem {
     std::string created_at;
 };
 
-struct MunicipalityInbox {
-    std::vector<StaleItem> stale;  // in tree order
-    std::vector<VoteItem> votes;   // oldest first
+struct CommentItem {
+    std::int64_t thread = 0;
+    std::string section;
+    std::string title;
+    std::string layer;
+    ThreadComment first;  // the comment that started the thread
 };
 
-/// The stale overrides of `municipality` and the open proposals it has not voted on; empty when
-/// it does not take part in `doc`.
+struct MunicipalityInbox {
+    std::vector<StaleItem> stale;       // in tree order
+    std::vector<VoteItem> votes;        // oldest first
+    std::vector<CommentItem> comments;  // open threads addressed to it, oldest first
+};
+
+/// The stale overrides of `municipality`, the open proposals it has not voted on and the open
+/// comment threads addressed to it; empty when it does not take part in `doc`.
 MunicipalityInbox municipality_inbox(const Document& doc, std::string_view municipality);
 
 }  // namespace samen::model

@@ -99,6 +99,32 @@ TEST_CASE("the inbox holds what needs the user, until it is dealt with", "[integ
     CHECK(items(again, "vote").size() == 1);
     CHECK(items(again, "changes").size() == 1);
 
+    // A comment addressed to Kampen is in its inbox until it is resolved.
+    ProtocolClient asker(server.port());
+    asker.hello(server.sign_in("staphorst-coordinator"));
+    asker.open(doc);
+    auto asked = asker.request({{"type", "comment"},
+                                {"doc", doc},
+                                {"section", "werkgroep"},
+                                {"layer", "common"},
+                                {"from", 0},
+                                {"to", 3},
+                                {"text", "Kampen, klopt dit?"},
+                                {"municipality", "GM0166"}});
+    REQUIRE(asked["type"] == "ack");
+    auto comments = items(again, "comment");
+    REQUIRE(comments.size() == 1);
+    CHECK(comments[0]["text"] == "Kampen, klopt dit?");
+    CHECK(comments[0]["author"]["name"] == "staphorst-coordinator");
+    CHECK(comments[0]["title"] == "Werkgroep");
+    CHECK(items(asker, "comment").empty());  // addressed to Kampen, not to Staphorst
+    again.open(doc);
+    REQUIRE(again.request({{"type", "comment.resolve"},
+                           {"doc", doc},
+                           {"thread", comments[0]["thread"]},
+                           {"resolved", true}})["type"] == "ack");
+    CHECK(items(again, "comment").empty());
+
     // Dealt with, gone: opening the document, acknowledging the stale version, voting.
     again.open(doc);
     CHECK(items(again, "changes").empty());

@@ -36,10 +36,18 @@ test('changes since the last visit: how many, by whom, where; one is "Eén"', ()
   assert.equal(one.href, '#/doc/ivp-2023/versies');
 });
 
+test('a comment addressed to the municipality names who, about what, and links to the text', () => {
+  const i = inboxItem({ kind: 'comment', ...doc, thread: 3, section: 'werkgroep', title: 'Werkgroep', layer: 'common',
+    text: 'Geldt dit ook bij jullie?', author: jan, created_at: '2026-12-03T10:00:00Z', municipality: 'GM0166' });
+  assert.equal(i.kind, 'Opmerking');
+  assert.equal(i.text, 'Jan Mulder (Staphorst) aan Kampen over „Werkgroep”: „Geldt dit ook bij jullie?”');
+  assert.equal(i.href, '#/doc/ivp-2023/s/werkgroep/common');
+});
+
 test('items are grouped per document in their order; unknown kinds are left out', () => {
   const groups = byDocument([
     { kind: 'stale', ...doc, section: 'a', title: 'A', municipality: 'GM0166' },
-    { kind: 'comment', ...doc },
+    { kind: 'something-new', ...doc },
     { kind: 'stale', doc: 'other', doc_title: 'Ander', section: 'b', title: 'B', municipality: 'GM0166' },
     { kind: 'stale', ...doc, section: 'c', title: 'C', municipality: 'GM0166' },
   ]);

@@ -31,6 +31,12 @@ export function inboxItem(item) {
         href: `#/doc/${doc}/s/${encodeURIComponent(item.section)}/common`,
       };
     }
+    case 'comment':
+      return {
+        kind: 'Opmerking',
+        text: `${person(item.author)} aan ${municipalityName(item.municipality)} over „${item.title}”: „${item.text.length > 140 ? `${item.text.slice(0, 140)}…` : item.text}”`,
+        href: `#/doc/${doc}/s/${encodeURIComponent(item.section)}/${item.layer === 'common' ? 'common' : item.layer}`,
+      };
     case 'changes': {
       const n = item.count;
       const who = item.authors.length ? ` door ${item.authors.map(personName).join(', ')}` : '';

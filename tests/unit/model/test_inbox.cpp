@@ -34,6 +34,22 @@ TEST_CASE("a municipality's inbox: its stale local versions and the votes it owe
     d.proposals[0].state = "rejected";
     CHECK(municipality_inbox(d, zwolle).votes.empty());
 
+    // An open thread addressed to Staphorst is in its inbox, not in Kampen's; resolved, it is gone.
+    Thread t;
+    t.id = 1;
+    t.section = "slot";
+    t.layer = "common";
+    t.municipality = staphorst;
+    t.comments.push_back(
+        {1, {11, "kampen-coordinator", "Fatima el Amrani", kampen}, "Klopt dit?", "t"});
+    d.threads.push_back(t);
+    REQUIRE(municipality_inbox(d, staphorst).comments.size() == 1);
+    CHECK(municipality_inbox(d, staphorst).comments[0].title == "Slot");
+    CHECK(municipality_inbox(d, staphorst).comments[0].first.text == "Klopt dit?");
+    CHECK(municipality_inbox(d, kampen).comments.empty());
+    d.threads[0].resolved = true;
+    CHECK(municipality_inbox(d, staphorst).comments.empty());
+
     // Acknowledged (its base moved to now), the version is no longer stale.
     d.section("jeugd")->layers.at(kampen).base = d.rev;
     CHECK(municipality_inbox(d, kampen).stale.empty());
