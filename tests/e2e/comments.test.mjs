@@ -62,6 +62,15 @@ test('a thread on a word: live, its mark moves with the text, replied to and res
   const violations = await axe(kampen.page);
   assert.deepEqual(violations.map((v) => v.id), [], formatViolations(violations));
   await screenshot(kampen.page, 'comments');
+  // At 320 px the comments are in the side's drawer.
+  await kampen.page.setViewportSize({ width: 320, height: 800 });
+  await kampen.page.getByRole('button', { name: 'Werkgroep en voorstellen', exact: true }).click();
+  await panel(kampen.page).getByText('Ja, ook hier.').waitFor({ timeout: 15000 });
+  const narrow = await axe(kampen.page);
+  assert.deepEqual(narrow.map((v) => v.id), [], formatViolations(narrow));
+  await screenshot(kampen.page, 'comments-320');
+  await kampen.page.keyboard.press('Escape');
+  await kampen.page.setViewportSize({ width: 1440, height: 900 });
   await panel(kampen.page).getByRole('button', { name: /^Afhandelen/ }).click();
   await panel(staphorst.page).getByText('Geen open opmerkingen bij deze tekst.').waitFor({ timeout: 15000 });
   await eventually(async () => (await marked(staphorst.page)) === '', { message: 'the mark to go once resolved' });

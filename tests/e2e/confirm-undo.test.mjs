@@ -39,6 +39,9 @@ test('revert and omit ask first, naming what is lost, and are undone in one clic
   const violations = await axe(page);
   assert.deepEqual(violations.map((v) => v.id), [], formatViolations(violations));
   await screenshot(page, 'confirm');
+  await page.setViewportSize({ width: 320, height: 640 });
+  await screenshot(page, 'confirm-320');
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.keyboard.press('Escape');
   await ask.waitFor({ state: 'detached', timeout: 15000 });
   assert.equal(await layerText(page, 'inleiding', 'GM0166'), own);

@@ -61,7 +61,9 @@ test('section tree changes reach everyone', async () => {
   await editor.page.keyboard.type('Wat we leerden.', { delay: 10 });
   await eventually(async () => (await syncState(editor.page)).pending === 0, { message: 'the text to be saved' });
   await coord.page.getByRole('button', { name: 'Verwijderen…' }).click();
-  await coord.page.getByRole('form', { name: /verwijderen\?/ }).getByRole('button', { name: 'Verwijderen' }).click();
+  const ask = coord.page.getByRole('dialog', { name: /verwijderen\?$/ });
+  await ask.getByText(/verdwijnt voor alle gemeenten/).waitFor({ timeout: 15000 });
+  await ask.getByRole('button', { name: 'Verwijderen' }).click();
   await eventually(async () => !(await sectionTitles(editor.page)).includes('Evaluatie en verantwoording 2026'),
     { message: 'the section to disappear for the editor' });
   await coord.page.getByRole('button', { name: 'Evaluatie en verantwoording 2026 herstellen' }).click();

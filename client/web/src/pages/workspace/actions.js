@@ -31,6 +31,25 @@ async function destructive(ws, s, code, type) {
     () => ws.restoreLayer(s.id, code, type === 'omit', own));
 }
 
+/** Deleting a section: asked first, naming what goes with it; "Verwijderd" in the side restores it. */
+async function deleteSection(ws, s) {
+  const below = ws.doc.descendants(s.id);
+  const own = [s.id, ...below].flatMap((id) => {
+    const sec = ws.doc.sections.get(id);
+    return Object.entries(sec?.layers ?? {}).filter(([code, l]) => code !== 'common' && l.state === 'override').map(([code]) => code);
+  });
+  const owners = [...new Set(own)].map(municipalityName);
+  const ok = await confirmAction({
+    title: `„${s.title}” verwijderen?`,
+    lines: [
+      `De sectie${below.length ? ` en ${below.length === 1 ? 'haar subsectie' : `haar ${below.length} subsecties`}` : ''} verdwij${below.length ? 'nen' : 'nt'} voor alle gemeenten${owners.length ? `, met de eigen teksten van ${owners.join(', ')}` : ''}.`,
+      'De geschiedenis blijft bewaard: onder „Verwijderd” kan een coördinator de sectie met alles erin herstellen.',
+    ],
+    confirm: 'Verwijderen',
+  });
+  if (ok) ws.treeAction({ type: 'section.delete', section: s.id }, 'De sectie is verwijderd.');
+}
+
 /** The buttons for section `s`: what the user may do with the shown layer, and with the section. */
 export function sectionActions(ws, s) {
   if (ws.doc.archived) {
@@ -73,7 +92,7 @@ export function sectionActions(ws, s) {
     if (idx > 0) act('Omhoog', () => ws.treeAction({ type: 'section.move', section: s.id, parent: s.parent, position: idx - 1 }, 'De sectie is verplaatst.'));
     if (idx < siblings.length - 1) act('Omlaag', () => ws.treeAction({ type: 'section.move', section: s.id, parent: s.parent, position: idx + 1 }, 'De sectie is verplaatst.'));
     act('Verplaatsen…', () => ws.openForm({ kind: 'move' }));
-    act('Verwijderen…', () => ws.openForm({ kind: 'delete' }));
+    act('Verwijderen…', () => deleteSection(ws, s));
   }
   if (!layerActs.length && !treeActs.length) return null;
   const layerLabel = ws.view === 'common' || s.owner ? 'Tekst' : municipalityName(ws.view);

@@ -1,5 +1,5 @@
 // The inline forms of the workspace: a new section, renaming, moving, proposing a change of the
-// common text, deleting. What is typed in them survives a redraw.
+// common text (deleting asks in a dialog: actions.js). What is typed in them survives a redraw.
 import { h, button } from '../../dom.js';
 import { municipalityName } from '../../names.js';
 import { may } from '../../perms.js';
@@ -91,18 +91,6 @@ function formContent(ws) {
       field('voorstel-tekst', 'Voorgestelde tekst', text),
       h('div', { class: 'utrecht-button-group' },
         h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Voorstel indienen'), cancel));
-  }
-  if (f.kind === 'delete') {
-    const n = ws.doc.descendants(s.id).length;
-    return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', onsubmit: (e) => {
-      e.preventDefault();
-      ws.treeAction({ type: 'section.delete', section: s.id }, 'De sectie is verwijderd.');
-    } },
-      h('h2', { class: 'utrecht-heading-3', id: 'form-kop' }, `„${s.title}” verwijderen?`),
-      h('p', { class: 'utrecht-paragraph' },
-        `De sectie${n ? ` en ${n} ${n === 1 ? 'subsectie' : 'subsecties'}` : ''} verdwijnt voor alle gemeenten. De geschiedenis blijft bewaard en de sectie kan worden hersteld.`),
-      h('div', { class: 'utrecht-button-group' },
-        h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Verwijderen'), cancel));
   }
   return null;
 }
