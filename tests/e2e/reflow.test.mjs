@@ -125,6 +125,7 @@ test('the read views reflow at 320 px', async () => {
     await ready();
     assert.equal(await sideways(page), 0, `${screen} scrolls sideways at 320 px`);
     await noViolations(page, `${screen} at 320 px`);
+    if (screen === 'history') await screenshot(page, 'history-320', { fullPage: true });
   }
   assert.deepEqual(page.pageErrors, []);
   await context.close();
