@@ -2,7 +2,7 @@
 // effective plan and the divergence matrix; and screenshots of them at a common laptop size.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newUserPage, signIn, openSection, eventually, axe, formatViolations, screenshot, DOC } from './support.mjs';
+import { startServer, launchBrowser, newUserPage, signIn, openSection, eventually, axe, formatViolations, screenshot, DOC, noViolations } from './support.mjs';
 
 let server;
 let browser;
@@ -15,10 +15,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function noViolations(page, screen) {
-  const violations = await axe(page);
-  assert.deepEqual(violations.map((v) => v.id), [], `${screen}:\n${formatViolations(violations)}`);
-}
 
 test('the main screens have no axe violations', async () => {
   const { context, page } = await newUserPage(browser, server, { width: 1280, height: 800 });

@@ -3,7 +3,7 @@
 // ("Sinds uw laatste bezoek") a viewer who was away reads what changed, by whom and where.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newUserPage, signIn, openSection, eventually, syncState, axe, formatViolations, screenshot } from './support.mjs';
+import { startServer, launchBrowser, newUserPage, signIn, openSection, eventually, syncState, axe, formatViolations, screenshot, noViolations } from './support.mjs';
 
 let server;
 let browser;
@@ -16,10 +16,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function noViolations(page, screen) {
-  const violations = await axe(page);
-  assert.deepEqual(violations.map((v) => v.id), [], `${screen}:\n${formatViolations(violations)}`);
-}
 
 const forYou = (page) => page.getByRole('region', { name: 'Voor u' });
 const sinceLastVisit = (page) => page.getByRole('region', { name: 'Sinds uw laatste bezoek' });

@@ -3,7 +3,7 @@
 // the section shows who did what; a named version pins a revision whose plan can still be read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newUserPage, signIn, openSection, eventually, layerText, screenshot, axe, formatViolations } from './support.mjs';
+import { startServer, launchBrowser, newUserPage, signIn, openSection, eventually, layerText, screenshot, axe, formatViolations, noViolations } from './support.mjs';
 
 let server;
 let browser;
@@ -19,10 +19,6 @@ after(async () => {
 const SECTION = 'stap-3-prioritering-oktober-2022';
 const side = (page) => page.getByRole('complementary', { name: 'Werkgroep en voorstellen' });
 
-async function noViolations(page, screen) {
-  const violations = await axe(page);
-  assert.deepEqual(violations.map((v) => v.id), [], `${screen}:\n${formatViolations(violations)}`);
-}
 
 test('an override made common by everyone\'s approval; a common change rejected', async () => {
   const users = {};

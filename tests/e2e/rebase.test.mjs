@@ -3,7 +3,7 @@
 // editing, and commits: the override holds the resolution and is no longer stale.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newUserPage, signIn, openSection, eventually, editorText, layerText, syncState, screenshot, axe, formatViolations } from './support.mjs';
+import { startServer, launchBrowser, newUserPage, signIn, openSection, eventually, editorText, layerText, syncState, screenshot, axe, formatViolations, noViolations } from './support.mjs';
 
 let server;
 let browser;
@@ -134,10 +134,10 @@ test('the case of the werkgroep: nothing is garbled or dropped, both kept, the r
   await first.getByRole('radio', { name: /^Beide/ }).check();
   assert.match(await result.inputValue(), /^Overlast door jeugd Jongerenoverlast en/);
   await first.getByRole('radio', { name: /^Eigen tekst van Kampen/ }).check();
-  await noViolationsOn(kampen.page, 'the rebase form with two conflicts');
+  await noViolations(kampen.page, 'the rebase form with two conflicts');
   await screenshot(kampen.page, 'rebase');
   await kampen.page.setViewportSize({ width: 320, height: 800 });
-  await noViolationsOn(kampen.page, 'the rebase form at 320 px');
+  await noViolations(kampen.page, 'the rebase form at 320 px');
   await form.evaluate((el) => el.scrollIntoView());
   await screenshot(kampen.page, 'rebase-320');
   await kampen.page.setViewportSize({ width: 1440, height: 900 });
@@ -155,7 +155,3 @@ test('the case of the werkgroep: nothing is garbled or dropped, both kept, the r
   await Promise.all([kampen.context.close(), staphorst.context.close()]);
 });
 
-async function noViolationsOn(page, screen) {
-  const violations = await axe(page);
-  assert.deepEqual(violations.map((v) => v.id), [], `${screen}:\n${formatViolations(violations)}`);
-}

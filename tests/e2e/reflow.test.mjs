@@ -4,7 +4,7 @@
 // scrolls sideways; axe finds nothing, with a drawer open too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, newUserPage, signIn, openSection, axe, formatViolations, screenshot, DOC } from './support.mjs';
+import { startServer, launchBrowser, newUserPage, signIn, openSection, axe, formatViolations, screenshot, DOC, noViolations } from './support.mjs';
 
 let server;
 let browser;
@@ -17,10 +17,6 @@ after(async () => {
   await server?.stop();
 });
 
-async function noViolations(page, screen) {
-  const violations = await axe(page);
-  assert.deepEqual(violations.map((v) => v.id), [], `${screen}:\n${formatViolations(violations)}`);
-}
 
 /** How far the page scrolls sideways, in CSS px (0 when it reflows). */
 const sideways = (page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

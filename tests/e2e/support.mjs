@@ -1,6 +1,7 @@
 // Helpers for the end-to-end tests: a real samen-server with demo data on a free loopback port,
 // headless Chromium (Debian's, through playwright-core), sign-in, bounded polling, axe-core and
 // screenshots.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -156,6 +157,12 @@ export async function axe(page) {
     runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
   }));
   return result.violations;
+}
+
+/** Fails the test, naming `screen`, when axe finds any violation on the page. */
+export async function noViolations(page, screen) {
+  const violations = await axe(page);
+  assert.deepEqual(violations.map((v) => v.id), [], `${screen}:\n${formatViolations(violations)}`);
 }
 
 export function formatViolations(violations) {
