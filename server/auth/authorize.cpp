@@ -133,6 +133,18 @@ struct DocumentRules {
         if (can_tag(user)) return std::nullopt;
         return forbidden("only coordinators and admins name versions");
     }
+    std::optional<Refusal> operator()(const p::PrioritiesSet& r) const {
+        if (!doc.takes_part(r.municipality) || can_set_priorities(user, r.municipality)) {
+            return std::nullopt;
+        }
+        return forbidden("only a coordinator of " + r.municipality + " sets its priorities");
+    }
+    std::optional<Refusal> operator()(const p::AdoptionSet& r) const {
+        if (!doc.takes_part(r.municipality) || can_record_adoption(user, r.municipality)) {
+            return std::nullopt;
+        }
+        return forbidden("only " + r.municipality + " itself records its decision");
+    }
     std::optional<Refusal> operator()(const p::DocumentRename&) const {
         if (can_manage(user)) return std::nullopt;
         return forbidden("only an admin renames or archives a document");

@@ -61,6 +61,14 @@ bool can_propose(const User& user, std::string_view municipality) {
     return is_admin(user) || coordinator_of(user, municipality);
 }
 
+bool can_set_priorities(const User& user, std::string_view municipality) {
+    return is_admin(user) || coordinator_of(user, municipality);
+}
+
+bool can_record_adoption(const User& user, std::string_view municipality) {
+    return (is_admin(user) && of(user, municipality)) || coordinator_of(user, municipality);
+}
+
 bool can_tag(const User& user) {
     return is_admin(user) || (active(user) && user.role == Role::coordinator);
 }

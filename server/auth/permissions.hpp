@@ -39,6 +39,11 @@ bool can_acknowledge(const User& user, std::string_view municipality);
 bool can_vote(const User& user, std::string_view municipality);
 /// Propose a common text on behalf of `municipality` (its coordinators; admins).
 bool can_propose(const User& user, std::string_view municipality);
+/// Choose and order `municipality`'s priorities (its coordinators; admins).
+bool can_set_priorities(const User& user, std::string_view municipality);
+/// Record `municipality`'s decision on its plan: its coordinators, and admins of that
+/// municipality; an admin does not decide for another municipality.
+bool can_record_adoption(const User& user, std::string_view municipality);
 /// Name a revision of a document (coordinators; admins).
 bool can_tag(const User& user);
 

@@ -98,6 +98,7 @@ model::Document load_document(store::Db& db, std::string_view doc) {
         section.position = s.position;
         section.title = std::move(s.title);
         section.owner = std::move(s.owner);
+        section.kind = model::parse_section_kind(s.kind).value_or(model::SectionKind::text);
         section.deleted = s.deleted;
         if (s.deleted_rev) section.deleted_rev = static_cast<Rev>(*s.deleted_rev);
         (s.deleted ? d.deleted : d.sections).push_back(std::move(section));
@@ -122,6 +123,11 @@ model::Document load_document(store::Db& db, std::string_view doc) {
     d.proposals = load_open_proposals(db, doc, users);
     d.next_proposal = store::next_proposal_id(db, doc);
     for (auto& v : store::list_versions(db, doc)) d.versions.push_back(to_version(v, users));
+    d.priorities = store::list_priorities(db, doc);
+    for (auto& a : store::list_adoptions(db, doc)) {
+        d.adoption[a.municipality] = {std::move(a.state), std::move(a.date), std::move(a.reference),
+                                      static_cast<Rev>(a.rev)};
+    }
     for (auto& t : store::list_threads(db, doc)) {
         d.threads.push_back({t.id,
                              std::move(t.section),
@@ -239,6 +245,7 @@ void append_tree_change(store::Db& db, std::string_view doc, Rev rev, const std:
         row.position = s.position;
         row.title = s.title;
         row.owner = s.owner;
+        row.kind = std::string(model::to_string(s.kind));
         row.deleted = s.deleted;
         if (s.deleted_rev) row.deleted_rev = static_cast<std::int64_t>(*s.deleted_rev);
         if (!store::update_section(db, doc, row)) store::insert_section(db, doc, row);

@@ -380,6 +380,8 @@ nlohmann::json Room::snapshot_message() const {
                             {"layer", m.presence->layer},
                             {"sel", {m.presence->sel.anchor, m.presence->sel.head}}});
     }
+    auto adoptions = nlohmann::json::object();
+    for (const auto& [code, a] : doc_.adoption) adoptions[code] = model::to_json(a);
     return {{"type", "snapshot"},
             {"doc", id_},
             {"title", doc_.title},
@@ -390,6 +392,8 @@ nlohmann::json Room::snapshot_message() const {
             {"proposals", all(doc_.proposals)},
             {"versions", all(doc_.versions)},
             {"threads", all(doc_.threads)},
+            {"priorities", doc_.priorities},
+            {"adoption", adoptions},
             {"archived", doc_.archived}};
 }
 

@@ -206,7 +206,10 @@ class Room : public std::enable_shared_from_this<Room> {
     void handle(const Caller& c, const auth::User& u, const protocol::Tag& r);
     void handle(const Caller& c, const auth::User& u, const protocol::DocumentRename& r);
     void handle(const Caller& c, const auth::User& u, const protocol::DocumentArchive& r);
-    // room_reads.cpp
+    // room_plan_steps.cpp
+    void handle(const Caller& c, const auth::User& u, const protocol::PrioritiesSet& r);
+    void handle(const Caller& c, const auth::User& u, const protocol::AdoptionSet& r);
+    // room_comments.cpp
     void handle(const Caller& c, const auth::User& u, const protocol::Comment& r);
     void handle(const Caller& c, const auth::User& u, const protocol::CommentReply& r);
     void handle(const Caller& c, const auth::User& u, const protocol::CommentResolve& r);

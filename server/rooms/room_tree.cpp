@@ -8,7 +8,8 @@ namespace samen::rooms {
 namespace p = protocol;
 
 void Room::handle(const Caller& c, const auth::User&, const p::SectionCreate& r) {
-    auto change = model::create_section(doc_, r.title, r.parent, r.position, r.owner);
+    auto change = model::create_section(doc_, r.title, r.parent, r.position, r.owner,
+                                        *model::parse_section_kind(r.kind));
     nlohmann::json section = model::to_json(*doc_.section(change.section));
     commit_tree_change(c, r.type, std::move(change), {{"section", std::move(section)}});
 }

@@ -264,7 +264,8 @@ namespace {
 /// Both statements number a section's columns alike: ?1 doc, ?2 id, then the rest in order.
 void run_section(Db& db, std::string_view sql, std::string_view doc, const SectionRecord& s) {
     db.prepare(sql)
-        .bind_all(doc, s.id, s.parent, s.position, s.title, s.owner, s.deleted, s.deleted_rev)
+        .bind_all(doc, s.id, s.parent, s.position, s.title, s.owner, s.deleted, s.deleted_rev,
+                  s.kind)
         .run();
 }
 
@@ -273,14 +274,14 @@ void run_section(Db& db, std::string_view sql, std::string_view doc, const Secti
 void insert_section(Db& db, std::string_view doc, const SectionRecord& s) {
     run_section(db,
                 "INSERT INTO section (doc, id, parent, position, title, owner, deleted, "
-                "deleted_rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "deleted_rev, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 doc, s);
 }
 
 bool update_section(Db& db, std::string_view doc, const SectionRecord& s) {
     run_section(db,
                 "UPDATE section SET parent = ?3, position = ?4, title = ?5, owner = ?6, "
-                "deleted = ?7, deleted_rev = ?8 WHERE doc = ?1 AND id = ?2",
+                "deleted = ?7, deleted_rev = ?8, kind = ?9 WHERE doc = ?1 AND id = ?2",
                 doc, s);
     return db.changes() > 0;
 }
@@ -289,13 +290,13 @@ std::vector<SectionRecord> list_sections(Db& db, std::string_view doc) {
     std::vector<SectionRecord> all;
     {
         auto st = db.prepare(
-            "SELECT id, parent, position, title, owner, deleted, deleted_rev FROM section "
+            "SELECT id, parent, position, title, owner, deleted, deleted_rev, kind FROM section "
             "WHERE doc = ?1 ORDER BY position, id");
         st.bind_all(doc);
         all = read_rows(st, [](const Statement& row) {
-            return SectionRecord{row.get_text(0),   row.get_opt_text(1), row.get_int(2),
-                                 row.get_text(3),   row.get_opt_text(4), row.get_int(5) != 0,
-                                 row.get_opt_int(6)};
+            return SectionRecord{row.get_text(0),    row.get_opt_text(1), row.get_int(2),
+                                 row.get_text(3),    row.get_opt_text(4), row.get_int(5) != 0,
+                                 row.get_opt_int(6), row.get_text(7)};
         });
     }
     // Children by parent, each list already in sibling order (the query sorts by position).
@@ -684,6 +685,63 @@ std::vector<VersionRecord> list_all_versions(Db& db) {
         std::string(kVersionColumns) + "ORDER BY doc, rev, created_at, label";
     auto st = db.prepare(sql);
     return read_rows(st, read_version);
+}
+
+// ---- priorities and adoption ----
+
+void set_priorities(Db& db, std::string_view doc, std::string_view municipality,
+                    const std::vector<std::string>& sections) {
+    db.prepare("DELETE FROM priority WHERE doc = ?1 AND municipality = ?2")
+        .bind_all(doc, municipality)
+        .run();
+    auto st = db.prepare(
+        "INSERT INTO priority (doc, municipality, position, section) VALUES (?1, ?2, ?3, ?4)");
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        st.reset();
+        st.bind_all(doc, municipality, static_cast<std::int64_t>(i), sections[i]).run();
+    }
+}
+
+std::map<std::string, std::vector<std::string>> list_priorities(Db& db, std::string_view doc) {
+    auto st = db.prepare(
+        "SELECT municipality, section FROM priority WHERE doc = ?1 ORDER BY municipality, "
+        "position");
+    st.bind_all(doc);
+    std::map<std::string, std::vector<std::string>> out;
+    for (auto& [code, section] : read_rows(st, [](const Statement& row) {
+             return std::pair{row.get_text(0), row.get_text(1)};
+         })) {
+        out[code].push_back(std::move(section));
+    }
+    return out;
+}
+
+void set_adoption(Db& db, std::string_view doc, std::string_view municipality,
+                  const std::optional<AdoptionRecord>& a) {
+    if (!a) {
+        db.prepare("DELETE FROM adoption WHERE doc = ?1 AND municipality = ?2")
+            .bind_all(doc, municipality)
+            .run();
+        return;
+    }
+    db.prepare(
+          "INSERT INTO adoption (doc, municipality, state, date, reference, rev) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (doc, municipality) DO UPDATE SET "
+          "state = excluded.state, date = excluded.date, reference = excluded.reference, "
+          "rev = excluded.rev")
+        .bind_all(doc, municipality, a->state, a->date, a->reference, a->rev)
+        .run();
+}
+
+std::vector<AdoptionRecord> list_adoptions(Db& db, std::string_view doc) {
+    auto st = db.prepare(
+        "SELECT municipality, state, date, reference, rev FROM adoption WHERE doc = ?1 "
+        "ORDER BY municipality");
+    st.bind_all(doc);
+    return read_rows(st, [](const Statement& row) {
+        return AdoptionRecord{row.get_text(0), row.get_text(1), row.get_text(2), row.get_text(3),
+                              row.get_int(4)};
+    });
 }
 
 // ---- audit ----

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -116,11 +117,12 @@ struct SectionRecord {
     std::optional<std::string> owner;  // set: local-only section of that municipality
     bool deleted = false;
     std::optional<std::int64_t> deleted_rev = std::nullopt;  // deleted: by the delete of this rev
+    std::string kind = "text";  // text, maatregel or field (model::SectionKind)
     bool operator==(const SectionRecord&) const = default;
 };
 
 void insert_section(Db& db, std::string_view doc, const SectionRecord& section);
-/// Updates parent, position, title, owner, deleted and deleted_rev of an existing section.
+/// Updates parent, position, title, owner, deleted, deleted_rev and kind of an existing section.
 bool update_section(Db& db, std::string_view doc, const SectionRecord& section);
 /// Every section of the document (deleted ones too), in tree order: depth first, siblings by
 /// position. Sections whose parent is missing come last, as if top level.
@@ -289,6 +291,28 @@ void insert_version(Db& db, const VersionRecord& version);
 std::vector<VersionRecord> list_versions(Db& db, std::string_view doc);
 /// The versions of every document in one read, ordered by document, then as list_versions.
 std::vector<VersionRecord> list_all_versions(Db& db);
+
+// ---- priorities and adoption (docs/plan-steps.md) ----
+
+/// Replaces `municipality`'s priorities with `sections`, in order.
+void set_priorities(Db& db, std::string_view doc, std::string_view municipality,
+                    const std::vector<std::string>& sections);
+/// Per municipality, its priorities in order.
+std::map<std::string, std::vector<std::string>> list_priorities(Db& db, std::string_view doc);
+
+struct AdoptionRecord {
+    std::string municipality;
+    std::string state;  // college or raad
+    std::string date;
+    std::string reference;
+    std::int64_t rev = 0;
+    bool operator==(const AdoptionRecord&) const = default;
+};
+/// Records a decision; nullopt (back to concept) removes it.
+void set_adoption(Db& db, std::string_view doc, std::string_view municipality,
+                  const std::optional<AdoptionRecord>& adoption);
+/// Ordered by municipality.
+std::vector<AdoptionRecord> list_adoptions(Db& db, std::string_view doc);
 
 // ---- comment threads ----
 

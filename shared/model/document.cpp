@@ -32,6 +32,25 @@ std::optional<LayerState> parse_layer_state(std::string_view s) noexcept {
     return std::nullopt;
 }
 
+std::string_view to_string(SectionKind k) noexcept {
+    switch (k) {
+        case SectionKind::text:
+            return "text";
+        case SectionKind::maatregel:
+            return "maatregel";
+        case SectionKind::field:
+            return "field";
+    }
+    return "text";
+}
+
+std::optional<SectionKind> parse_section_kind(std::string_view s) noexcept {
+    if (s == "text") return SectionKind::text;
+    if (s == "maatregel") return SectionKind::maatregel;
+    if (s == "field") return SectionKind::field;
+    return std::nullopt;
+}
+
 const Layer* Section::layer(std::string_view name) const {
     auto it = layers.find(name);
     return it == layers.end() ? nullptr : &it->second;
@@ -57,6 +76,12 @@ Section* Document::section(std::string_view section_id) {
 
 const Section* Document::section(std::string_view section_id) const {
     return const_cast<Document*>(this)->section(section_id);
+}
+
+const Municipality* Document::municipality(std::string_view code) const {
+    auto it = std::find_if(municipalities.begin(), municipalities.end(),
+                           [&](const Municipality& m) { return m.code == code; });
+    return it == municipalities.end() ? nullptr : &*it;
 }
 
 bool Document::has_section_id(std::string_view section_id) const {
@@ -167,12 +192,16 @@ nlohmann::json to_json(const Section& s) {
         }
         layers[name] = std::move(l);
     }
-    return {{"id", s.id},
-            {"parent", s.parent.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.parent)},
-            {"position", s.position},
-            {"title", s.title},
-            {"owner", s.owner ? nlohmann::json(*s.owner) : nlohmann::json(nullptr)},
-            {"layers", std::move(layers)}};
+    nlohmann::json out = {
+        {"id", s.id},
+        {"parent", s.parent.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.parent)},
+        {"position", s.position},
+        {"title", s.title},
+        {"owner", s.owner ? nlohmann::json(*s.owner) : nlohmann::json(nullptr)},
+        {"layers", std::move(layers)}};
+    // Prose is the default and goes without saying, so that older clients read it unchanged.
+    if (s.kind != SectionKind::text) out["kind"] = to_string(s.kind);
+    return out;
 }
 
 nlohmann::json to_json(const UserRef& u) {
@@ -245,6 +274,24 @@ Thread thread_from_json(const nlohmann::json& j) {
     return t;
 }
 
+nlohmann::json to_json(const Adoption& a) {
+    nlohmann::json j = {{"state", a.state}, {"rev", a.rev}};
+    if (a.state != "concept") {
+        j["date"] = a.date;
+        j["reference"] = a.reference;
+    }
+    return j;
+}
+
+Adoption adoption_from_json(const nlohmann::json& j) {
+    Adoption a;
+    a.state = j.value("state", std::string("concept"));
+    a.date = j.value("date", std::string());
+    a.reference = j.value("reference", std::string());
+    a.rev = j.value("rev", Rev{0});
+    return a;
+}
+
 Section section_from_json(const nlohmann::json& j) {
     Section s;
     s.id = j.at("id").get<std::string>();
@@ -252,6 +299,9 @@ Section section_from_json(const nlohmann::json& j) {
     s.position = j.value("position", std::int64_t{0});
     s.title = j.at("title").get<std::string>();
     if (j.contains("owner") && j["owner"].is_string()) s.owner = j["owner"].get<std::string>();
+    if (j.contains("kind") && j["kind"].is_string()) {
+        s.kind = parse_section_kind(j["kind"].get<std::string>()).value_or(SectionKind::text);
+    }
     for (const auto& [name, l] : j.at("layers").items()) {
         Layer layer;
         if (name == common_layer) {

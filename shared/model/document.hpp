@@ -42,6 +42,13 @@ struct Layer {
     bool operator==(const Layer&) const = default;
 };
 
+/// What a section holds (docs/decisions/0018-measures-are-sections.md): prose, a measure
+/// (maatregel) of the uitvoeringsplan, which is a row of a table, or one field of a measure (its
+/// title is the field's name, model/measures.hpp).
+enum class SectionKind { text, maatregel, field };
+std::string_view to_string(SectionKind k) noexcept;
+std::optional<SectionKind> parse_section_kind(std::string_view s) noexcept;
+
 struct Section {
     std::string id;
     std::string parent;  // empty: top level
@@ -51,6 +58,7 @@ struct Section {
     bool deleted = false;
     std::map<std::string, Layer, std::less<>> layers;  // "common" or a municipality code
     std::optional<Rev> deleted_rev = std::nullopt;     // deleted: the delete that removed it
+    SectionKind kind = SectionKind::text;
     bool operator==(const Section&) const = default;
 
     /// The layer that holds this section's own text: the owner's for a local-only section.
@@ -120,6 +128,16 @@ struct Thread {
     bool operator==(const Thread&) const = default;
 };
 
+/// Where a municipality's plan stands (model/plan_steps.hpp): a concept, or adopted by its college
+/// or its raad on `date`, as the named version at `rev`.
+struct Adoption {
+    std::string state = "concept";  // "concept", "college", "raad"
+    std::string date;               // YYYY-MM-DD, for college and raad
+    std::string reference;          // the decision's number, as the municipality writes it
+    Rev rev = 0;                    // the revision that was adopted
+    bool operator==(const Adoption&) const = default;
+};
+
 struct Document {
     std::string id;
     std::string title;
@@ -132,11 +150,16 @@ struct Document {
     std::int64_t next_proposal = 1;   // the id of the next proposal
     std::vector<Version> versions;    // oldest first
     std::vector<Thread> threads;      // comment threads, oldest first (not rewound by history)
+    /// Per municipality code: its priorities, section ids in order (model/plan_steps.hpp).
+    std::map<std::string, std::vector<std::string>> priorities;
+    /// Per municipality code: its decision; a municipality without one is in concept.
+    std::map<std::string, Adoption> adoption;
     bool operator==(const Document&) const = default;
 
     bool takes_part(std::string_view municipality) const;
     Section* section(std::string_view section_id);
     const Section* section(std::string_view section_id) const;
+    const Municipality* municipality(std::string_view code) const;
     /// True for the id of any section, deleted ones included.
     bool has_section_id(std::string_view section_id) const;
     /// The ids of the section's subsections, all levels down.
@@ -164,6 +187,8 @@ nlohmann::json to_json(const UserRef& u);
 nlohmann::json to_json(const Proposal& p);
 nlohmann::json to_json(const Version& v);
 nlohmann::json to_json(const Thread& t);
+nlohmann::json to_json(const Adoption& a);
+Adoption adoption_from_json(const nlohmann::json& j);
 /// A thread as to_json writes it (a snapshot's `threads`); throws nlohmann::json's errors.
 Thread thread_from_json(const nlohmann::json& j);
 Section section_from_json(const nlohmann::json& j);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "model/measures.hpp"
 #include "ot/text.hpp"
 #include "text/utf8.hpp"
 
@@ -70,6 +71,8 @@ std::vector<EffectiveSection> effective_document(const Document& doc,
         }
         EffectiveSection e;
         e.id = s.id;
+        e.parent = s.parent;
+        e.kind = s.kind;
         e.title = s.title;
         e.depth = depth.at(s.id);
         if (s.owner) {
@@ -89,12 +92,80 @@ std::vector<EffectiveSection> effective_document(const Document& doc,
     return out;
 }
 
+namespace {
+
+/// One cell of a GitHub table: one line, its pipes escaped.
+std::string table_cell(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '|') {
+            out += "\\|";
+        } else if (c == '\n' || c == '\r') {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+std::string measures_table(const std::vector<MeasureRow>& rows) {
+    std::string md = "\n|";
+    for (const auto& f : measure_fields) md += " " + std::string(f.name) + " |";
+    md += "\n|";
+    for (std::size_t i = 0; i < std::size(measure_fields); ++i) md += " --- |";
+    std::int64_t total = 0;
+    bool any = false;
+    for (const auto& row : rows) {
+        md += "\n|";
+        for (const auto& f : measure_fields) {
+            auto it = row.fields.find(f.slug);
+            md += " " + (it == row.fields.end() ? std::string() : table_cell(it->second)) + " |";
+        }
+        if (row.budget) {
+            total += *row.budget;
+            any = true;
+        }
+    }
+    if (any) {
+        md += "\n| **Totaal** |";
+        for (std::size_t i = 2; i < std::size(measure_fields); ++i) md += " |";
+        md += " **" + format_amount(total) + "** |";
+    }
+    return md + "\n";
+}
+
+}  // namespace
+
+std::vector<PriorityEntry> effective_priorities(const Document& doc,
+                                                std::string_view municipality) {
+    std::vector<PriorityEntry> out;
+    auto it = doc.priorities.find(std::string(municipality));
+    if (it == doc.priorities.end()) return out;
+    for (const auto& id : it->second) {
+        const Section* s = doc.section(id);
+        out.push_back({id, s ? s->title : id});
+    }
+    return out;
+}
+
 std::string effective_markdown(const Document& doc, std::string_view municipality) {
     std::string md = "# " + doc.title + "\n";
+    const auto priorities = effective_priorities(doc, municipality);
+    if (!priorities.empty()) {
+        const Municipality* m = doc.municipality(municipality);
+        md += "\n## Prioriteiten van " + (m ? m->name : std::string(municipality)) + "\n\n";
+        int n = 0;
+        for (const auto& p : priorities) md += std::to_string(++n) + ". " + p.title + "\n";
+    }
     for (const auto& s : effective_document(doc, municipality)) {
+        if (s.kind != SectionKind::text) continue;  // rows of their chapter's table
         md += "\n" + std::string(static_cast<std::size_t>(std::min(s.depth + 2, 6)), '#') + " " +
               s.title + "\n";
         if (!s.text.empty()) md += "\n" + s.text + "\n";
+        auto rows = measure_rows(doc, s.id, municipality);
+        if (!rows.empty()) md += measures_table(rows);
     }
     return md;
 }
@@ -102,18 +173,32 @@ std::string effective_markdown(const Document& doc, std::string_view municipalit
 nlohmann::json effective_json(const Document& doc, std::string_view municipality) {
     auto sections = nlohmann::json::array();
     for (const auto& s : effective_document(doc, municipality)) {
-        sections.push_back({{"id", s.id},
-                            {"title", s.title},
-                            {"depth", s.depth},
-                            {"source", to_string(s.source)},
-                            {"stale", s.stale},
-                            {"text", s.text}});
+        nlohmann::json j = {{"id", s.id},       {"title", s.title},
+                            {"depth", s.depth}, {"source", to_string(s.source)},
+                            {"stale", s.stale}, {"text", s.text}};
+        if (s.kind != SectionKind::text) {
+            j["kind"] = to_string(s.kind);
+            j["parent"] = s.parent;
+        }
+        sections.push_back(std::move(j));
     }
+    auto priorities = nlohmann::json::array();
+    for (const auto& p : effective_priorities(doc, municipality)) {
+        priorities.push_back({{"section", p.section}, {"title", p.title}});
+    }
+    const BudgetTotals budget = budget_totals(doc, municipality);
+    auto adoption = doc.adoption.find(std::string(municipality));
     return {{"doc", doc.id},
             {"title", doc.title},
             {"rev", doc.rev},
             {"municipality", municipality},
-            {"sections", std::move(sections)}};
+            {"sections", std::move(sections)},
+            {"priorities", std::move(priorities)},
+            {"adoption", to_json(adoption == doc.adoption.end() ? Adoption{} : adoption->second)},
+            {"budget",
+             {{"total", budget.total},
+              {"by_thema", budget.by_thema},
+              {"without_amount", budget.without_amount}}}};
 }
 
 Divergence divergence(const Document& doc) {

@@ -19,6 +19,8 @@ std::string_view to_string(TextSource s) noexcept;
 
 struct EffectiveSection {
     std::string id;
+    std::string parent;  // empty for a top-level section
+    SectionKind kind = SectionKind::text;
     std::string title;
     int depth = 0;  // 0 for a top-level section
     std::string text;
@@ -32,8 +34,18 @@ struct EffectiveSection {
 std::vector<EffectiveSection> effective_document(const Document& doc,
                                                  std::string_view municipality);
 
-/// The effective plan as Markdown: the title, then each section as a heading at its depth.
+/// A municipality's priorities in order, with their sections' titles.
+struct PriorityEntry {
+    std::string section;
+    std::string title;
+};
+std::vector<PriorityEntry> effective_priorities(const Document& doc, std::string_view municipality);
+
+/// The effective plan as Markdown: the title, the municipality's priorities, then each section as a
+/// heading at its depth, its measures as a table (model/measures.hpp) with their budgets summed.
 std::string effective_markdown(const Document& doc, std::string_view municipality);
+/// The plan as the protocol's `effective` holds it: its sections (measures and fields with their
+/// `kind` and `parent`), priorities, adoption and budget totals in cents.
 nlohmann::json effective_json(const Document& doc, std::string_view municipality);
 
 /// The state of one section for one municipality, as the matrix shows it.

@@ -190,6 +190,21 @@ void undo(Document& doc, const Change& c) {
         if (c.data.is_object() && c.data.contains("from") && c.data["from"].is_boolean()) {
             doc.archived = c.data["from"].get<bool>();
         }
+    } else if (k == "priorities.set") {
+        if (c.data.is_object() && c.data.contains("from") && c.data["from"].is_array()) {
+            auto from = c.data["from"].get<std::vector<std::string>>();
+            if (from.empty()) {
+                doc.priorities.erase(code);
+            } else {
+                doc.priorities[code] = std::move(from);
+            }
+        }
+    } else if (k == "adoption.set") {
+        if (c.data.is_object() && c.data.contains("from") && c.data["from"].is_object()) {
+            doc.adoption[code] = adoption_from_json(c.data["from"]);
+        } else {
+            doc.adoption.erase(code);
+        }
     }
     // propose, vote, tag: no text and no tree changed. Only a tree change reorders sections.
     if (k.rfind("section.", 0) == 0) sort_tree(doc.sections);

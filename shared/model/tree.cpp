@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "model/markdown_import.hpp"
+#include "model/measures.hpp"
 #include "model/refused.hpp"
 
 namespace samen::model {
@@ -34,6 +35,21 @@ void check_owner_under(const Section* parent, const std::optional<std::string>& 
     if (parent && parent->owner && parent->owner != owner) {
         throw Refused(Why::invalid,
                       "a section under a local-only section belongs to its municipality");
+    }
+}
+
+/// Measures stand under prose (or at the top), fields under a measure, and nothing else under
+/// either: the uitvoeringsplan stays a table (model/measures.hpp).
+void check_kind_under(const Section* parent, SectionKind kind) {
+    const SectionKind above = parent ? parent->kind : SectionKind::text;
+    if (kind == SectionKind::field) {
+        if (above != SectionKind::maatregel) {
+            throw Refused(Why::invalid, "a field belongs to a measure (maatregel)");
+        }
+    } else if (above != SectionKind::text) {
+        throw Refused(Why::invalid, above == SectionKind::maatregel
+                                        ? "a measure (maatregel) holds only its fields"
+                                        : "a field holds no sections");
     }
 }
 
@@ -89,15 +105,30 @@ const Section* deleted_section(const Document& doc, const std::string& id) {
 
 TreeChange create_section(Document& doc, const std::string& title,
                           const std::optional<std::string>& parent, std::int64_t position,
-                          const std::optional<std::string>& owner) {
-    if (owner && !doc.takes_part(*owner)) {
-        throw Refused(Why::not_found, "'" + *owner + "' is not a municipality taking part");
+                          const std::optional<std::string>& owner_asked, SectionKind kind) {
+    if (owner_asked && !doc.takes_part(*owner_asked)) {
+        throw Refused(Why::not_found, "'" + *owner_asked + "' is not a municipality taking part");
     }
-    check_owner_under(parent_of(doc, parent), owner);
+    const Section* above = parent_of(doc, parent);
+    check_kind_under(above, kind);
+    std::optional<std::string> owner = owner_asked;
+    std::string base_id = slugify(title);
+    if (kind == SectionKind::field) {
+        const auto slug = field_slug(title);
+        if (!slug) throw Refused(Why::invalid, "'" + title + "' is not a field of a measure");
+        for (const Section& s : doc.sections) {
+            if (s.parent == above->id && field_slug(s.title) == slug) {
+                throw Refused(Why::conflict, "measure '" + above->id + "' has its " +
+                                                 std::string(*slug) + " already");
+            }
+        }
+        if (!owner) owner = above->owner;  // a local measure's fields are its owner's
+        base_id = above->id + "-" + std::string(*slug);
+    }
+    check_owner_under(above, owner);
 
     TreeChange change;
     change.rev = ++doc.rev;
-    std::string base_id = slugify(title);
     if (base_id.empty()) base_id = "sectie";
     std::string id = base_id;
     for (int n = 2; doc.has_section_id(id); ++n) id = base_id + "-" + std::to_string(n);
@@ -105,6 +136,7 @@ TreeChange create_section(Document& doc, const std::string& title,
     s.id = id;
     s.title = title;
     s.owner = owner;
+    s.kind = kind;
     Layer text;
     text.state = owner ? LayerState::override_ : LayerState::common;
     text.life = change.rev;
@@ -139,6 +171,10 @@ TreeChange move_section(Document& doc, const std::string& id,
         }
         check_owner_under(p, s.owner);
     }
+    if (s.kind == SectionKind::field && parent.value_or("") != s.parent) {
+        throw Refused(Why::invalid, "a field stays with its measure");
+    }
+    check_kind_under(parent_of(doc, parent), s.kind);
     TreeChange change;
     change.rev = ++doc.rev;
     change.section = id;
@@ -190,6 +226,11 @@ std::vector<std::string> restore_set(const Document& doc, const std::string& id)
 TreeChange restore_section(Document& doc, const std::string& id) {
     const Section* top = deleted_section(doc, id);
     if (!top) throw Refused(Why::not_found, "no deleted section '" + id + "'");
+    if (top->kind != SectionKind::text && !doc.section(top->parent) && !top->parent.empty()) {
+        throw Refused(Why::invalid, top->kind == SectionKind::field
+                                        ? "a field comes back with its measure: restore the measure"
+                                        : "a measure comes back with its chapter: restore that");
+    }
     TreeChange change;
     if (top->deleted_rev) change.data["deleted_rev"] = *top->deleted_rev;
     change.sections = restore_set(doc, id);

@@ -28,9 +28,13 @@ struct TreeChange {
 
 /// A new section under `parent` (nullopt: the top level) at `position` among its siblings; with
 /// `owner`, a local-only section of that municipality. Its id is the title's slug, made unique.
+/// A measure (kind maatregel) stands under prose or at the top; a field stands under a measure,
+/// is titled with a field's name (model/measures.hpp), once per measure, belongs to the measure's
+/// owner and has the id "<measure>-<field>".
 TreeChange create_section(Document& doc, const std::string& title,
                           const std::optional<std::string>& parent, std::int64_t position,
-                          const std::optional<std::string>& owner);
+                          const std::optional<std::string>& owner,
+                          SectionKind kind = SectionKind::text);
 TreeChange rename_section(Document& doc, const std::string& id, const std::string& title);
 TreeChange move_section(Document& doc, const std::string& id,
                         const std::optional<std::string>& parent, std::int64_t position);

@@ -27,6 +27,8 @@ inline constexpr std::uint64_t max_proposal_id = 1ULL << 53;
 inline constexpr std::size_t max_password_bytes = 1024;
 /// The text of one comment: a paragraph or a few, not a document.
 inline constexpr std::size_t max_comment_bytes = 10'000;
+/// A municipality's priorities: "een maximum van drie à vier" (the startnotitie's step 3).
+inline constexpr std::size_t max_priorities = 4;
 /// A request id echoed in the reply: a string of at most this many bytes, or an integer.
 inline constexpr std::size_t max_request_id_bytes = 128;
 

@@ -168,6 +168,12 @@ DocumentRequest section_create(const json& msg) {
     r.parent = parent_field(msg);
     r.position = position_field(msg);
     r.owner = optional_name(msg, "owner");
+    if (msg.contains("kind")) {
+        r.kind = string_field(msg, "kind");
+        if (!model::parse_section_kind(r.kind)) {
+            bad("\"kind\" is \"text\", \"maatregel\" or \"field\"");
+        }
+    }
     return r;
 }
 
@@ -303,6 +309,59 @@ DocumentRequest diff(const json& msg) {
     return r;
 }
 
+DocumentRequest priorities_set(const json& msg) {
+    PrioritiesSet r{string_field(msg, "doc"), name_field(msg, "municipality"), {}};
+    const json& sections = field(msg, "sections");
+    if (!sections.is_array()) bad("\"sections\" lists the priorities' sections in order");
+    if (sections.size() > limits::max_priorities) {
+        bad("a municipality chooses at most " + std::to_string(limits::max_priorities) +
+            " priorities");
+    }
+    for (const auto& s : sections) {
+        if (!s.is_string() || s.get_ref<const std::string&>().empty() ||
+            s.get_ref<const std::string&>().size() > limits::max_name_bytes) {
+            bad("\"sections\" holds section ids");
+        }
+        if (std::find(r.sections.begin(), r.sections.end(), s) != r.sections.end()) {
+            bad("a priority is listed twice");
+        }
+        r.sections.push_back(s.get<std::string>());
+    }
+    return r;
+}
+
+/// A calendar date as YYYY-MM-DD.
+bool valid_date(std::string_view d) {
+    if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+        if (d[i] < '0' || d[i] > '9') return false;
+    }
+    const int month = (d[5] - '0') * 10 + (d[6] - '0');
+    const int day = (d[8] - '0') * 10 + (d[9] - '0');
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+DocumentRequest adoption_set(const json& msg) {
+    AdoptionSet r;
+    r.doc = string_field(msg, "doc");
+    r.municipality = name_field(msg, "municipality");
+    r.state = string_field(msg, "state");
+    if (r.state != "concept" && r.state != "college" && r.state != "raad") {
+        bad("\"state\" is \"concept\", \"college\" or \"raad\"");
+    }
+    if (r.state != "concept") {
+        r.date = string_field(msg, "date");
+        if (!valid_date(r.date)) bad("\"date\" is the decision's date as 2023-03-28");
+        if (msg.contains("reference")) r.reference = string_field(msg, "reference");
+        if (r.reference.size() > limits::max_label_bytes || !utf8::valid(r.reference) ||
+            r.reference.find('\n') != std::string::npos) {
+            bad("\"reference\" is one line of at most " + std::to_string(limits::max_label_bytes) +
+                " bytes");
+        }
+    }
+    return r;
+}
+
 using DocumentParser = DocumentRequest (*)(const json&);
 
 /// The parser of every message about one document, by its `type`.
@@ -336,6 +395,8 @@ constexpr std::pair<std::string_view, DocumentParser> document_parsers[] = {
     {Comment::type, comment},
     {CommentReply::type, comment_reply},
     {CommentResolve::type, comment_resolve},
+    {PrioritiesSet::type, priorities_set},
+    {AdoptionSet::type, adoption_set},
 };
 static_assert(std::size(document_parsers) == std::variant_size_v<DocumentRequest>);
 

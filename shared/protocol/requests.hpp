@@ -128,6 +128,7 @@ struct SectionCreate {
     std::int64_t position = 0;
     std::string title;
     std::optional<std::string> owner;  // a local-only section of that municipality
+    std::string kind = "text";         // "text", "maatregel" or "field" (model::SectionKind)
 };
 struct SectionRename {
     static constexpr std::string_view type = "section.rename";
@@ -185,6 +186,25 @@ struct DocumentArchive {
     static constexpr std::string_view type = "document.archive";
     std::string doc;
     bool archived = false;
+};
+
+/// A municipality's priorities among the document's themes, in order (at most
+/// limits::max_priorities; empty clears them).
+struct PrioritiesSet {
+    static constexpr std::string_view type = "priorities.set";
+    std::string doc;
+    std::string municipality;
+    std::vector<std::string> sections;
+};
+/// Where a municipality's plan stands: "concept", or adopted by its "college" or its "raad" on
+/// `date` (YYYY-MM-DD) under `reference` (the decision's number).
+struct AdoptionSet {
+    static constexpr std::string_view type = "adoption.set";
+    std::string doc;
+    std::string municipality;
+    std::string state;
+    std::string date;
+    std::string reference;
 };
 
 /// The changes of a section (of one of its layers), newest first in pages before `before`.
@@ -245,7 +265,8 @@ using DocumentRequest =
     std::variant<Open, Close, Edit, Presence, Effective, Divergence, Diverge, Revert, Omit, Include,
                  Acknowledge, SectionCreate, SectionRename, SectionMove, SectionDelete,
                  SectionRestore, RebasePreview, RebaseCommit, Propose, Vote, Tag, DocumentRename,
-                 DocumentArchive, History, TextAt, Diff, Comment, CommentReply, CommentResolve>;
+                 DocumentArchive, History, TextAt, Diff, Comment, CommentReply, CommentResolve,
+                 PrioritiesSet, AdoptionSet>;
 
 using Request = std::variant<Hello, Ping, List, Inbox, DocumentCreate, DocumentRequest>;
 

@@ -135,6 +135,14 @@ void DocumentSync::load_snapshot(const nlohmann::json& msg) {
     if (auto t = msg.find("threads"); t != msg.end() && t->is_array()) {
         for (const auto& thread : *t) doc.threads.push_back(model::thread_from_json(thread));
     }
+    if (auto p = msg.find("priorities"); p != msg.end() && p->is_object()) {
+        doc.priorities = p->get<std::map<std::string, std::vector<std::string>>>();
+    }
+    if (auto a = msg.find("adoption"); a != msg.end() && a->is_object()) {
+        for (const auto& [code, adoption] : a->items()) {
+            doc.adoption[code] = model::adoption_from_json(adoption);
+        }
+    }
     std::map<std::uint64_t, Presence> presence;
     if (auto p = msg.find("presence"); p != msg.end()) {
         for (const auto& entry : *p) {

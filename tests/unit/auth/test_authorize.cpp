@@ -123,6 +123,12 @@ std::vector<Row> rows() {
          "VECAON"},
         {"comment.reply", p::CommentReply{doc, 1, "Ja."}, "VECAON"},
         {"comment.resolve", p::CommentResolve{doc, 1, true}, "VECAON"},
+        // Priorities: a coordinator for their municipality, and admins. A decision: the
+        // municipality's own coordinator or admin only.
+        {"priorities.set Kampen", p::PrioritiesSet{doc, kampen, {"jeugd"}}, "CAON"},
+        {"priorities.set Staphorst", p::PrioritiesSet{doc, staphorst, {"jeugd"}}, "AON"},
+        {"adoption.set Kampen", p::AdoptionSet{doc, kampen, "raad", "2023-03-28", ""}, "CA"},
+        {"adoption.set Staphorst", p::AdoptionSet{doc, staphorst, "raad", "2023-03-28", ""}, ""},
         // The document as a whole.
         {"tag", p::Tag{doc, "Vastgesteld", std::nullopt}, "CAON"},
         {"document.rename", p::DocumentRename{doc, "IVP 2027"}, "AON"},

@@ -123,6 +123,13 @@ const std::map<std::string, json>& samples() {
         add("vote", {{"doc", "ivp"}, {"proposal", 3}, {"vote", "reject"}});
         add("tag", {{"doc", "ivp"}, {"label", "Vastgesteld"}, {"rev", 12}});
         add("document.rename", {{"doc", "ivp"}, {"title", "IVP 2024"}});
+        add("priorities.set",
+            {{"doc", "ivp"}, {"municipality", "GM0166"}, {"sections", {"jeugd", "velden"}}});
+        add("adoption.set", {{"doc", "ivp"},
+                             {"municipality", "GM0166"},
+                             {"state", "raad"},
+                             {"date", "2023-03-28"},
+                             {"reference", "2023-017"}});
         add("document.archive", {{"doc", "ivp"}, {"archived", true}});
         add("history",
             {{"doc", "ivp"}, {"section", "inleiding"}, {"layer", "GM0166"}, {"before", 120}});
@@ -245,6 +252,30 @@ TEST_CASE("reads parse with their fields", "[protocol][requests]") {
     CHECK(outcome(with(sample("comment"), "text", std::string(10001, 'a'))) == "bad_request");
     CHECK(parse_as<CommentReply>(sample("comment.reply")).thread == 3);
     CHECK(parse_as<CommentResolve>(sample("comment.resolve")).resolved);
+
+    // Priorities: at most four, each once; adoption: a state and, for a decision, its date.
+    CHECK(parse_as<PrioritiesSet>(sample("priorities.set")).sections ==
+          std::vector<std::string>{"jeugd", "velden"});
+    CHECK(outcome(with(sample("priorities.set"), "sections", json::array())) == "accepted");
+    CHECK(outcome(with(sample("priorities.set"), "sections", {"a", "b", "c", "d", "e"})) ==
+          "bad_request");
+    CHECK(outcome(with(sample("priorities.set"), "sections", {"a", "a"})) == "bad_request");
+    CHECK(outcome(with(sample("priorities.set"), "sections", {""})) == "bad_request");
+    CHECK(outcome(with(sample("priorities.set"), "sections", "jeugd")) == "bad_request");
+    CHECK(parse_as<AdoptionSet>(sample("adoption.set")).date == "2023-03-28");
+    for (const char* date : {"2023-3-28", "2023-13-01", "28-03-2023", "2023-03-32", ""}) {
+        INFO(date);
+        CHECK(outcome(with(sample("adoption.set"), "date", date)) == "bad_request");
+    }
+    CHECK(outcome(with(sample("adoption.set"), "state", "gemeenteraad")) == "bad_request");
+    CHECK(outcome(with(sample("adoption.set"), "reference", "a\nb")) == "bad_request");
+    json back = sample("adoption.set");
+    back.erase("date");
+    CHECK(outcome(back) == "bad_request");
+    back["state"] = "concept";
+    CHECK(outcome(back) == "accepted");
+    CHECK(outcome(with(sample("section.create"), "kind", "maatregel")) == "accepted");
+    CHECK(outcome(with(sample("section.create"), "kind", "tabel")) == "bad_request");
     CHECK(outcome(with(sample("comment.resolve"), "resolved", "ja")) == "bad_request");
 
     const History history = parse_as<History>(sample("history"));
@@ -397,7 +428,8 @@ TEST_CASE("every sample is valid, and a field its schema requires is missed",
             INFO("without " << field);
             if (required.count(field)) {
                 CHECK(outcome(without(msg, field)) == "bad_request");
-            } else if (type != "diff") {  // a diff needs section and layer, or municipality
+            } else if (type != "diff" && type != "adoption.set") {
+                // A diff needs section and layer, or municipality; a decision needs its date.
                 CHECK(outcome(without(msg, field)) == "accepted");
             }
         }

@@ -43,11 +43,11 @@ TEST_CASE("Migrating an empty file creates the schema, again does nothing", "[st
         CHECK(db.user_version() == 0);
         CHECK(migrate(db) == static_cast<int>(migrations().size()));
         CHECK(db.user_version() == schema_version());
-        CHECK(tables(db) == std::vector<std::string>{"audit", "auth_epoch", "change", "document",
-                                                     "document_municipality", "layer",
-                                                     "municipality", "proposal", "proposal_vote",
-                                                     "section", "thread", "thread_comment", "token",
-                                                     "user", "version", "visit"});
+        CHECK(tables(db) ==
+              std::vector<std::string>{"adoption", "audit", "auth_epoch", "change", "document",
+                                       "document_municipality", "layer", "municipality", "priority",
+                                       "proposal", "proposal_vote", "section", "thread",
+                                       "thread_comment", "token", "user", "version", "visit"});
         db.exec("INSERT INTO municipality VALUES ('GM0166', 'Kampen')");
     }
     {
