@@ -155,12 +155,15 @@ model::Document load_document(store::Db& db, std::string_view doc) {
 nlohmann::json to_json(const DocumentSummary& d) {
     auto versions = nlohmann::json::array();
     for (const auto& v : d.versions) versions.push_back(model::to_json(v));
+    auto adoption = nlohmann::json::object();
+    for (const auto& [code, a] : d.adoption) adoption[code] = model::to_json(a);
     return {{"id", d.id},
             {"title", d.title},
             {"rev", d.rev},
             {"archived", d.archived},
             {"municipalities", d.municipalities},
-            {"versions", std::move(versions)}};
+            {"versions", std::move(versions)},
+            {"adoption", std::move(adoption)}};
 }
 
 std::vector<DocumentSummary> list_documents(store::Db& db,
@@ -178,8 +181,14 @@ std::vector<DocumentSummary> list_documents(store::Db& db,
                                      *municipality) == d.municipalities.end())) {
             continue;
         }
-        out.push_back({d.id, d.title, static_cast<Rev>(d.rev), d.archived, d.municipalities,
-                       std::move(versions[d.id])});
+        DocumentSummary summary{d.id,       d.title,          static_cast<Rev>(d.rev),
+                                d.archived, d.municipalities, std::move(versions[d.id]),
+                                {}};
+        for (auto& a : store::list_adoptions(db, d.id)) {
+            summary.adoption[a.municipality] = {std::move(a.state), std::move(a.date),
+                                                std::move(a.reference), static_cast<Rev>(a.rev)};
+        }
+        out.push_back(std::move(summary));
     }
     return out;
 }

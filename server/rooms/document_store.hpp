@@ -42,6 +42,7 @@ struct DocumentSummary {
     bool archived = false;
     std::vector<std::string> municipalities;
     std::vector<model::Version> versions;
+    std::map<std::string, model::Adoption> adoption;  // by municipality; absent: concept
 };
 
 /// The whole current state of a document: its sections (deleted ones apart) with their layers,

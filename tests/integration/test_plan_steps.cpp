@@ -184,6 +184,12 @@ TEST_CASE(
     bool listed = false;
     for (const auto& v : after["versions"]) listed = listed || v["rev"] == adopted_rev;
     CHECK(listed);
+    auto list = again.request({{"type", "list"}});
+    bool in_list = false;
+    for (const auto& d : list["documents"]) {
+        if (d["id"] == doc) in_list = d["adoption"][kampen]["state"] == "raad";
+    }
+    CHECK(in_list);
 
     // Back to concept.
     ProtocolClient k2(server.port());
