@@ -9,6 +9,8 @@
 #include "auth/password.hpp"
 #include "model/document.hpp"
 #include "model/markdown_import.hpp"
+#include "model/measures.hpp"
+#include "model/plan_steps.hpp"
 #include "rooms/document_store.hpp"
 #include "store/repo.hpp"
 #include "store/time.hpp"
@@ -52,6 +54,92 @@ void put_text_layer(store::Db& db, const std::string& doc, const std::string& se
     store::put_layer(db, doc, l);
 }
 
+/// The uitvoeringsplan (see data/demo/README.md): a chapter at the end of the document with its
+/// measures, each a section of kind maatregel with its fields (docs/decisions/0018).
+void seed_measures(store::Db& db, const std::string& doc, const nlohmann::json& plan,
+                   std::map<std::string, std::int64_t>& children) {
+    store::SectionRecord chapter;
+    chapter.title = plan.at("title").get<std::string>();
+    chapter.id = model::slugify(chapter.title);
+    chapter.position = children[""]++;
+    store::insert_section(db, doc, chapter);
+    put_text_layer(db, doc, chapter.id, "common", "common", plan.value("text", std::string()),
+                   std::nullopt);
+    std::int64_t position = 0;
+    for (const auto& m : plan.at("measures")) {
+        store::SectionRecord row;
+        row.title = m.at("title").get<std::string>();
+        row.id = model::slugify(row.title);
+        row.parent = chapter.id;
+        row.position = position++;
+        row.kind = "maatregel";
+        if (m.contains("owner")) row.owner = m["owner"].get<std::string>();
+        store::insert_section(db, doc, row);
+        const std::string text_layer = row.owner ? *row.owner : std::string("common");
+        const std::string state = row.owner ? "override" : "common";
+        put_text_layer(db, doc, row.id, text_layer, state, "", std::nullopt);
+        const auto& fields = m.at("fields");
+        std::int64_t at = 0;
+        for (const auto& f : model::measure_fields) {
+            store::SectionRecord field;
+            field.id = row.id + "-" + std::string(f.slug);
+            field.title = std::string(f.name);
+            field.parent = row.id;
+            field.position = at++;
+            field.kind = "field";
+            field.owner = row.owner;
+            store::insert_section(db, doc, field);
+            put_text_layer(db, doc, field.id, text_layer, state,
+                           fields.value(std::string(f.slug), std::string()), std::nullopt);
+        }
+        const nlohmann::json overrides = m.value("overrides", nlohmann::json::object());
+        for (const auto& [code, own] : overrides.items()) {
+            for (const auto& [slug, text] : own.items()) {
+                if (!model::field_slug(slug)) {
+                    throw std::runtime_error("demo: measure '" + row.title + "' has no field '" +
+                                             slug + "'");
+                }
+                put_text_layer(db, doc, row.id + "-" + slug, code, "override",
+                               text.get<std::string>(), 0);
+            }
+        }
+        for (const auto& code : m.value("omit", std::vector<std::string>{})) {
+            put_text_layer(db, doc, row.id, code, "omit", "", std::nullopt);
+        }
+    }
+}
+
+/// Priorities and decisions as the demo's municipalities made them; a decision names the
+/// document as seeded (revision 0) as a version.
+void seed_plan_steps(store::Db& db, const std::string& doc, const nlohmann::json& d,
+                     const std::string& now) {
+    const nlohmann::json priorities = d.value("priorities", nlohmann::json::object());
+    for (const auto& [code, sections] : priorities.items()) {
+        const auto ids = sections.get<std::vector<std::string>>();
+        for (const auto& id : ids) {
+            if (!store::get_layer(db, doc, id, model::common_layer) &&
+                !store::get_layer(db, doc, id, code)) {
+                throw std::runtime_error("demo: a priority of " + code + " names no section '" +
+                                         id + "'");
+            }
+        }
+        store::set_priorities(db, doc, code, ids);
+    }
+    const nlohmann::json adoption = d.value("adoption", nlohmann::json::object());
+    for (const auto& [code, a] : adoption.items()) {
+        const auto m = store::find_municipality(db, code);
+        const auto by = store::find_user_by_name(db, a.at("by").get<std::string>());
+        if (!m || !by) throw std::runtime_error("demo: the decision of " + code + " is not known");
+        const std::string state = a.at("state").get<std::string>();
+        const std::string date = a.at("date").get<std::string>();
+        store::set_adoption(
+            db, doc, code,
+            store::AdoptionRecord{code, state, date, a.value("reference", std::string()), 0});
+        store::insert_version(db,
+                              {doc, model::adoption_label(state, m->name, date), 0, by->id, now});
+    }
+}
+
 void seed_document(store::Db& db, const fs::path& dir, const nlohmann::json& d) {
     const std::string doc = d.at("id").get<std::string>();
     const auto municipalities = d.at("municipalities").get<std::vector<std::string>>();
@@ -91,6 +179,10 @@ void seed_document(store::Db& db, const fs::path& dir, const nlohmann::json& d) 
                        section_text(read_file(dir / local.at("file").get<std::string>())),
                        std::nullopt);
     }
+    if (d.contains("uitvoeringsplan")) {
+        seed_measures(db, doc, read_json(dir / d["uitvoeringsplan"].get<std::string>()), children);
+    }
+    seed_plan_steps(db, doc, d, store::now_string());
 }
 
 }  // namespace

@@ -302,3 +302,32 @@ TEST_CASE(
     CHECK_THAT(md.body, Catch::Contains("**€ 70.000**"));
     CHECK_THAT(md.body, !Catch::Contains("Buurtpreventie"));
 }
+
+TEST_CASE(
+    "the demo tells the story: priorities, an uitvoeringsplan with rows diverged per field, "
+    "two decisions",
+    "[integration][plan-steps]") {
+    ServerProcess server;
+    ProtocolClient c(server.port());
+    c.hello(server.sign_in("staphorst-viewer"));
+    const std::string ivp = "ivp-2023-2026";
+    const json snapshot = c.open(ivp);
+    CHECK(snapshot["priorities"]["GM0180"].size() == 4);
+    CHECK(snapshot["priorities"]["GM0180"][3] == "digitale-veiligheid-staphorst");
+    CHECK(section_of(snapshot, "digitale-veiligheid-staphorst")["owner"] == "GM0180");
+    CHECK(snapshot["adoption"]["GM1896"]["state"] == "raad");
+    CHECK(snapshot["adoption"]["GM0166"]["state"] == "college");
+    CHECK(snapshot["adoption"].count("GM0180") == 0);
+    CHECK(section_of(snapshot, "keurmerk-veilig-ondernemen")["kind"] == "maatregel");
+    CHECK(layers_of(snapshot, "keurmerk-veilig-ondernemen-budget")["GM0166"]["text"] == "€ 18.500");
+
+    auto plan = [&](const std::string& code) {
+        return c.request({{"type", "effective"}, {"doc", ivp}, {"municipality", code}});
+    };
+    // Kampen's own KVO budget; Staphorst leaves out the nightlife row and has its own row.
+    // The common budgets add up to € 141.000 (one is PM); Kampen's KVO is € 18.500, not € 12.000.
+    CHECK(plan("GM0166")["budget"]["total"] == 14'750'000);
+    // Without the nightlife row (€ 8.000), with its own Digitaal Veilig Ondernemen (€ 7.500).
+    CHECK(plan("GM0180")["budget"]["total"] == 14'050'000);
+    CHECK(plan("GM0180")["budget"]["without_amount"] == 1);
+}

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "model/markdown_import.hpp"
+#include "model/measures.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -220,4 +221,44 @@ TEST_CASE("demo users: one per municipality and role, plus admin", "[model][demo
     }
     CHECK(admins == 1);
     CHECK(seats.size() == known.size() * 3);
+}
+
+TEST_CASE("the demo uitvoeringsplan: every measure with its eight fields, amounts that add up",
+          "[model][demo]") {
+    const auto known = municipality_names();
+    for (const auto& d : read_json("documents.json")) {
+        if (!d.contains("uitvoeringsplan")) continue;
+        const json plan = read_json(d["uitvoeringsplan"].get<std::string>());
+        REQUIRE(plan.at("measures").size() >= 8);
+        std::set<std::string> owners;
+        for (const auto& m : plan["measures"]) {
+            INFO(m.at("title").get<std::string>());
+            for (const auto& f : samen::model::measure_fields) {
+                CHECK_FALSE(m.at("fields").value(std::string(f.slug), std::string()).empty());
+            }
+            CHECK(m["fields"].size() == std::size(samen::model::measure_fields));
+            const json overrides = m.value("overrides", json::object());
+            for (const auto& [code, own] : overrides.items()) {
+                CHECK(known.contains(code));
+                for (const auto& [slug, text] : own.items()) {
+                    CHECK(samen::model::field_slug(slug));
+                }
+            }
+            if (m.contains("owner")) owners.insert(m["owner"].get<std::string>());
+        }
+        CHECK(owners.size() >= 2);  // rows only one municipality has
+        // Priorities: at most four each; decisions: a state, a date and who took them.
+        const json priorities = d.value("priorities", json::object());
+        const json adoption = d.value("adoption", json::object());
+        for (const auto& [code, ids] : priorities.items()) {
+            CHECK(known.contains(code));
+            CHECK(ids.size() <= 4);
+        }
+        for (const auto& [code, a] : adoption.items()) {
+            CHECK(known.contains(code));
+            CHECK((a.at("state") == "college" || a.at("state") == "raad"));
+            CHECK(std::regex_match(a.at("date").get<std::string>(),
+                                   std::regex("[0-9]{4}-[0-9]{2}-[0-9]{2}")));
+        }
+    }
 }
