@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/markdown_import.hpp"
+#include "model/measures.hpp"
 #include "ot/json.hpp"
 #include "store/db.hpp"
 #include "store/repo.hpp"
@@ -501,8 +502,14 @@ std::size_t create_document(store::Db& db, const NewDocument& d) {
             if (!s.parent.empty()) r.parent = s.parent;
             r.position = s.position;
             r.title = s.title;
+            r.kind = std::string(model::to_string(s.kind));
             const model::Layer* common = s.layer(model::common_layer);
-            sections.push_back({r, common ? common->text : std::string()});
+            std::string text = common ? common->text : std::string();
+            // Next year's plan carries this year's measures over as running ones.
+            if (s.kind == model::SectionKind::field && model::field_slug(s.title) == "planning") {
+                text = text.empty() ? "Doorlopend" : "Doorlopend, was: " + text;
+            }
+            sections.push_back({r, std::move(text)});
         }
     } else if (d.markdown) {
         model::ImportedDocument imported;

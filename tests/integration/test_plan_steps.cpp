@@ -331,3 +331,27 @@ TEST_CASE(
     CHECK(plan("GM0180")["budget"]["total"] == 14'050'000);
     CHECK(plan("GM0180")["budget"]["without_amount"] == 1);
 }
+
+TEST_CASE(
+    "next year's uitvoeringsplan starts from this year's: its measures carried over as "
+    "running ones",
+    "[integration][plan-steps]") {
+    ServerProcess server;
+    ProtocolClient admin(server.port());
+    admin.hello(server.sign_in("admin"));
+    auto made = admin.request({{"type", "document.create"},
+                               {"doc", "uitvoeringsplan-2024"},
+                               {"title", "Uitvoeringsplan 2024"},
+                               {"municipalities", {"GM1708", "GM1896", "GM0180", "GM0166"}},
+                               {"template", "ivp-2023-2026"}});
+    REQUIRE(made["type"] == "document.created");
+    const json next = admin.open("uitvoeringsplan-2024");
+    CHECK(section_of(next, "keurmerk-veilig-ondernemen")["kind"] == "maatregel");
+    CHECK(section_of(next, "keurmerk-veilig-ondernemen-budget")["kind"] == "field");
+    CHECK(common_text(next, "keurmerk-veilig-ondernemen-planning") ==
+          "Doorlopend, was: 2023, hercertificering in het vierde kwartaal");
+    CHECK(common_text(next, "keurmerk-veilig-ondernemen-budget") == "€ 12.000");
+    // Local measures and own texts stay with this year's plan.
+    CHECK_FALSE(has_section(next, "veilig-varen-in-de-havens"));
+    CHECK(layers_of(next, "keurmerk-veilig-ondernemen-budget").count("GM0166") == 0);
+}
