@@ -107,6 +107,14 @@ bounds on connections (docs/security.md):
                          further until one is (default 8)
   --max-http-body N      largest HTTP request body in bytes, sent with Content-Length; a larger
                          one gets 413, a chunked one 411 (default 1048576)
+
+the plan as ODT, DOCX, PDF and HTML (docs/plan-steps.md):
+  --export-reference DIR the house style: reference.odt, reference.docx and print.css
+                         (default: the repository's data/export; data/export/README.md)
+  --max-exports N        files made at once, each by a pandoc or weasyprint process (default: the
+                         number of cores)
+  --max-queued-exports N files waiting for one of those; past it 503 (default 16)
+  --export-time-limit S  a file taking longer is given up, its process killed (default 60)
 )";
 
 template <class T>
@@ -148,6 +156,7 @@ Options parse(const std::vector<std::string>& args) {
     Options o;
     std::optional<std::size_t> max_pending_sign_ins;
     o.net.static_root = SAMEN_STATIC_DIR;
+    o.app.exports.reference_dir = SAMEN_EXPORT_DIR;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&]() -> const std::string& {
@@ -238,6 +247,14 @@ Options parse(const std::vector<std::string>& args) {
             o.net.trusted_proxies.push_back(address);
         } else if (a == "--metrics-token")
             o.app.metrics_token = value();
+        else if (a == "--export-reference")
+            o.app.exports.reference_dir = value();
+        else if (a == "--max-exports")
+            o.app.exports.max_parallel = at_least<unsigned>(1, a, value());
+        else if (a == "--max-queued-exports")
+            o.app.exports.max_queued = number<std::size_t>(a, value());
+        else if (a == "--export-time-limit")
+            o.app.exports.time_limit = std::chrono::seconds(at_least<int>(1, a, value()));
         else
             throw std::invalid_argument("unknown option " + a);
     }
@@ -249,6 +266,13 @@ Options parse(const std::vector<std::string>& args) {
     }
     if (!o.net.static_root.empty() && !fs::is_directory(o.net.static_root))
         o.net.static_root.clear();
+    for (const char* file : {"reference.odt", "reference.docx", "print.css"}) {
+        if (!fs::is_regular_file(o.app.exports.reference_dir / file)) {
+            throw std::invalid_argument(
+                "--export-reference: " + o.app.exports.reference_dir.string() + " holds no " +
+                file + " (data/export/README.md)");
+        }
+    }
     return o;
 }
 

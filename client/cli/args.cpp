@@ -34,6 +34,12 @@ std::vector<Flag> flags_of(Command c) {
             return {{"--title", true}, {"--municipalities", true}, {"--template", true}};
         case Command::import_document:
             return {{"--title", true}, {"--municipalities", true}};
+        case Command::export_plan:
+            return {{"--as", true},
+                    {"--format", true},
+                    {"--rev", true},
+                    {"-o", true},
+                    {"--output", true}};
         default:
             return {};
     }
@@ -71,6 +77,8 @@ const char* name_of(Command c) {
             return "new";
         case Command::import_document:
             return "import";
+        case Command::export_plan:
+            return "export";
     }
     return "help";
 }
@@ -132,6 +140,7 @@ Words words_of(Command c) {
         case Command::status:
         case Command::tags:
         case Command::new_document:
+        case Command::export_plan:
             return {1, 1, "a document id"};
         case Command::edit:
         case Command::log:
@@ -165,22 +174,22 @@ double parse_seconds(const std::string& s) {
 }  // namespace
 
 Options parse_args(const std::vector<std::string>& args) {
-    static const std::pair<const char*, Command> commands[] = {
-        {"help", Command::help},
-        {"version", Command::version},
-        {"login", Command::login},
-        {"docs", Command::docs},
-        {"cat", Command::cat},
-        {"edit", Command::edit},
-        {"watch", Command::watch},
-        {"status", Command::status},
-        {"log", Command::log},
-        {"diff", Command::diff},
-        {"tag", Command::tag},
-        {"tags", Command::tags},
-        {"comments", Command::comments},
-        {"new", Command::new_document},
-        {"import", Command::import_document}};
+    static const std::pair<const char*, Command> commands[] = {{"help", Command::help},
+                                                               {"version", Command::version},
+                                                               {"login", Command::login},
+                                                               {"docs", Command::docs},
+                                                               {"cat", Command::cat},
+                                                               {"edit", Command::edit},
+                                                               {"watch", Command::watch},
+                                                               {"status", Command::status},
+                                                               {"log", Command::log},
+                                                               {"diff", Command::diff},
+                                                               {"tag", Command::tag},
+                                                               {"tags", Command::tags},
+                                                               {"comments", Command::comments},
+                                                               {"new", Command::new_document},
+                                                               {"import", Command::import_document},
+                                                               {"export", Command::export_plan}};
     auto is_option = [](const std::string& a) { return a.size() > 1 && a[0] == '-'; };
 
     // First the command: the first word that is neither an option nor the value of --server.
@@ -266,6 +275,8 @@ Options parse_args(const std::vector<std::string>& args) {
         if (name == "--title") o.title = *value;
         if (name == "--municipalities") o.municipalities = parse_municipalities(*value);
         if (name == "--template") o.template_doc = *value;
+        if (name == "--format") o.format = *value;
+        if (name == "-o" || name == "--output") o.output = *value;
     }
     if (version_flag) o.command = Command::version;
     if (help) o.command = Command::help;
@@ -299,6 +310,13 @@ Options parse_args(const std::vector<std::string>& args) {
     if (o.command == Command::cat) {
         if (o.as && o.layer) throw UsageError("use --as or --layer, not both");
         if (o.rev && !o.as) throw UsageError("--rev needs --as (the plan of one municipality)");
+    }
+    if (o.command == Command::export_plan) {
+        if (!o.as) throw UsageError("'export' needs --as CODE (the plan of one municipality)");
+        if (o.format != "odt" && o.format != "docx" && o.format != "pdf" && o.format != "html") {
+            throw UsageError("'export' needs --format odt, docx, pdf or html");
+        }
+        if (o.output.empty()) throw UsageError("'export' needs -o FILE (- for standard output)");
     }
     if (o.command == Command::diff) {
         if (!o.from) throw UsageError("'diff' needs --from REV");
@@ -343,6 +361,11 @@ Usage:
   samen cat DOC --as CODE [--rev REV]
       Print the effective plan of municipality CODE as the server composes it, as it stands
       or as it stood at revision REV.
+  samen export DOC --as CODE --format odt|docx|pdf|html [--rev REV] -o FILE
+      Write the plan of municipality CODE as the college and the raad get it: a title page with
+      where it stands (concept, or the decision), a table of contents, the priorities, the text
+      and the uitvoeringsplan as a table, with page numbers. As it stands, or at revision REV
+      (a named version's, e.g. the plan as adopted). FILE - writes to standard output.
   samen status DOC
       The divergence matrix: per section (indented by depth) and municipality whether it
       inherits the common text, has its own (override), an own text the common text moved

@@ -35,6 +35,7 @@ enum class Command {
     comments,
     new_document,
     import_document,
+    export_plan,
 };
 
 struct Options {
@@ -56,6 +57,8 @@ struct Options {
     std::vector<std::string> municipalities;  // new, import --municipalities GM0166,GM0180
     std::optional<std::string> template_doc;  // new --template DOC
     std::string file;                         // import: a Markdown file, or - for standard input
+    std::string format;                       // export --format odt|docx|pdf|html
+    std::string output;                       // export -o FILE
 };
 
 class UsageError : public std::runtime_error {

@@ -21,6 +21,7 @@
 #include "render.hpp"
 #include "samen/blocking_client.hpp"
 #include "samen/sign_in.hpp"
+#include "transport/http_client.hpp"
 
 namespace samen::cli {
 
@@ -244,6 +245,48 @@ int do_cat(const Options& o, Io& io) {
     const std::string layer = o.layer.value_or(std::string(model::common_layer));
     check_layer(doc, layer);
     io.out << render_markdown(doc, layer);
+    return exit_ok;
+}
+
+// ---- export -------------------------------------------------------------------------------------
+
+int do_export(const Options& o, Io& io) {
+    Target t = resolve(o, io, true);
+    std::string target =
+        "/api/v1/documents/" + o.doc + "/effective/" + *o.as + "?format=" + o.format;
+    if (o.rev) target += "&rev=" + std::to_string(*o.rev);
+    transport::HttpResult r;
+    try {
+        // A PDF of a long plan takes seconds to make: the server's own time limit applies.
+        r = transport::http_request(t.address.host, t.address.port, "GET", target, {},
+                                    {{"Authorization", "Bearer " + *t.token}},
+                                    std::chrono::seconds(120));
+    } catch (const std::runtime_error& e) {
+        throw error("unreachable", e.what());
+    }
+    if (r.status != 200) {
+        std::string detail = r.body;
+        try {
+            detail = nlohmann::json::parse(r.body).value("detail", r.body);
+        } catch (const nlohmann::json::exception&) {
+        }
+        const std::string code = r.status == 401   ? "unauthorized"
+                                 : r.status == 403 ? "forbidden"
+                                 : r.status == 404 ? "not_found"
+                                                   : "failed";
+        throw error(
+            code, "the server did not make the file (" + std::to_string(r.status) + "): " + detail);
+    }
+    if (o.output == "-") {
+        io.out << r.body;
+        return exit_ok;
+    }
+    std::ofstream file(o.output, std::ios::binary | std::ios::trunc);
+    if (!file || !file.write(r.body.data(), static_cast<std::streamsize>(r.body.size())) ||
+        !file.flush()) {
+        throw std::runtime_error("cannot write " + o.output);
+    }
+    io.err << "Wrote " << o.output << " (" << r.body.size() << " bytes).\n";
     return exit_ok;
 }
 
@@ -782,6 +825,8 @@ int run(const std::vector<std::string>& args, Io io) {
             case Command::new_document:
             case Command::import_document:
                 return do_create(o, io);
+            case Command::export_plan:
+                return do_export(o, io);
         }
     } catch (const UsageError& e) {
         io.err << "samen: " << e.what() << "\nRun 'samen --help' for the usage.\n";

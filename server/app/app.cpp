@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "app/http_paths.hpp"
+#include "app/plan_print.hpp"
 #include "auth/authorize.hpp"
 #include "auth/password.hpp"
 #include "auth/permissions.hpp"
@@ -104,13 +105,15 @@ App::App(asio::io_context& ioc, store::Store& store, AppOptions options)
       auth_watch_(
           std::make_shared<AuthWatch>(ioc, store, users_, signed_in_, options.auth_check_interval)),
       throttle_(options.sign_in.throttle),
-      password_pool_(options.sign_in.password_threads) {
+      password_pool_(options.sign_in.password_threads),
+      exporter_(std::make_unique<exporting::Exporter>(options.exports)) {
     auth_watch_->start();
 }
 
 App::~App() {
     auth_watch_->stop();
     password_pool_.join();
+    exporter_.reset();
 }
 
 std::shared_ptr<net::MessageHandler> App::on_websocket(std::shared_ptr<net::Connection> conn) {
@@ -170,6 +173,19 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
     const std::string code = resource->code;
     const bool effective = resource->effective;
     const bool as_json = req.accept.find("application/json") != std::string::npos;
+    // ?format=odt|docx|pdf|html, or the same by Accept: the plan as a file for the council.
+    std::optional<exporting::Format> format;
+    if (auto name = query_param(req.target, "format")) {
+        format = exporting::format_from_name(*name);
+        if (!format && *name != "md") {
+            return respond(problem(400, "format is odt, docx, pdf, html or md"));
+        }
+    } else if (!as_json) {
+        format = exporting::format_from_accept(req.accept);
+    }
+    if (format && !effective) {
+        return respond(problem(400, "only an effective plan is made into a file"));
+    }
     // ?rev=N: the plan or the matrix as it stood at revision N (a named version's, say).
     std::optional<model::Rev> rev;
     if (auto value = query_param(req.target, "rev")) {
@@ -182,7 +198,7 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
                   : protocol::DocumentRequest{protocol::Divergence{doc}};
     with_user(
         req, std::move(respond),
-        [this, doc, code, effective, as_json, rev, request](auth::User user, auto done) {
+        [this, doc, code, effective, as_json, format, rev, request](auth::User user, auto done) {
             store_.query(
                 [doc, rev, user, request](store::Db& db) {
                     model::Document d = rooms::load_document(db, doc);
@@ -191,7 +207,7 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
                     }
                     return rev ? rooms::document_at(db, std::move(d), *rev) : d;
                 },
-                [=](std::exception_ptr error, model::Document d) {
+                [=, this](std::exception_ptr error, model::Document d) {
                     if (error) return done(failure(error, "reading the document failed"));
                     if (!effective) {
                         nlohmann::json table = model::to_json(model::divergence(d));
@@ -202,6 +218,7 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
                     if (!d.takes_part(code)) {
                         return done(problem(404, code + " does not take part in this document"));
                     }
+                    if (format) return export_plan(d, code, *format, std::move(done));
                     if (as_json) return done(json_response(200, model::effective_json(d, code)));
                     done({200,
                           "text/markdown; charset=utf-8",
@@ -210,6 +227,34 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
                 },
                 store::Queue::readers);
         });
+}
+
+void App::export_plan(const model::Document& doc, const std::string& code, exporting::Format format,
+                      std::function<void(net::HttpResponse)> done) {
+    const std::string name = export_file_name(doc, code, format);
+    auto answer = [done, format, name](std::exception_ptr error, std::string bytes) {
+        if (!error) {
+            return done({200,
+                         std::string(exporting::content_type(format)),
+                         std::move(bytes),
+                         {{"Content-Disposition", "attachment; filename=\"" + name + "\""}}});
+        }
+        try {
+            std::rethrow_exception(error);
+        } catch (const exporting::Busy& e) {
+            net::HttpResponse busy = problem(503, e.what());
+            busy.headers.emplace_back("Retry-After", "5");
+            done(std::move(busy));
+        } catch (const std::exception& e) {
+            log_line("export of " + name + " failed: " + e.what());
+            done(problem(500, std::string("the file could not be made: ") + e.what()));
+        }
+    };
+    try {
+        exporter_->submit(print_plan(doc, code, store::now_string().substr(0, 10)), format, answer);
+    } catch (...) {
+        answer(std::current_exception(), {});
+    }
 }
 
 void App::metrics(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond) {

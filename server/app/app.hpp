@@ -12,6 +12,7 @@
 #include "app/auth_watch.hpp"
 #include "app/client_session.hpp"
 #include "app/sign_in_throttle.hpp"
+#include "export/export.hpp"
 #include "net/application.hpp"
 #include "rooms/registry.hpp"
 
@@ -42,6 +43,9 @@ struct AppOptions {
     /// Who may read /metrics besides a client on a loopback address: whoever presents
     /// `Authorization: Bearer <metrics_token>`. Empty: nobody else.
     std::string metrics_token;
+    /// The exports of a plan (ODT, DOCX, PDF, HTML): the house style, and the bounds on the
+    /// child processes that make them (docs/security.md).
+    exporting::Options exports;
 };
 
 /// How sign-ins went, for /metrics.
@@ -90,6 +94,9 @@ class App : public net::Application, public std::enable_shared_from_this<App> {
     /// GET /api/v1/documents/{doc}/effective/{code} and /api/v1/documents/{doc}/divergence.
     void document_resource(const net::HttpRequest& req, const std::string& rest,
                            std::function<void(net::HttpResponse)> respond);
+    /// Answers with `doc`'s plan for `code` as a file made by the exporter (app/plan_print.hpp).
+    void export_plan(const model::Document& doc, const std::string& code, exporting::Format format,
+                     std::function<void(net::HttpResponse)> done);
     void sign_out(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond);
     /// Runs `then` with the user of the request's bearer token, or answers 401.
     void with_user(const net::HttpRequest& req, std::function<void(net::HttpResponse)> respond,
@@ -110,6 +117,8 @@ class App : public net::Application, public std::enable_shared_from_this<App> {
     std::atomic<std::uint64_t> busy_unlogged_{0};  // busy refusals since that line
     /// Argon2id takes tens of milliseconds of CPU: never on the network threads.
     boost::asio::thread_pool password_pool_;
+    /// pandoc and weasyprint as bounded child processes, never on the network threads.
+    std::unique_ptr<exporting::Exporter> exporter_;
     const net::NetStats* net_stats_ = nullptr;
 };
 

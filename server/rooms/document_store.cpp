@@ -507,7 +507,9 @@ std::size_t create_document(store::Db& db, const NewDocument& d) {
             std::string text = common ? common->text : std::string();
             // Next year's plan carries this year's measures over as running ones.
             if (s.kind == model::SectionKind::field && model::field_slug(s.title) == "planning") {
-                text = text.empty() ? "Doorlopend" : "Doorlopend, was: " + text;
+                if (!text.starts_with("Doorlopend")) {
+                    text = text.empty() ? "Doorlopend" : "Doorlopend, was: " + text;
+                }
             }
             sections.push_back({r, std::move(text)});
         }

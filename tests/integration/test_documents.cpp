@@ -80,12 +80,25 @@ TEST_CASE("an admin creates documents: empty, from a template, from Markdown",
     REQUIRE(templated["type"] == "document.created");
     auto original = admin.open("ivp-2023-2026");
     auto copy = kampen.open("ivp-kampen-2027");
-    CHECK(section_ids(copy) == section_ids(original));
-    CHECK(templated["sections"] == original["sections"].size());
-    for (std::size_t i = 0; i < copy["sections"].size(); ++i) {
-        CHECK(copy["sections"][i]["layers"]["common"]["text"] ==
-              original["sections"][i]["layers"]["common"]["text"]);
+    json common = json::array();  // the template's sections without its local ones
+    for (const auto& s : original["sections"]) {
+        if (s["owner"].is_null()) common.push_back(s);
+    }
+    REQUIRE(common.size() < original["sections"].size());
+    REQUIRE(copy["sections"].size() == common.size());
+    CHECK(templated["sections"] == common.size());
+    for (std::size_t i = 0; i < common.size(); ++i) {
+        const std::string id = common[i]["id"];
+        INFO(id);
+        CHECK(copy["sections"][i]["id"] == id);
         CHECK(copy["sections"][i]["layers"].size() == 1);
+        const std::string text = copy["sections"][i]["layers"]["common"]["text"];
+        // A measure's planning is carried over as running (test_plan_steps.cpp).
+        if (id.ends_with("-planning")) {
+            CHECK(text.starts_with("Doorlopend"));
+        } else {
+            CHECK(text == common[i]["layers"]["common"]["text"]);
+        }
     }
 
     // From Markdown: headings become sections, nested by level.
