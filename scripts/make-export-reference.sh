@@ -47,6 +47,14 @@ def odt_styles(s):
                   '      style:parent-style-name="Standard" style:class="html">\n'
                   '        <style:paragraph-properties fo:text-align="center" '
                   'fo:break-after="page" />')
+    # The uitvoeringsplan has eight columns: its cells in a smaller size.
+    s = s.replace('<style:style style:name="Table_20_Contents"\n'
+                  '    style:display-name="Table Contents" style:family="paragraph"\n'
+                  '    style:parent-style-name="Standard" style:class="extra">',
+                  '<style:style style:name="Table_20_Contents"\n'
+                  '    style:display-name="Table Contents" style:family="paragraph"\n'
+                  '    style:parent-style-name="Standard" style:class="extra">\n'
+                  '      <style:text-properties fo:font-size="7.5pt" />')
     return s
 
 edit(f"{work}/odt/styles.xml", odt_styles)
@@ -78,6 +86,14 @@ def docx_styles(s):
                   '    <w:unhideWhenUsed />\n'
                   '    <w:qFormat />\n'
                   '    <w:pPr>\n      <w:pageBreakBefore />')
+    # The uitvoeringsplan has eight columns: its cells in a smaller size.
+    s = s.replace('<w:style w:type="table" w:default="1" w:styleId="Table">\n'
+                  '    <w:name w:val="Table" />\n'
+                  '    <w:basedOn w:val="TableNormal" />',
+                  '<w:style w:type="table" w:default="1" w:styleId="Table">\n'
+                  '    <w:name w:val="Table" />\n'
+                  '    <w:basedOn w:val="TableNormal" />\n'
+                  '    <w:rPr><w:sz w:val="15" /><w:szCs w:val="15" /></w:rPr>')
     return s
 
 edit(f"{work}/docx/word/styles.xml", docx_styles)

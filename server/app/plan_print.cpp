@@ -25,11 +25,17 @@ std::string status_line(const model::Document& doc, std::string_view code) {
     return line;
 }
 
+/// Which state of the plan this is: its revision and, where one names it, its version (a decision
+/// is said by the status line already), and the day it was made into a file.
 std::string version_line(const model::Document& doc, const std::string& today) {
+    std::string line = "Revisie " + std::to_string(doc.rev);
     for (auto v = doc.versions.rbegin(); v != doc.versions.rend(); ++v) {
-        if (v->rev == doc.rev) return v->label + " (revisie " + std::to_string(doc.rev) + ")";
+        if (v->rev == doc.rev && !v->label.starts_with("Vastgesteld")) {
+            line = "Versie \u201c" + v->label + "\u201d, revisie " + std::to_string(doc.rev);
+            break;
+        }
     }
-    return "Stand van " + model::dutch_date(today) + " (revisie " + std::to_string(doc.rev) + ")";
+    return line + ", afgedrukt op " + model::dutch_date(today);
 }
 
 /// The measures as one table with their total, and (with more than one thema) the budgets per

@@ -152,7 +152,7 @@ struct Exporter::State {
     std::mutex mutex;
     std::condition_variable wake;
     std::deque<Job> waiting;
-    std::size_t idle = 0;
+    std::size_t running = 0;
     bool stopping = false;
 
     void work() {
@@ -160,12 +160,11 @@ struct Exporter::State {
             Job job;
             {
                 std::unique_lock lock(mutex);
-                ++idle;
                 wake.wait(lock, [&] { return stopping || !waiting.empty(); });
-                --idle;
                 if (waiting.empty()) return;  // stopping, nothing left
                 job = std::move(waiting.front());
                 waiting.pop_front();
+                ++running;
             }
             std::string file;
             std::exception_ptr error;
@@ -173,6 +172,10 @@ struct Exporter::State {
                 file = render(job.plan, job.format, options);
             } catch (...) {
                 error = std::current_exception();
+            }
+            {
+                std::lock_guard lock(mutex);
+                --running;
             }
             job.done(error, std::move(file));
         }
@@ -205,12 +208,13 @@ void Exporter::submit(PrintPlan plan, Format format,
     {
         std::lock_guard lock(state_->mutex);
         if (state_->stopping) throw Busy("the server is stopping");
-        // Waiting: what no idle thread will take at once.
-        const std::size_t taken = std::min(state_->idle, state_->waiting.size() + 1);
-        if (state_->waiting.size() + 1 - taken > state_->options.max_queued) {
-            throw Busy("every place for making a file is taken (" +
-                       std::to_string(state_->options.max_parallel) + " at work, " +
-                       std::to_string(state_->options.max_queued) + " waiting)");
+        // A place is one of the threads or one of the waiting: counted the same whether a thread
+        // has taken its job yet or not.
+        const auto& o = state_->options;
+        if (state_->running + state_->waiting.size() >=
+            std::max(1u, o.max_parallel) + o.max_queued) {
+            throw Busy("every place for making a file is taken (" + std::to_string(o.max_parallel) +
+                       " at work, " + std::to_string(o.max_queued) + " waiting)");
         }
         state_->waiting.push_back({std::move(plan), format, std::move(done)});
     }

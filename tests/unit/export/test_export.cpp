@@ -1,0 +1,233 @@
+// The plan as files, made by the real pandoc and weasyprint and read back: the ODT's and the
+// DOCX's XML (unzip), the PDF's text (pdftotext); and the bounds on the child processes.
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <future>
+
+#include "export/export.hpp"
+#include "temp_dir.hpp"
+
+using namespace samen::exporting;
+using samen::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+Options house_style() {
+    Options o;
+    o.reference_dir = SAMEN_EXPORT_DIR;
+    return o;
+}
+
+PrintPlan sample_plan() {
+    PrintPlan plan;
+    plan.document_title = "Integraal Veiligheidsplan 2023–2026";
+    plan.municipality = "Gemeente Kampen";
+    plan.status = "Vastgesteld door de gemeenteraad op 28 maart 2023 (Raadsbesluit 2023/14)";
+    plan.version = "Stand van 4 december 2026 (revisie 412)";
+    plan.sections.push_back(
+        {0, "Prioriteiten van Kampen", "1. Jeugdoverlast\n2. Ondermijning\n", {}});
+    plan.sections.push_back({0,
+                             "Veilige woon- en leefomgeving",
+                             "Kampen pakt **woninginbraak** aan met:\n\n- buurtpreventie\n- "
+                             "voorlichting in de wijken\n\n![kaart](http://example.invalid/k.png)",
+                             {}});
+    plan.sections.push_back({1, "Objectieve veiligheid", "Minder inbraken in Brunnepe.", {}});
+    PrintTable measures;
+    measures.caption = "Maatregelen";
+    measures.columns = {"Thema", "Maatregel", "Trekker", "Budget"};
+    measures.rows = {
+        {"Jeugd en veiligheid", "Straathoekwerk", "Jongerenwerk", "€ 40.000"},
+        {"Veilige woon- en leefomgeving", "Buurtpreventie", "Wijkagent", "€ 5.000"},
+        {"Integriteit en veiligheid", "Integrale controles", "Team handhaving", "€ 30.000"}};
+    measures.totals = {{"Totaal", "", "", "€ 75.000"}};
+    plan.sections.push_back({0, "Uitvoeringsplan 2023", "De maatregelen van 2023.", {measures}});
+    return plan;
+}
+
+/// What a command prints, for reading a file back with the tools made for it.
+std::string output_of(const std::string& command) {
+    FILE* p = popen(command.c_str(), "r");
+    REQUIRE(p);
+    std::string out;
+    char buffer[4096];
+    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, p)) > 0;) out.append(buffer, n);
+    pclose(p);
+    return out;
+}
+
+fs::path written(const TempDir& dir, const std::string& name, const std::string& bytes) {
+    const fs::path path = dir.path() / name;
+    std::ofstream(path, std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return path;
+}
+
+bool has(const std::string& text, const std::string& what) {
+    return text.find(what) != std::string::npos;
+}
+
+/// A tool that does nothing for a minute: what a hung pandoc looks like.
+fs::path sleeping_tool(const TempDir& dir) {
+    const fs::path path = dir.path() / "slow-tool";
+    std::ofstream(path) << "#!/bin/sh\nexec sleep 60\n";
+    fs::permissions(path, fs::perms::owner_all);
+    return path;
+}
+
+std::size_t leftovers(const fs::path& tmp) {
+    std::size_t n = 0;
+    for (const auto& e : fs::directory_iterator(tmp)) {
+        n += e.path().filename().string().starts_with("samen-export-");
+    }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("ODT: the title page, contents, headings, a list and every table row, page numbers",
+          "[export]") {
+    TempDir dir("samen-export-test");
+    const auto odt = written(dir, "plan.odt", render(sample_plan(), Format::odt, house_style()));
+    const std::string content = output_of("unzip -p " + odt.string() + " content.xml");
+    const std::string styles = output_of("unzip -p " + odt.string() + " styles.xml");
+    CHECK(output_of("unzip -p " + odt.string() + " mimetype") ==
+          "application/vnd.oasis.opendocument.text");
+    CHECK(has(content, "<text:p text:style-name=\"Title\">Integraal Veiligheidsplan 2023–2026"));
+    CHECK(has(content, ">Gemeente Kampen<"));
+    CHECK(has(content, "Vastgesteld door de gemeenteraad op 28 maart 2023"));
+    CHECK(has(content, "Stand van 4 december 2026 (revisie 412)"));
+    CHECK(has(content, "<text:table-of-content"));
+    CHECK(has(content, "text:outline-level=\"1\""));
+    CHECK(has(content, "text:outline-level=\"2\""));
+    CHECK(has(content, "Veilige woon- en leefomgeving"));
+    CHECK(has(content, "<text:list"));
+    CHECK(has(content, "voorlichting in de wijken"));
+    CHECK(has(content, "<table:table "));
+    for (const char* cell : {"Straathoekwerk", "Buurtpreventie", "Integrale controles",
+                             "Team handhaving", "€ 75.000"}) {
+        CHECK(has(content, cell));
+    }
+    CHECK_FALSE(has(content, "example.invalid"));  // nothing fetched, nothing linked
+    CHECK(has(styles, "<text:page-number"));
+    CHECK(has(styles, "fo:page-width=\"21cm\""));  // A4
+}
+
+TEST_CASE("DOCX: the title page, contents, headings, a list and every table row, page numbers",
+          "[export]") {
+    TempDir dir("samen-export-test");
+    const auto docx = written(dir, "plan.docx", render(sample_plan(), Format::docx, house_style()));
+    const std::string document = output_of("unzip -p " + docx.string() + " word/document.xml");
+    const std::string footer = output_of("unzip -p " + docx.string() + " word/footer1.xml");
+    CHECK(has(document, "<w:pStyle w:val=\"Title\" />"));
+    CHECK(has(document, "Integraal Veiligheidsplan 2023–2026"));
+    CHECK(has(document, "Gemeente Kampen"));
+    CHECK(has(document, "Vastgesteld door de gemeenteraad op 28 maart 2023"));
+    CHECK(has(document, "TOC \\o"));
+    CHECK(has(document, "<w:pStyle w:val=\"Heading1\" />"));
+    CHECK(has(document, "<w:pStyle w:val=\"Heading2\" />"));
+    CHECK(has(document, "<w:numPr>"));
+    CHECK(has(document, "<w:tbl>"));
+    for (const char* cell : {"Straathoekwerk", "Buurtpreventie", "Integrale controles",
+                             "Team handhaving", "€ 75.000"}) {
+        CHECK(has(document, cell));
+    }
+    CHECK(has(footer, "PAGE"));
+    CHECK(has(document, "w:footerReference"));
+}
+
+TEST_CASE("PDF: the title page, contents with page numbers, the text and the table", "[export]") {
+    TempDir dir("samen-export-test");
+    const auto pdf = written(dir, "plan.pdf", render(sample_plan(), Format::pdf, house_style()));
+    const std::string text = output_of("pdftotext -layout " + pdf.string() + " -");
+    const std::string info = output_of("pdfinfo " + pdf.string());
+    CHECK(has(text, "Integraal Veiligheidsplan 2023–2026"));
+    CHECK(has(text, "Gemeente Kampen"));
+    CHECK(has(text, "Vastgesteld door de gemeenteraad op 28 maart 2023"));
+    CHECK(has(text, "Inhoud"));
+    CHECK(has(text, "Objectieve veiligheid"));
+    for (const char* cell : {"Straathoekwerk", "Buurtpreventie", "Integrale controles",
+                             "Team handhaving", "€ 75.000"}) {
+        CHECK(has(text, cell));
+    }
+    // Title page, contents, text: three pages at least, each but the first numbered.
+    std::size_t pages = 0;
+    for (char c : text) pages += c == '\f';
+    CHECK(pages >= 3);
+    CHECK(has(info, "Page size:      841.89 x 595.28") == false);  // the first page is portrait
+}
+
+TEST_CASE("HTML: one page, its text escaped, nothing loaded from elsewhere", "[export]") {
+    PrintPlan plan = sample_plan();
+    plan.document_title = "IVP <script>alert(1)</script>";
+    const std::string html = render(plan, Format::html, house_style());
+    CHECK(has(html, "<html lang=\"nl\">"));
+    CHECK(has(html, "IVP &lt;script&gt;alert(1)&lt;/script&gt;"));
+    CHECK_FALSE(has(html, "<script"));
+    CHECK_FALSE(has(html, "<img src="));
+    CHECK_FALSE(has(html, "<link"));
+    CHECK(has(html, "<tfoot>"));
+    CHECK(has(html, "<caption>Maatregelen</caption>"));
+    CHECK(has(html, "@page"));  // the print style sheet, inline
+    CHECK(format_from_accept("application/pdf") == Format::pdf);
+    CHECK(format_from_accept("*/*") == std::nullopt);
+    CHECK(format_from_accept("application/json") == std::nullopt);
+    CHECK(format_from_name("xlsx") == std::nullopt);
+}
+
+TEST_CASE(
+    "a tool that hangs is killed at the time limit, one that fails or writes too much is "
+    "an error, and nothing is left behind",
+    "[export][limits]") {
+    TempDir tmp("samen-export-tmp");
+    setenv("TMPDIR", tmp.path().c_str(), 1);
+    Options o = house_style();
+    o.time_limit = std::chrono::seconds(1);
+    o.pandoc = sleeping_tool(tmp);
+    CHECK_THROWS_WITH(render(sample_plan(), Format::odt, o),
+                      Catch::Contains("took longer than 1 s"));
+    o.pandoc = "/bin/false";
+    CHECK_THROWS_AS(render(sample_plan(), Format::docx, o), ExportFailed);
+    o.pandoc = "no-such-pandoc-here";
+    CHECK_THROWS_WITH(render(sample_plan(), Format::docx, o), Catch::Contains("cannot start"));
+    o = house_style();
+    o.max_output_bytes = 1000;
+    CHECK_THROWS_WITH(render(sample_plan(), Format::pdf, o), Catch::Contains("more than the 1000"));
+    CHECK(leftovers(tmp.path()) == 0);
+    unsetenv("TMPDIR");
+}
+
+TEST_CASE("the exporter makes at most max_parallel files at once and queues at most max_queued",
+          "[export][limits]") {
+    TempDir tmp("samen-export-tmp");
+    Options o = house_style();
+    o.max_parallel = 1;
+    o.max_queued = 1;
+    o.time_limit = std::chrono::seconds(2);
+    o.pandoc = sleeping_tool(tmp);
+    std::promise<std::string> first, second;
+    Exporter exporter(o);
+    auto answer = [](std::promise<std::string>& p) {
+        return [&p](std::exception_ptr e, std::string) {
+            try {
+                if (e) std::rethrow_exception(e);
+                p.set_value("made");
+            } catch (const std::exception& x) {
+                p.set_value(x.what());
+            }
+        };
+    };
+    exporter.submit(sample_plan(), Format::odt, answer(first));   // at work
+    exporter.submit(sample_plan(), Format::odt, answer(second));  // waiting
+    CHECK_THROWS_AS(
+        exporter.submit(sample_plan(), Format::html, [](std::exception_ptr, std::string) {}), Busy);
+    CHECK_THAT(first.get_future().get(), Catch::Contains("took longer"));
+    CHECK_THAT(second.get_future().get(), Catch::Contains("took longer"));
+    // With the places free again, a file is made.
+    std::promise<std::string> third;
+    exporter.submit(sample_plan(), Format::html, answer(third));
+    CHECK(third.get_future().get() == "made");
+}
