@@ -455,10 +455,24 @@ test('DocumentSync applies changes of the sections and their layers as they come
   assert.equal(d.title, 'Plan');
   assert.equal(d.archived, true);
 
-  assert.equal(d.rev, 27);
+  // Priorities and decisions (docs/protocol.md, `priorities.set`, `adoption.set`).
+  change({ type: 'priorities.set', rev: 28, municipality: 'GM0166', sections: ['b', 'a'] });
+  assert.deepEqual(d.priorities, { GM0166: ['b', 'a'] });
+  const decision = { state: 'raad', date: '2023-03-28', reference: 'R-17', rev: 29 };
+  const named = { rev: 29, label: 'Vastgesteld door de gemeenteraad van Kampen, 28 maart 2023', author: ann, created_at: 'nu' };
+  change({ type: 'adoption.set', rev: 29, municipality: 'GM0166', adoption: decision, version: named });
+  assert.deepEqual(d.adoption.GM0166, decision);
+  assert.equal(d.versions.at(-1).label, named.label);
+  change({ type: 'adoption.set', rev: 30, municipality: 'GM0166', adoption: { state: 'concept', rev: 0 } });
+  assert.equal(d.adoption.GM0166, undefined);
+  change({ type: 'priorities.set', rev: 31, municipality: 'GM0166', sections: [] });
+  assert.deepEqual(d.priorities, {});
+  change({ type: 'document.rename', rev: 32, title: 'Plan' });
+
+  assert.equal(d.rev, 32);
   assert.equal(d.phase, 'live');
   // Each is told to the page, in order; a change already seen is not applied twice.
-  assert.equal(events.filter((e) => e.kind === 'change').at(-1).change.type, 'document.archive');
-  change({ type: 'document.rename', rev: 27, title: 'Oud' });
+  assert.equal(events.filter((e) => e.kind === 'change').at(-1).change.type, 'document.rename');
+  change({ type: 'document.rename', rev: 32, title: 'Oud' });
   assert.equal(d.title, 'Plan');
 });

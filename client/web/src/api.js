@@ -51,3 +51,25 @@ export async function effectiveMarkdown(token, doc, code, rev = null) {
 export async function divergence(token, doc) {
   return (await call('GET', `/api/v1/documents/${enc(doc)}/divergence`, { token, accept: 'application/json' })).json();
 }
+
+/** The formats a plan is made into for the council (docs/protocol.md, HTTP). */
+export const exportFormats = {
+  odt: { label: 'ODT (OpenDocument)', type: 'application/vnd.oasis.opendocument.text' },
+  docx: { label: 'DOCX (Word)', type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
+  pdf: { label: 'PDF', type: 'application/pdf' },
+  html: { label: 'HTML', type: 'text/html' },
+};
+
+/** The address of a municipality's plan as a file, as it stands or at revision `rev`. */
+export function exportUrl(doc, code, format, rev = null) {
+  const at = rev === null || rev === undefined ? '' : `&rev=${rev}`;
+  return `/api/v1/documents/${enc(doc)}/effective/${enc(code)}?format=${enc(format)}${at}`;
+}
+
+/** The plan as a file: {blob, name} (the name the server gives it). */
+export async function exportFile(token, doc, code, format, rev = null) {
+  const res = await call('GET', exportUrl(doc, code, format, rev), { token, accept: exportFormats[format]?.type });
+  const disposition = res.headers.get('Content-Disposition') ?? '';
+  const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `${doc}-${code}.${format}`;
+  return { blob: await res.blob(), name };
+}

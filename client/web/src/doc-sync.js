@@ -53,6 +53,10 @@ export class DocumentSync {
     /** Comment threads by id (docs/protocol.md, `comment`), their ranges kept on the text as it is here. */
     this.threads = new Map();
     this.archived = false;
+    /** Per municipality code: its priorities, section ids in order (docs/protocol.md, `priorities.set`). */
+    this.priorities = {};
+    /** Per municipality code: its decision {state, date, reference, rev}; absent: concept. */
+    this.adoption = {};
     /** key -> {section, layer, sync, sent, held, recovered} */
     this.layers = new Map();
     /** session -> {session, user, section, layer, sel} */
@@ -273,6 +277,8 @@ export class DocumentSync {
     this.versions = msg.versions ?? [];
     this.threads = new Map((msg.threads ?? []).map((t) => [t.id, structuredClone(t)]));
     this.archived = !!msg.archived;
+    this.priorities = structuredClone(msg.priorities ?? {});
+    this.adoption = structuredClone(msg.adoption ?? {});
     this.presence = new Map();
     for (const p of msg.presence ?? []) {
       if (p.session !== this.conn.session) this.presence.set(p.session, this.onLocalText(p));
@@ -405,6 +411,15 @@ export class DocumentSync {
       }
       case 'tag':
         this.versions = [...this.versions, msg.version];
+        break;
+      case 'priorities.set':
+        this.priorities = { ...this.priorities, [msg.municipality]: [...msg.sections] };
+        if (!msg.sections.length) delete this.priorities[msg.municipality];
+        break;
+      case 'adoption.set':
+        this.adoption = { ...this.adoption, [msg.municipality]: { ...msg.adoption } };
+        if (msg.adoption.state === 'concept') delete this.adoption[msg.municipality];
+        if (msg.version) this.versions = [...this.versions, msg.version];
         break;
       case 'comment':
       case 'comment.reply':

@@ -59,6 +59,15 @@ const byRequest = {
   },
   'comment.reply': { not_found: 'Deze opmerking bestaat niet (meer).', too_large: 'Dit document heeft het grootste aantal opmerkingen bereikt.' },
   'comment.resolve': { conflict: 'Iemand anders deed dit net al.' },
+  'priorities.set': {
+    forbidden: 'Alleen de coördinator van de gemeente stelt haar prioriteiten vast.',
+    bad_request: 'Kies hoogstens vier verschillende thema’s uit het plan van de gemeente.',
+    not_found: 'Een van de gekozen thema’s bestaat niet (meer).',
+  },
+  'adoption.set': {
+    forbidden: 'Alleen de gemeente zelf legt haar besluit vast: haar coördinator.',
+    bad_request: 'Geef de datum van het besluit (dag, maand en jaar) en een kenmerk van één regel.',
+  },
   open: {
     forbidden: 'U hebt geen toegang tot dit document.',
     not_found: 'Dit document bestaat niet.',

@@ -74,6 +74,7 @@ export function docNav(docId, current) {
       link('#/documenten', 'Documenten', 'list'),
       link(`#/doc/${docId}`, 'Werkruimte', 'workspace'),
       link(`#/doc/${docId}/plan`, 'Plan per gemeente', 'plan'),
+      link(`#/doc/${docId}/prioriteiten`, 'Prioriteiten', 'priorities'),
       link(`#/doc/${docId}/matrix`, 'Overzicht afwijkingen', 'matrix'),
       link(`#/doc/${docId}/versies`, 'Geschiedenis en versies', 'history')));
 }

@@ -18,5 +18,8 @@ export const may = {
   rebase: (u, code) => isAdmin(u) || coordinatorOf(u, code),
   acknowledge: (u, code) => isAdmin(u) || coordinatorOf(u, code),
   vote: (u, code) => coordinatorOf(u, code), // a vote is a municipality's: not an admin's
+  setPriorities: (u, code) => isAdmin(u) || coordinatorOf(u, code),
+  // A decision is the municipality's own: an admin records it only for the admin's municipality.
+  recordAdoption: (u, code) => (isAdmin(u) && u.municipality === code) || coordinatorOf(u, code),
   changeTree: (u, owner) => isAdmin(u) || (owner ? coordinatorOf(u, owner) : u.role === 'coordinator'),
 };

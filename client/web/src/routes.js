@@ -1,6 +1,7 @@
 // Which page each route shows (router.js moves between them). Signed out every route shows the
 // sign-in page; signed in: #/documenten, and a document's pages #/doc/<doc>/s/<section>/<layer>
-// (the workspace), #/doc/<doc>/plan/<code>[/<rev>], #/doc/<doc>/matrix, #/doc/<doc>/versies[/<section>],
+// (the workspace), #/doc/<doc>/plan/<code>[/<rev>], #/doc/<doc>/matrix, #/doc/<doc>/prioriteiten,
+// #/doc/<doc>/versies[/<section>],
 // #/doc/<doc>/vergelijk[/<code>/<from>/<to>] (revisions, `nu` for now).
 import { app } from './app.js';
 import { docNav, mainEl, renderHeader, updateStatus } from './frame.js';
@@ -10,6 +11,7 @@ import { renderDocuments } from './pages/documents.js';
 import { renderCompare } from './pages/compare.js';
 import { renderHistory } from './pages/history.js';
 import { renderMatrix, renderPlan } from './pages/plan.js';
+import { renderPriorities } from './pages/priorities.js';
 import { renderSignIn } from './pages/sign-in.js';
 import { Workspace } from './pages/workspace/workspace.js';
 
@@ -50,12 +52,14 @@ export function showRoute(parts) {
 
 function showDocument(docId, [sub, ...rest]) {
   const doc = openDocument(docId);
-  if (sub === 'plan' || sub === 'matrix' || sub === 'versies' || sub === 'vergelijk') {
-    header(docNav(doc.id, sub === 'versies' || sub === 'vergelijk' ? 'history' : sub));
+  if (sub === 'plan' || sub === 'matrix' || sub === 'versies' || sub === 'vergelijk' || sub === 'prioriteiten') {
+    const tab = { versies: 'history', vergelijk: 'history', prioriteiten: 'priorities' }[sub] ?? sub;
+    header(docNav(doc.id, tab));
     const page = { destroy() { this.dead = true; } };
     setPage(page);
     if (sub === 'plan') renderPlan(mainEl, app, doc, rest[0], page, rest[1]);
     else if (sub === 'matrix') renderMatrix(mainEl, app, doc, page);
+    else if (sub === 'prioriteiten') renderPriorities(mainEl, app, doc, page);
     else if (sub === 'vergelijk') renderCompare(mainEl, app, doc, rest[0], rest[1], rest[2], page);
     else renderHistory(mainEl, app, doc, rest[0], page);
     return;

@@ -7,6 +7,7 @@ import { h, replace } from '../dom.js';
 import { httpErrorText } from '../errors.js';
 import { whenOnline } from '../live.js';
 import { municipalityName } from '../names.js';
+import { adoptionShort } from '../plan-measures.js';
 import { may } from '../perms.js';
 import { expire } from '../session.js';
 import { documentAdmin, newDocumentForm } from './admin.js';
@@ -37,6 +38,8 @@ export async function renderDocuments(mainEl, refresh) {
         h('p', { class: 'utrecht-paragraph' },
           `Met ${d.municipalities.map(municipalityName).join(', ')}.`,
           d.versions?.length ? ` Laatste versie: „${d.versions[d.versions.length - 1].label}”.` : ''),
+        h('ul', { class: 'samen-adoption-list', 'aria-label': 'Stand van vaststelling per gemeente' }, d.municipalities.map((c) =>
+          h('li', null, `${municipalityName(c)}: `, h('span', { class: 'samen-adoption-list__state' }, adoptionShort(d.adoption?.[c]))))),
         admin ? documentAdmin(d, refresh) : null))),
       admin ? newDocumentForm(docs, refresh) : null);
   } catch (err) {

@@ -3,6 +3,7 @@
 import { h, button } from '../../dom.js';
 import { municipalityName } from '../../names.js';
 import { may } from '../../perms.js';
+import { measureFields } from '../../plan-measures.js';
 import { checkTitle } from '../../validation.js';
 import { rebaseForm } from './stale.js';
 
@@ -34,19 +35,28 @@ function formContent(ws) {
     const localAllowed = own && may.changeTree(ws.user, own);
     const commonAllowed = may.changeTree(ws.user, null);
     const local = localAllowed ? h('input', { type: 'checkbox', id: 'nieuw-lokaal', checked: !commonAllowed, disabled: !commonAllowed }) : null;
+    const measure = h('input', { type: 'checkbox', id: 'nieuw-maatregel', checked: f.measure === true });
     return h('form', { class: 'samen-inline-form', 'aria-labelledby': 'form-kop', novalidate: true, onsubmit: (e) => {
       e.preventDefault();
       const t = checkTitle(title, 'de sectie');
       if (!t) return;
       const msg = { type: 'section.create', parent: parent.value || null, position: 1_000_000, title: t };
       if (local?.checked) msg.owner = own;
-      ws.treeAction(msg, 'De sectie is toegevoegd.');
+      if (!measure.checked) {
+        ws.treeAction(msg, 'De sectie is toegevoegd.');
+        return;
+      }
+      ws.run(addMeasure(ws.doc, msg), `De maatregel „${t}” is toegevoegd met de velden ${measureFields.join(', ')}.`)
+        .then((ok) => { if (ok) ws.closeForm(); });
     } },
       h('h2', { class: 'utrecht-heading-3', id: 'form-kop' }, 'Nieuwe sectie'),
       field('nieuw-titel', 'Titel', title),
       field('nieuw-ouder', 'Onder', parent),
       local ? h('div', { class: 'utrecht-form-field utrecht-form-field--checkbox' }, local,
         h('label', { for: 'nieuw-lokaal', class: 'utrecht-form-label utrecht-form-label--checkbox' }, `Lokale sectie, alleen voor ${municipalityName(own)}`)) : null,
+      h('div', { class: 'utrecht-form-field utrecht-form-field--checkbox' }, measure,
+        h('label', { for: 'nieuw-maatregel', class: 'utrecht-form-label utrecht-form-label--checkbox' },
+          'Maatregel van het uitvoeringsplan (een rij met de velden thema, doel, maatregel, beoogd resultaat, trekker, partners, planning en budget)')),
       h('div', { class: 'utrecht-button-group' },
         h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Toevoegen'), cancel));
   }
@@ -93,6 +103,29 @@ function formContent(ws) {
         h('button', { type: 'submit', class: 'utrecht-button utrecht-button--primary-action' }, 'Voorstel indienen'), cancel));
   }
   return null;
+}
+
+/**
+ * A measure of the uitvoeringsplan: the row, then its eight fields under it
+ * (docs/decisions/0018-measures-are-sections.md). The row's id comes with its section.create.
+ */
+async function addMeasure(doc, msg) {
+  const made = new Map(); // rev -> id of the section created at that revision
+  const off = doc.subscribe((ev) => {
+    if (ev.kind === 'change' && ev.change?.type === 'section.create') made.set(ev.change.rev, ev.change.section.id);
+  });
+  try {
+    const ack = await doc.request({ ...msg, kind: 'maatregel' });
+    // The broadcast comes with the ack; wait a moment for it when it is behind.
+    for (let i = 0; i < 50 && !made.has(ack.rev); i++) await new Promise((r) => setTimeout(r, 20));
+    const id = made.get(ack.rev);
+    if (!id) throw Object.assign(new Error('no section'), { code: 'internal', request: 'section.create' });
+    for (const [i, title] of measureFields.entries()) {
+      await doc.request({ type: 'section.create', parent: id, position: i, title, kind: 'field' });
+    }
+  } finally {
+    off();
+  }
 }
 
 /** Restores a form's fields from `state.draft` and records every change there. */

@@ -3,12 +3,22 @@
 import { h, button } from '../../dom.js';
 import { municipalityName, municipalityTone } from '../../names.js';
 import { may } from '../../perms.js';
+import { adoptionShort } from '../../plan-measures.js';
 import { commentsPanel } from './comments.js';
 import { decidedProposals, openProposals } from './proposals.js';
 
 /** The panels of the side for `ws` (a Workspace). */
 export function sidePanels(ws) {
-  return [ws.inbox.el, commentsPanel(ws), workgroup(ws), openProposals(ws), decidedProposals(ws), deletedSections(ws)];
+  return [ws.inbox.el, commentsPanel(ws), workgroup(ws), openProposals(ws), decidedProposals(ws), adoption(ws), deletedSections(ws)];
+}
+
+/** Where each municipality's plan stands, each a link to its plan (and its decision). */
+function adoption(ws) {
+  return h('section', { class: 'samen-panel', 'aria-labelledby': 'vaststelling-kop' },
+    h('h2', { class: 'utrecht-heading-2', id: 'vaststelling-kop' }, 'Vaststelling'),
+    h('ul', { class: 'samen-adoption-list' }, ws.doc.municipalities.map((m) => h('li', null,
+      h('a', { href: `#/doc/${ws.doc.id}/plan/${m.code}`, class: 'utrecht-link' }, m.name), ': ',
+      h('span', { class: 'samen-adoption-list__state' }, adoptionShort(ws.doc.adoption?.[m.code]))))));
 }
 
 function workgroup(ws) {

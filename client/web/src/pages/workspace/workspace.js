@@ -312,7 +312,9 @@ export class Workspace {
                 st ? sr(` (${stateInfo[st].label})`) : null));
           }));
     replace(this.detailEl,
-      h('h1', { class: 'utrecht-heading-1 samen-section-title', id: 'sectie-titel', tabindex: '-1' }, s.title || '(zonder titel)'),
+      h('h1', { class: 'utrecht-heading-1 samen-section-title', id: 'sectie-titel', tabindex: '-1' },
+        // A field of a measure is named with its measure: "Keurmerk Veilig Ondernemen — Trekker".
+        s.kind === 'field' && this.doc.sections.get(s.parent) ? `${this.doc.sections.get(s.parent).title} — ${s.title}` : s.title || '(zonder titel)'),
       switcher,
       this.undo ? h('div', { class: 'samen-message samen-message--info', role: 'status' },
         h('p', { class: 'utrecht-paragraph' }, this.undo.text),
