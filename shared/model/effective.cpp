@@ -144,8 +144,8 @@ std::vector<PriorityEntry> effective_priorities(const Document& doc,
     auto it = doc.priorities.find(std::string(municipality));
     if (it == doc.priorities.end()) return out;
     for (const auto& id : it->second) {
-        const Section* s = doc.section(id);
-        out.push_back({id, s ? s->title : id});
+        // A priority whose section was deleted since is no theme of the plan (until restored).
+        if (const Section* s = doc.section(id)) out.push_back({id, s->title});
     }
     return out;
 }

@@ -117,6 +117,24 @@ TEST_CASE(
     "[integration][exports]") {
     ServerProcess server;
     const std::string token = server.sign_in("kampen-viewer");
+    // Every row of Kampen's table: the instrument of each of its measures, as the plan has it.
+    ProtocolClient c(server.port());
+    c.hello(token);
+    c.open(ivp);
+    std::vector<std::string> instruments;
+    const json plan = c.request({{"type", "effective"}, {"doc", ivp}, {"municipality", "GM0166"}});
+    for (const auto& s : plan["sections"]) {
+        if (s.value("kind", "") == "field" && s["title"] == "Maatregel") {
+            instruments.push_back(s["text"]);
+        }
+    }
+    REQUIRE(instruments.size() == 8);
+    auto every_row = [&](const std::string& text) {
+        for (const auto& i : instruments) {
+            INFO(i);
+            CHECK(has(text, i));
+        }
+    };
     const fs::path dir = server.data_dir() / "exports";
     fs::create_directories(dir);
     const std::string base = "/api/v1/documents/" + ivp + "/effective/GM0166";
@@ -128,6 +146,7 @@ TEST_CASE(
     const fs::path odt_file = save(dir, "kampen.odt", odt.body);
     const std::string content = output_of("unzip -p " + odt_file.string() + " content.xml");
     check_kampen_plan(content);
+    every_row(content);
     CHECK(has(content, "<text:table-of-content"));
     CHECK(has(content, "text:outline-level=\"2\""));
     CHECK(has(content, "<table:table "));
@@ -137,6 +156,7 @@ TEST_CASE(
     const fs::path docx_file = save(dir, "kampen.docx", docx.body);
     const std::string document = output_of("unzip -p " + docx_file.string() + " word/document.xml");
     check_kampen_plan(document);
+    every_row(document);
     CHECK(has(document, "<w:pStyle w:val=\"Heading1\" />"));
     CHECK(has(document, "<w:tbl>"));
 
@@ -159,6 +179,7 @@ TEST_CASE(
     REQUIRE(html.status == 200);
     CHECK(has(html.body, "<caption>Maatregelen</caption>"));
     check_kampen_plan(html.body);
+    every_row(html.body);
 }
 
 TEST_CASE("the plan as adopted: a file at the adopted revision keeps the old text after edits",

@@ -203,6 +203,10 @@ TEST_CASE(
     CHECK(md.find("# KVO") == std::string::npos);
     CHECK(md.find("# Trekker") == std::string::npos);
     CHECK(effective_markdown(d, staphorst).find("Straathoekwerk") == std::string::npos);
+    // A deleted theme leaves the chapter until it is restored.
+    Document without = d;
+    delete_section(without, "jeugd");
+    CHECK(effective_priorities(without, kampen).size() == 1);
     const auto j = effective_json(d, kampen);
     CHECK(j["budget"]["total"] == 7'500'050);
     CHECK(j["priorities"][0]["title"] == "Jeugd");

@@ -17,7 +17,7 @@ export function themesOf(doc, code) {
 export function overlap(doc) {
   const by = new Map();
   for (const m of doc.municipalities) {
-    for (const id of doc.priorities[m.code] ?? []) {
+    for (const id of (doc.priorities[m.code] ?? []).filter((x) => doc.sections.has(x))) {
       if (!by.has(id)) by.set(id, []);
       by.get(id).push(m.code);
     }
@@ -45,7 +45,7 @@ function overview(doc) {
           h('tr', { class: 'utrecht-table__row' },
             h('th', { scope: 'row', class: 'utrecht-table__header-cell' }, String(i + 1)),
             codes.map((c) => {
-              const id = doc.priorities[c]?.[i];
+              const id = (doc.priorities[c] ?? []).filter((x) => doc.sections.has(x))[i];
               const sharedBy = id ? overlap(doc).find(([x]) => x === id)?.[1] ?? [] : [];
               return h('td', { class: `utrecht-table__cell${sharedBy.length > 1 ? ' samen-priorities__shared' : ''}` },
                 id ? titleOf(doc, id) : '—',
