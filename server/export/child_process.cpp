@@ -45,7 +45,11 @@ ToolRun run_tool(const std::vector<std::string>& argv, const std::filesystem::pa
     const char* path = std::getenv("PATH");
     std::vector<std::string> env = {
         std::string("PATH=") + (path ? path : "/usr/local/bin:/usr/bin:/bin"),
-        "HOME=" + dir.string(), "XDG_CACHE_HOME=" + dir.string(), "LANG=C.UTF-8", "LC_ALL=C.UTF-8"};
+        "HOME=" + dir.string(), "XDG_CACHE_HOME=" + dir.string(), "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
+        // Nothing is to be fetched (a house style's print.css could name a URL): any request of
+        // the tools goes to a port where nothing listens.
+        "http_proxy=http://127.0.0.1:9", "https_proxy=http://127.0.0.1:9",
+        "HTTP_PROXY=http://127.0.0.1:9", "HTTPS_PROXY=http://127.0.0.1:9"};
     std::vector<char*> args, envp;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

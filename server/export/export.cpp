@@ -69,6 +69,54 @@ std::string made_by(const std::vector<std::string>& argv, const WorkDir& dir, co
     return read_file(out);
 }
 
+/// The ODT table of contents as text:table-of-content with its entries, each a link to its
+/// section's heading (pandoc makes a bookmark of each heading's id: s0, s1, ...).
+std::string odt_contents(const PrintPlan& plan) {
+    auto xml = [](std::string_view text) {
+        std::string out;
+        for (char c : text) {
+            if (c == '&') {
+                out += "&amp;";
+            } else if (c == '<') {
+                out += "&lt;";
+            } else if (c == '>') {
+                out += "&gt;";
+            } else if (c == '"') {
+                out += "&quot;";
+            } else {
+                out += c;
+            }
+        }
+        return out;
+    };
+    std::string out =
+        "<text:table-of-content text:name=\"Inhoud\">\n"
+        "<text:table-of-content-source text:outline-level=\"3\">\n"
+        "<text:index-title-template text:style-name=\"Contents_20_Heading\">Inhoud"
+        "</text:index-title-template>\n";
+    for (int level = 1; level <= 3; ++level) {
+        const std::string n = std::to_string(level);
+        out += "<text:table-of-content-entry-template text:outline-level=\"" + n +
+               "\" text:style-name=\"Contents_20_" + n +
+               "\"><text:index-entry-link-start/><text:index-entry-text/>"
+               "<text:index-entry-tab-stop style:type=\"right\" style:leader-char=\".\"/>"
+               "<text:index-entry-page-number/><text:index-entry-link-end/>"
+               "</text:table-of-content-entry-template>\n";
+    }
+    out +=
+        "</text:table-of-content-source>\n<text:index-body>\n"
+        "<text:index-title text:name=\"Inhoud_Head\"><text:p "
+        "text:style-name=\"Contents_20_Heading\">Inhoud</text:p></text:index-title>\n";
+    for (std::size_t i = 0; i < plan.sections.size(); ++i) {
+        const auto& s = plan.sections[i];
+        if (s.depth > 2) continue;
+        out += "<text:p text:style-name=\"Contents_20_" + std::to_string(s.depth + 1) +
+               "\"><text:a xlink:type=\"simple\" xlink:href=\"#s" + std::to_string(i) + "\">" +
+               xml(s.title) + "</text:a></text:p>\n";
+    }
+    return out + "</text:index-body>\n</text:table-of-content>\n";
+}
+
 }  // namespace
 
 std::optional<Format> format_from_name(std::string_view name) {
@@ -131,13 +179,28 @@ std::string render(const PrintPlan& plan, Format format, const Options& o) {
     write_file(in, plan_html(plan, {}, HtmlFor::pandoc));
     const std::string reference =
         (o.reference_dir / ("reference." + std::string(file_extension(format)))).string();
-    return made_by(
-        {o.pandoc.string(), "--from=html", "--to=" + std::string(file_extension(format)),
-         "--reference-doc=" + reference, "--toc", "--toc-depth=3", "--metadata=lang:nl-NL",
-         "--metadata=toc-title:Inhoud", "--metadata=title:" + plan.document_title,
-         "--metadata=subtitle:" + plan.municipality, "--metadata=author:" + plan.status,
-         "--metadata=date:" + plan.version, "--output=" + out.string(), in.string()},
-        dir, out, o);
+    std::vector<std::string> argv = {o.pandoc.string(),
+                                     "--from=html",
+                                     "--to=" + std::string(file_extension(format)),
+                                     "--reference-doc=" + reference,
+                                     "--metadata=lang:nl-NL",
+                                     "--metadata=toc-title:Inhoud",
+                                     "--metadata=title:" + plan.document_title,
+                                     "--metadata=subtitle:" + plan.municipality,
+                                     "--metadata=author:" + plan.status,
+                                     "--metadata=date:" + plan.version,
+                                     "--output=" + out.string()};
+    if (format == Format::odt) {
+        // pandoc's ODT contents are an empty index until an office suite updates it: this one has
+        // its entries already (their page numbers come with that update).
+        const fs::path contents = dir.path() / "contents.xml";
+        write_file(contents, odt_contents(plan));
+        argv.push_back("--include-before-body=" + contents.string());
+    } else {
+        argv.insert(argv.end(), {"--toc", "--toc-depth=3"});  // a field Word fills in on opening
+    }
+    argv.push_back(in.string());
+    return made_by(argv, dir, out, o);
 }
 
 // ---- Exporter ----------------------------------------------------------------------------------
