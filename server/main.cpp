@@ -55,6 +55,8 @@ options:
                          ones are read from disk when needed
   --room-idle-seconds S  a document nobody has open is unloaded after S seconds (default 60)
   --max-comments N       comments one document may hold, over all its threads (default 10000)
+  --checkpoint-edits N   edits of one section layer after which its whole text is written; the
+                         edits since are replayed from the change log at load (default 1000)
   --edit-rate N          edits per second per connection, sustained (default 50)
   --edit-burst N         edits per connection in a burst (default 200)
   --max-connections-per-user N
@@ -200,6 +202,8 @@ Options parse(const std::vector<std::string>& args) {
             o.app.room.max_history_bytes = number<std::size_t>(a, value());
         else if (a == "--max-comments")
             o.app.room.max_comments = number<std::size_t>(a, value());
+        else if (a == "--checkpoint-edits")
+            o.app.room.checkpoint_edits = at_least<std::size_t>(1, a, value());
         else if (a == "--room-idle-seconds")
             o.app.room.idle_unload = std::chrono::seconds(std::max(1, number<int>(a, value())));
         else if (a == "--edit-rate")

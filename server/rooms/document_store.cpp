@@ -79,7 +79,59 @@ model::Version to_version(store::VersionRecord r, UserCache& users) {
 
 }  // namespace
 
+namespace {
+
+/// The edits after each layer's checkpoint, applied to its text: the document as the change log
+/// says it is (docs/decisions/0021-change-log-is-the-truth.md).
+void replay_edits(store::Db& db, model::Document& d,
+                  std::vector<std::pair<std::string, std::string>>* replayed = nullptr) {
+    auto layer_of = [&](const std::string& section, const std::string& code) -> model::Layer* {
+        model::Section* s = d.section(section);
+        if (!s) {
+            auto it = std::find_if(d.deleted.begin(), d.deleted.end(),
+                                   [&](const model::Section& x) { return x.id == section; });
+            if (it == d.deleted.end()) return nullptr;
+            s = &*it;
+        }
+        auto l = s->layers.find(code);
+        return l == s->layers.end() ? nullptr : &l->second;
+    };
+    for (const auto& c : store::list_edits_after_checkpoints(db, d.id)) {
+        model::Layer* layer = layer_of(c.section.value_or(""), c.layer.value_or(""));
+        if (!layer || !c.op) {
+            throw store::StoreError(0, "revision " + std::to_string(c.rev) + " of " + d.id +
+                                           " edits a layer that is not there");
+        }
+        try {
+            layer->text = ot::apply(layer->text, ot::op_from_json(nlohmann::json::parse(*c.op)));
+        } catch (const std::exception& e) {
+            throw store::StoreError(0, "revision " + std::to_string(c.rev) + " of " + d.id +
+                                           " does not apply to its layer: " + e.what());
+        }
+        layer->changed_rev = static_cast<Rev>(c.rev);
+        if (replayed) {
+            std::pair<std::string, std::string> key{*c.section, *c.layer};
+            if (std::find(replayed->begin(), replayed->end(), key) == replayed->end()) {
+                replayed->push_back(std::move(key));
+            }
+        }
+    }
+}
+
+}  // namespace
+
+LoadedDocument load_for_room(store::Db& db, std::string_view doc) {
+    LoadedDocument out;
+    out.doc = load_document(db, doc, &out.replayed);
+    return out;
+}
+
 model::Document load_document(store::Db& db, std::string_view doc) {
+    return load_document(db, doc, nullptr);
+}
+
+model::Document load_document(store::Db& db, std::string_view doc,
+                              std::vector<std::pair<std::string, std::string>>* replayed) {
     auto record = store::get_document(db, doc);
     if (!record)
         throw ProtocolError(ErrorCode::not_found, "no document '" + std::string(doc) + "'");
@@ -120,6 +172,7 @@ model::Document load_document(store::Db& db, std::string_view doc) {
         layer.changed_rev = static_cast<Rev>(l.changed_rev);
         s->layers.emplace(l.layer, std::move(layer));
     }
+    replay_edits(db, d, replayed);
     UserCache users(db);
     d.proposals = load_open_proposals(db, doc, users);
     d.next_proposal = store::next_proposal_id(db, doc);
@@ -211,8 +264,9 @@ void check_next_rev(store::Db& db, std::string_view doc, std::int64_t rev) {
 namespace {
 
 store::LayerRecord layer_record(const std::string& section, const std::string& code,
-                                const model::Layer& layer) {
+                                const model::Layer& layer, std::int64_t rev) {
     store::LayerRecord l;
+    l.text_rev = rev;  // the text as it stands after the change stored with it
     l.section = section;
     l.layer = code;
     l.state = std::string(model::to_string(layer.state));
@@ -261,7 +315,7 @@ void append_tree_change(store::Db& db, std::string_view doc, Rev rev, const std:
         if (!store::update_section(db, doc, row)) store::insert_section(db, doc, row);
     }
     for (const auto& [code, layer] : new_layers) {
-        store::put_layer(db, doc, layer_record(section, code, layer));
+        store::put_layer(db, doc, layer_record(section, code, layer, r));
     }
     store::set_document_rev(db, doc, r);
 }
@@ -273,7 +327,7 @@ void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std
     const auto r = static_cast<std::int64_t>(rev);
     append_structural(db, doc, r, kind, section, code, data, author);
     if (layer) {
-        store::put_layer(db, doc, layer_record(section, code, *layer));
+        store::put_layer(db, doc, layer_record(section, code, *layer, r));
     } else {
         store::delete_layer(db, doc, section, code);
     }
@@ -281,7 +335,7 @@ void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std
 }
 
 void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
-                 std::string_view new_text, const nlohmann::json& data) {
+                 const nlohmann::json& data) {
     const auto rev = static_cast<std::int64_t>(edit.rev);
     check_next_rev(db, doc, rev);
     store::ChangeRecord change;
@@ -295,11 +349,18 @@ void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
     change.opid = edit.opid;
     if (!data.is_null()) change.data = data.dump();
     change.at = store::now_string();
+    // The edit is the truth; the layer's text is written now and then, as a checkpoint
+    // (docs/decisions/0021-change-log-is-the-truth.md).
     store::append_change(db, change);
-    if (!store::set_layer_text(db, doc, edit.section, edit.layer, new_text, rev)) {
-        throw store::StoreError(0, "no layer " + edit.layer + " in section " + edit.section);
-    }
     store::set_document_rev(db, doc, rev);
+}
+
+void write_checkpoint(store::Db& db, std::string_view doc, const std::string& section,
+                      const std::string& layer, std::string_view text, Rev rev, Rev changed_rev) {
+    if (!store::set_layer_checkpoint(db, doc, section, layer, text, static_cast<std::int64_t>(rev),
+                                     static_cast<std::int64_t>(changed_rev))) {
+        throw store::StoreError(0, "no layer " + layer + " in section " + section);
+    }
 }
 
 std::vector<AppliedEdit> load_edits(store::Db& db, std::string_view doc, std::string_view section,

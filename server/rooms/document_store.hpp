@@ -49,6 +49,15 @@ struct DocumentSummary {
 /// its open proposals and its named versions; throws ProtocolError(not_found) when there is no
 /// such document.
 model::Document load_document(store::Db& db, std::string_view doc);
+/// load_document for a room: with the section layers whose edits after their checkpoint were
+/// replayed, which the room writes again when it unloads.
+struct LoadedDocument {
+    model::Document doc;
+    std::vector<std::pair<std::string, std::string>> replayed;  // (section, layer)
+};
+LoadedDocument load_for_room(store::Db& db, std::string_view doc);
+model::Document load_document(store::Db& db, std::string_view doc,
+                              std::vector<std::pair<std::string, std::string>>* replayed);
 
 /// An entry of the protocol's `documents` (and of `GET /api/v1/documents`).
 nlohmann::json to_json(const DocumentSummary& d);
@@ -114,11 +123,16 @@ std::vector<model::Change> load_section_changes(store::Db& db, std::string_view 
                                                 const std::optional<std::string>& layer, Rev before,
                                                 std::size_t limit);
 
-/// Appends an accepted edit (with `data` for the history, e.g. the base a rebase moved) and the
-/// layer's new text, and moves the document to `edit.rev`. Throws unless the document stood at
+/// Appends an accepted edit (with `data` for the history, e.g. the base a rebase moved) and moves
+/// the document to `edit.rev`; the layer's text is not written (write_checkpoint does that now and
+/// then: docs/decisions/0021-change-log-is-the-truth.md). Throws unless the document stood at
 /// `edit.rev - 1`: a gap would break the history.
 void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
-                 std::string_view new_text, const nlohmann::json& data = nullptr);
+                 const nlohmann::json& data = nullptr);
+/// Writes a layer's text as it stands at `rev` (its last text change at `changed_rev`): the
+/// edits up to `rev` need no replay when the document is loaded.
+void write_checkpoint(store::Db& db, std::string_view doc, const std::string& section,
+                      const std::string& layer, std::string_view text, Rev rev, Rev changed_rev);
 
 /// For every section layer, the revision of its last text change up to `rev` (an edit, its
 /// diverge, or its section's creation; 0: from the start): what staleness is judged by.

@@ -40,14 +40,14 @@ void RoomRegistry::get(const std::string& doc, Callback callback) {
     if (!first) return;  // a load is on its way; the callback waits for it
 
     std::weak_ptr<RoomRegistry> weak = weak_from_this();
-    auto finish = [weak, doc](std::exception_ptr error, model::Document loaded) {
+    auto finish = [weak, doc](std::exception_ptr error, LoadedDocument loaded) {
         auto self = weak.lock();
         if (!self) return;
         std::shared_ptr<Room> room;
         std::vector<Callback> waiting;
         if (!error) {
             room = std::make_shared<Room>(
-                self->ioc_, self->store_, self->users_, std::move(loaded), self->limits_,
+                self->ioc_, self->store_, self->users_, std::move(loaded.doc), self->limits_,
                 self->metrics_,
                 [weak](const std::string& failed) {
                     if (auto s = weak.lock()) s->forget(failed);
@@ -56,6 +56,8 @@ void RoomRegistry::get(const std::string& doc, Callback callback) {
                     auto s = weak.lock();
                     return s && s->unload(idle);
                 });
+            // Not shared yet: no strand needed.
+            room->mark_unsaved(loaded.replayed);
         }
         std::vector<std::shared_ptr<Room>> handles;
         {
@@ -76,7 +78,7 @@ void RoomRegistry::get(const std::string& doc, Callback callback) {
     try {
         // On a reader, but after every write queued before: a room that failed may have left
         // changes queued, and the new room must start from a state that holds them.
-        store_.query([doc](store::Db& db) { return load_document(db, doc); }, std::move(finish),
+        store_.query([doc](store::Db& db) { return load_for_room(db, doc); }, std::move(finish),
                      store::Queue::readers_after_writes);
     } catch (...) {
         std::vector<Callback> waiting;

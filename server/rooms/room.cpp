@@ -3,6 +3,7 @@
 #include "rooms/room.hpp"
 
 #include <boost/asio/post.hpp>
+#include <tuple>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -232,6 +233,37 @@ void Room::on_idle_timer() {
 
 void Room::unload() {
     unloaded_ = true;
+    // Every layer edited since its checkpoint is written now, so that the next load replays
+    // nothing of it. Queued before any load of the document (loads wait for the writes queued).
+    std::vector<std::tuple<std::string, std::string, std::string, Rev>> texts;
+    for (const auto& [key, n] : unsaved_edits_) {
+        if (const model::Section* s = doc_.section(key.first)) {
+            if (const model::Layer* l = s->layer(key.second)) {
+                texts.emplace_back(key.first, key.second, l->text, l->changed_rev);
+            }
+        }
+    }
+    unsaved_edits_.clear();
+    if (!texts.empty()) try {
+            store_.submit(
+                [doc = id_, rev = doc_.rev, texts = std::move(texts)](store::Db& db) {
+                    for (const auto& [section, layer, text, changed] : texts) {
+                        write_checkpoint(db, doc, section, layer, text, rev, changed);
+                    }
+                },
+                [doc = id_](std::exception_ptr error) {
+                    if (!error) return;
+                    try {
+                        std::rethrow_exception(error);
+                    } catch (const std::exception& e) {
+                        log_line("checkpoint of " + doc +
+                                 " not written (its edits will be replayed): " + e.what());
+                    }
+                });
+        } catch (const std::exception& e) {
+            log_line("checkpoint of " + id_ +
+                     " not written (its edits will be replayed): " + e.what());
+        }
     doc_ = model::Document{};
     history_.clear();
     history_bytes_ = 0;

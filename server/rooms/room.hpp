@@ -53,6 +53,10 @@ struct RoomLimits {
     /// A room with no members and nothing to do for this long is unloaded (its memory given
     /// back); the next open loads it again.
     std::chrono::milliseconds idle_unload{std::chrono::seconds(60)};
+    /// Edits of one layer after which its whole text is written as a checkpoint; the edits since
+    /// are replayed from the change log when the document is loaded
+    /// (docs/decisions/0021-change-log-is-the-truth.md). Unloading writes every layer's too.
+    std::size_t checkpoint_edits = 1000;
 };
 
 /// What an edit costs in memory while a room holds it (counted against max_history_bytes).
@@ -96,6 +100,11 @@ class Room : public std::enable_shared_from_this<Room> {
          OnFailed on_failed, OnIdle on_idle);
 
     const std::string& id() const { return id_; }
+    /// Layers whose text on disk is older than their last edit (replayed at load): written again
+    /// when the room unloads. Called before the room is shared.
+    void mark_unsaved(const std::vector<std::pair<std::string, std::string>>& layers) {
+        for (const auto& key : layers) unsaved_edits_[key] = 1;
+    }
 
     /// Takes a request about this document (a protocol::DocumentRequest) and returns at once. On
     /// the room's strand, in the order they came: the user as known now, the one authorization
@@ -263,6 +272,8 @@ class Room : public std::enable_shared_from_this<Room> {
     Rev memory_from_ = 0;
     std::map<LayerKey, std::vector<AppliedEdit>> history_;
     std::size_t history_bytes_ = 0;  // memory_of every edit in history_
+    /// Per section layer: its edits since its text was last written (limits_.checkpoint_edits).
+    std::map<std::pair<std::string, std::string>, std::size_t> unsaved_edits_;
     std::map<std::pair<std::int64_t, std::string>, Rev> opids_;
     /// The authors of the edits in history_, for `changes` replies.
     std::map<std::int64_t, model::UserRef> authors_;

@@ -124,8 +124,16 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
 
     const Rev rev = ++doc_.rev;
     AppliedEdit applied{rev, r.section, r.layer, std::move(op), r.opid, c.user};
-    layer.text = text;
+    layer.text = std::move(text);
     layer.changed_rev = rev;
+    // The edit goes to the change log; the layer's whole text only every so many edits
+    // (docs/decisions/0021-change-log-is-the-truth.md), so that a keystroke costs the same in a
+    // section of any size.
+    std::optional<std::string> checkpoint;
+    if (++unsaved_edits_[{r.section, r.layer}] >= limits_.checkpoint_edits) {
+        checkpoint = layer.text;
+        unsaved_edits_.erase({r.section, r.layer});
+    }
     // Comment ranges move with the text, as cursors do, and are stored with the edit.
     std::vector<model::Thread> moved;
     for (const model::Thread* t : model::move_threads(doc_, r.section, r.layer, applied.op)) {
@@ -143,8 +151,13 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     std::vector<Uncommitted> one;
     one.push_back(Uncommitted{applied, std::move(broadcast), c.session, std::nullopt, c.received});
     commit(rev, std::move(one), c,
-           [doc = id_, applied, text = std::move(text), moved = std::move(moved)](store::Db& db) {
-               append_edit(db, doc, applied, text);
+           [doc = id_, applied, checkpoint = std::move(checkpoint),
+            moved = std::move(moved)](store::Db& db) {
+               append_edit(db, doc, applied);
+               if (checkpoint) {
+                   write_checkpoint(db, doc, applied.section, applied.layer, *checkpoint,
+                                    applied.rev, applied.rev);
+               }
                store_thread_anchors(db, doc, moved);
            });
 }

@@ -87,8 +87,11 @@ void Room::handle(const Caller& c, const auth::User& u, const p::RebaseCommit& r
         rebased.rev, std::move(msg), c,
         [doc = id_, applied, text = r.text, old_base = rebased.old_base](store::Db& db) {
             // The base it had, for reading the history back.
-            append_edit(db, doc, applied, text,
+            append_edit(db, doc, applied,
                         old_base ? nlohmann::json{{"rebased_from", *old_base}} : nlohmann::json());
+            // A whole text resolved at once: kept as a checkpoint too.
+            write_checkpoint(db, doc, applied.section, applied.layer, text, applied.rev,
+                             applied.rev);
             store::set_layer_state(db, doc, applied.section, applied.layer, "override",
                                    static_cast<std::int64_t>(applied.rev));
         });

@@ -73,7 +73,12 @@ void Room::handle(const Caller& c, const auth::User& u, const p::Vote& r) {
                 author);
             insert_vote(db, doc, p.id, code, ballot, author, out.rev);
             if (p.state != "open") close_proposal(db, doc, p.id, p.state, out.rev);
-            if (common_edit) append_edit(db, doc, *common_edit, out.common->text);
+            if (common_edit) {
+                // An accepted proposal changes the whole text at once: kept as a checkpoint too.
+                append_edit(db, doc, *common_edit);
+                write_checkpoint(db, doc, common_edit->section, common_edit->layer,
+                                 out.common->text, common_edit->rev, common_edit->rev);
+            }
             if (out.reverted) {
                 nlohmann::json data = {{"kind", "revert"}, {"text", out.reverted->text}};
                 if (out.reverted->base) data["base"] = *out.reverted->base;

@@ -342,21 +342,23 @@ std::vector<SectionRecord> list_sections(Db& db, std::string_view doc) {
 
 void put_layer(Db& db, std::string_view doc, const LayerRecord& l) {
     db.prepare(
-          "INSERT INTO layer (doc, section, layer, state, text, base, life, changed_rev) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+          "INSERT INTO layer (doc, section, layer, state, text, base, life, changed_rev, text_rev) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
           "ON CONFLICT (doc, section, layer) DO UPDATE SET state = excluded.state, "
           "text = excluded.text, base = excluded.base, life = excluded.life, "
-          "changed_rev = excluded.changed_rev")
-        .bind_all(doc, l.section, l.layer, l.state, l.text, l.base, l.life, l.changed_rev)
+          "changed_rev = excluded.changed_rev, text_rev = excluded.text_rev")
+        .bind_all(doc, l.section, l.layer, l.state, l.text, l.base, l.life, l.changed_rev,
+                  l.text_rev)
         .run();
 }
 
-bool set_layer_text(Db& db, std::string_view doc, std::string_view section, std::string_view layer,
-                    std::string_view text, std::int64_t changed_rev) {
+bool set_layer_checkpoint(Db& db, std::string_view doc, std::string_view section,
+                          std::string_view layer, std::string_view text, std::int64_t rev,
+                          std::int64_t changed_rev) {
     db.prepare(
-          "UPDATE layer SET text = ?4, changed_rev = ?5 "
+          "UPDATE layer SET text = ?4, text_rev = ?5, changed_rev = ?6 "
           "WHERE doc = ?1 AND section = ?2 AND layer = ?3")
-        .bind_all(doc, section, layer, text, changed_rev)
+        .bind_all(doc, section, layer, text, rev, changed_rev)
         .run();
     return db.changes() > 0;
 }
@@ -381,7 +383,7 @@ namespace {
 
 LayerRecord read_layer(const Statement& st) {
     return {st.get_text(0),    st.get_text(1), st.get_text(2), st.get_text(3),
-            st.get_opt_int(4), st.get_int(5),  st.get_int(6)};
+            st.get_opt_int(4), st.get_int(5),  st.get_int(6),  st.get_int(7)};
 }
 
 }  // namespace
@@ -389,7 +391,7 @@ LayerRecord read_layer(const Statement& st) {
 std::optional<LayerRecord> get_layer(Db& db, std::string_view doc, std::string_view section,
                                      std::string_view layer) {
     auto st = db.prepare(
-        "SELECT section, layer, state, text, base, life, changed_rev FROM layer "
+        "SELECT section, layer, state, text, base, life, changed_rev, text_rev FROM layer "
         "WHERE doc = ?1 AND section = ?2 AND layer = ?3");
     st.bind_all(doc, section, layer);
     return read_row(st, read_layer);
@@ -397,8 +399,8 @@ std::optional<LayerRecord> get_layer(Db& db, std::string_view doc, std::string_v
 
 std::vector<LayerRecord> load_layers(Db& db, std::string_view doc) {
     auto st = db.prepare(
-        "SELECT section, layer, state, text, base, life, changed_rev FROM layer WHERE doc = ?1 "
-        "ORDER BY section, layer");
+        "SELECT section, layer, state, text, base, life, changed_rev, text_rev FROM layer "
+        "WHERE doc = ?1 ORDER BY section, layer");
     st.bind_all(doc);
     return read_rows(st, read_layer);
 }
@@ -442,6 +444,20 @@ std::vector<ChangeRecord> list_layer_edits(Db& db, std::string_view doc, std::st
                                    "AND kind = 'edit' ORDER BY rev";
     auto st = db.prepare(sql);
     st.bind_all(doc, section, layer, after_rev);
+    return read_rows(st, read_change);
+}
+
+std::vector<ChangeRecord> list_edits_after_checkpoints(Db& db, std::string_view doc) {
+    // The range of the change table's key from the oldest checkpoint on, each edit kept when it
+    // follows its own layer's checkpoint.
+    static const std::string sql =
+        "SELECT c.doc, c.rev, c.kind, c.section, c.layer, c.op, c.data, c.author, c.opid, c.at "
+        "FROM change c JOIN layer l ON l.doc = c.doc AND l.section = c.section AND "
+        "l.layer = c.layer "
+        "WHERE c.doc = ?1 AND c.rev > (SELECT coalesce(min(text_rev), 0) FROM layer WHERE doc = "
+        "?1) AND c.kind = 'edit' AND c.rev > l.text_rev ORDER BY c.rev";
+    auto st = db.prepare(sql);
+    st.bind_all(doc);
     return read_rows(st, read_change);
 }
 

@@ -138,14 +138,19 @@ struct LayerRecord {
     std::optional<std::int64_t> base;  // override: the common revision it was copied at
     std::int64_t life = 0;             // revision at which this layer's current life began
     std::int64_t changed_rev = 0;      // revision of its last text change
+    /// The revision `text` stands at: the layer's edits after it are in the change log
+    /// (docs/decisions/0021-change-log-is-the-truth.md). 0 for a document's first texts.
+    std::int64_t text_rev = 0;
     bool operator==(const LayerRecord&) const = default;
 };
 
 /// Inserts the layer, or replaces every column of an existing one (a new life).
 void put_layer(Db& db, std::string_view doc, const LayerRecord& layer);
 /// Sets the text after an edit. False when there is no such layer.
-bool set_layer_text(Db& db, std::string_view doc, std::string_view section, std::string_view layer,
-                    std::string_view text, std::int64_t changed_rev);
+/// A checkpoint: the layer's text as it stood at `rev`, its last text change at `changed_rev`.
+bool set_layer_checkpoint(Db& db, std::string_view doc, std::string_view section,
+                          std::string_view layer, std::string_view text, std::int64_t rev,
+                          std::int64_t changed_rev);
 /// Sets state and base (e.g. acknowledge moves base). False when there is no such layer.
 bool set_layer_state(Db& db, std::string_view doc, std::string_view section, std::string_view layer,
                      std::string_view state, std::optional<std::int64_t> base);
@@ -171,6 +176,10 @@ struct ChangeRecord {
     std::string at;
     bool operator==(const ChangeRecord&) const = default;
 };
+
+/// The edits of the document's layers after their checkpoints (rev > text_rev), in rev order:
+/// what loading the document replays.
+std::vector<ChangeRecord> list_edits_after_checkpoints(Db& db, std::string_view doc);
 
 /// A rev already used, or an (author, opid) already used in the document, throws StoreError with
 /// is_duplicate().

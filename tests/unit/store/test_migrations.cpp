@@ -128,3 +128,34 @@ TEST_CASE("Sections deleted before migration 4 learn which delete removed them",
     CHECK(deleted_by["b"] == 3);
     CHECK(deleted_by["c"] == std::nullopt);
 }
+
+TEST_CASE("Texts stored before migration 9 are checkpoints at their document's revision",
+          "[store][migrations]") {
+    TempDir dir;
+    Db db(dir.file("old.db"));
+    // As migration 8 left it: every edit rewrote its text, so a text holds the edits in the log.
+    for (const Migration& m : migrations()) {
+        if (m.version > 8) break;
+        db.exec(m.sql);
+    }
+    db.exec("PRAGMA user_version = 8");
+    db.exec(
+        "INSERT INTO document (id, title, rev, created_at) "
+        "VALUES ('d', 'D', 2, '2026-01-01T00:00:00Z');"
+        "INSERT INTO section (doc, id, position, title) VALUES ('d', 's', 0, 'S');"
+        "INSERT INTO layer (doc, section, layer, state, text, life, changed_rev) "
+        "VALUES ('d', 's', 'common', 'common', 'ab', 0, 2);"
+        "INSERT INTO change (doc, rev, kind, section, layer, op, at) VALUES "
+        "('d', 1, 'edit', 's', 'common', '[\"a\"]', '2026-01-01T00:00:00Z'),"
+        "('d', 2, 'edit', 's', 'common', '[1,\"b\"]', '2026-01-01T00:00:00Z');");
+    REQUIRE(migrate(db) >= 1);
+    CHECK(get_layer(db, "d", "s", "common")->text_rev == 2);
+    CHECK(list_edits_after_checkpoints(db, "d").empty());  // nothing applied twice
+    // An edit after the checkpoint is what loading replays.
+    db.exec(
+        "INSERT INTO change (doc, rev, kind, section, layer, op, at) VALUES "
+        "('d', 3, 'edit', 's', 'common', '[2,\"c\"]', '2026-01-01T00:00:00Z')");
+    auto replay = list_edits_after_checkpoints(db, "d");
+    REQUIRE(replay.size() == 1);
+    CHECK(replay[0].rev == 3);
+}

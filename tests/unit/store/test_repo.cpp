@@ -196,7 +196,7 @@ TEST_CASE_METHOD(Fixture, "Sections: insert, update, list in tree order", "[stor
                     StoreError);
 }
 
-TEST_CASE_METHOD(Fixture, "Layers: put, set text, set state, delete, load", "[store][repo]") {
+TEST_CASE_METHOD(Fixture, "Layers: put, checkpoint, set state, delete, load", "[store][repo]") {
     create_document(db, "ivp", "IVP", {"GM0166", "GM0180"}, kNow);
     insert_section(db, "ivp", {"s1", std::nullopt, 1, "Inleiding", std::nullopt, false});
     insert_section(db, "ivp", {"s2", std::nullopt, 2, "Thema's", std::nullopt, false});
@@ -205,8 +205,9 @@ TEST_CASE_METHOD(Fixture, "Layers: put, set text, set state, delete, load", "[st
     put_layer(db, "ivp", {"s1", "GM0166", "override", "Kampen: lokaal waar het moet", 1, 2, 2});
     put_layer(db, "ivp", {"s2", "GM0180", "omit", "", std::nullopt, 3, 3});
 
-    CHECK(set_layer_text(db, "ivp", "s1", "common", "Samen waar het kan, lokaal waar het moet", 4));
-    CHECK_FALSE(set_layer_text(db, "ivp", "s2", "common", "x", 5));
+    CHECK(set_layer_checkpoint(db, "ivp", "s1", "common",
+                               "Samen waar het kan, lokaal waar het moet", 4, 4));
+    CHECK_FALSE(set_layer_checkpoint(db, "ivp", "s2", "common", "x", 5, 5));
     CHECK(set_layer_state(db, "ivp", "s1", "GM0166", "override", 4));  // acknowledge: base moves
     CHECK_FALSE(set_layer_state(db, "ivp", "s1", "GM0180", "omit", std::nullopt));
 
@@ -215,7 +216,8 @@ TEST_CASE_METHOD(Fixture, "Layers: put, set text, set state, delete, load", "[st
     CHECK(layers[0] ==
           LayerRecord{"s1", "GM0166", "override", "Kampen: lokaal waar het moet", 4, 2, 2});
     CHECK(layers[1] == LayerRecord{"s1", "common", "common",
-                                   "Samen waar het kan, lokaal waar het moet", std::nullopt, 1, 4});
+                                   "Samen waar het kan, lokaal waar het moet", std::nullopt, 1, 4,
+                                   4});
     CHECK(layers[2].state == "omit");
     CHECK(get_layer(db, "ivp", "s1", "common")->changed_rev == 4);
     CHECK_FALSE(get_layer(db, "ivp", "s2", "common"));
