@@ -78,7 +78,14 @@ struct DocumentRules {
     }
 
     std::optional<Refusal> operator()(const p::SectionCreate& r) const {
-        if ((r.owner && !doc.takes_part(*r.owner)) || can_change_tree(user, r.owner)) {
+        // Under a local-only section a new one is its owner's (a measure's fields take their
+        // measure's owner without asking): judged as that municipality's.
+        std::optional<std::string> owner = r.owner;
+        if (const model::Section* parent = r.parent ? doc.section(*r.parent) : nullptr;
+            !owner && parent && parent->owner) {
+            owner = parent->owner;
+        }
+        if ((owner && !doc.takes_part(*owner)) || can_change_tree(user, owner)) {
             return std::nullopt;
         }
         return forbidden("you may not change this part of the section tree");

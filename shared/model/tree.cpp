@@ -38,14 +38,16 @@ void check_owner_under(const Section* parent, const std::optional<std::string>& 
     }
 }
 
-/// Measures stand under prose (or at the top), fields under a measure, and nothing else under
-/// either: the uitvoeringsplan stays a table (model/measures.hpp).
+/// Measures stand under prose (a chapter such as "Uitvoeringsplan 2023"), fields under a measure,
+/// and nothing else under either: the uitvoeringsplan stays a table (model/measures.hpp).
 void check_kind_under(const Section* parent, SectionKind kind) {
     const SectionKind above = parent ? parent->kind : SectionKind::text;
     if (kind == SectionKind::field) {
         if (above != SectionKind::maatregel) {
             throw Refused(Why::invalid, "a field belongs to a measure (maatregel)");
         }
+    } else if (kind == SectionKind::maatregel && !parent) {
+        throw Refused(Why::invalid, "a measure (maatregel) stands in a chapter of the plan");
     } else if (above != SectionKind::text) {
         throw Refused(Why::invalid, above == SectionKind::maatregel
                                         ? "a measure (maatregel) holds only its fields"

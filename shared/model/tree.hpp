@@ -28,7 +28,7 @@ struct TreeChange {
 
 /// A new section under `parent` (nullopt: the top level) at `position` among its siblings; with
 /// `owner`, a local-only section of that municipality. Its id is the title's slug, made unique.
-/// A measure (kind maatregel) stands under prose or at the top; a field stands under a measure,
+/// A measure (kind maatregel) stands under prose; a field stands under a measure,
 /// is titled with a field's name (model/measures.hpp), once per measure, belongs to the measure's
 /// owner and has the id "<measure>-<field>".
 TreeChange create_section(Document& doc, const std::string& title,

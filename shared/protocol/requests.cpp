@@ -330,15 +330,19 @@ DocumentRequest priorities_set(const json& msg) {
     return r;
 }
 
-/// A calendar date as YYYY-MM-DD.
+/// A calendar date as YYYY-MM-DD that exists (no 31 February).
 bool valid_date(std::string_view d) {
     if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
     for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
         if (d[i] < '0' || d[i] > '9') return false;
     }
+    const int year = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
     const int month = (d[5] - '0') * 10 + (d[6] - '0');
     const int day = (d[8] - '0') * 10 + (d[9] - '0');
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+    if (month < 1 || month > 12 || day < 1) return false;
+    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return day <= days[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
 DocumentRequest adoption_set(const json& msg) {
@@ -353,8 +357,10 @@ DocumentRequest adoption_set(const json& msg) {
         r.date = string_field(msg, "date");
         if (!valid_date(r.date)) bad("\"date\" is the decision's date as 2023-03-28");
         if (msg.contains("reference")) r.reference = string_field(msg, "reference");
-        if (r.reference.size() > limits::max_label_bytes || !utf8::valid(r.reference) ||
-            r.reference.find('\n') != std::string::npos) {
+        const bool control = std::any_of(r.reference.begin(), r.reference.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x20;
+        });
+        if (r.reference.size() > limits::max_label_bytes || !utf8::valid(r.reference) || control) {
             bad("\"reference\" is one line of at most " + std::to_string(limits::max_label_bytes) +
                 " bytes");
         }

@@ -272,3 +272,14 @@ TEST_CASE("proposals and votes belong to a municipality's coordinators", "[auth]
     CHECK(outcome(make(Role::editor, staphorst), &d, propose("common", "Samen.")) == "forbidden");
     CHECK(outcome(make(Role::editor, staphorst), &d, vote) == "forbidden");
 }
+
+TEST_CASE("what is made under a local-only section is judged as its owner's", "[auth][authorize]") {
+    const samen::model::Document d = sample_document();  // bijlage: local-only of Kampen
+    // A field or section without an owner under Kampen's section would become Kampen's: not for
+    // Staphorst's coordinator to make, as it is for Kampen's.
+    const p::SectionCreate under{"ivp", "bijlage", 0, "Budget", std::nullopt, "field"};
+    CHECK(outcome(make(Role::coordinator, staphorst), &d, p::Request(p::DocumentRequest(under))) ==
+          "forbidden");
+    CHECK(outcome(make(Role::coordinator, kampen), &d, p::Request(p::DocumentRequest(under))) ==
+          "allowed");
+}

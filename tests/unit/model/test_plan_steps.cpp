@@ -112,6 +112,7 @@ TEST_CASE("a measure is a section of fields: where each may stand", "[model][pla
     CHECK(kind_refused("Kleur", m, SectionKind::field) == "invalid");     // no such field
     CHECK(kind_refused("Budget", std::string("velden"), SectionKind::field) == "invalid");
     CHECK(kind_refused("Tekst", m, SectionKind::text) == "invalid");  // prose in a row
+    CHECK(kind_refused("Los", std::nullopt, SectionKind::maatregel) == "invalid");  // no chapter
     CHECK(kind_refused("Rij", m, SectionKind::maatregel) == "invalid");
     CHECK(kind_refused("Onder", trekker.section, SectionKind::text) == "invalid");
     CHECK(refusal_of(d, [&](Document& x) { move_section(x, trekker.section, "inleiding", 0); }) ==

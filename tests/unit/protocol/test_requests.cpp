@@ -263,12 +263,15 @@ TEST_CASE("reads parse with their fields", "[protocol][requests]") {
     CHECK(outcome(with(sample("priorities.set"), "sections", {""})) == "bad_request");
     CHECK(outcome(with(sample("priorities.set"), "sections", "jeugd")) == "bad_request");
     CHECK(parse_as<AdoptionSet>(sample("adoption.set")).date == "2023-03-28");
-    for (const char* date : {"2023-3-28", "2023-13-01", "28-03-2023", "2023-03-32", ""}) {
+    for (const char* date : {"2023-3-28", "2023-13-01", "28-03-2023", "2023-03-32", "",
+                             "2023-02-31", "2023-02-29", "2023-04-31"}) {
         INFO(date);
         CHECK(outcome(with(sample("adoption.set"), "date", date)) == "bad_request");
     }
     CHECK(outcome(with(sample("adoption.set"), "state", "gemeenteraad")) == "bad_request");
     CHECK(outcome(with(sample("adoption.set"), "reference", "a\nb")) == "bad_request");
+    CHECK(outcome(with(sample("adoption.set"), "reference", "a\rb")) == "bad_request");
+    CHECK(outcome(with(sample("adoption.set"), "date", "2024-02-29")) == "accepted");  // a leap day
     json back = sample("adoption.set");
     back.erase("date");
     CHECK(outcome(back) == "bad_request");
