@@ -13,6 +13,7 @@
 
 #include "ot/text.hpp"
 #include "ot_catch.hpp"
+#include "text/utf8.hpp"
 #include "text_samples.hpp"
 
 namespace ot = samen::ot;
@@ -432,4 +433,34 @@ TEST_CASE("counts at the size_t limit give a result or an OpError", "[ot][limits
         INFO(what << ": " << outcome);
         CHECK(fine(outcome));
     }
+}
+
+TEST_CASE("positions are code points wherever ASCII runs and multi-byte characters meet",
+          "[ot][apply]") {
+    // ASCII runs of every length around the 8-byte words the cursor skips by, with 2-, 3- and
+    // 4-byte characters between them.
+    std::string doc;
+    const char* wide[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};  // é € 😀
+    for (int run = 0; run < 20; ++run) {
+        doc += std::string(static_cast<std::size_t>(run), static_cast<char>('a' + run % 26));
+        doc += wide[run % 3];
+    }
+    const std::size_t n = samen::utf8::count(doc);
+    for (std::size_t at = 0; at <= n; ++at) {
+        INFO("at " << at);
+        const std::size_t byte = samen::utf8::byte_offset(doc, at);
+        const std::string inserted = doc.substr(0, byte) + "X" + doc.substr(byte);
+        // A skip of nothing is no component (ops are normalized).
+        auto at_ = [&](ot::Component c) {
+            return at == 0 ? ot::Op{std::move(c)} : ot::Op{ot::Skip{at}, std::move(c)};
+        };
+        CHECK(ot::apply(doc, at_(ot::Insert{"X"})) == inserted);
+        if (at < n) {
+            const std::size_t next = samen::utf8::byte_offset(doc, at + 1);
+            const ot::Op del = ot::make_invertible(at_(ot::Delete{1, std::nullopt}), doc);
+            CHECK(std::get<ot::Delete>(del.back()).text == doc.substr(byte, next - byte));
+            CHECK(ot::apply(doc, del) == doc.substr(0, byte) + doc.substr(next));
+        }
+    }
+    CHECK_THROWS_AS(ot::apply(doc, ot::Op{ot::Skip{n + 1}, ot::Insert{"X"}}), ot::OpError);
 }
