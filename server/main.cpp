@@ -117,6 +117,7 @@ the plan as ODT, DOCX, PDF and HTML (docs/plan-steps.md):
                          number of cores)
   --max-queued-exports N files waiting for one of those; past it 503 (default 16)
   --export-time-limit S  a file taking longer is given up, its process killed (default 60)
+  --max-export-bytes N   a larger file is refused (default 67108864)
 )";
 
 template <class T>
@@ -257,6 +258,8 @@ Options parse(const std::vector<std::string>& args) {
             o.app.exports.max_parallel = at_least<unsigned>(1, a, value());
         else if (a == "--max-queued-exports")
             o.app.exports.max_queued = number<std::size_t>(a, value());
+        else if (a == "--max-export-bytes")
+            o.app.exports.max_output_bytes = at_least<std::size_t>(1, a, value());
         else if (a == "--export-time-limit")
             o.app.exports.time_limit = std::chrono::seconds(at_least<int>(1, a, value()));
         else

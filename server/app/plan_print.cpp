@@ -44,9 +44,6 @@ std::vector<exporting::PrintTable> measures_tables(const std::vector<model::Meas
     exporting::PrintTable table;
     table.caption = "Maatregelen";
     for (const auto& f : model::measure_fields) table.columns.emplace_back(f.name);
-    std::map<std::string, std::int64_t> by_thema;
-    std::int64_t total = 0;
-    bool any = false;
     for (const auto& row : rows) {
         std::vector<std::string> cells;
         for (const auto& f : model::measure_fields) {
@@ -54,27 +51,22 @@ std::vector<exporting::PrintTable> measures_tables(const std::vector<model::Meas
             cells.push_back(it == row.fields.end() ? std::string() : it->second);
         }
         table.rows.push_back(std::move(cells));
-        if (row.budget) {
-            auto thema = row.fields.find("thema");
-            by_thema[thema == row.fields.end() ? std::string() : thema->second] += *row.budget;
-            total += *row.budget;
-            any = true;
-        }
     }
-    if (!any) return {table};
+    const model::BudgetTotals totals = model::sum_budgets(rows);
+    if (totals.by_thema.empty()) return {table};  // no row with an amount
     std::vector<std::string> sum(table.columns.size());
     sum.front() = "Totaal";
-    sum.back() = model::format_amount(total);
+    sum.back() = model::format_amount(totals.total);
     table.totals.push_back(std::move(sum));
-    if (by_thema.size() < 2) return {table};
+    if (totals.by_thema.size() < 2) return {table};
     exporting::PrintTable per_thema;
     per_thema.caption = "Budget per thema";
     per_thema.columns = {"Thema", "Budget"};
-    for (const auto& [thema, cents] : by_thema) {
+    for (const auto& [thema, cents] : totals.by_thema) {
         per_thema.rows.push_back(
             {thema.empty() ? "Zonder thema" : thema, model::format_amount(cents)});
     }
-    per_thema.totals.push_back({"Totaal", model::format_amount(total)});
+    per_thema.totals.push_back({"Totaal", model::format_amount(totals.total)});
     return {table, per_thema};
 }
 

@@ -69,54 +69,6 @@ std::string made_by(const std::vector<std::string>& argv, const WorkDir& dir, co
     return read_file(out);
 }
 
-/// The ODT table of contents as text:table-of-content with its entries, each a link to its
-/// section's heading (pandoc makes a bookmark of each heading's id: s0, s1, ...).
-std::string odt_contents(const PrintPlan& plan) {
-    auto xml = [](std::string_view text) {
-        std::string out;
-        for (char c : text) {
-            if (c == '&') {
-                out += "&amp;";
-            } else if (c == '<') {
-                out += "&lt;";
-            } else if (c == '>') {
-                out += "&gt;";
-            } else if (c == '"') {
-                out += "&quot;";
-            } else {
-                out += c;
-            }
-        }
-        return out;
-    };
-    std::string out =
-        "<text:table-of-content text:name=\"Inhoud\">\n"
-        "<text:table-of-content-source text:outline-level=\"3\">\n"
-        "<text:index-title-template text:style-name=\"Contents_20_Heading\">Inhoud"
-        "</text:index-title-template>\n";
-    for (int level = 1; level <= 3; ++level) {
-        const std::string n = std::to_string(level);
-        out += "<text:table-of-content-entry-template text:outline-level=\"" + n +
-               "\" text:style-name=\"Contents_20_" + n +
-               "\"><text:index-entry-link-start/><text:index-entry-text/>"
-               "<text:index-entry-tab-stop style:type=\"right\" style:leader-char=\".\"/>"
-               "<text:index-entry-page-number/><text:index-entry-link-end/>"
-               "</text:table-of-content-entry-template>\n";
-    }
-    out +=
-        "</text:table-of-content-source>\n<text:index-body>\n"
-        "<text:index-title text:name=\"Inhoud_Head\"><text:p "
-        "text:style-name=\"Contents_20_Heading\">Inhoud</text:p></text:index-title>\n";
-    for (std::size_t i = 0; i < plan.sections.size(); ++i) {
-        const auto& s = plan.sections[i];
-        if (s.depth > 2) continue;
-        out += "<text:p text:style-name=\"Contents_20_" + std::to_string(s.depth + 1) +
-               "\"><text:a xlink:type=\"simple\" xlink:href=\"#s" + std::to_string(i) + "\">" +
-               xml(s.title) + "</text:a></text:p>\n";
-    }
-    return out + "</text:index-body>\n</text:table-of-content>\n";
-}
-
 }  // namespace
 
 std::optional<Format> format_from_name(std::string_view name) {
@@ -282,10 +234,6 @@ void Exporter::submit(PrintPlan plan, Format format,
         state_->waiting.push_back({std::move(plan), format, std::move(done)});
     }
     state_->wake.notify_one();
-}
-
-const Options& Exporter::options() const {
-    return state_->options;
 }
 
 }  // namespace samen::exporting

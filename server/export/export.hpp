@@ -56,6 +56,10 @@ enum class HtmlFor { reader, pandoc };
 std::string plan_html(const PrintPlan& plan, std::string_view stylesheet,
                       HtmlFor for_whom = HtmlFor::reader);
 
+/// The ODT's table of contents with its entries (pandoc's own is an empty index until an office
+/// suite updates it), for pandoc's --include-before-body.
+std::string odt_contents(const PrintPlan& plan);
+
 struct Options {
     std::filesystem::path reference_dir;  // reference.odt, reference.docx, print.css
     unsigned max_parallel = std::max(1u, std::thread::hardware_concurrency());
@@ -92,7 +96,6 @@ class Exporter {
     /// Throws Busy when no place is free.
     void submit(PrintPlan plan, Format format,
                 std::function<void(std::exception_ptr, std::string)> done);
-    const Options& options() const;
 
   private:
     struct State;

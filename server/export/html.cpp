@@ -1,4 +1,5 @@
-// The plan as one HTML page (export.hpp, plan_html): what weasyprint prints and pandoc converts.
+// The plan as one HTML page (export.hpp, plan_html): what weasyprint prints and pandoc converts;
+// and the ODT's table of contents, laid out from the same sections.
 #include <string>
 
 #include "export/export.hpp"
@@ -45,6 +46,9 @@ std::string cell(std::string_view text) {
     }
     return out;
 }
+
+/// The headings a table of contents lists: chapters and two levels below them.
+constexpr int contents_depth = 2;
 
 int heading_level(int depth) {
     return std::min(6, std::max(1, depth + 1));
@@ -125,7 +129,7 @@ std::string plan_html(const PrintPlan& plan, std::string_view stylesheet, HtmlFo
             "<ol>\n";
         for (std::size_t i = 0; i < plan.sections.size(); ++i) {
             const auto& s = plan.sections[i];
-            if (s.depth > 2) continue;
+            if (s.depth > contents_depth) continue;
             out += "<li class=\"diepte-" + std::to_string(s.depth) + "\"><a href=\"#s" +
                    std::to_string(i) + "\">" + escape(s.title) + "</a></li>\n";
         }
@@ -146,6 +150,37 @@ std::string plan_html(const PrintPlan& plan, std::string_view stylesheet, HtmlFo
     }
     if (reader) out += "</main>\n";
     return out + "</body>\n</html>\n";
+}
+
+/// The ODT table of contents as text:table-of-content with its entries, each a link to its
+/// section's heading (pandoc makes a bookmark of each heading's id: s0, s1, ...).
+std::string odt_contents(const PrintPlan& plan) {
+    std::string out =
+        "<text:table-of-content text:name=\"Inhoud\">\n"
+        "<text:table-of-content-source text:outline-level=\"3\">\n"
+        "<text:index-title-template text:style-name=\"Contents_20_Heading\">Inhoud"
+        "</text:index-title-template>\n";
+    for (int level = 1; level <= 3; ++level) {
+        const std::string n = std::to_string(level);
+        out += "<text:table-of-content-entry-template text:outline-level=\"" + n +
+               "\" text:style-name=\"Contents_20_" + n +
+               "\"><text:index-entry-link-start/><text:index-entry-text/>"
+               "<text:index-entry-tab-stop style:type=\"right\" style:leader-char=\".\"/>"
+               "<text:index-entry-page-number/><text:index-entry-link-end/>"
+               "</text:table-of-content-entry-template>\n";
+    }
+    out +=
+        "</text:table-of-content-source>\n<text:index-body>\n"
+        "<text:index-title text:name=\"Inhoud_Head\"><text:p "
+        "text:style-name=\"Contents_20_Heading\">Inhoud</text:p></text:index-title>\n";
+    for (std::size_t i = 0; i < plan.sections.size(); ++i) {
+        const auto& s = plan.sections[i];
+        if (s.depth > contents_depth) continue;
+        out += "<text:p text:style-name=\"Contents_20_" + std::to_string(s.depth + 1) +
+               "\"><text:a xlink:type=\"simple\" xlink:href=\"#s" + std::to_string(i) + "\">" +
+               escape(s.title) + "</text:a></text:p>\n";
+    }
+    return out + "</text:index-body>\n</text:table-of-content>\n";
 }
 
 }  // namespace samen::exporting

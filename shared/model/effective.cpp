@@ -115,23 +115,18 @@ std::string measures_table(const std::vector<MeasureRow>& rows) {
     for (const auto& f : measure_fields) md += " " + std::string(f.name) + " |";
     md += "\n|";
     for (std::size_t i = 0; i < std::size(measure_fields); ++i) md += " --- |";
-    std::int64_t total = 0;
-    bool any = false;
     for (const auto& row : rows) {
         md += "\n|";
         for (const auto& f : measure_fields) {
             auto it = row.fields.find(f.slug);
             md += " " + (it == row.fields.end() ? std::string() : table_cell(it->second)) + " |";
         }
-        if (row.budget) {
-            total += *row.budget;
-            any = true;
-        }
     }
-    if (any) {
+    const BudgetTotals totals = sum_budgets(rows);
+    if (!totals.by_thema.empty()) {
         md += "\n| **Totaal** |";
         for (std::size_t i = 2; i < std::size(measure_fields); ++i) md += " |";
-        md += " **" + format_amount(total) + "** |";
+        md += " **" + format_amount(totals.total) + "** |";
     }
     return md + "\n";
 }

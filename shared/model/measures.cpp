@@ -112,9 +112,9 @@ std::vector<MeasureRow> measure_rows(const Document& doc, std::string_view secti
     return rows_where(doc, municipality, section);
 }
 
-BudgetTotals budget_totals(const Document& doc, std::string_view municipality) {
+BudgetTotals sum_budgets(const std::vector<MeasureRow>& rows) {
     BudgetTotals totals;
-    for (const auto& row : rows_where(doc, municipality, std::nullopt)) {
+    for (const auto& row : rows) {
         if (!row.budget) {
             ++totals.without_amount;
             continue;
@@ -124,6 +124,10 @@ BudgetTotals budget_totals(const Document& doc, std::string_view municipality) {
         totals.by_thema[thema == row.fields.end() ? std::string() : thema->second] += *row.budget;
     }
     return totals;
+}
+
+BudgetTotals budget_totals(const Document& doc, std::string_view municipality) {
+    return sum_budgets(rows_where(doc, municipality, std::nullopt));
 }
 
 }  // namespace samen::model

@@ -61,5 +61,7 @@ struct BudgetTotals {
     std::size_t without_amount = 0;
 };
 BudgetTotals budget_totals(const Document& doc, std::string_view municipality);
+/// The same sums over the given rows (one chapter's table, say).
+BudgetTotals sum_budgets(const std::vector<MeasureRow>& rows);
 
 }  // namespace samen::model

@@ -2,11 +2,10 @@
 // its edit and writes no text; a layer's text is written every --checkpoint-edits edits and when
 // its document is unloaded; whatever came after the last one is replayed from the log at the next
 // load, after a SIGKILL too.
-#include <stdio.h>
-
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "command_output.hpp"
 #include "protocol_client.hpp"
 #include "server_process.hpp"
 #include "snapshot.hpp"
@@ -25,12 +24,7 @@ std::pair<std::uint64_t, std::string> checkpoint(const ServerProcess& server,
     const std::string db = (server.data_dir() / "samen.db").string();
     const std::string sql = "SELECT text_rev || char(10) || text FROM layer WHERE doc = '" + doc +
                             "' AND section = '" + section + "' AND layer = 'common'";
-    FILE* p = popen(("sqlite3 -readonly '" + db + "' \"" + sql + "\"").c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    char buffer[4096];
-    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, p)) > 0;) out.append(buffer, n);
-    pclose(p);
+    const std::string out = output_of("sqlite3 -readonly '" + db + "' \"" + sql + "\"");
     const auto nl = out.find('\n');
     REQUIRE(nl != std::string::npos);
     std::string text = out.substr(nl + 1);

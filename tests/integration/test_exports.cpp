@@ -2,7 +2,6 @@
 // read back: the ODT's and the DOCX's XML, the PDF's text, the ODT and DOCX opened by a real office
 // suite (LibreOffice, converting them to PDF), page 1 of each rendered to PNG; the plan as adopted;
 // the refusals; and the bounds on the processes that make the files.
-#include <stdio.h>
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
@@ -11,6 +10,7 @@
 #include <future>
 #include <thread>
 
+#include "command_output.hpp"
 #include "protocol_client.hpp"
 #include "server_process.hpp"
 #include "snapshot.hpp"
@@ -24,16 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string ivp = "ivp-2023-2026";
-
-std::string output_of(const std::string& command) {
-    FILE* p = popen(command.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    char buffer[4096];
-    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, p)) > 0;) out.append(buffer, n);
-    pclose(p);
-    return out;
-}
 
 fs::path save(const fs::path& dir, const std::string& name, const std::string& bytes) {
     const fs::path path = dir / name;
@@ -224,7 +214,7 @@ TEST_CASE("exports refused: a bad format, the matrix, a municipality not taking 
 
 TEST_CASE(
     "exports are bounded: one at a time with none waiting answers 503, a tool past its time "
-    "is stopped",
+    "is stopped, a file too large refused",
     "[integration][exports][limits]") {
     // A pandoc that hangs, found first on the server's PATH.
     TempDir tools("samen-slow-tools");
@@ -257,6 +247,12 @@ TEST_CASE(
     CHECK(has(stopped.body, "took longer than 3 s"));
     // The HTML needs no tool: made at once, with the place free again.
     CHECK(get(server, token, target + "html").status == 200);
+
+    // A file over --max-export-bytes is refused.
+    ServerProcess small({"--max-export-bytes", "1000"});
+    auto large = get(small, small.sign_in("kampen-viewer"), target + "pdf");
+    CHECK(large.status == 500);
+    CHECK(has(large.body, "more than the 1000"));
 }
 
 TEST_CASE("samen export writes the plan of a municipality to a file", "[integration][exports]") {

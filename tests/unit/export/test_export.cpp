@@ -1,16 +1,17 @@
 // The plan as files, made by the real pandoc and weasyprint and read back: the ODT's and the
 // DOCX's XML (unzip), the PDF's text (pdftotext); and the bounds on the child processes.
-#include <stdio.h>
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <future>
 
+#include "command_output.hpp"
 #include "export/export.hpp"
 #include "temp_dir.hpp"
 
 using namespace samen::exporting;
+using samen::test::output_of;
 using samen::test::TempDir;
 namespace fs = std::filesystem;
 
@@ -48,17 +49,6 @@ PrintPlan sample_plan() {
     return plan;
 }
 
-/// What a command prints, for reading a file back with the tools made for it.
-std::string output_of(const std::string& command) {
-    FILE* p = popen(command.c_str(), "r");
-    REQUIRE(p);
-    std::string out;
-    char buffer[4096];
-    for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, p)) > 0;) out.append(buffer, n);
-    pclose(p);
-    return out;
-}
-
 fs::path written(const TempDir& dir, const std::string& name, const std::string& bytes) {
     const fs::path path = dir.path() / name;
     std::ofstream(path, std::ios::binary)
@@ -68,6 +58,15 @@ fs::path written(const TempDir& dir, const std::string& name, const std::string&
 
 bool has(const std::string& text, const std::string& what) {
     return text.find(what) != std::string::npos;
+}
+
+/// Every row of the sample plan's table, and its total.
+void every_row(const std::string& text) {
+    for (const char* cell : {"Straathoekwerk", "Buurtpreventie", "Integrale controles",
+                             "Team handhaving", "€ 75.000"}) {
+        INFO(cell);
+        CHECK(has(text, cell));
+    }
 }
 
 /// A tool that does nothing for a minute: what a hung pandoc looks like.
@@ -110,10 +109,7 @@ TEST_CASE("ODT: the title page, contents, headings, a list and every table row, 
     CHECK(has(content, "<text:list"));
     CHECK(has(content, "voorlichting in de wijken"));
     CHECK(has(content, "<table:table "));
-    for (const char* cell : {"Straathoekwerk", "Buurtpreventie", "Integrale controles",
-                             "Team handhaving", "€ 75.000"}) {
-        CHECK(has(content, cell));
-    }
+    every_row(content);
     CHECK_FALSE(has(content, "example.invalid"));  // nothing fetched, nothing linked
     CHECK(has(styles, "<text:page-number"));
     CHECK(has(styles, "fo:page-width=\"21cm\""));  // A4
@@ -134,10 +130,7 @@ TEST_CASE("DOCX: the title page, contents, headings, a list and every table row,
     CHECK(has(document, "<w:pStyle w:val=\"Heading2\" />"));
     CHECK(has(document, "<w:numPr>"));
     CHECK(has(document, "<w:tbl>"));
-    for (const char* cell : {"Straathoekwerk", "Buurtpreventie", "Integrale controles",
-                             "Team handhaving", "€ 75.000"}) {
-        CHECK(has(document, cell));
-    }
+    every_row(document);
     CHECK(has(footer, "PAGE"));
     CHECK(has(document, "w:footerReference"));
 }
@@ -152,10 +145,7 @@ TEST_CASE("PDF: the title page, contents with page numbers, the text and the tab
     CHECK(has(text, "Vastgesteld door de gemeenteraad op 28 maart 2023"));
     CHECK(has(text, "Inhoud"));
     CHECK(has(text, "Objectieve veiligheid"));
-    for (const char* cell : {"Straathoekwerk", "Buurtpreventie", "Integrale controles",
-                             "Team handhaving", "€ 75.000"}) {
-        CHECK(has(text, cell));
-    }
+    every_row(text);
     // Title page, contents, text: three pages at least, each but the first numbered.
     std::size_t pages = 0;
     for (char c : text) pages += c == '\f';
