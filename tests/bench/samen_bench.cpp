@@ -1251,11 +1251,6 @@ int run(const Options& o) {
     } else {
         test::ServerOptions options;
         options.executable = o.server_path;
-        // The idle connections are all one user's: lift the per-user bound for them.
-        options.args = {
-            "--edit-rate", "1000000", "--edit-burst", "1000000", "--max-connections-per-user",
-            "100000"};
-        options.args.insert(options.args.end(), o.server_args.begin(), o.server_args.end());
         // The idle connections are all one user's, and all come from 127.0.0.1 at once: lift
         // the per-user bound and the per-address bound on connections still signing in.
         options.args = {"--edit-rate",
@@ -1266,6 +1261,7 @@ int run(const Options& o) {
                         "100000",
                         "--max-unauthenticated-per-address",
                         "0"};
+        options.args.insert(options.args.end(), o.server_args.begin(), o.server_args.end());
         // Every acknowledged edit is on disk already, so a server that does not stop in order
         // within 5 s loses nothing to SIGKILL; the wait is only for the orderly case.
         options.stop_timeout = 5s;

@@ -7,6 +7,7 @@ endif()
 execute_process(
   COMMAND ${SAMEN_BENCH} --mode closed --seconds 2 --warmup 0.5 --seed 1
           --idle-connections 20 --large-kib 64 --cold-opens 1
+          --server-arg --threads --server-arg 1
   OUTPUT_VARIABLE out
   RESULT_VARIABLE rc
   TIMEOUT 240)
@@ -23,5 +24,10 @@ if(json_error)
 endif()
 if(NOT ops GREATER 0)
   message(FATAL_ERROR "samen-bench acknowledged no ops:\n${out}")
+endif()
+# --server-arg reaches the server it starts.
+string(JSON command ERROR_VARIABLE json_error GET "${line}" server command)
+if(json_error OR NOT command MATCHES "\"--threads\",[ \t\r\n]*\"1\"")
+  message(FATAL_ERROR "the server was not started with --server-arg's flags: ${command}")
 endif()
 message(STATUS "samen-bench: ${ops} ops acknowledged")
