@@ -99,7 +99,6 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     model::Section& section = *doc_.section(r.section);
     model::Layer& layer = section.layers.at(r.layer);
     ot::Op op = r.op;
-    std::string text;
     try {
         // One historic op at a time: compose does not commute with transform.
         for (const AppliedEdit& h : older) op = ot::transform(op, h.op, ot::Side::left);
@@ -108,15 +107,14 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
                 if (h.rev > r.base) op = ot::transform(op, h.op, ot::Side::left);
             }
         }
-        // Stored and sent with the deleted text filled in, so that history can be walked back
-        // (the text of a layer at any revision) without keeping copies of the text.
-        op = ot::make_invertible(op, layer.text);
-        text = ot::apply(layer.text, op);
+        // Applied where the text stands (a keystroke moves what follows it, never copies the
+        // section), and stored and sent with the deleted text filled in, so that history can be
+        // walked back (the text of a layer at any revision) without keeping copies of the text.
+        op = ot::apply_in_place(layer.text, op, limits_.max_text_bytes);
     } catch (const ot::OpError& e) {
         throw ProtocolError(ErrorCode::bad_request,
                             std::string("the op does not fit the text: ") + e.what());
-    }
-    if (text.size() > limits_.max_text_bytes) {
+    } catch (const ot::TextTooLarge&) {
         throw ProtocolError(ErrorCode::too_large, "the text of a layer may hold at most " +
                                                       std::to_string(limits_.max_text_bytes) +
                                                       " bytes");
@@ -124,7 +122,6 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
 
     const Rev rev = ++doc_.rev;
     AppliedEdit applied{rev, r.section, r.layer, std::move(op), r.opid, c.user};
-    layer.text = std::move(text);
     layer.changed_rev = rev;
     // The edit goes to the change log; the layer's whole text only every so many edits
     // (docs/decisions/0021-change-log-is-the-truth.md), so that a keystroke costs the same in a

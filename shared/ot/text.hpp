@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -79,6 +80,19 @@ std::size_t output_length(const Op& op, std::size_t doc_length);
 /// The document after `op`. Throws when the op reaches past the end of `doc` or a `{"d": "str"}`
 /// is not the text the document holds there.
 std::string apply(std::string_view doc, const Op& op);
+
+/// A text that would grow past apply_in_place's bound.
+class TextTooLarge : public std::length_error {
+  public:
+    using std::length_error::length_error;
+};
+
+/// Applies `op` to `doc` where it stands, and returns `op` with the deleted text filled in (what
+/// make_invertible returns), in one walk to the op's places: a keystroke moves the text behind it
+/// instead of copying all of it. Throws OpError as apply does, or TextTooLarge when the result
+/// would hold more than `max_bytes`; `doc` is unchanged then.
+Op apply_in_place(std::string& doc, const Op& op,
+                  std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
 
 /// `op` rewritten to apply after `other` (both made on the same document). When both insert at
 /// the same place, the op of the `left` side goes first.

@@ -148,6 +148,27 @@ void apply_each(benchmark::State& state, const std::vector<ot::Op>& ops) {
     state.counters["section_bytes"] = static_cast<double>(s.text.size());
 }
 
+// In place, as the room applies an edit: the op, then its inverse (two applies per iteration,
+// counted as two items), so that the section keeps its size.
+void apply_in_place_each(benchmark::State& state, const std::vector<ot::Op>& ops) {
+    std::string text = section().text;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const ot::Op full = ot::apply_in_place(text, ops[i++ % ops.size()]);
+        ot::apply_in_place(text, ot::invert(full));
+        benchmark::DoNotOptimize(text.data());
+    }
+    state.SetItemsProcessed(2 * state.iterations());
+    state.counters["section_bytes"] = static_cast<double>(text.size());
+}
+
+void BM_apply_in_place_keystroke(benchmark::State& state) {
+    apply_in_place_each(state, keystrokes(1));
+}
+void BM_apply_in_place_paste_2KB(benchmark::State& state) {
+    apply_in_place_each(state, pastes());
+}
+
 void BM_apply_keystroke(benchmark::State& state) {
     apply_each(state, keystrokes(1));
 }
@@ -265,6 +286,8 @@ BENCHMARK(BM_apply_keystroke);
 BENCHMARK(BM_apply_paste_2KB);
 BENCHMARK(BM_apply_delete_paragraph);
 BENCHMARK(BM_apply_delete_paragraph_invertible);
+BENCHMARK(BM_apply_in_place_keystroke);
+BENCHMARK(BM_apply_in_place_paste_2KB);
 BENCHMARK(BM_transform_keystroke_by_keystroke);
 BENCHMARK(BM_transform_keystroke_by_paste);
 BENCHMARK(BM_transform_paste_by_keystroke);

@@ -206,3 +206,24 @@ TEST_CASE("normalize undoes any way of writing an op", "[ot][property][normalize
         if (scattered != op) REQUIRE_THROWS_AS(ot::check(scattered), ot::OpError);
     }
 }
+
+TEST_CASE("apply_in_place is apply and make_invertible in one", "[ot][property][apply]") {
+    const std::uint64_t seed = samen::test::test_seed(0x5a3e0009);
+    INFO("seed " << seed);
+    std::mt19937_64 rng(seed);
+    for (int i = 0; i < 2000; ++i) {
+        const std::string doc = random_doc(rng);
+        const Op a = random_op(rng, doc);
+        INFO("case " << i << " doc " << quoted(doc) << " a " << show(a));
+        std::string text = doc;
+        const Op full = ot::apply_in_place(text, a);
+        REQUIRE(text == ot::apply(doc, a));
+        REQUIRE(full == ot::make_invertible(a, doc));
+        // Over the bound: refused, and the text is as it was.
+        if (text.size() > 0) {
+            std::string kept = doc;
+            REQUIRE_THROWS_AS(ot::apply_in_place(kept, a, text.size() - 1), ot::TextTooLarge);
+            REQUIRE(kept == doc);
+        }
+    }
+}

@@ -437,13 +437,16 @@ TEST_CASE("counts at the size_t limit give a result or an OpError", "[ot][limits
 
 TEST_CASE("positions are code points wherever ASCII runs and multi-byte characters meet",
           "[ot][apply]") {
-    // ASCII runs of every length around the 8-byte words the cursor skips by, with 2-, 3- and
-    // 4-byte characters between them.
+    // ASCII runs of every length around the 8-byte words and 128-byte blocks the cursor counts
+    // by, with 2-, 3- and 4-byte characters between them, and blocks of nothing but them.
     std::string doc;
     const char* wide[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};  // é € 😀
-    for (int run = 0; run < 20; ++run) {
-        doc += std::string(static_cast<std::size_t>(run), static_cast<char>('a' + run % 26));
-        doc += wide[run % 3];
+    for (int round = 0; round < 3; ++round) {
+        for (int run = 0; run < 20; ++run) {
+            doc += std::string(static_cast<std::size_t>(run), static_cast<char>('a' + run % 26));
+            doc += wide[(run + round) % 3];
+        }
+        for (int k = 0; k < 70 + 13 * round; ++k) doc += wide[round];
     }
     const std::size_t n = samen::utf8::count(doc);
     for (std::size_t at = 0; at <= n; ++at) {
@@ -463,4 +466,17 @@ TEST_CASE("positions are code points wherever ASCII runs and multi-byte characte
         }
     }
     CHECK_THROWS_AS(ot::apply(doc, ot::Op{ot::Skip{n + 1}, ot::Insert{"X"}}), ot::OpError);
+}
+
+TEST_CASE("apply_in_place leaves the text as it was when the op does not fit", "[ot][apply]") {
+    std::string text = "Samen waar het kan";
+    REQUIRE_THROWS_AS(ot::apply_in_place(text, Op{Skip{6}, Delete{4, "hier"}}), OpError);
+    REQUIRE(text == "Samen waar het kan");
+    REQUIRE_THROWS_AS(ot::apply_in_place(text, Op{Skip{10}, Insert{"!"}, Skip{30}}), OpError);
+    REQUIRE(text == "Samen waar het kan");
+    // Several places in one op, a multi-byte character among them.
+    const Op full = ot::apply_in_place(
+        text, Op{Insert{"\u201c"}, Skip{6}, Delete{5, std::nullopt}, Skip{7}, Insert{"\u201d"}});
+    REQUIRE(text == "\u201cSamen het kan\u201d");
+    REQUIRE(full == Op{Insert{"\u201c"}, Skip{6}, Delete{5, "waar "}, Skip{7}, Insert{"\u201d"}});
 }
