@@ -270,7 +270,8 @@ class Room : public std::enable_shared_from_this<Room> {
     Rev committed_rev_ = 0;
     /// Every edit with a revision above this is in history_ and opids_; older ones are on disk.
     Rev memory_from_ = 0;
-    std::map<LayerKey, std::vector<AppliedEdit>> history_;
+    /// Per section layer, its edits in revision order (a deque: appending never moves them).
+    std::map<LayerKey, std::deque<AppliedEdit>> history_;
     std::size_t history_bytes_ = 0;  // memory_of every edit in history_
     /// Per section layer: its edits since its text was last written (limits_.checkpoint_edits).
     std::map<std::pair<std::string, std::string>, std::size_t> unsaved_edits_;

@@ -1,5 +1,6 @@
 // Text edits and presence: where an edit is transformed against what the client had not seen,
 // applied, and committed (docs/architecture.md, "How an edit flows").
+#include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "log/log.hpp"
@@ -103,8 +104,14 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
         // One historic op at a time: compose does not commute with transform.
         for (const AppliedEdit& h : older) op = ot::transform(op, h.op, ot::Side::left);
         if (auto hist = history_.find({r.section, r.layer}); hist != history_.end()) {
-            for (const AppliedEdit& h : hist->second) {
-                if (h.rev > r.base) op = ot::transform(op, h.op, ot::Side::left);
+            // Only the edits above the base: found by revision, not by walking the layer's
+            // history (which holds up to max_history_bytes of edits).
+            const auto& edits = hist->second;
+            auto first =
+                std::upper_bound(edits.begin(), edits.end(), r.base,
+                                 [](Rev base, const AppliedEdit& h) { return base < h.rev; });
+            for (auto h = first; h != edits.end(); ++h) {
+                op = ot::transform(op, h->op, ot::Side::left);
             }
         }
         // Applied where the text stands (a keystroke moves what follows it, never copies the
