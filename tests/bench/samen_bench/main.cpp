@@ -1,0 +1,108 @@
+// samen-bench: the live server under the workgroup workload, an editor and a coordinator of each of
+// the four municipalities writing one document together. Clients type single characters into
+// random sections of the common layer of one document, over real WebSockets, each keeping at most
+// one edit in flight per section layer (LayerSync). Measured: end-to-end and ack latency,
+// throughput, server CPU per op, server memory per connection and per open document, and the time
+// to open a large document. With --flood-diffs, a viewer floods the server with `diff` requests
+// meanwhile (what one reader of the past costs everyone else); with --churn-edits, one client
+// inserts and deletes large texts, leaves, and the server's memory is followed until it is idle.
+// One JSON line on stdout; progress on stderr. Figures and commands: docs/performance.md, "Live
+// server".
+#include <unistd.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "../tool_main.hpp"
+#include "common.hpp"
+#include "connection.hpp"
+#include "figures.hpp"
+#include "measures.hpp"
+#include "options.hpp"
+#include "server.hpp"
+#include "workload.hpp"
+
+namespace samen::bench {
+namespace {
+
+int run(const Options& o) {
+    json result;
+    result["benchmark"] = "samen-bench";
+    result["mode"] = o.mode == Mode::open ? "open" : "closed";
+    result["rate"] = o.mode == Mode::open ? json(o.rate) : json();
+    result["clients"] = o.clients;
+    result["seconds"] = o.seconds;
+    result["warmup"] = o.warmup;
+    result["seed"] = o.seed;
+    result["doc"] = o.doc;
+    result["machine"] = {{"nproc", sysconf(_SC_NPROCESSORS_ONLN)},
+                         {"cpu", cpu_model()},
+                         {"loadavg_start", load_average()}};
+    progress("seed " + std::to_string(o.seed));
+
+    Server server;
+    if (o.port) {
+        server.port = *o.port;
+        server.pid = o.server_pid;
+        result["server"] = {{"started", false}, {"port", *o.port}};
+    } else {
+        test::ServerOptions options;
+        options.executable = o.server_path;
+        // The idle connections are all one user's: lift the per-user bound for them.
+        options.args = {
+            "--edit-rate", "1000000", "--edit-burst", "1000000", "--max-connections-per-user",
+            "100000"};
+        options.args.insert(options.args.end(), o.server_args.begin(), o.server_args.end());
+        // The idle connections are all one user's, and all come from 127.0.0.1 at once: lift
+        // the per-user bound and the per-address bound on connections still signing in.
+        options.args = {"--edit-rate",
+                        "1000000",
+                        "--edit-burst",
+                        "1000000",
+                        "--max-connections-per-user",
+                        "100000",
+                        "--max-unauthenticated-per-address",
+                        "0"};
+        // Every acknowledged edit is on disk already, so a server that does not stop in order
+        // within 5 s loses nothing to SIGKILL; the wait is only for the orderly case.
+        options.stop_timeout = 5s;
+        server.child = std::make_unique<test::ServerProcess>(std::move(options));
+        server.port = server.child->port();
+        server.pid = server.child->pid();
+        result["server"] = {{"started", true}, {"command", server.child->command()}};
+        progress("started samen-server (pid " + std::to_string(*server.pid) + ") on port " +
+                 std::to_string(server.port));
+    }
+
+    Loop loop;
+    std::map<std::string, std::string> tokens;
+    const std::string& first_user = workgroup.front();
+    json open;
+    result["memory_kib"] =
+        measure_memory(loop, server, o, token_for(tokens, server, first_user, o), open);
+    result["open"] = std::move(open);
+    WorkloadResult workload = run_workload(loop, server, o, tokens);
+    result.update(workload.figures);
+    result["memory_kib"]["end"] = workload.figures["rss_end"];
+    result.erase("rss_end");
+    if (o.large_kib > 0) {
+        result["large_document"] =
+            measure_large_document(loop, server, o, token_for(tokens, server, first_user, o));
+    }
+    if (o.churn_edits > 0) {
+        result["churn"] = measure_churn(loop, server, o, token_for(tokens, server, first_user, o));
+    }
+    result["machine"]["loadavg_end"] = load_average();
+    std::cout << result.dump() << std::endl;
+    return workload.ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace samen::bench
+
+int main(int argc, char** argv) {
+    return samen::bench::tool_main("samen-bench", samen::bench::usage_text, argc, argv,
+                                   samen::bench::parse_options, samen::bench::run);
+}
