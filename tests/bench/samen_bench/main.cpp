@@ -19,6 +19,7 @@
 #include "common.hpp"
 #include "connection.hpp"
 #include "figures.hpp"
+#include "fsync.hpp"
 #include "measures.hpp"
 #include "options.hpp"
 #include "server.hpp"
@@ -50,11 +51,6 @@ int run(const Options& o) {
     } else {
         test::ServerOptions options;
         options.executable = o.server_path;
-        // The idle connections are all one user's: lift the per-user bound for them.
-        options.args = {
-            "--edit-rate", "1000000", "--edit-burst", "1000000", "--max-connections-per-user",
-            "100000"};
-        options.args.insert(options.args.end(), o.server_args.begin(), o.server_args.end());
         // The idle connections are all one user's, and all come from 127.0.0.1 at once: lift
         // the per-user bound and the per-address bound on connections still signing in.
         options.args = {"--edit-rate",
@@ -65,6 +61,7 @@ int run(const Options& o) {
                         "100000",
                         "--max-unauthenticated-per-address",
                         "0"};
+        options.args.insert(options.args.end(), o.server_args.begin(), o.server_args.end());
         // Every acknowledged edit is on disk already, so a server that does not stop in order
         // within 5 s loses nothing to SIGKILL; the wait is only for the orderly case.
         options.stop_timeout = 5s;
@@ -74,6 +71,14 @@ int run(const Options& o) {
         result["server"] = {{"started", true}, {"command", server.child->command()}};
         progress("started samen-server (pid " + std::to_string(*server.pid) + ") on port " +
                  std::to_string(server.port));
+    }
+
+    if (o.fsync_samples > 0) {
+        // Before any client: the disk as the server finds it, not busy with the server's commits.
+        const std::string dir = server.child ? server.child->data_dir().string() : ".";
+        result["fsync_ms"] = measure_fsync(dir, o.fsync_samples);
+        progress("fdatasync in " + dir + ": p50 " + result["fsync_ms"]["p50"].dump() + " ms, p99 " +
+                 result["fsync_ms"]["p99"].dump() + " ms");
     }
 
     Loop loop;

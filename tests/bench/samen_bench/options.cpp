@@ -26,7 +26,11 @@ usage: samen-bench [options]
   --port N               use the server running on 127.0.0.1:N instead of starting one
   --server-pid PID       with --port: its process, for CPU and memory figures
   --password P           the demo users' password (default samen-demo)
-  --idle-connections N   signed-in idle connections for the memory figure (default 200; 0 skips)
+  --idle-connections N   signed-in idle connections, kept open while the clients type: the
+                         memory figure per connection, and what they cost the typists' latency
+                         (default 200; 0 skips; at most 20000: the bench raises its own
+                         descriptor limit to the hard one, and needs two per connection free)
+  --connect-batch N      idle connections connecting and signing in at once (default 500)
   --large-kib N          grow a section of --large-doc to N KiB and time opening it
                          (default 512; 0 skips)
   --large-doc ID         (default startnotitie-ivp-2023); with --port this changes the
@@ -44,6 +48,20 @@ usage: samen-bench [options]
   --churn-kib K          (default 200)
   --churn-wait S         (default 0)
   --server-arg ARG       one more flag for a server it starts (repeat for each word)
+  --fsync-samples N      appends of one WAL frame, each followed by fdatasync, timed in the
+                         server's data directory (with --port: the current directory) for the
+                         disk's own sync latency (default 500; 0 skips)
+  --floor                after the run against samen-server, the same clients, workload and seed
+                         against samen-relay (a bare relay: no OT, no storage), and the ratios
+                         samen-server / relay (needs a server it started)
+  --relay PATH           samen-relay to start (default: the one of this build)
+  --relay-threads N      the relay's io threads (default 1)
+  --docs N               the multi-document workload instead of the workgroup: N documents made
+                         by an admin with document.create from --doc as template, each typed into
+                         by --clients-per-doc clients at --rate-per-client keystrokes/s, open loop
+                         (default 0: the workgroup on --doc)
+  --clients-per-doc N    (default 4)
+  --rate-per-client R    (default 2)
 
 A server it starts runs on a fresh copy of the demo data with the per-connection edit rate limit
 lifted (--edit-rate/--edit-burst 1000000), so that the server, not its limiter, is measured, and
@@ -85,7 +103,15 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (a == "--port") o.port = number_option<std::uint16_t>(a, value(), 1, 65535);
         else if (a == "--server-pid") o.server_pid = number_option<pid_t>(a, value(), 1, 1 << 30);
         else if (a == "--password") o.password = value();
-        else if (a == "--idle-connections") o.idle_connections = number_option<std::size_t>(a, value(), 0, 5000);
+        else if (a == "--idle-connections") o.idle_connections = number_option<std::size_t>(a, value(), 0, 20000);
+        else if (a == "--connect-batch") o.connect_batch = number_option<std::size_t>(a, value(), 1, 20000);
+        else if (a == "--fsync-samples") o.fsync_samples = number_option<std::size_t>(a, value(), 0, 100000);
+        else if (a == "--floor") o.floor = true;
+        else if (a == "--relay") o.relay_path = value();
+        else if (a == "--relay-threads") o.relay_threads = number_option<std::size_t>(a, value(), 1, 64);
+        else if (a == "--docs") o.docs = number_option<std::size_t>(a, value(), 0, 10000);
+        else if (a == "--clients-per-doc") o.clients_per_doc = number_option<std::size_t>(a, value(), 2, 64);
+        else if (a == "--rate-per-client") o.rate_per_client = number_option<double>(a, value(), 0.01, 1000);
         else if (a == "--large-kib") o.large_kib = number_option<std::size_t>(a, value(), 0, 1000);
         else if (a == "--large-doc") o.large_doc = value();
         else if (a == "--flood-diffs") o.flood_diffs = number_option<std::size_t>(a, value(), 0, 100000);
@@ -98,6 +124,8 @@ Options parse_options(const std::vector<std::string>& args) {
         // clang-format on
     }
     if (o.server_pid && !o.port) throw std::invalid_argument("--server-pid goes with --port");
+    if (o.floor && o.port) throw std::invalid_argument("--floor needs a server it starts");
+    if (o.floor && o.docs > 0) throw std::invalid_argument("--floor goes with the workgroup");
     if (!seeded) o.seed = std::random_device{}();
     return o;
 }

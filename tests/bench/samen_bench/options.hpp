@@ -44,6 +44,17 @@ struct Options {
     std::size_t churn_kib = 200;
     double churn_wait = 0;
     std::vector<std::string> server_args;
+    std::size_t fsync_samples = 500;  // 0: the disk's sync latency is not measured
+    std::size_t connect_batch = 500;  // idle connections signing in at once
+    // --floor: the same workload against samen-relay too (docs/performance.md, "Against the floor")
+    bool floor = false;
+    std::string relay_path;
+    std::size_t relay_threads = 1;
+    // The multi-document workload: `docs` documents made from --doc, each typed into by
+    // `clients_per_doc` clients at `rate_per_client` keystrokes a second (0: the workgroup instead)
+    std::size_t docs = 0;
+    std::size_t clients_per_doc = 4;
+    double rate_per_client = 2;
 };
 
 extern const char* const usage_text;
