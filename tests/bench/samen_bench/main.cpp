@@ -19,6 +19,7 @@
 #include "common.hpp"
 #include "connection.hpp"
 #include "figures.hpp"
+#include "floor.hpp"
 #include "fsync.hpp"
 #include "measures.hpp"
 #include "options.hpp"
@@ -76,7 +77,7 @@ int run(const Options& o) {
     if (o.fsync_samples > 0) {
         // Before any client: the disk as the server finds it, not busy with the server's commits.
         const std::string dir = server.child ? server.child->data_dir().string() : ".";
-        result["fsync_ms"] = measure_fsync(dir, o.fsync_samples);
+        result["fsync_ms"] = measure_fsync(dir, o.fsync_samples, o.fsync_gap_ms, o.seed);
         progress("fdatasync in " + dir + ": p50 " + result["fsync_ms"]["p50"].dump() + " ms, p99 " +
                  result["fsync_ms"]["p99"].dump() + " ms");
     }
@@ -88,7 +89,17 @@ int run(const Options& o) {
     result["memory_kib"] =
         measure_memory(loop, server, o, token_for(tokens, server, first_user, o), open);
     result["open"] = std::move(open);
-    WorkloadResult workload = run_workload(loop, server, o, tokens);
+    std::string snapshot;  // of --doc as the typists find it, for the relay
+    if (o.floor) {
+        Requester reader(loop, server.port, token_for(tokens, server, first_user, o));
+        reader.wait_signed_in();
+        auto reply = reader.request({{"type", "open"}, {"doc", o.doc}});
+        require_ok(reply, "opening " + o.doc);
+        snapshot = reply.msg.dump();
+        reader.connection().close();
+        loop.run_until([&] { return reader.connection().closed(); }, 5s);
+    }
+    WorkloadResult workload = run_workload(loop, server, o, tokens, workgroup_plan(o));
     result.update(workload.figures);
     result["memory_kib"]["end"] = workload.figures["rss_end"];
     result.erase("rss_end");
@@ -98,6 +109,17 @@ int run(const Options& o) {
     }
     if (o.churn_edits > 0) {
         result["churn"] = measure_churn(loop, server, o, token_for(tokens, server, first_user, o));
+    }
+    if (o.floor) {
+        WorkloadResult relay = run_on_relay(loop, o, tokens, snapshot);
+        workload.ok = workload.ok && relay.ok;
+        result["ratios"] = floor_ratios(result, relay.figures);
+        result["floor"] = std::move(relay.figures);
+        progress("samen-server / samen-relay: " + result["ratios"].dump());
+    }
+    if (result.contains("fsync_ms") && result["e2e_ms"].is_object()) {
+        result["e2e_p99_minus_fsync_p99_ms"] = round_to(
+            result["e2e_ms"]["p99"].get<double>() - result["fsync_ms"]["p99"].get<double>(), 3);
     }
     result["machine"]["loadavg_end"] = load_average();
     std::cout << result.dump() << std::endl;

@@ -48,9 +48,11 @@ usage: samen-bench [options]
   --churn-kib K          (default 200)
   --churn-wait S         (default 0)
   --server-arg ARG       one more flag for a server it starts (repeat for each word)
-  --fsync-samples N      appends of one WAL frame, each followed by fdatasync, timed in the
+  --fsync-samples N      writes of one WAL frame, each followed by fdatasync, timed in the
                          server's data directory (with --port: the current directory) for the
                          disk's own sync latency (default 500; 0 skips)
+  --fsync-gap-ms MS      the mean pause between two of them, as between two commits, drawn
+                         uniformly from 0 to twice this with --seed (default 5)
   --floor                after the run against samen-server, the same clients, workload and seed
                          against samen-relay (a bare relay: no OT, no storage), and the ratios
                          samen-server / relay (needs a server it started)
@@ -106,6 +108,7 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (a == "--idle-connections") o.idle_connections = number_option<std::size_t>(a, value(), 0, 20000);
         else if (a == "--connect-batch") o.connect_batch = number_option<std::size_t>(a, value(), 1, 20000);
         else if (a == "--fsync-samples") o.fsync_samples = number_option<std::size_t>(a, value(), 0, 100000);
+        else if (a == "--fsync-gap-ms") o.fsync_gap_ms = number_option<double>(a, value(), 0, 1000);
         else if (a == "--floor") o.floor = true;
         else if (a == "--relay") o.relay_path = value();
         else if (a == "--relay-threads") o.relay_threads = number_option<std::size_t>(a, value(), 1, 64);

@@ -45,6 +45,7 @@ struct Options {
     double churn_wait = 0;
     std::vector<std::string> server_args;
     std::size_t fsync_samples = 500;  // 0: the disk's sync latency is not measured
+    double fsync_gap_ms = 5;
     std::size_t connect_batch = 500;  // idle connections signing in at once
     // --floor: the same workload against samen-relay too (docs/performance.md, "Against the floor")
     bool floor = false;

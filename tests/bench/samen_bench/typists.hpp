@@ -35,14 +35,20 @@ inline std::mt19937_64 seeded(std::uint64_t seed, std::size_t index) {
 /// One workgroup member typing into the common layer of the document's sections.
 class Typist {
   public:
+    /// `doc` is typed into with `typists` clients in all; against samen-relay (`relayed`) what the
+    /// others typed is only timed, not applied: the relay does not transform it.
     Typist(Loop& loop, Recorder& recorder, const Options& options, std::size_t index,
-           std::uint16_t port, const std::string& token)
+           std::uint16_t port, const std::string& token, std::string doc, std::size_t typists,
+           bool relayed)
         : recorder_(recorder),
           options_(options),
           index_(index),
+          doc_(std::move(doc)),
+          receivers_(typists - 1),
+          relayed_(relayed),
           rng_(seeded(options.seed, index)),
           conn_(loop, port, token, [this](const json& msg, std::size_t) { on_message(msg); }) {
-        conn_.send({{"type", "open"}, {"id", "open"}, {"doc", options_.doc}});
+        conn_.send({{"type", "open"}, {"id", "open"}, {"doc", doc_}});
     }
 
     bool loaded() const { return loaded_; }
@@ -50,6 +56,7 @@ class Typist {
     std::size_t layer_count() const { return layers_.size(); }
     const LayerSync& layer(std::size_t i) const { return layers_[i]; }
     Rev rev() const { return rev_; }
+    const std::string& doc() const { return doc_; }
     bool idle() const {
         return in_flight_.empty() &&
                std::none_of(layers_.begin(), layers_.end(),
@@ -104,7 +111,7 @@ class Typist {
             layers_.emplace_back(common->at("text").get<std::string>());
             if (ids_.size() == options_.sections) break;
         }
-        if (ids_.empty()) throw std::runtime_error(options_.doc + " has no common section");
+        if (ids_.empty()) throw std::runtime_error(doc_ + " has no common section");
         rev_ = snapshot.at("rev").get<Rev>();
         loaded_ = true;
     }
@@ -134,11 +141,11 @@ class Typist {
         std::string opid = "bench" + std::to_string(index_) + "-" + std::to_string(++opids_);
         const client::Submission& s = layers_[i].submit(rev_, opid);
         const std::int64_t id = ++request_ids_;
-        json msg = {{"type", "edit"},          {"id", id},          {"doc", options_.doc},
+        json msg = {{"type", "edit"},          {"id", id},          {"doc", doc_},
                     {"section", ids_[i]},      {"layer", "common"}, {"base", s.base},
                     {"op", ot::to_json(s.op)}, {"opid", opid}};
         std::string text = msg.dump();
-        recorder_.submitted(opid, options_.clients - 1);
+        recorder_.submitted(opid, receivers_);
         conn_.send_text(text);
         in_flight_[id] = InFlight{i, std::move(opid), std::move(text)};
     }
@@ -159,7 +166,7 @@ class Typist {
     }
 
     void on_edit(const json& msg) {
-        if (msg.at("layer") == "common") {
+        if (!relayed_ && msg.at("layer") == "common") {
             if (auto it = index_of_.find(msg.at("section").get<std::string>());
                 it != index_of_.end()) {
                 layers_[it->second].remote(ot::op_from_json(msg.at("op")));
@@ -174,7 +181,7 @@ class Typist {
         const std::string what = code + ": " + msg.value("message", std::string());
         auto id = msg.find("id");
         if (id != msg.end() && *id == "open") {
-            failure_ = "opening " + options_.doc + " failed: " + what;
+            failure_ = "opening " + doc_ + " failed: " + what;
             return;
         }
         auto it = id != msg.end() && id->is_number_integer()
@@ -199,6 +206,9 @@ class Typist {
     Recorder& recorder_;
     const Options& options_;
     const std::size_t index_;
+    const std::string doc_;
+    const std::size_t receivers_;
+    const bool relayed_;
     std::mt19937_64 rng_;
     std::vector<std::string> ids_;
     std::unordered_map<std::string, std::size_t> index_of_;

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common.hpp"
 #include "connection.hpp"
@@ -17,7 +18,20 @@ struct WorkloadResult {
     bool ok = true;
 };
 
+/// Who types where: each of `docs` by `clients_per_doc` clients, each at `rate_per_client`
+/// keystrokes a second in the open loop.
+struct Plan {
+    std::vector<std::string> docs;
+    std::size_t clients_per_doc = 0;
+    double rate_per_client = 0;
+    /// Against samen-relay: no /metrics, and the clients only time what the others typed.
+    bool relayed = false;
+};
+
+/// The workgroup: --clients on --doc, --rate over them all.
+Plan workgroup_plan(const Options& o);
+
 WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
-                            std::map<std::string, std::string>& tokens);
+                            std::map<std::string, std::string>& tokens, const Plan& plan);
 
 }  // namespace samen::bench
