@@ -8,12 +8,14 @@
 // inserts and deletes large texts, leaves, and the server's memory is followed until it is idle.
 // One JSON line on stdout; progress on stderr. Figures and commands: docs/performance.md, "Live
 // server".
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <iostream>
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "../tool_main.hpp"
 #include "common.hpp"
@@ -29,6 +31,19 @@
 namespace samen::bench {
 namespace {
 
+/// The bench holds one descriptor per connection: its soft limit (often 1024) would stop it long
+/// before 10,000 idle connections, so it goes up to the hard one. Returns {soft, hard} after.
+json raise_descriptor_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return nullptr;
+    if (limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+        getrlimit(RLIMIT_NOFILE, &limit);
+    }
+    return {{"soft", limit.rlim_cur}, {"hard", limit.rlim_max}};
+}
+
 int run(const Options& o) {
     json result;
     result["benchmark"] = "samen-bench";
@@ -41,7 +56,8 @@ int run(const Options& o) {
     result["doc"] = o.doc;
     result["machine"] = {{"nproc", sysconf(_SC_NPROCESSORS_ONLN)},
                          {"cpu", cpu_model()},
-                         {"loadavg_start", load_average()}};
+                         {"loadavg_start", load_average()},
+                         {"bench_descriptors", raise_descriptor_limit()}};
     progress("seed " + std::to_string(o.seed));
 
     Server server;
@@ -86,8 +102,9 @@ int run(const Options& o) {
     std::map<std::string, std::string> tokens;
     const std::string& first_user = workgroup.front();
     json open;
+    std::vector<std::unique_ptr<Connection>> idle;  // open while the clients type
     result["memory_kib"] =
-        measure_memory(loop, server, o, token_for(tokens, server, first_user, o), open);
+        measure_memory(loop, server, o, token_for(tokens, server, first_user, o), open, idle);
     result["open"] = std::move(open);
     std::string snapshot;  // of --doc as the typists find it, for the relay
     if (o.floor) {
@@ -99,7 +116,19 @@ int run(const Options& o) {
         reader.connection().close();
         loop.run_until([&] { return reader.connection().closed(); }, 5s);
     }
-    WorkloadResult workload = run_workload(loop, server, o, tokens, workgroup_plan(o));
+    Plan plan = workgroup_plan(o);
+    if (o.docs > 0) {
+        plan =
+            Plan{create_documents(loop, server, o, token_for(tokens, server, "admin", o), o.docs),
+                 o.clients_per_doc, o.rate_per_client, false};
+        result["clients"] = o.docs * o.clients_per_doc;
+        result["rate"] =
+            o.mode == Mode::open
+                ? json(static_cast<double>(o.docs * o.clients_per_doc) * o.rate_per_client)
+                : json();
+    }
+    WorkloadResult workload = run_workload(loop, server, o, tokens, plan);
+    close_all(loop, idle);
     result.update(workload.figures);
     result["memory_kib"]["end"] = workload.figures["rss_end"];
     result.erase("rss_end");
