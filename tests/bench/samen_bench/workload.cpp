@@ -215,6 +215,9 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
     f["server_idle_cpu_percent"] = idle_cpu_percent;
     f["bench_cpu_us_per_op"] =
         ops > 0 ? json(round_to(static_cast<double>(own_after - own_before) / ops, 1)) : json();
+    // The clients are one thread: near 100 % it, not the server, would set the pace.
+    f["bench_cpu_percent"] =
+        round_to(static_cast<double>(own_after - own_before) / 1e4 / window_s, 1);
     f["server_metrics"] = server_metrics(metrics_before, metrics_after);
     f["rate_limited"] = recorder.rate_limited_count();
     f["late_keystrokes"] = recorder.late_count();
