@@ -166,7 +166,11 @@ class Session : public std::enable_shared_from_this<Session> {
         if (ec) return fail(ec, "read");
         std::string text = beast::buffers_to_string(buffer_.data());
         buffer_.consume(buffer_.size());
-        handle(text);
+        try {
+            handle(text);
+        } catch (const std::exception& e) {  // a field of the wrong type
+            reply(error(json(), std::string("samen-relay: ") + e.what()));
+        }
         do_read();
     }
 
