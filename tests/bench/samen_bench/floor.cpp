@@ -3,8 +3,10 @@
 #include <fstream>
 #include <memory>
 #include <stdexcept>
+#include <vector>
 
 #include "figures.hpp"
+#include "measures.hpp"
 #include "server.hpp"
 #include "server_process.hpp"
 #include "temp_dir.hpp"
@@ -28,9 +30,14 @@ WorkloadResult run_on_relay(Loop& loop, const Options& o,
     progress("started samen-relay (pid " + std::to_string(*relay.pid) + ") on port " +
              std::to_string(relay.port));
     // The tokens are samen-server's, all known already: the relay takes any.
+    // As many idle connections beside the clients as samen-server had.
+    std::vector<std::unique_ptr<Connection>> idle;
+    connect_idle(loop, relay.port, tokens.at(workgroup.front()), o, idle);
     Plan plan = workgroup_plan(o);
     plan.relayed = true;
     WorkloadResult r = run_workload(loop, relay, o, tokens, plan);
+    r.figures["idle_connections"] = idle.size();
+    close_all(loop, idle);
     r.figures["rss_kib"] = r.figures["rss_end"];
     r.figures.erase("rss_end");
     r.figures["command"] = relay.child->command();

@@ -15,8 +15,34 @@ namespace samen::bench {
 
 using client::Rev;
 
-/// Memory per open document and per idle connection; into `open`, the time to open the
-/// workload's document when nothing has it open yet (the first open loads it from disk).
+void connect_idle(Loop& loop, std::uint16_t port, const std::string& token, const Options& o,
+                  std::vector<std::unique_ptr<Connection>>& idle) {
+    // In batches: thousands of handshakes and hellos at once would measure the accept queue;
+    // each batch is signed in before the next connects.
+    while (idle.size() < o.idle_connections) {
+        const std::size_t from = idle.size();
+        const std::size_t to = std::min(o.idle_connections, from + o.connect_batch);
+        for (std::size_t i = from; i < to; ++i) {
+            idle.push_back(std::make_unique<Connection>(loop, port, token, nullptr));
+        }
+        auto all_in = [&] {
+            return std::all_of(
+                idle.begin() + static_cast<std::ptrdiff_t>(from), idle.end(),
+                [](const auto& c) { return c->signed_in() || !c->failure().empty(); });
+        };
+        if (!loop.run_until(all_in, 60s)) {
+            throw std::runtime_error("idle connections " + std::to_string(from) + " to " +
+                                     std::to_string(to) + " did not sign in within 60 s");
+        }
+        for (std::size_t i = from; i < to; ++i) {
+            if (!idle[i]->failure().empty()) {
+                throw std::runtime_error("idle connection " + std::to_string(i) + ": " +
+                                         idle[i]->failure());
+            }
+        }
+    }
+}
+
 json measure_memory(Loop& loop, const Server& server, const Options& o, const std::string& token,
                     json& open, std::vector<std::unique_ptr<Connection>>& idle) {
     json memory;
@@ -37,31 +63,8 @@ json measure_memory(Loop& loop, const Server& server, const Options& o, const st
 
     memory["idle_connections"] = o.idle_connections;
     if (o.idle_connections > 0) {
-        // In batches: thousands of TLS-less handshakes and hellos at once would measure the
-        // accept queue; each batch is signed in before the next connects.
         const auto started = Clock::now();
-        while (idle.size() < o.idle_connections) {
-            const std::size_t from = idle.size();
-            const std::size_t to = std::min(o.idle_connections, from + o.connect_batch);
-            for (std::size_t i = from; i < to; ++i) {
-                idle.push_back(std::make_unique<Connection>(loop, server.port, token, nullptr));
-            }
-            auto all_in = [&] {
-                return std::all_of(
-                    idle.begin() + static_cast<std::ptrdiff_t>(from), idle.end(),
-                    [](const auto& c) { return c->signed_in() || !c->failure().empty(); });
-            };
-            if (!loop.run_until(all_in, 60s)) {
-                throw std::runtime_error("idle connections " + std::to_string(from) + " to " +
-                                         std::to_string(to) + " did not sign in within 60 s");
-            }
-            for (std::size_t i = from; i < to; ++i) {
-                if (!idle[i]->failure().empty()) {
-                    throw std::runtime_error("idle connection " + std::to_string(i) + ": " +
-                                             idle[i]->failure());
-                }
-            }
-        }
+        connect_idle(loop, server.port, token, o, idle);
         memory["idle_connect_seconds"] =
             round_to(std::chrono::duration<double>(Clock::now() - started).count(), 2);
         progress(std::to_string(idle.size()) + " idle connections signed in");

@@ -2,6 +2,7 @@
 // the time to open a large document, and memory after large edits.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ namespace samen::bench {
 /// idle connections, signed in, stay in `idle`: the workload runs beside them.
 json measure_memory(Loop& loop, const Server& server, const Options& o, const std::string& token,
                     json& open, std::vector<std::unique_ptr<Connection>>& idle);
+/// Opens --idle-connections signed-in connections into `idle`, --connect-batch at a time.
+void connect_idle(Loop& loop, std::uint16_t port, const std::string& token, const Options& o,
+                  std::vector<std::unique_ptr<Connection>>& idle);
 /// Closes them all (at most 10 s).
 void close_all(Loop& loop, std::vector<std::unique_ptr<Connection>>& connections);
 /// `count` documents made by an admin from `o.doc` with document.create; their ids.

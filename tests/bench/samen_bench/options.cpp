@@ -53,9 +53,10 @@ usage: samen-bench [options]
                          disk's own sync latency (default 500; 0 skips)
   --fsync-gap-ms MS      the mean pause between two of them, as between two commits, drawn
                          uniformly from 0 to twice this with --seed (default 5)
-  --floor                after the run against samen-server, the same clients, workload and seed
-                         against samen-relay (a bare relay: no OT, no storage), and the ratios
-                         samen-server / relay (needs a server it started)
+  --floor                after the run against samen-server, the same clients, workload, seed
+                         and idle connections against samen-relay (a bare relay: no OT, no
+                         storage), and the ratios samen-server / relay (needs a server it
+                         started; not with --docs or --flood-diffs)
   --relay PATH           samen-relay to start (default: the one of this build)
   --relay-threads N      the relay's io threads (default 1)
   --docs N               the multi-document workload instead of the workgroup: N documents made
@@ -129,6 +130,8 @@ Options parse_options(const std::vector<std::string>& args) {
     if (o.server_pid && !o.port) throw std::invalid_argument("--server-pid goes with --port");
     if (o.floor && o.port) throw std::invalid_argument("--floor needs a server it starts");
     if (o.floor && o.docs > 0) throw std::invalid_argument("--floor goes with the workgroup");
+    // samen-relay refuses `diff`, and the viewer would ask again at once, without end.
+    if (o.floor && o.flood_diffs > 0) throw std::invalid_argument("--floor has no --flood-diffs");
     if (!seeded) o.seed = std::random_device{}();
     return o;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "figures.hpp"
+#include "flooder.hpp"
 #include "typists.hpp"
 
 namespace samen::bench {
