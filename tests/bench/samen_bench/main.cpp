@@ -132,19 +132,20 @@ int run(const Options& o) {
     result.update(workload.figures);
     result["memory_kib"]["end"] = workload.figures["rss_end"];
     result.erase("rss_end");
-    if (o.large_kib > 0) {
-        result["large_document"] =
-            measure_large_document(loop, server, o, token_for(tokens, server, first_user, o));
-    }
-    if (o.churn_edits > 0) {
-        result["churn"] = measure_churn(loop, server, o, token_for(tokens, server, first_user, o));
-    }
+    // Right after the run it is compared with, on a machine as busy.
     if (o.floor) {
         WorkloadResult relay = run_on_relay(loop, o, tokens, snapshot);
         workload.ok = workload.ok && relay.ok;
         result["ratios"] = floor_ratios(result, relay.figures);
         result["floor"] = std::move(relay.figures);
         progress("samen-server / samen-relay: " + result["ratios"].dump());
+    }
+    if (o.large_kib > 0) {
+        result["large_document"] =
+            measure_large_document(loop, server, o, token_for(tokens, server, first_user, o));
+    }
+    if (o.churn_edits > 0) {
+        result["churn"] = measure_churn(loop, server, o, token_for(tokens, server, first_user, o));
     }
     if (result.contains("fsync_ms") && result["e2e_ms"].is_object()) {
         result["e2e_p99_minus_fsync_p99_ms"] = round_to(
