@@ -191,7 +191,7 @@ void ClientSession::welcome(const rooms::Reply& reply,
 void ClientSession::resume() {
     while (!waiting_ && !closed_ && !waiting_messages_.empty()) {
         std::string text = std::move(waiting_messages_.front());
-        waiting_messages_.pop_front();
+        waiting_messages_.erase(waiting_messages_.begin());
         handle(std::move(text));
     }
 }

@@ -8,13 +8,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/signed_in.hpp"
 #include "auth/directory.hpp"
@@ -100,7 +100,9 @@ class ClientSession : public net::MessageHandler,
 
     std::optional<std::int64_t> user_;  // signed in as; who they are now is context_.users'
     bool waiting_ = false;              // a hello or an open is being answered: later messages wait
-    std::deque<std::string> waiting_messages_;  // not yet handled (net::Connection::handled)
+    // Not yet handled (net::Connection::handled): at most --max-pending-messages. A vector, as an
+    // empty std::deque allocates half a kilobyte, and every connection has this queue.
+    std::vector<std::string> waiting_messages_;
     std::map<std::string, std::shared_ptr<rooms::Room>> open_;
     bool closed_ = false;
     std::shared_ptr<rooms::ReadSlots> reads_;

@@ -7,8 +7,8 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
-#include <deque>
 #include <exception>
+#include <vector>
 
 namespace samen::net {
 namespace {
@@ -17,6 +17,7 @@ namespace {
 // (options.max_message_bytes) is enforced here without doing so.
 constexpr std::size_t hard_message_cap = 64 * 1024 * 1024;
 constexpr std::size_t read_chunk = 64 * 1024;
+constexpr std::size_t idle_buffer = 512;
 
 bool is_quiet(error_code ec) {
     return ec == asio::error::operation_aborted || ec == websocket::error::closed;
@@ -108,7 +109,9 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
 
     // The front is being written while the queue is not empty; nullptr stands for the close
     // frame, which is a write like any other.
-    std::deque<std::shared_ptr<const std::string>> queue_;
+    // A vector, erased from the front: it holds at most --max-queue-messages, mostly none or one,
+    // and an empty std::deque would allocate half a kilobyte for every idle connection.
+    std::vector<std::shared_ptr<const std::string>> queue_;
     std::size_t waiting_bytes_ = 0;  // of every entry but the front
     asio::steady_timer close_deadline_;
     websocket::close_reason close_reason_;
@@ -211,9 +214,12 @@ void WebSocketSession::on_signed_in() {
 void WebSocketSession::do_read() {
     reading_ = true;
     // At most one byte past the limit enters the buffer: that byte tells that a message is too
-    // long, and no more of it is held.
+    // long, and no more of it is held. A read that waits for a new message prepares no more than
+    // idle_buffer (Beast would prepare a whole TCP frame): most connections wait most of the
+    // time, and a longer message takes one more read from what Beast already holds.
+    const std::size_t chunk = buffer_.size() == 0 ? idle_buffer : read_chunk;
     const std::size_t most =
-        discarding_ ? read_chunk : std::min(read_chunk, read_limit_ + 1 - buffer_.size());
+        discarding_ ? read_chunk : std::min(chunk, read_limit_ + 1 - buffer_.size());
     ws_.async_read_some(buffer_, most,
                         beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
 }
@@ -248,7 +254,8 @@ void WebSocketSession::on_read(error_code ec, std::size_t) {
         hand_over(beast::buffers_to_string(buffer_.data()));
         buffer_.clear();
     }
-    if (buffer_.size() == 0 && buffer_.capacity() > 4 * read_chunk) buffer_.shrink_to_fit();
+    // An idle connection waits with idle_buffer, not with the room its largest message took.
+    if (buffer_.size() == 0 && buffer_.capacity() > idle_buffer) buffer_.shrink_to_fit();
     read_on();
 }
 
@@ -357,7 +364,7 @@ void WebSocketSession::do_write() {
 
 void WebSocketSession::on_write(error_code ec, std::size_t) {
     writing_ = false;
-    queue_.pop_front();
+    queue_.erase(queue_.begin());
     if (ec) return fail(ec, "write");
     // The reading ended: so does the connection, and nothing more goes out.
     if (!reading_ && !paused_) return maybe_finish();
@@ -368,7 +375,7 @@ void WebSocketSession::on_write(error_code ec, std::size_t) {
 
 void WebSocketSession::on_close_sent(error_code ec) {
     writing_ = false;
-    queue_.pop_front();
+    queue_.erase(queue_.begin());
     if (ec) return fail(ec, "close");
     maybe_finish();
 }
