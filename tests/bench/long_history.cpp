@@ -9,8 +9,10 @@
 //   open    `open` over a WebSocket, timed to its snapshot, each on a freshly started server (cold:
 //           the document is loaded from disk; the file may be in the page cache);
 //   load    rooms::load_for_room on a fresh read-only connection, in this process;
-//   text_at `text.at` and `effective` with `rev` at --revs revisions spread over the history,
-//   effective timed over the WebSocket.
+//   text_at, effective
+//           `text.at` and `effective` with `rev` at --revs revisions spread over the history, each
+//           just after a multiple of --snapshot-revs (the most changes to undo), timed over the
+//           WebSocket.
 // One JSON line on stdout (median and max per kind, in ms); progress on stderr. Figures and
 // command: docs/performance.md, "A long history".
 #include <algorithm>
@@ -32,6 +34,7 @@
 #include "ot/text.hpp"
 #include "protocol_client.hpp"
 #include "rooms/document_store.hpp"
+#include "rooms/room.hpp"
 #include "server_process.hpp"
 #include "store/db.hpp"
 #include "store/repo.hpp"
@@ -51,8 +54,9 @@ struct Options {
     std::size_t samples = 5;
     std::size_t revs = 10;
     std::size_t checkpoint_edits = 1000;
-    std::size_t snapshot_revs = 0;  // 0: the server's default
+    std::size_t snapshot_revs = rooms::RoomLimits{}.snapshot_revs;
     std::uint64_t seed = 0x2026'1204;
+    std::string keep;  // set: the data file is copied there after the history is written
 };
 
 const char* usage = R"(samen-bench-long-history: opening and reading the past of a long history
@@ -65,8 +69,9 @@ usage: samen-bench-long-history [options]
                         (default 10)
   --checkpoint-edits N  the server's --checkpoint-edits, also used while building (default 1000)
   --snapshot-revs N     the server's --snapshot-revs, also used while building (default: the
-                        server's default)
+                        server's default, 5000)
   --seed N              the random seed of the history (default 539365892; printed)
+  --keep FILE           copies the data file there once the history is written, to look into
 
 It starts samen-server (this build's, demo data, a fresh data directory) on a loopback port,
 stops it, writes the history into its data file, and starts it again.
@@ -90,6 +95,8 @@ Options parse(const std::vector<std::string>& args) {
             o.checkpoint_edits = test::number_option<std::size_t>(a, value(), 1, 100'000'000);
         else if (a == "--snapshot-revs")
             o.snapshot_revs = test::number_option<std::size_t>(a, value(), 1, 100'000'000);
+        else if (a == "--keep")
+            o.keep = value();
         else if (a == "--seed")
             o.seed = test::number_option<std::uint64_t>(a, value(), 0, UINT64_MAX);
         else
@@ -116,7 +123,8 @@ json summary(std::vector<double> v) {
 
 /// Writes the history: --changes changes after the demo document's own, in transactions of
 /// 50,000. Returns the section every read looks at (live from the start to the end).
-std::string build_history(const std::filesystem::path& file, const Options& o) {
+std::string build_history(const std::filesystem::path& file, const Options& o,
+                          std::vector<double>& snapshot_writes) {
     store::Db db(file.string());
     model::Document d = rooms::load_document(db, kDoc);
     const auto editor = store::find_user_by_name(db, "kampen-editor");
@@ -140,6 +148,9 @@ std::string build_history(const std::filesystem::path& file, const Options& o) {
                 rooms::append_change(db, kDoc, d.rev, "tag", std::nullopt, std::nullopt,
                                      {{"label", v.label}, {"rev", v.rev}}, author);
                 rooms::insert_version(db, kDoc, v);
+                const auto w0 = Clock::now();
+                rooms::write_snapshot(db, d);  // as the room does at a named version
+                snapshot_writes.push_back(ms_since(w0));
                 ++versions;
             } else if (dice < 8) {
                 const model::Section& s = d.sections[rng() % d.sections.size()];
@@ -197,6 +208,21 @@ std::string build_history(const std::filesystem::path& file, const Options& o) {
         } catch (const model::Refused&) {
             continue;  // e.g. a revert of an omitted layer: draw again
         }
+        // What the room adds to the store job of the change that reaches a multiple
+        // (rooms/room_snapshots.cpp).
+        if (d.rev % o.checkpoint_edits == 0) {
+            for (const auto& [key, n] : unsaved) {
+                const model::Layer& l = d.section(key.first)->layers.at(key.second);
+                rooms::write_checkpoint(db, kDoc, key.first, key.second, l.text, d.rev,
+                                        l.changed_rev);
+            }
+            unsaved.clear();
+        }
+        if (d.rev % o.snapshot_revs == 0) {
+            const auto w0 = Clock::now();
+            rooms::write_snapshot(db, d);
+            snapshot_writes.push_back(ms_since(w0));
+        }
         if ((d.rev - start) % 50'000 == 0) {
             tx->commit();
             tx = std::make_unique<store::Transaction>(db);
@@ -213,18 +239,22 @@ std::string build_history(const std::filesystem::path& file, const Options& o) {
 int run(const Options& o) {
     std::cerr << "seed " << o.seed << "\n";
     std::vector<std::string> flags = {"--checkpoint-edits", std::to_string(o.checkpoint_edits)};
-    if (o.snapshot_revs) {
-        flags.push_back("--snapshot-revs");
-        flags.push_back(std::to_string(o.snapshot_revs));
-    }
+    flags.push_back("--snapshot-revs");
+    flags.push_back(std::to_string(o.snapshot_revs));
     test::ServerOptions so;
     so.args = flags;
     so.stop_timeout = std::chrono::seconds(300);
     test::ServerProcess server(so);
     server.stop();
     const auto file = server.data_dir() / "samen.db";
-    const std::string section = build_history(file, o);
+    std::vector<double> snapshot_writes;  // ms each, in the writer's transaction
+    const std::string section = build_history(file, o, snapshot_writes);
+    double snapshot_ms = 0;
+    for (double ms : snapshot_writes) snapshot_ms += ms;
     const auto bytes = std::filesystem::file_size(file);
+    if (!o.keep.empty()) {
+        std::filesystem::copy_file(file, o.keep, std::filesystem::copy_options::overwrite_existing);
+    }
 
     std::vector<double> loads;
     Rev rev = 0;
@@ -252,7 +282,9 @@ int run(const Options& o) {
         if (i + 1 < o.samples) continue;
         // The reads, on the last server: revisions spread over the whole history.
         for (std::size_t k = 0; k < o.revs; ++k) {
-            const Rev at = rev * (2 * k + 1) / (2 * o.revs);
+            // Just after a multiple of --snapshot-revs, the farthest from the next snapshot:
+            // the most changes to undo.
+            const Rev at = rev * (2 * k + 1) / (2 * o.revs) / o.snapshot_revs * o.snapshot_revs + 1;
             t0 = Clock::now();
             ok(c.request({{"type", "text.at"},
                           {"doc", kDoc},
@@ -273,17 +305,21 @@ int run(const Options& o) {
         }
     }
     server.stop();
-    const json out = {{"changes", o.changes},
-                      {"rev", rev},
-                      {"seed", o.seed},
-                      {"checkpoint_edits", o.checkpoint_edits},
-                      {"snapshot_revs", o.snapshot_revs},
-                      {"data_file_bytes", bytes},
-                      {"hello", summary(hellos)},
-                      {"open", summary(opens)},
-                      {"load_for_room", summary(loads)},
-                      {"text_at", summary(text_at)},
-                      {"effective", summary(effective)}};
+    const json out = {
+        {"changes", o.changes},
+        {"rev", rev},
+        {"seed", o.seed},
+        {"checkpoint_edits", o.checkpoint_edits},
+        {"snapshot_revs", o.snapshot_revs},
+        {"data_file_bytes", bytes},
+        {"hello", summary(hellos)},
+        {"open", summary(opens)},
+        {"load_for_room", summary(loads)},
+        {"text_at", summary(text_at)},
+        {"effective", summary(effective)},
+        {"snapshot_write", summary(snapshot_writes)},
+        // What writing the snapshots costs the writer per change, spread out.
+        {"snapshot_us_per_change", snapshot_ms * 1000 / static_cast<double>(o.changes)}};
     std::cout << out.dump() << std::endl;
     return 0;
 }
