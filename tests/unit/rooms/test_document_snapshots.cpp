@@ -235,3 +235,54 @@ TEST_CASE("a snapshot that is not the document's is refused, not read as the pas
               comparable(rewound_from_now(db, now, 250)));
     });
 }
+
+TEST_CASE(
+    "a room writes a snapshot every snapshot_revs revisions and at a named version, and "
+    "every layer edited since its checkpoint at each multiple of checkpoint_edits",
+    "[rooms][snapshots]") {
+    test::WorldOptions options;
+    options.room.snapshot_revs = 4;
+    options.room.checkpoint_edits = 3;
+    test::World w(options);
+    auto room = w.room("ivp");
+    auto conn = std::make_shared<test::RecordingConnection>();
+    const std::int64_t user = w.user("kampen-coordinator").id;
+    int next_id = 1;
+    auto ask = [&](protocol::DocumentRequest request) {
+        const int id = next_id++;
+        room->serve({1, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(),
+                     rooms::ReadSlots::create(4), "192.0.2.1"},
+                    std::move(request));
+        return conn->reply_to(id);
+    };
+    REQUIRE(ask(protocol::Open{"ivp", std::nullopt})["type"] == "snapshot");
+    auto edit = [&](const std::string& section, Rev base) {
+        json ack = ask(protocol::Edit{
+            "ivp", section, "common", base, {ot::Insert{"x"}}, "e" + std::to_string(base)});
+        REQUIRE(ack["type"] == "ack");
+        return ack["rev"].get<Rev>();
+    };
+    CHECK(edit("inleiding", 0) == 1);
+    CHECK(edit("inleiding", 1) == 2);
+    CHECK(edit("jeugd", 2) == 3);  // a multiple of 3: both layers' checkpoints
+    CHECK(edit("jeugd", 3) == 4);  // a multiple of 4: a snapshot
+    CHECK(edit("jeugd", 4) == 5);
+    REQUIRE(ask(protocol::Tag{"ivp", "Concept", std::nullopt})["type"] == "ack");  // rev 6
+
+    w.run([&](store::Db& db) {
+        CHECK(store::list_document_snapshots(db, "ivp") == std::vector<std::int64_t>{4, 6});
+        CHECK(store::get_layer(db, "ivp", "inleiding", "common")->text_rev == 3);
+        // Edited again at 4 and 5: written with the tag, at the next multiple of 3.
+        CHECK(store::get_layer(db, "ivp", "jeugd", "common")->text_rev == 6);
+        const model::Document now = rooms::load_document(db, "ivp");
+        CHECK(now.section("jeugd")->layers.at("common").text == "xxxJongeren.");
+        for (const Rev rev : {4, 6}) {
+            INFO("revision " << rev);
+            const auto snap = store::find_document_snapshot(db, "ivp", rev, rev + 1);
+            REQUIRE(snap);
+            const model::Document stored = model::document_from_json(json::parse(snap->data));
+            CHECK(stored.rev == rev);
+            CHECK(test::past_view(stored) == test::past_view(rewound_from_now(db, now, rev)));
+        }
+    });
+}
