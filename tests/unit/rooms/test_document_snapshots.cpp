@@ -268,15 +268,17 @@ TEST_CASE(
     CHECK(edit("jeugd", 3) == 4);  // a multiple of 4: a snapshot
     CHECK(edit("jeugd", 4) == 5);
     REQUIRE(ask(protocol::Tag{"ivp", "Concept", std::nullopt})["type"] == "ack");  // rev 6
+    REQUIRE(ask(protocol::AdoptionSet{"ivp", "GM0166", "college", "2026-12-01", "B-12"})["type"] ==
+            "ack");  // rev 7
 
     w.run([&](store::Db& db) {
-        CHECK(store::list_document_snapshots(db, "ivp") == std::vector<std::int64_t>{4, 6});
+        CHECK(store::list_document_snapshots(db, "ivp") == std::vector<std::int64_t>{4, 6, 7});
         CHECK(store::get_layer(db, "ivp", "inleiding", "common")->text_rev == 3);
         // Edited again at 4 and 5: written with the tag, at the next multiple of 3.
         CHECK(store::get_layer(db, "ivp", "jeugd", "common")->text_rev == 6);
         const model::Document now = rooms::load_document(db, "ivp");
         CHECK(now.section("jeugd")->layers.at("common").text == "xxxJongeren.");
-        for (const Rev rev : {4, 6}) {
+        for (const Rev rev : {4, 6, 7}) {
             INFO("revision " << rev);
             const auto snap = store::find_document_snapshot(db, "ivp", rev, rev + 1);
             REQUIRE(snap);
@@ -284,5 +286,8 @@ TEST_CASE(
             CHECK(stored.rev == rev);
             CHECK(test::past_view(stored) == test::past_view(rewound_from_now(db, now, rev)));
         }
+        const auto adopted = store::find_document_snapshot(db, "ivp", 7, 8);
+        CHECK(model::document_from_json(json::parse(adopted->data)).adoption.at("GM0166").state ==
+              "college");
     });
 }
