@@ -55,7 +55,8 @@ struct RoomLimits {
     std::chrono::milliseconds idle_unload{std::chrono::seconds(60)};
     /// Edits of one layer after which its whole text is written as a checkpoint; the edits since
     /// are replayed from the change log when the document is loaded
-    /// (docs/decisions/0021-change-log-is-the-truth.md). Unloading writes every layer's too.
+    /// (docs/decisions/0021-change-log-is-the-truth.md). Unloading writes every layer's too, and
+    /// so does the change that brings the document's revision to a multiple of it (decision 0022).
     std::size_t checkpoint_edits = 1000;
     /// Revisions after which the whole document is written as a snapshot that reading the past
     /// starts from (docs/decisions/0022-document-snapshots.md); one is written at every named

@@ -123,8 +123,13 @@ json summary(std::vector<double> v) {
 
 /// Writes the history: --changes changes after the demo document's own, in transactions of
 /// 50,000. Returns the section every read looks at (live from the start to the end).
-std::string build_history(const std::filesystem::path& file, const Options& o,
-                          std::vector<double>& snapshot_writes) {
+/// What the writes a room adds at multiples took, in ms each, inside the writer's transaction.
+struct AddedWrites {
+    std::vector<double> snapshots;    // every --snapshot-revs and at named versions
+    std::vector<double> checkpoints;  // every layer edited since, every --checkpoint-edits
+};
+
+std::string build_history(const std::filesystem::path& file, const Options& o, AddedWrites& added) {
     store::Db db(file.string());
     model::Document d = rooms::load_document(db, kDoc);
     const auto editor = store::find_user_by_name(db, "kampen-editor");
@@ -150,7 +155,7 @@ std::string build_history(const std::filesystem::path& file, const Options& o,
                 rooms::insert_version(db, kDoc, v);
                 const auto w0 = Clock::now();
                 rooms::write_snapshot(db, d);  // as the room does at a named version
-                snapshot_writes.push_back(ms_since(w0));
+                added.snapshots.push_back(ms_since(w0));
                 ++versions;
             } else if (dice < 8) {
                 const model::Section& s = d.sections[rng() % d.sections.size()];
@@ -211,17 +216,19 @@ std::string build_history(const std::filesystem::path& file, const Options& o,
         // What the room adds to the store job of the change that reaches a multiple
         // (rooms/room_snapshots.cpp).
         if (d.rev % o.checkpoint_edits == 0) {
+            const auto w0 = Clock::now();
             for (const auto& [key, n] : unsaved) {
                 const model::Layer& l = d.section(key.first)->layers.at(key.second);
                 rooms::write_checkpoint(db, kDoc, key.first, key.second, l.text, d.rev,
                                         l.changed_rev);
             }
             unsaved.clear();
+            added.checkpoints.push_back(ms_since(w0));
         }
         if (d.rev % o.snapshot_revs == 0) {
             const auto w0 = Clock::now();
             rooms::write_snapshot(db, d);
-            snapshot_writes.push_back(ms_since(w0));
+            added.snapshots.push_back(ms_since(w0));
         }
         if ((d.rev - start) % 50'000 == 0) {
             tx->commit();
@@ -247,10 +254,14 @@ int run(const Options& o) {
     test::ServerProcess server(so);
     server.stop();
     const auto file = server.data_dir() / "samen.db";
-    std::vector<double> snapshot_writes;  // ms each, in the writer's transaction
-    const std::string section = build_history(file, o, snapshot_writes);
-    double snapshot_ms = 0;
-    for (double ms : snapshot_writes) snapshot_ms += ms;
+    AddedWrites added;
+    const std::string section = build_history(file, o, added);
+    // What they cost the writer per change, spread out.
+    auto us_per_change = [&](const std::vector<double>& ms) {
+        double sum = 0;
+        for (double m : ms) sum += m;
+        return sum * 1000 / static_cast<double>(o.changes);
+    };
     const auto bytes = std::filesystem::file_size(file);
     if (!o.keep.empty()) {
         std::filesystem::copy_file(file, o.keep, std::filesystem::copy_options::overwrite_existing);
@@ -305,21 +316,21 @@ int run(const Options& o) {
         }
     }
     server.stop();
-    const json out = {
-        {"changes", o.changes},
-        {"rev", rev},
-        {"seed", o.seed},
-        {"checkpoint_edits", o.checkpoint_edits},
-        {"snapshot_revs", o.snapshot_revs},
-        {"data_file_bytes", bytes},
-        {"hello", summary(hellos)},
-        {"open", summary(opens)},
-        {"load_for_room", summary(loads)},
-        {"text_at", summary(text_at)},
-        {"effective", summary(effective)},
-        {"snapshot_write", summary(snapshot_writes)},
-        // What writing the snapshots costs the writer per change, spread out.
-        {"snapshot_us_per_change", snapshot_ms * 1000 / static_cast<double>(o.changes)}};
+    const json out = {{"changes", o.changes},
+                      {"rev", rev},
+                      {"seed", o.seed},
+                      {"checkpoint_edits", o.checkpoint_edits},
+                      {"snapshot_revs", o.snapshot_revs},
+                      {"data_file_bytes", bytes},
+                      {"hello", summary(hellos)},
+                      {"open", summary(opens)},
+                      {"load_for_room", summary(loads)},
+                      {"text_at", summary(text_at)},
+                      {"effective", summary(effective)},
+                      {"snapshot_write", summary(added.snapshots)},
+                      {"snapshot_us_per_change", us_per_change(added.snapshots)},
+                      {"checkpoints_write", summary(added.checkpoints)},
+                      {"checkpoints_us_per_change", us_per_change(added.checkpoints)}};
     std::cout << out.dump() << std::endl;
     return 0;
 }
