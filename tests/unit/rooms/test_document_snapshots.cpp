@@ -4,6 +4,7 @@
 // same, and the same as the document was at the time.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <iostream>
 #include <map>
 #include <random>
@@ -11,6 +12,7 @@
 #include "model/document_json.hpp"
 #include "model/history.hpp"
 #include "model/layers.hpp"
+#include "model/plan_steps.hpp"
 #include "model/refused.hpp"
 #include "model/tree.hpp"
 #include "ot/json.hpp"
@@ -64,6 +66,7 @@ History write_history(test::World& w, std::uint64_t seed, std::size_t changes,
         std::mt19937_64 rng(seed);
         auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
         std::map<std::pair<std::string, std::string>, std::size_t> unsaved;
+        std::size_t decisions = 0;
         const Rev start = d.rev;
         const std::vector<std::string> words = {"veilig ", "samen ", "één ", "plan ", "regio "};
         while (d.rev < start + changes) {
@@ -78,6 +81,44 @@ History write_history(test::World& w, std::uint64_t seed, std::size_t changes,
                                          {{"label", v.label}, {"rev", v.rev}}, author);
                     rooms::insert_version(db, d.id, v);
                     rooms::write_snapshot(db, d);  // as the room does at a named version
+                } else if (dice < 5) {
+                    // A municipality's priorities or decision, as room_plan_steps.cpp stores them.
+                    const std::string code = d.municipalities[pick(d.municipalities.size())].code;
+                    if (pick(2)) {
+                        std::vector<std::string> themes;
+                        for (const auto& s : d.sections) {
+                            if (model::can_be_priority(s, code) && pick(3) == 0) {
+                                themes.push_back(s.id);
+                            }
+                        }
+                        const json data = model::set_priorities(d, code, themes);
+                        rooms::append_change(db, d.id, d.rev, "priorities.set", std::nullopt, code,
+                                             data, author);
+                        store::set_priorities(db, d.id, code, themes);
+                    } else {
+                        // A date of its own for every decision: a decision's label names it.
+                        const std::size_t k = decisions++;
+                        auto two = [](std::size_t n) {
+                            return (n < 10 ? "0" : "") + std::to_string(n);
+                        };
+                        const std::string date = std::to_string(2027 + k / 336) + "-" +
+                                                 two(1 + (k / 28) % 12) + "-" + two(1 + k % 28);
+                        const char* states[] = {"concept", "college", "raad"};
+                        auto c = model::set_adoption(d, code, states[pick(3)], date,
+                                                     "R-" + std::to_string(k),
+                                                     {author, "admin", "", {}}, "2026-12-04");
+                        rooms::append_change(db, d.id, d.rev, "adoption.set", std::nullopt, code,
+                                             c.data, author);
+                        std::optional<store::AdoptionRecord> record;
+                        if (auto a = d.adoption.find(code); a != d.adoption.end()) {
+                            record = store::AdoptionRecord{
+                                code, a->second.state, a->second.date, a->second.reference,
+                                static_cast<std::int64_t>(a->second.rev)};
+                        }
+                        store::set_adoption(db, d.id, code, record);
+                        if (c.version) rooms::insert_version(db, d.id, *c.version);
+                        rooms::write_snapshot(db, d);  // as the room does at a decision
+                    }
                 } else if (dice < 15) {
                     const auto& s = d.sections[pick(d.sections.size())];
                     const std::string id = s.id;
@@ -185,6 +226,7 @@ TEST_CASE("the past read from snapshots is the past rewound from now, and what i
     test::World w;
     const History h = write_history(w, seed, 2500, 97);
     REQUIRE(h.recorded.size() > 50);
+    REQUIRE_FALSE(h.doc.adoption.empty());
     w.run([&](store::Db& db) {
         const model::Document now = rooms::load_document(db, "ivp");
         CHECK(test::past_view(now) == test::past_view(h.doc));
