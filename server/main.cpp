@@ -56,7 +56,12 @@ options:
   --room-idle-seconds S  a document nobody has open is unloaded after S seconds (default 60)
   --max-comments N       comments one document may hold, over all its threads (default 10000)
   --checkpoint-edits N   edits of one section layer after which its whole text is written; the
-                         edits since are replayed from the change log at load (default 1000)
+                         edits since are replayed from the change log at load; every layer
+                         edited since its last one is written when the document's revision
+                         reaches a multiple of N (default 1000)
+  --snapshot-revs N      revisions after which the whole document is written as a snapshot that
+                         reading the past starts from; also at every named version and adoption
+                         decision (default 5000)
   --edit-rate N          edits per second per connection, sustained (default 50)
   --edit-burst N         edits per connection in a burst (default 200)
   --max-connections-per-user N
@@ -205,6 +210,8 @@ Options parse(const std::vector<std::string>& args) {
             o.app.room.max_comments = number<std::size_t>(a, value());
         else if (a == "--checkpoint-edits")
             o.app.room.checkpoint_edits = at_least<std::size_t>(1, a, value());
+        else if (a == "--snapshot-revs")
+            o.app.room.snapshot_revs = at_least<std::size_t>(1, a, value());
         else if (a == "--room-idle-seconds")
             o.app.room.idle_unload = std::chrono::seconds(std::max(1, number<int>(a, value())));
         else if (a == "--edit-rate")

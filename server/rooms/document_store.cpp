@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "model/document_json.hpp"
 #include "model/markdown_import.hpp"
 #include "model/measures.hpp"
 #include "ot/json.hpp"
@@ -509,6 +510,34 @@ std::map<std::pair<std::string, std::string>, Rev> last_text_changes(store::Db& 
     return out;
 }
 
+namespace {
+
+/// For every layer of `d` (deleted sections included), the revision of its last text change up
+/// to `rev`, and of its section's creation: what set_changed_revs needs, one index seek each.
+std::map<std::pair<std::string, std::string>, Rev> last_text_changes_of(store::Db& db,
+                                                                        const model::Document& d,
+                                                                        Rev rev) {
+    std::map<std::pair<std::string, std::string>, Rev> out;
+    const auto upto = static_cast<std::int64_t>(rev);
+    auto add = [&](const model::Section& s) {
+        out[{s.id, ""}] = static_cast<Rev>(store::last_text_change(db, d.id, s.id, "", upto));
+        for (const auto& [code, layer] : s.layers) {
+            out[{s.id, code}] =
+                static_cast<Rev>(store::last_text_change(db, d.id, s.id, code, upto));
+        }
+    };
+    for (const auto& s : d.sections) add(s);
+    for (const auto& s : d.deleted) add(s);
+    return out;
+}
+
+}  // namespace
+
+void write_snapshot(store::Db& db, const model::Document& d) {
+    store::put_document_snapshot(db, d.id, static_cast<std::int64_t>(d.rev),
+                                 model::document_to_json(d).dump());
+}
+
 model::Document document_at(store::Db& db, model::Document current, Rev rev) {
     if (rev > current.rev) {
         throw ProtocolError(ErrorCode::bad_request, "revision " + std::to_string(rev) +
@@ -517,14 +546,36 @@ model::Document document_at(store::Db& db, model::Document current, Rev rev) {
     }
     if (rev == current.rev) return current;
     const std::string id = current.id;
+    // From the nearest snapshot at or after `rev` when there is one before now
+    // (docs/decisions/0022-document-snapshots.md): only the changes between are undone. What
+    // undo does not rewind (proposals, versions, threads) stays as it is now, as it does when
+    // rewinding from now.
+    if (auto snap = store::find_document_snapshot(db, id, static_cast<std::int64_t>(rev),
+                                                  static_cast<std::int64_t>(current.rev))) {
+        model::Document then = model::document_from_json(nlohmann::json::parse(snap->data));
+        if (then.id != id || then.rev != static_cast<Rev>(snap->rev)) {
+            throw store::StoreError(0, "the snapshot of " + id + " at revision " +
+                                           std::to_string(snap->rev) + " is not one");
+        }
+        current.title = std::move(then.title);
+        current.archived = then.archived;
+        current.sections = std::move(then.sections);
+        current.deleted = std::move(then.deleted);
+        current.priorities = std::move(then.priorities);
+        current.adoption = std::move(then.adoption);
+        current.rev = then.rev;
+    }
     auto changes = load_changes(db, id, rev, current.rev);
     model::Document past = model::rewind(std::move(current), std::move(changes), rev);
-    model::set_changed_revs(past, last_text_changes(db, id, rev));
+    model::set_changed_revs(past, last_text_changes_of(db, past, rev));
     return past;
 }
 
 std::vector<model::Change> load_changes(store::Db& db, std::string_view doc, Rev after, Rev upto) {
-    auto rows = store::list_changes(db, doc, static_cast<std::int64_t>(after));
+    if (upto <= after) return {};
+    // Revisions have no gaps: (after, upto] holds upto - after changes.
+    auto rows = store::list_changes(db, doc, static_cast<std::int64_t>(after),
+                                    static_cast<std::int64_t>(upto - after));
     std::erase_if(rows,
                   [upto](const store::ChangeRecord& c) { return static_cast<Rev>(c.rev) > upto; });
     return to_changes(db, std::move(rows));

@@ -108,11 +108,16 @@ void store_thread_anchors(store::Db& db, std::string_view doc,
 void set_document_title(store::Db& db, std::string_view doc, const std::string& title);
 void set_document_archived(store::Db& db, std::string_view doc, bool archived);
 
-/// `current` (a document as it stands, committed up to its `rev`) as it stood at `rev`: the changes
-/// after it undone (model::rewind) and every layer's changed_rev read from the log. Throws
+/// `current` (a document as it stands, committed up to its `rev`) as it stood at `rev`: from the
+/// nearest document snapshot at or after `rev` (or from `current`) the changes after `rev` undone
+/// (model::rewind), and every layer's changed_rev read from the log. Throws
 /// ProtocolError(bad_request) when `rev` is ahead, model::HistoryError when the log cannot be
 /// undone.
 model::Document document_at(store::Db& db, model::Document current, Rev rev);
+
+/// Stores `d` as its document snapshot at `d.rev` (docs/decisions/0022-document-snapshots.md):
+/// `d` must be the document as the log says it is at that revision.
+void write_snapshot(store::Db& db, const model::Document& d);
 
 /// The changes of the document with after < rev <= upto, oldest first, with their authors.
 std::vector<model::Change> load_changes(store::Db& db, std::string_view doc, Rev after, Rev upto);

@@ -280,6 +280,8 @@ void Room::unload() {
 void Room::commit(Rev first, std::vector<Uncommitted> changes, const Caller& caller,
                   store::Store::Work write) {
     const Rev last = first + changes.size() - 1;
+    write =
+        with_snapshots(first, last, changes.back().broadcast.value("type", ""), std::move(write));
     changes.back().ack_to = caller.reply;
     for (std::size_t i = 0; i < changes.size(); ++i) {
         uncommitted_.emplace(first + i, std::move(changes[i]));

@@ -55,8 +55,13 @@ struct RoomLimits {
     std::chrono::milliseconds idle_unload{std::chrono::seconds(60)};
     /// Edits of one layer after which its whole text is written as a checkpoint; the edits since
     /// are replayed from the change log when the document is loaded
-    /// (docs/decisions/0021-change-log-is-the-truth.md). Unloading writes every layer's too.
+    /// (docs/decisions/0021-change-log-is-the-truth.md). Unloading writes every layer's too, and
+    /// so does the change that brings the document's revision to a multiple of it (decision 0022).
     std::size_t checkpoint_edits = 1000;
+    /// Revisions after which the whole document is written as a snapshot that reading the past
+    /// starts from (docs/decisions/0022-document-snapshots.md); one is written at every named
+    /// version and adoption decision too.
+    std::size_t snapshot_revs = 5000;
 };
 
 /// What an edit costs in memory while a room holds it (counted against max_history_bytes).
@@ -249,6 +254,13 @@ class Room : public std::enable_shared_from_this<Room> {
     void commit_document_change(const Caller& c, const auth::User& u, std::string_view type,
                                 nlohmann::json data, const char* field, nlohmann::json value,
                                 store::Store::Work write);
+    // ---- room_snapshots.cpp ----
+    /// `write`, and after it what a long history needs when the changes first..last are stored
+    /// (docs/decisions/0022-document-snapshots.md): a snapshot of the document, and the
+    /// checkpoints of every layer edited since its last one when the revision crosses a multiple
+    /// of checkpoint_edits.
+    store::Store::Work with_snapshots(Rev first, Rev last, std::string_view type,
+                                      store::Store::Work write);
     // ---- room_reads.cpp ----
     /// Answers with `build(db, the document as it stands now)`, run on one of the store's readers
     /// once everything up to now is committed (so the history on disk reaches now). Holds one of

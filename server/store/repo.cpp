@@ -448,14 +448,17 @@ std::vector<ChangeRecord> list_layer_edits(Db& db, std::string_view doc, std::st
 }
 
 std::vector<ChangeRecord> list_edits_after_checkpoints(Db& db, std::string_view doc) {
-    // The range of the change table's key from the oldest checkpoint on, each edit kept when it
-    // follows its own layer's checkpoint.
+    // Layer by layer (CROSS JOIN keeps that order), the edits after its checkpoint through the
+    // change_layer index (INDEXED BY: SQLite would walk the primary key from the checkpoint on
+    // instead): a layer whose checkpoint is old but that nobody edited since costs one
+    // index seek, not a walk over every change after its checkpoint (docs/performance.md, "A
+    // long history").
     static const std::string sql =
         "SELECT c.doc, c.rev, c.kind, c.section, c.layer, c.op, c.data, c.author, c.opid, c.at "
-        "FROM change c JOIN layer l ON l.doc = c.doc AND l.section = c.section AND "
-        "l.layer = c.layer "
-        "WHERE c.doc = ?1 AND c.rev > (SELECT coalesce(min(text_rev), 0) FROM layer WHERE doc = "
-        "?1) AND c.kind = 'edit' AND c.rev > l.text_rev ORDER BY c.rev";
+        "FROM layer l CROSS JOIN change c INDEXED BY change_layer ON c.doc = l.doc AND c.section = "
+        "l.section AND "
+        "c.layer = l.layer AND c.rev > l.text_rev "
+        "WHERE l.doc = ?1 AND c.kind = 'edit' ORDER BY c.rev";
     auto st = db.prepare(sql);
     st.bind_all(doc);
     return read_rows(st, read_change);
@@ -548,6 +551,51 @@ std::vector<TextChangeRecord> list_last_text_changes(Db& db, std::string_view do
     return read_rows(st, [](const Statement& row) {
         return TextChangeRecord{row.get_text(0), row.get_text(1), row.get_int(2)};
     });
+}
+
+std::int64_t last_text_change(Db& db, std::string_view doc, std::string_view section,
+                              std::string_view layer, std::int64_t upto) {
+    // Newest first along change_layer (doc, section, layer, rev): the first text change found
+    // ends the walk, usually at once (a layer's changes are mostly its edits). INDEXED BY: left
+    // to itself SQLite walks the primary key (doc, rev) down for `layer IS NULL`, past every
+    // change of the document (docs/performance.md, "A long history").
+    static const std::string sql =
+        "SELECT rev FROM change INDEXED BY change_layer WHERE doc = ?1 AND section = ?2 AND "
+        "layer = ?3 AND rev <= ?4 AND kind IN ('edit', 'diverge') ORDER BY rev DESC LIMIT 1";
+    static const std::string created =
+        "SELECT rev FROM change INDEXED BY change_layer WHERE doc = ?1 AND section = ?2 AND "
+        "layer IS NULL AND rev <= ?3 AND kind = 'section.create' ORDER BY rev DESC LIMIT 1";
+    auto st = db.prepare(layer.empty() ? created : sql);
+    if (layer.empty()) {
+        st.bind_all(doc, section, upto);
+    } else {
+        st.bind_all(doc, section, layer, upto);
+    }
+    return read_row(st, read_int).value_or(0);
+}
+
+// ---- document snapshots ----
+
+void put_document_snapshot(Db& db, std::string_view doc, std::int64_t rev, std::string_view data) {
+    db.prepare("INSERT OR REPLACE INTO document_snapshot (doc, rev, data) VALUES (?1, ?2, ?3)")
+        .bind_all(doc, rev, data)
+        .run();
+}
+
+std::optional<SnapshotRecord> find_document_snapshot(Db& db, std::string_view doc,
+                                                     std::int64_t from, std::int64_t below) {
+    auto st = db.prepare(
+        "SELECT rev, data FROM document_snapshot WHERE doc = ?1 AND rev >= ?2 AND rev < ?3 "
+        "ORDER BY rev LIMIT 1");
+    st.bind_all(doc, from, below);
+    if (!st.step()) return std::nullopt;
+    return SnapshotRecord{st.get_int(0), st.get_text(1)};
+}
+
+std::vector<std::int64_t> list_document_snapshots(Db& db, std::string_view doc) {
+    auto st = db.prepare("SELECT rev FROM document_snapshot WHERE doc = ?1 ORDER BY rev");
+    st.bind_all(doc);
+    return read_rows(st, read_int);
 }
 
 // ---- proposals and their votes ----

@@ -240,6 +240,25 @@ struct TextChangeRecord {
 /// by at a past revision.
 std::vector<TextChangeRecord> list_last_text_changes(Db& db, std::string_view doc,
                                                      std::int64_t upto);
+/// The newest change with rev <= upto that set the text of one section layer (`layer` empty: the
+/// section's creation), 0 when none did; found through the change_layer index, so its cost does
+/// not grow with the log.
+std::int64_t last_text_change(Db& db, std::string_view doc, std::string_view section,
+                              std::string_view layer, std::int64_t upto);
+
+// ---- document snapshots (docs/decisions/0022-document-snapshots.md) ----
+
+struct SnapshotRecord {
+    std::int64_t rev = 0;
+    std::string data;  // model/document_json.hpp
+};
+/// Writes (or writes again) the snapshot of `doc` at `rev`.
+void put_document_snapshot(Db& db, std::string_view doc, std::int64_t rev, std::string_view data);
+/// The oldest snapshot of `doc` with from <= rev < below.
+std::optional<SnapshotRecord> find_document_snapshot(Db& db, std::string_view doc,
+                                                     std::int64_t from, std::int64_t below);
+/// The revisions of the snapshots of `doc`, oldest first.
+std::vector<std::int64_t> list_document_snapshots(Db& db, std::string_view doc);
 
 // ---- proposals and their votes ----
 

@@ -7,7 +7,9 @@
 #include <ctime>
 #include <map>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "protocol_client.hpp"
 #include "server_process.hpp"
@@ -58,7 +60,13 @@ std::string joined(const json& parts, const std::string& skip) {
 
 TEST_CASE("the effective plan and a layer's text at every past revision",
           "[integration][history]") {
-    ServerProcess server;
+    // Once read back by rewinding from now, once from a document snapshot at every other
+    // revision (docs/decisions/0022-document-snapshots.md), with a checkpoint of every layer at
+    // every third: the past reads the same, before and after a SIGKILL.
+    const auto flags = GENERATE(values<std::vector<std::string>>(
+        {{}, {"--snapshot-revs", "2", "--checkpoint-edits", "3"}}));
+    INFO("flags: " << (flags.empty() ? std::string("none") : flags[0] + " " + flags[1]));
+    ServerProcess server(flags);
     ProtocolClient coord(server.port()), staphorst(server.port()), reader(server.port());
     coord.hello(server.sign_in("kampen-coordinator"));
     staphorst.hello(server.sign_in("staphorst-coordinator"));

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "store/db.hpp"
 #include "store/migrations.hpp"
@@ -324,6 +325,70 @@ TEST_CASE_METHOD(Fixture, "Changes: the last text change of every layer up to a 
               {"s1", "", 1}, {"s1", "GM0166", 6}, {"s1", "common", 4}, {"s2", "", 7}});
     CHECK(list_last_text_changes(db, "ivp", 0).empty());
     CHECK(list_last_text_changes(db, "other", 7).empty());
+}
+
+TEST_CASE_METHOD(Fixture, "Changes: one layer's last text change agrees with the whole list",
+                 "[store][repo]") {
+    auto anna = user("anna");
+    create_document(db, "ivp", "IVP", {"GM0166", "GM0180"}, kNow);
+    auto change = [&](std::int64_t rev, const char* kind, const char* section,
+                      std::optional<std::string> layer) {
+        ChangeRecord c{"ivp",        rev,  kind, section,      std::move(layer),
+                       std::nullopt, "{}", anna, std::nullopt, kNow};
+        if (c.kind == "edit") {
+            c.op = R"(["x"])";
+            c.opid = "o-" + std::to_string(rev);
+        }
+        append_change(db, c);
+    };
+    change(1, "section.create", "s1", std::nullopt);
+    change(2, "edit", "s1", "common");
+    change(3, "diverge", "s1", "GM0166");
+    change(4, "section.rename", "s1", std::nullopt);  // no text: not a text change
+    change(5, "acknowledge", "s1", "GM0166");
+    change(6, "edit", "s1", "GM0166");
+    change(7, "section.create", "s2", std::nullopt);
+    for (std::int64_t upto = 0; upto <= 8; ++upto) {
+        INFO("upto " << upto);
+        std::map<std::pair<std::string, std::string>, std::int64_t> all;
+        for (const auto& r : list_last_text_changes(db, "ivp", upto)) {
+            all[{r.section, r.layer}] = r.rev;
+        }
+        for (const char* section : {"s1", "s2", "s3"}) {
+            for (const char* layer : {"", "common", "GM0166", "GM0180"}) {
+                auto it = all.find({section, layer});
+                CHECK(last_text_change(db, "ivp", section, layer, upto) ==
+                      (it == all.end() ? 0 : it->second));
+            }
+        }
+    }
+    CHECK(last_text_change(db, "ivp", "s1", "", 8) == 1);
+    CHECK(last_text_change(db, "other", "s1", "common", 8) == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "Document snapshots: the oldest at or after a rev, below another",
+                 "[store][repo]") {
+    create_document(db, "ivp", "IVP", {"GM0166"}, kNow);
+    create_document(db, "other", "Other", {"GM0166"}, kNow);
+    put_document_snapshot(db, "ivp", 10, "{\"at\":10}");
+    put_document_snapshot(db, "ivp", 20, "{\"at\":20}");
+    put_document_snapshot(db, "other", 15, "{}");
+    put_document_snapshot(db, "ivp", 20, "{\"at\":\"20 again\"}");  // written again: replaced
+    CHECK(list_document_snapshots(db, "ivp") == std::vector<std::int64_t>{10, 20});
+
+    auto at = [&](std::int64_t from, std::int64_t below) {
+        auto s = find_document_snapshot(db, "ivp", from, below);
+        return s ? s->rev : -1;
+    };
+    CHECK(at(0, 100) == 10);
+    CHECK(at(10, 100) == 10);
+    CHECK(at(11, 100) == 20);
+    CHECK(at(11, 20) == -1);  // below is not included: that would be the document as it is
+    CHECK(at(21, 100) == -1);
+    CHECK(find_document_snapshot(db, "ivp", 11, 100)->data == "{\"at\":\"20 again\"}");
+    CHECK_FALSE(find_document_snapshot(db, "nobody", 0, 100));
+    // A snapshot belongs to a document that exists.
+    CHECK_THROWS_AS(put_document_snapshot(db, "nobody", 1, "{}"), StoreError);
 }
 
 TEST_CASE_METHOD(Fixture, "Proposals: insert, list the open ones with their votes, close",

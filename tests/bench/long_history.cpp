@@ -1,0 +1,344 @@
+// samen-bench-long-history: what a document with a long history costs to open and to read in the
+// past. It builds a document of --changes changes (1,000,000 by default) in a real data file
+// through the store functions the rooms use (rooms::append_edit, append_layer_change,
+// append_tree_change, write_checkpoint, ...): mostly keystrokes into the ~20 sections of the demo
+// plan and their overrides, some diverges and reverts, renamed and new sections, and named
+// versions, with the checkpoints the server would write (every --checkpoint-edits edits of a layer;
+// none at the end, as after a SIGTERM or a crash: the worst case for a load). Then, with the real
+// samen-server started on that data directory:
+//   open    `open` over a WebSocket, timed to its snapshot, each on a freshly started server (cold:
+//           the document is loaded from disk; the file may be in the page cache);
+//   load    rooms::load_for_room on a fresh read-only connection, in this process;
+//   text_at, effective
+//           `text.at` and `effective` with `rev` at --revs revisions spread over the history, each
+//           just after a multiple of --snapshot-revs (the most changes to undo), timed over the
+//           WebSocket.
+// One JSON line on stdout (median and max per kind, in ms); progress on stderr. Figures and
+// command: docs/performance.md, "A long history".
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "model/document.hpp"
+#include "model/layers.hpp"
+#include "model/refused.hpp"
+#include "model/tree.hpp"
+#include "number_option.hpp"
+#include "ot/json.hpp"
+#include "ot/text.hpp"
+#include "protocol_client.hpp"
+#include "rooms/document_store.hpp"
+#include "rooms/room.hpp"
+#include "server_process.hpp"
+#include "store/db.hpp"
+#include "store/repo.hpp"
+#include "store/time.hpp"
+#include "text/utf8.hpp"
+#include "tool_main.hpp"
+
+namespace samen::bench {
+namespace {
+
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using model::Rev;
+
+struct Options {
+    std::size_t changes = 1'000'000;
+    std::size_t samples = 5;
+    std::size_t revs = 10;
+    std::size_t checkpoint_edits = 1000;
+    std::size_t snapshot_revs = rooms::RoomLimits{}.snapshot_revs;
+    std::uint64_t seed = 0x2026'1204;
+    std::string keep;  // set: the data file is copied there after the history is written
+};
+
+const char* usage = R"(samen-bench-long-history: opening and reading the past of a long history
+
+usage: samen-bench-long-history [options]
+
+  --changes N           changes in the document's history (default 1000000)
+  --samples N           cold opens, each on a freshly started server (default 5)
+  --revs N              revisions, spread over the history, read with text.at and effective
+                        (default 10)
+  --checkpoint-edits N  the server's --checkpoint-edits, also used while building (default 1000)
+  --snapshot-revs N     the server's --snapshot-revs, also used while building (default: the
+                        server's default, 5000)
+  --seed N              the random seed of the history (default 539365892; printed)
+  --keep FILE           copies the data file there once the history is written, to look into
+
+It starts samen-server (this build's, demo data, a fresh data directory) on a loopback port,
+stops it, writes the history into its data file, and starts it again.
+)";
+
+Options parse(const std::vector<std::string>& args) {
+    Options o;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&]() -> const std::string& {
+            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
+            return args[++i];
+        };
+        if (a == "--changes")
+            o.changes = test::number_option<std::size_t>(a, value(), 100, 100'000'000);
+        else if (a == "--samples")
+            o.samples = test::number_option<std::size_t>(a, value(), 1, 1000);
+        else if (a == "--revs")
+            o.revs = test::number_option<std::size_t>(a, value(), 1, 1000);
+        else if (a == "--checkpoint-edits")
+            o.checkpoint_edits = test::number_option<std::size_t>(a, value(), 1, 100'000'000);
+        else if (a == "--snapshot-revs")
+            o.snapshot_revs = test::number_option<std::size_t>(a, value(), 1, 100'000'000);
+        else if (a == "--keep")
+            o.keep = value();
+        else if (a == "--seed")
+            o.seed = test::number_option<std::uint64_t>(a, value(), 0, UINT64_MAX);
+        else
+            throw std::invalid_argument("unknown option " + a);
+    }
+    return o;
+}
+
+const std::string kDoc = "ivp-2023-2026";
+
+json ok(json reply, const std::string& what) {
+    if (reply.value("type", "") == "error") throw std::runtime_error(what + ": " + reply.dump());
+    return reply;
+}
+
+double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+json summary(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return {{"median_ms", v[v.size() / 2]}, {"max_ms", v.back()}, {"n", v.size()}};
+}
+
+/// Writes the history: --changes changes after the demo document's own, in transactions of
+/// 50,000. Returns the section every read looks at (live from the start to the end).
+/// What the writes a room adds at multiples took, in ms each, inside the writer's transaction.
+struct AddedWrites {
+    std::vector<double> snapshots;    // every --snapshot-revs and at named versions
+    std::vector<double> checkpoints;  // every layer edited since, every --checkpoint-edits
+};
+
+std::string build_history(const std::filesystem::path& file, const Options& o, AddedWrites& added) {
+    store::Db db(file.string());
+    model::Document d = rooms::load_document(db, kDoc);
+    const auto editor = store::find_user_by_name(db, "kampen-editor");
+    if (!editor) throw std::runtime_error("no demo user kampen-editor");
+    const std::int64_t author = editor->id;
+    std::mt19937_64 rng(o.seed);
+    std::map<std::pair<std::string, std::string>, std::size_t> unsaved;
+    const std::string watched = d.sections.front().id;
+    const Rev start = d.rev;
+    std::size_t keystrokes = 0, layer_changes = 0, tree_changes = 0, versions = 0;
+    const auto t0 = Clock::now();
+    auto tx = std::make_unique<store::Transaction>(db);
+    while (d.rev < start + o.changes) {
+        const Rev next = d.rev + 1;
+        const std::uint64_t dice = rng() % 100'000;
+        try {
+            if (dice < 2) {
+                const std::string label = "versie " + std::to_string(next);
+                const model::Version& v = model::add_version(
+                    d, label, std::nullopt, {author, "", "", {}}, store::now_string());
+                rooms::append_change(db, kDoc, d.rev, "tag", std::nullopt, std::nullopt,
+                                     {{"label", v.label}, {"rev", v.rev}}, author);
+                rooms::insert_version(db, kDoc, v);
+                const auto w0 = Clock::now();
+                rooms::write_snapshot(db, d);  // as the room does at a named version
+                added.snapshots.push_back(ms_since(w0));
+                ++versions;
+            } else if (dice < 8) {
+                const model::Section& s = d.sections[rng() % d.sections.size()];
+                model::TreeChange c =
+                    dice < 6 ? model::rename_section(d, s.id,
+                                                     s.title + " (" + std::to_string(next) + ")")
+                             : model::create_section(d, "Nieuw " + std::to_string(next), s.parent,
+                                                     0, std::nullopt);
+                rooms::append_tree_change(db, kDoc, c.rev,
+                                          dice < 6 ? "section.rename" : "section.create", c.section,
+                                          c.data, author, c.rows, c.new_layers);
+                ++tree_changes;
+            } else if (dice < 60) {
+                const model::Section& s = d.sections[rng() % d.sections.size()];
+                const std::string& code = d.municipalities[rng() % d.municipalities.size()].code;
+                const model::Layer* l = s.layer(code);
+                const auto action = !l ? model::LayerAction::diverge : model::LayerAction::revert;
+                model::LayerChange c = model::change_layer(d, action, s.id, code);
+                rooms::append_layer_change(db, kDoc, c.rev, std::string(model::to_string(action)),
+                                           s.id, code, c.data, author, c.stored);
+                unsaved.erase({s.id, code});
+                ++layer_changes;
+            } else {
+                model::Section& s = d.sections[rng() % d.sections.size()];
+                std::vector<std::string> editable;
+                for (const auto& [code, layer] : s.layers) {
+                    if (layer.state != model::LayerState::omit) editable.push_back(code);
+                }
+                if (editable.empty()) continue;
+                const std::string code = editable[rng() % editable.size()];
+                model::Layer& layer = s.layers[code];
+                const std::size_t len = utf8::count(layer.text);
+                json keystroke = json::array();
+                const std::size_t at = len == 0 ? 0 : rng() % len;
+                if (at > 0) keystroke.push_back(at);
+                // Slightly more typed than deleted: the texts grow slowly, as a plan does.
+                if (len > 0 && rng() % 5 < 2) {
+                    keystroke.push_back(json{{"d", 1}});
+                } else {
+                    keystroke.push_back("e");
+                }
+                ot::Op op = ot::make_invertible(ot::op_from_json(keystroke), layer.text);
+                layer.text = ot::apply(layer.text, op);
+                layer.changed_rev = next;
+                d.rev = next;
+                rooms::AppliedEdit e{next,  s.id, code, std::move(op), "b-" + std::to_string(next),
+                                     author};
+                rooms::append_edit(db, kDoc, e);
+                if (++unsaved[{s.id, code}] >= o.checkpoint_edits) {
+                    rooms::write_checkpoint(db, kDoc, s.id, code, layer.text, next, next);
+                    unsaved.erase({s.id, code});
+                }
+                ++keystrokes;
+            }
+        } catch (const model::Refused&) {
+            continue;  // e.g. a revert of an omitted layer: draw again
+        }
+        // What the room adds to the store job of the change that reaches a multiple
+        // (rooms/room_snapshots.cpp).
+        if (d.rev % o.checkpoint_edits == 0) {
+            const auto w0 = Clock::now();
+            for (const auto& [key, n] : unsaved) {
+                const model::Layer& l = d.section(key.first)->layers.at(key.second);
+                rooms::write_checkpoint(db, kDoc, key.first, key.second, l.text, d.rev,
+                                        l.changed_rev);
+            }
+            unsaved.clear();
+            added.checkpoints.push_back(ms_since(w0));
+        }
+        if (d.rev % o.snapshot_revs == 0) {
+            const auto w0 = Clock::now();
+            rooms::write_snapshot(db, d);
+            added.snapshots.push_back(ms_since(w0));
+        }
+        if ((d.rev - start) % 50'000 == 0) {
+            tx->commit();
+            tx = std::make_unique<store::Transaction>(db);
+            std::cerr << "  " << d.rev - start << " changes, " << ms_since(t0) / 1000 << " s\n";
+        }
+    }
+    tx->commit();
+    std::cerr << "history: " << keystrokes << " keystrokes, " << layer_changes << " layer changes, "
+              << tree_changes << " tree changes, " << versions << " versions; rev " << d.rev << ", "
+              << d.sections.size() << " sections, " << ms_since(t0) / 1000 << " s\n";
+    return watched;
+}
+
+int run(const Options& o) {
+    std::cerr << "seed " << o.seed << "\n";
+    std::vector<std::string> flags = {"--checkpoint-edits", std::to_string(o.checkpoint_edits)};
+    flags.push_back("--snapshot-revs");
+    flags.push_back(std::to_string(o.snapshot_revs));
+    test::ServerOptions so;
+    so.args = flags;
+    so.stop_timeout = std::chrono::seconds(300);
+    test::ServerProcess server(so);
+    server.stop();
+    const auto file = server.data_dir() / "samen.db";
+    AddedWrites added;
+    const std::string section = build_history(file, o, added);
+    // What they cost the writer per change, spread out.
+    auto us_per_change = [&](const std::vector<double>& ms) {
+        double sum = 0;
+        for (double m : ms) sum += m;
+        return sum * 1000 / static_cast<double>(o.changes);
+    };
+    const auto bytes = std::filesystem::file_size(file);
+    if (!o.keep.empty()) {
+        std::filesystem::copy_file(file, o.keep, std::filesystem::copy_options::overwrite_existing);
+    }
+
+    std::vector<double> loads;
+    Rev rev = 0;
+    for (std::size_t i = 0; i < o.samples; ++i) {
+        store::Db db(file.string(), 5000, store::Access::read_only);
+        const auto t0 = Clock::now();
+        auto loaded = rooms::load_for_room(db, kDoc);
+        loads.push_back(ms_since(t0));
+        rev = loaded.doc.rev;
+    }
+    std::cerr << "load_for_room: " << summary(loads).dump() << "\n";
+
+    std::vector<double> opens, hellos, text_at, effective;
+    for (std::size_t i = 0; i < o.samples; ++i) {
+        server.restart();
+        test::ProtocolClient c(server.port());
+        const std::string token = server.sign_in("kampen-editor");
+        auto t0 = Clock::now();
+        ok(c.hello(token), "signing in");
+        hellos.push_back(ms_since(t0));
+        t0 = Clock::now();
+        const json snapshot = ok(c.open(kDoc), "opening");
+        opens.push_back(ms_since(t0));
+        if (snapshot.at("rev").get<Rev>() != rev) throw std::runtime_error("unexpected rev");
+        if (i + 1 < o.samples) continue;
+        // The reads, on the last server: revisions spread over the whole history.
+        for (std::size_t k = 0; k < o.revs; ++k) {
+            // Just after a multiple of --snapshot-revs, the farthest from the next snapshot:
+            // the most changes to undo.
+            const Rev at = rev * (2 * k + 1) / (2 * o.revs) / o.snapshot_revs * o.snapshot_revs + 1;
+            t0 = Clock::now();
+            ok(c.request({{"type", "text.at"},
+                          {"doc", kDoc},
+                          {"section", section},
+                          {"layer", "common"},
+                          {"rev", at}},
+                         std::chrono::minutes(5)),
+               "text.at");
+            text_at.push_back(ms_since(t0));
+            t0 = Clock::now();
+            ok(c.request(
+                   {{"type", "effective"}, {"doc", kDoc}, {"municipality", "GM0166"}, {"rev", at}},
+                   std::chrono::minutes(5)),
+               "effective");
+            effective.push_back(ms_since(t0));
+            std::cerr << "rev " << at << ": text.at " << text_at.back() << " ms, effective "
+                      << effective.back() << " ms\n";
+        }
+    }
+    server.stop();
+    const json out = {{"changes", o.changes},
+                      {"rev", rev},
+                      {"seed", o.seed},
+                      {"checkpoint_edits", o.checkpoint_edits},
+                      {"snapshot_revs", o.snapshot_revs},
+                      {"data_file_bytes", bytes},
+                      {"hello", summary(hellos)},
+                      {"open", summary(opens)},
+                      {"load_for_room", summary(loads)},
+                      {"text_at", summary(text_at)},
+                      {"effective", summary(effective)},
+                      {"snapshot_write", summary(added.snapshots)},
+                      {"snapshot_us_per_change", us_per_change(added.snapshots)},
+                      {"checkpoints_write", summary(added.checkpoints)},
+                      {"checkpoints_us_per_change", us_per_change(added.checkpoints)}};
+    std::cout << out.dump() << std::endl;
+    return 0;
+}
+
+}  // namespace
+}  // namespace samen::bench
+
+int main(int argc, char** argv) {
+    return samen::bench::tool_main("samen-bench-long-history", samen::bench::usage, argc, argv,
+                                   samen::bench::parse, samen::bench::run);
+}
