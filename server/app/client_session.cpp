@@ -101,7 +101,7 @@ void ClientSession::parse_and_serve(std::string text) {
         return send_error(ErrorCode::bad_request,
                           std::string("the message is not valid JSON: ") + e.what());
     }
-    rooms::Reply reply(conn_, msg.is_object() ? p::request_id(msg) : nlohmann::json());
+    rooms::Reply reply(conn_, msg.is_object() ? p::request_id(msg) : nlohmann::json(), batches_);
     try {
         serve(reply, p::parse_request(msg));
     } catch (...) {
@@ -145,7 +145,8 @@ void ClientSession::hello(const rooms::Reply& reply, const p::Hello& r) {
     rooms::ask_store_read(
         context_.store, strand_, reply, "signing in failed",
         [token = r.token](store::Db& db) { return auth::session_for_token(db, token); },
-        [self, reply](std::optional<auth::TokenSession> signed_in) {
+        [self, reply, batches = r.batches](std::optional<auth::TokenSession> signed_in) {
+            self->batches_ = signed_in && batches;
             self->welcome(reply, std::move(signed_in));
         },
         [self] {

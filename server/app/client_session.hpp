@@ -105,6 +105,7 @@ class ClientSession : public net::MessageHandler,
     std::vector<std::string> waiting_messages_;
     std::map<std::string, std::shared_ptr<rooms::Room>> open_;
     bool closed_ = false;
+    bool batches_ = false;  // its hello said it takes `batch` messages
     std::shared_ptr<rooms::ReadSlots> reads_;
 
     double tokens_;

@@ -48,6 +48,11 @@ class Connection {
     virtual ~Connection() = default;
     /// Queues one text frame. When the queue passes its bound the session closes with too_slow.
     virtual void send(std::shared_ptr<const std::string> text) = 0;
+    /// Queues several text frames at once, in order: a burst, which the connection sends in as
+    /// few packets as it fills.
+    virtual void send_all(std::vector<std::shared_ptr<const std::string>> texts) {
+        for (auto& text : texts) send(std::move(text));
+    }
     /// Sends what is queued, then closes.
     virtual void close(CloseReason why) = 0;
     /// The peer signed in. Until then its messages may hold at most max_hello_bytes (a longer

@@ -1,5 +1,9 @@
 #include "net/websocket_session.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -53,6 +57,11 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
         asio::post(ws_.get_executor(),
                    [self = shared_from_this(), text = std::move(text)] { self->on_send(text); });
     }
+    void send_all(std::vector<std::shared_ptr<const std::string>> texts) {
+        asio::post(ws_.get_executor(), [self = shared_from_this(), texts = std::move(texts)] {
+            for (const auto& text : texts) self->on_send(text);
+        });
+    }
 
     /// From any thread.
     void close(CloseReason why) override {
@@ -89,6 +98,7 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
     void on_close_deadline(error_code ec);
     void do_write();
     void on_write(error_code ec, std::size_t bytes);
+    void cork(bool on);
     void on_close_sent(error_code ec);
     void fail(error_code ec, const char* what);
     void maybe_finish();
@@ -128,6 +138,7 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
     bool closing_ = false;        // a close is queued
     bool close_started_ = false;  // async_close runs or ran: it owns the reading from now on
     bool discarding_ = false;     // the current message passed the limit
+    bool corked_ = false;         // TCP_CORK: messages wait behind the one being written
 };
 
 /// What the application holds: it neither keeps the session alive nor outlives it usefully.
@@ -139,6 +150,9 @@ class ConnectionHandle : public Connection {
     void send(std::shared_ptr<const std::string> text) override {
         if (!text) return;
         if (auto session = session_.lock()) session->send(std::move(text));
+    }
+    void send_all(std::vector<std::shared_ptr<const std::string>> texts) override {
+        if (auto session = session_.lock()) session->send_all(std::move(texts));
     }
     void close(CloseReason why) override {
         if (auto session = session_.lock()) session->close(why);
@@ -314,6 +328,9 @@ void WebSocketSession::on_send(const std::shared_ptr<const std::string>& text) {
     if (!open_ || closing_) return;
     queue_.push_back(text);
     if (queue_.size() == 1) return do_write();
+    // What waits behind the message being written (a burst: send_all) leaves in as few packets
+    // as it fills, once the queue is empty, not in one packet per message.
+    if (queue_.size() == 2) cork(true);
     waiting_bytes_ += text->size();
     const auto& options = state_->options();
     if (queue_.size() - 1 > options.max_queue_messages || waiting_bytes_ > options.max_queue_bytes)
@@ -353,6 +370,7 @@ void WebSocketSession::do_write() {
     writing_ = true;
     const auto& front = queue_.front();
     if (!front) {
+        cork(false);  // what went before the close frame leaves now
         close_started_ = true;
         return ws_.async_close(
             close_reason_,
@@ -362,13 +380,22 @@ void WebSocketSession::do_write() {
                     beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
 }
 
+void WebSocketSession::cork(bool on) {
+    if (corked_ == on) return;
+    corked_ = on;
+    // Only fewer packets: a socket that refuses it sends each message as it is written.
+    int value = on ? 1 : 0;
+    ::setsockopt(beast::get_lowest_layer(ws_).socket().native_handle(), IPPROTO_TCP, TCP_CORK,
+                 &value, sizeof value);
+}
+
 void WebSocketSession::on_write(error_code ec, std::size_t) {
     writing_ = false;
     queue_.erase(queue_.begin());
     if (ec) return fail(ec, "write");
     // The reading ended: so does the connection, and nothing more goes out.
     if (!reading_ && !paused_) return maybe_finish();
-    if (queue_.empty()) return;
+    if (queue_.empty()) return cork(false);  // the burst is written: out it goes
     if (queue_.front()) waiting_bytes_ -= queue_.front()->size();
     do_write();
 }

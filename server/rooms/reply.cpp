@@ -18,9 +18,13 @@ void Reply::send(nlohmann::json msg) const {
 }
 
 void Reply::ack(std::optional<model::Rev> rev) const {
+    conn_->send(ack_text(rev));
+}
+
+std::shared_ptr<const std::string> Reply::ack_text(std::optional<model::Rev> rev) const {
     nlohmann::json msg = {{"type", "ack"}};
     if (rev) msg["rev"] = *rev;
-    send(std::move(msg));
+    return std::make_shared<const std::string>(protocol::serialize(protocol::reply(msg, id_)));
 }
 
 void Reply::error(ErrorCode code, std::string_view message) const {

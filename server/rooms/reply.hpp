@@ -25,22 +25,27 @@ void send(net::Connection& conn, const nlohmann::json& msg);
 class Reply {
   public:
     Reply() = default;
-    Reply(std::shared_ptr<net::Connection> conn, nlohmann::json id)
-        : conn_(std::move(conn)), id_(std::move(id)) {}
+    Reply(std::shared_ptr<net::Connection> conn, nlohmann::json id, bool batches = false)
+        : conn_(std::move(conn)), id_(std::move(id)), batches_(batches) {}
 
     /// `msg` with the request's id.
     void send(nlohmann::json msg) const;
     /// `{"type": "ack", "rev": rev}` once the request's change is committed (no rev: `close`).
     void ack(std::optional<model::Rev> rev) const;
+    /// The ack as it goes on the wire, for a room that sends it with others (Room::deliver).
+    std::shared_ptr<const std::string> ack_text(std::optional<model::Rev> rev) const;
     void error(protocol::ErrorCode code, std::string_view message) const;
     /// The error reply of `error` (failure_of); `what_failed` says what, when nothing better does.
     void fail(std::exception_ptr error, std::string_view what_failed = "the request failed") const;
 
     const std::shared_ptr<net::Connection>& connection() const { return conn_; }
+    /// The connection takes `batch` messages (its hello said so).
+    bool batches() const { return batches_; }
 
   private:
     std::shared_ptr<net::Connection> conn_;
     nlohmann::json id_;
+    bool batches_ = false;
 };
 
 struct Failure {

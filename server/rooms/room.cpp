@@ -159,6 +159,7 @@ void Room::handle(const Caller& c, const auth::User& u, const p::Open& r) {
     m.session = c.session;
     m.user = u.id;
     m.conn = c.reply.connection();
+    m.batches = c.reply.batches();
     m.from_rev = at;
     member_count_ = members_.size();
     authors_[u.id] = auth::ref(u);
@@ -287,10 +288,23 @@ void Room::commit(Rev first, std::vector<Uncommitted> changes, const Caller& cal
         uncommitted_.emplace(first + i, std::move(changes[i]));
     }
     auto done = [self = shared_from_this(), first, last](std::exception_ptr error) {
-        asio::post(self->strand_, [self, first, last, error] {
-            if (error) return self->on_commit_failed(last, error);
-            for (Rev r = first; r <= last; ++r) self->on_committed(r);
-        });
+        // On the writer thread. The jobs of one group commit finish one after another: the room
+        // hears of them once, after the last (Store::after_batch), and sends each member what
+        // they brought it at once.
+        bool post = false;
+        {
+            std::lock_guard lock(self->stored_.mutex);
+            if (error && !self->stored_.failed) {
+                self->stored_.failed = Stored::Failure{first, last, error};
+            } else if (!error) {
+                self->stored_.rev = std::max(self->stored_.rev, last);
+            }
+            post = !std::exchange(self->stored_.posted, true);
+        }
+        if (post) {
+            self->store_.after_batch(
+                [self] { asio::post(self->strand_, [self] { self->on_stored(); }); });
+        }
     };
     try {
         store_.submit(std::move(write), std::move(done));
@@ -309,6 +323,43 @@ void Room::commit_change(Rev rev, nlohmann::json broadcast, const Caller& caller
     commit(rev, std::move(one), caller, std::move(write));
 }
 
+void Room::on_stored() {
+    Rev upto = 0;
+    std::optional<Stored::Failure> failed;
+    {
+        std::lock_guard lock(stored_.mutex);
+        upto = stored_.rev;
+        failed = stored_.failed;
+        stored_.posted = false;
+    }
+    // Nothing from a failed job on goes out: the room fails with it, and its clients reload.
+    if (failed) upto = std::min(upto, failed->first - 1);
+    bursting_ = true;
+    for (Rev r = committed_rev_ + 1; r <= upto; ++r) on_committed(r);
+    bursting_ = false;
+    flush();
+    if (failed && !failed_) on_commit_failed(failed->last, failed->error);
+}
+
+void Room::deliver(const std::shared_ptr<net::Connection>& conn, bool batches,
+                   std::shared_ptr<const std::string> text) {
+    if (!bursting_) return conn->send(std::move(text));
+    Burst& burst = outbox_[conn.get()];
+    if (!burst.conn) burst = Burst{conn, batches, {}};
+    burst.texts.push_back(std::move(text));
+}
+
+void Room::flush() {
+    for (auto& [key, burst] : outbox_) {
+        if (burst.batches && burst.texts.size() > 1) {
+            burst.conn->send(p::batch(burst.texts));
+        } else {
+            burst.conn->send_all(std::move(burst.texts));
+        }
+    }
+    outbox_.clear();
+}
+
 void Room::on_committed(Rev rev) {
     committed_rev_ = rev;
     auto it = uncommitted_.find(rev);
@@ -320,9 +371,13 @@ void Room::on_committed(Rev rev) {
             metrics_->observe_latency(std::chrono::steady_clock::now() - *u.received);
         }
         broadcast(u.broadcast, u.except_session, rev);
-        if (u.ack_to) u.ack_to->ack(rev);
+        if (u.ack_to) {
+            deliver(u.ack_to->connection(), u.ack_to->batches(), u.ack_to->ack_text(rev));
+        }
         uncommitted_.erase(it);
     }
+    // What waits for this commit answers its requests directly: after what went before it.
+    if (!waiting_for_commit_.empty() && waiting_for_commit_.begin()->first <= rev) flush();
     while (!waiting_for_commit_.empty() && waiting_for_commit_.begin()->first <= rev) {
         auto fn = std::move(waiting_for_commit_.begin()->second);
         waiting_for_commit_.erase(waiting_for_commit_.begin());
@@ -372,7 +427,7 @@ void Room::broadcast(const nlohmann::json& msg, std::uint64_t except, Rev rev) {
     auto text = std::make_shared<const std::string>(p::serialize(msg));
     for (auto& [session, m] : members_) {
         if (session == except || (rev != 0 && rev <= m.from_rev)) continue;
-        m.conn->send(text);
+        deliver(m.conn, m.batches, text);
     }
 }
 

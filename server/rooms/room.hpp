@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -131,7 +132,8 @@ class Room : public std::enable_shared_from_this<Room> {
         std::uint64_t session = 0;
         std::int64_t user = 0;
         std::shared_ptr<net::Connection> conn;
-        Rev from_rev = 0;  // changes up to here reached it in its snapshot or `changes`
+        bool batches = false;  // takes `batch` messages (Reply::batches)
+        Rev from_rev = 0;      // changes up to here reached it in its snapshot or `changes`
         std::optional<protocol::Presence> presence;
         std::optional<protocol::Presence> pending_presence;
         std::chrono::steady_clock::time_point last_presence{};
@@ -172,8 +174,17 @@ class Room : public std::enable_shared_from_this<Room> {
     /// One change that is not a text edit: `broadcast` to every member, the requester included.
     void commit_change(Rev rev, nlohmann::json broadcast, const Caller& caller,
                        store::Store::Work write);
+    /// On the strand, once for every batch of the store's writer that finished jobs of this room:
+    /// every change committed is sent (on_committed), and what goes to one connection goes as
+    /// one burst (deliver, flush).
+    void on_stored();
     void on_committed(Rev rev);
     void on_commit_failed(Rev rev, std::exception_ptr error);
+    /// Sends `text` to `conn`: at once, or while on_stored runs with the rest of its burst.
+    void deliver(const std::shared_ptr<net::Connection>& conn, bool batches,
+                 std::shared_ptr<const std::string> text);
+    /// Sends every connection its burst: as one `batch` message to one that takes them.
+    void flush();
     void on_store_failed(const std::string& what);
     /// No members, nothing uncommitted, nothing waiting: nothing is lost when it is unloaded.
     bool idle() const;
@@ -293,6 +304,27 @@ class Room : public std::enable_shared_from_this<Room> {
     /// Changes of this room's revisions above committed_rev_ that others have not been sent yet.
     std::map<Rev, Uncommitted> uncommitted_;
     std::multimap<Rev, std::function<void()>> waiting_for_commit_;
+    /// What the store's writer reports as the room's jobs finish, taken by on_stored.
+    struct Stored {
+        std::mutex mutex;
+        Rev rev = 0;  // every job up to this revision is committed
+        struct Failure {
+            Rev first = 0;
+            Rev last = 0;
+            std::exception_ptr error;
+        };
+        std::optional<Failure> failed;  // the first job that failed
+        bool posted = false;            // an on_stored is on its way
+    };
+    Stored stored_;
+    /// Per connection, what on_stored sends it, in order.
+    struct Burst {
+        std::shared_ptr<net::Connection> conn;
+        bool batches = false;
+        std::vector<std::shared_ptr<const std::string>> texts;
+    };
+    std::map<const net::Connection*, Burst> outbox_;
+    bool bursting_ = false;  // on_stored runs: deliver fills the outbox
 
     std::map<std::uint64_t, Member> members_;
     std::atomic<std::size_t> member_count_{0};

@@ -85,6 +85,11 @@ void Store::backup(std::string path, Done done) {
                 Job::Kind::alone});
 }
 
+void Store::after_batch(std::function<void()> fn) {
+    if (std::this_thread::get_id() != writer_id_) return fn();
+    after_batch_.push_back(std::move(fn));
+}
+
 void Store::enqueue(Job job) {
     {
         std::lock_guard lock(mutex_);
@@ -156,6 +161,7 @@ void Store::writer_main(std::promise<void>& opened) {
         opened.set_exception(std::current_exception());
         return;
     }
+    writer_id_ = std::this_thread::get_id();
     opened.set_value();  // `opened` dies with the constructor: not touched after this
 
     std::vector<Job> batch;
@@ -171,6 +177,13 @@ void Store::writer_main(std::promise<void>& opened) {
         }
         run_batch(batch);
         batch.clear();
+        for (auto& fn : std::exchange(after_batch_, {})) {
+            try {
+                fn();
+            } catch (...) {
+                // As a done callback: it must not take the writer thread with it.
+            }
+        }
     }
     db_.reset();
 }

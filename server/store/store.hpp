@@ -90,6 +90,10 @@ class Store {
     /// Savepoint). Throws StoreError "store queue full" when max_pending jobs are queued or
     /// running, and "store stopped" after stop().
     void submit(Work work, Done done);
+    /// From a `done` of a job the writer ran: `fn` runs on the writer thread after the `done` of
+    /// every job it took with that one, so that who hears of many jobs of one group commit can be
+    /// told once (Room::commit). Elsewhere `fn` runs at once.
+    void after_batch(std::function<void()> fn);
 
     /// Queues work that only reads for a reader thread. It runs inside one read transaction on a
     /// read-only connection (a write fails), and sees at least every commit whose `done` has been
@@ -190,6 +194,8 @@ class Store {
     std::size_t pending_ = 0;  // queued + running; guarded by mutex_
     bool stopping_ = false;
     std::thread writer_;
+    std::thread::id writer_id_;
+    std::vector<std::function<void()>> after_batch_;  // touched by the writer thread only
 
     // The readers: one connection per thread, touched by that thread only.
     std::vector<std::unique_ptr<Db>> reader_dbs_;

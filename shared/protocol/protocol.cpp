@@ -43,6 +43,22 @@ std::string serialize(const nlohmann::json& msg) {
     return msg.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::shared_ptr<const std::string> batch(
+    const std::vector<std::shared_ptr<const std::string>>& messages) {
+    constexpr std::string_view head = R"({"type":"batch","messages":[)";
+    std::size_t size = head.size() + 2 + messages.size();
+    for (const auto& m : messages) size += m->size();
+    std::string out;
+    out.reserve(size);
+    out += head;
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        if (i > 0) out += ',';
+        out += *messages[i];
+    }
+    out += "]}";
+    return std::make_shared<const std::string>(std::move(out));
+}
+
 nlohmann::json reply(nlohmann::json msg, const nlohmann::json& id) {
     if (!id.is_null()) msg["id"] = id;
     return msg;

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace samen::protocol {
 
@@ -41,6 +43,11 @@ class ProtocolError : public std::runtime_error {
 /// The text of a message. Invalid UTF-8 (which only an error message quoting bad input can hold)
 /// becomes U+FFFD instead of throwing.
 std::string serialize(const nlohmann::json& msg);
+
+/// `{"type":"batch","messages":[...]}`: several serialized messages as one, in order, each as it
+/// would have gone alone (for a client whose hello asked for batches).
+std::shared_ptr<const std::string> batch(
+    const std::vector<std::shared_ptr<const std::string>>& messages);
 
 /// `msg` with `"id": id` added, unless id is null (a request without an id gets a reply without).
 nlohmann::json reply(nlohmann::json msg, const nlohmann::json& id);

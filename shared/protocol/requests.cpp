@@ -71,6 +71,13 @@ DocumentRequest layer_target(const json& msg) {
 Request hello(const json& msg) {
     Hello r{string_field(msg, "token")};
     if (msg.contains("client")) name_field(msg, "client");
+    if (msg.contains("batches")) {
+        const json& batches = msg.at("batches");
+        if (!batches.is_boolean()) {
+            throw ProtocolError(ErrorCode::bad_request, "'batches' must be true or false");
+        }
+        r.batches = batches.get<bool>();
+    }
     return r;
 }
 

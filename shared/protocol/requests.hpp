@@ -26,6 +26,9 @@ using Rev = std::uint64_t;
 struct Hello {
     static constexpr std::string_view type = "hello";
     std::string token;
+    /// The client takes `batch` messages: what goes out at once (a group commit's changes and
+    /// acks) may come as one message (docs/protocol.md, `batch`).
+    bool batches = false;
 };
 /// The documents the user may open.
 struct List {

@@ -155,12 +155,25 @@ function validateFile(path, expectValid, seen) {
       return;
     }
     const validate = ajv.getSchema(schema.id);
-    const valid = validate(msg);
+    let valid = validate(msg);
+    let errors = valid ? "" : errorsOf(validate);
+    // A batch holds messages that each must be valid on their own.
+    if (valid && key === "s2c/batch") {
+      for (const one of msg.messages) {
+        const inner = messageSchemas.get(`s2c/${one?.type}`);
+        const check = inner && one?.type !== "batch" ? ajv.getSchema(inner.id) : null;
+        if (!check || !check(one)) {
+          valid = false;
+          errors = check ? `its ${one.type}: ${errorsOf(check)}` : `no schema for "${one?.type}"`;
+          break;
+        }
+      }
+    }
     if (valid === expectValid) {
       pass();
       seen?.add(key);
     } else if (expectValid) {
-      fail(where, `${key}: ${errorsOf(validate)}`);
+      fail(where, `${key}: ${errors}`);
     } else {
       fail(where, `${key} was accepted but must be refused${line.why ? ` (${line.why})` : ""}`);
     }

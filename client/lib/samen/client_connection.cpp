@@ -144,8 +144,10 @@ void Client::Impl::do_open_socket() {
                           Impl& self) { self.on_socket_close(gen, code, reason, error); });
     };
     ws_->connect(host_, port_, "/ws", std::move(cb));
-    ws_->send(protocol::serialize(
-        {{"type", "hello"}, {"token", token_}, {"client", options_.client_name}}));
+    ws_->send(protocol::serialize({{"type", "hello"},
+                                   {"token", token_},
+                                   {"client", options_.client_name},
+                                   {"batches", true}}));
 }
 
 void Client::Impl::on_socket_open(std::uint64_t generation) {

@@ -99,6 +99,8 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
 
     // ---- What the server says (client_messages.cpp) -------------------------------------------
     void on_message(const std::string& text);
+    /// One message (of a `batch`, or alone).
+    void on_json(const nlohmann::json& msg);
     void on_welcome(const nlohmann::json& msg);
     /// The reply to a request(): handed over whole, never to a document.
     bool on_reply(const std::string& type, const nlohmann::json& msg);

@@ -44,6 +44,23 @@ void Client::Impl::on_message(const std::string& text) {
     try {
         const nlohmann::json msg = nlohmann::json::parse(text);
         if (!msg.is_object()) throw std::invalid_argument("not a JSON object");
+        if (msg.value("type", std::string()) != "batch") return on_json(msg);
+        // Several messages the server sent at once, each as it would have come alone.
+        for (const auto& one : msg.at("messages")) {
+            if (!one.is_object()) throw std::invalid_argument("a batch holds a non-object");
+            on_json(one);
+        }
+    } catch (const std::exception& e) {
+        if (callbacks_.on_error) {
+            callbacks_.on_error(
+                error_of("bad_message",
+                         std::string("a message from the server could not be read: ") + e.what()));
+        }
+    }
+}
+
+void Client::Impl::on_json(const nlohmann::json& msg) {
+    try {
         const std::string type = msg.value("type", std::string());
         if (type == "welcome") return on_welcome(msg);
         if (welcomed_ && on_reply(type, msg)) return;

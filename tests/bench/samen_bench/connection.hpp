@@ -42,7 +42,12 @@ class Loop {
     asio::executor_work_guard<asio::io_context::executor_type> work_{ioc_.get_executor()};
 };
 
-/// A WebSocket signed in with a token; every message goes to the handler, parsed.
+/// Whether the clients' hello asks for `batch` messages, as the client library's does
+/// (`--no-batches` turns it off, to compare).
+inline bool ask_for_batches = true;
+
+/// A WebSocket signed in with a token; every message goes to the handler, parsed (each of a
+/// `batch` on its own, with the batch's size as its bytes).
 class Connection {
   public:
     using Handler = std::function<void(const json&, std::size_t bytes)>;
@@ -60,7 +65,11 @@ class Connection {
             }
         };
         ws_->connect("127.0.0.1", port, "/ws", std::move(callbacks));
-        send({{"type", "hello"}, {"id", "hello"}, {"token", token}, {"client", "samen-bench"}});
+        send({{"type", "hello"},
+              {"id", "hello"},
+              {"token", token},
+              {"client", "samen-bench"},
+              {"batches", ask_for_batches}});
     }
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -78,15 +87,23 @@ class Connection {
     const std::string& failure() const { return failure_; }
 
   private:
+    void take(const json& msg, std::size_t bytes) {
+        const std::string& type = msg.at("type").get_ref<const std::string&>();
+        if (type == "welcome") signed_in_ = true;
+        if (type == "error" && msg.value("id", json()) == "hello") {
+            failure_ = "hello refused: " + msg.value("message", std::string());
+        }
+        if (handler_) handler_(msg, bytes);
+    }
+
     void receive(const std::string& text) {
         try {
             json msg = json::parse(text);
-            const std::string& type = msg.at("type").get_ref<const std::string&>();
-            if (type == "welcome") signed_in_ = true;
-            if (type == "error" && msg.value("id", json()) == "hello") {
-                failure_ = "hello refused: " + msg.value("message", std::string());
+            if (msg.at("type") == "batch") {
+                for (const json& one : msg.at("messages")) take(one, text.size());
+            } else {
+                take(msg, text.size());
             }
-            if (handler_) handler_(msg, text.size());
         } catch (const std::exception& e) {
             if (failure_.empty()) failure_ = std::string("handling a message failed: ") + e.what();
         }

@@ -53,6 +53,8 @@ int run(const Options& o) {
     result["seconds"] = o.seconds;
     result["warmup"] = o.warmup;
     result["seed"] = o.seed;
+    result["batches"] = o.batches;
+    ask_for_batches = o.batches;
     result["doc"] = o.doc;
     result["machine"] = {{"nproc", sysconf(_SC_NPROCESSORS_ONLN)},
                          {"cpu", cpu_model()},

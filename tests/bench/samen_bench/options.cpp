@@ -57,6 +57,8 @@ usage: samen-bench [options]
                          and idle connections against samen-relay (a bare relay: no OT, no
                          storage), and the ratios samen-server / relay (needs a server it
                          started; not with --docs or --flood-diffs)
+  --no-batches           the clients do not ask for `batch` messages in their hello (the client
+                         library does): every message comes on its own
   --relay PATH           samen-relay to start (default: the one of this build)
   --relay-threads N      the relay's io threads (default 1)
   --docs N               the multi-document workload instead of the workgroup: N documents made
@@ -111,6 +113,7 @@ Options parse_options(const std::vector<std::string>& args) {
         else if (a == "--fsync-samples") o.fsync_samples = number_option<std::size_t>(a, value(), 0, 100000);
         else if (a == "--fsync-gap-ms") o.fsync_gap_ms = number_option<double>(a, value(), 0, 1000);
         else if (a == "--floor") o.floor = true;
+        else if (a == "--no-batches") o.batches = false;
         else if (a == "--relay") o.relay_path = value();
         else if (a == "--relay-threads") o.relay_threads = number_option<std::size_t>(a, value(), 1, 64);
         else if (a == "--docs") o.docs = number_option<std::size_t>(a, value(), 0, 10000);

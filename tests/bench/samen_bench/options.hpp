@@ -49,6 +49,7 @@ struct Options {
     std::size_t connect_batch = 500;  // idle connections signing in at once
     // --floor: the same workload against samen-relay too (docs/performance.md, "Against the floor")
     bool floor = false;
+    bool batches = true;  // the clients' hello asks for `batch` messages
     std::string relay_path;
     std::size_t relay_threads = 1;
     // The multi-document workload: `docs` documents made from --doc, each typed into by

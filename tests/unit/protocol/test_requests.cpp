@@ -190,6 +190,9 @@ TEST_CASE("requests about no document parse with their fields", "[protocol][requ
     const Hello hello = parse_as<Hello>(sample("hello"));
     CHECK(hello.token == "abc");
     CHECK(parse_as<Hello>(without(sample("hello"), "client")).token == "abc");
+    CHECK_FALSE(hello.batches);
+    CHECK(parse_as<Hello>(with(sample("hello"), "batches", true)).batches);
+    CHECK(outcome(with(sample("hello"), "batches", "yes")) == "bad_request");
     parse_as<List>(sample("list"));
     parse_as<Inbox>(sample("inbox"));
     parse_as<Ping>(sample("ping"));

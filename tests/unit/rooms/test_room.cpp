@@ -23,12 +23,13 @@ struct Client {
     std::shared_ptr<test::RecordingConnection> conn = std::make_shared<test::RecordingConnection>();
     int next_id = 1;
     std::shared_ptr<rooms::ReadSlots> reads = rooms::ReadSlots::create(4);
+    bool batches = false;  // its hello asked for `batch` messages
 
     /// Sends `request` and returns its id.
     int send(protocol::DocumentRequest request) {
         const int id = next_id++;
-        room->serve({session, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(), reads,
-                     "192.0.2.1"},
+        room->serve({session, user, rooms::Reply(conn, id, batches),
+                     std::chrono::steady_clock::now(), reads, "192.0.2.1"},
                     std::move(request));
         return id;
     }
@@ -36,9 +37,10 @@ struct Client {
     json ask(protocol::DocumentRequest request) { return conn->reply_to(send(std::move(request))); }
 };
 
-Client join(test::World& w, const std::string& doc, const std::string& user,
-            std::uint64_t session) {
+Client join(test::World& w, const std::string& doc, const std::string& user, std::uint64_t session,
+            bool batches = false) {
     Client c{w.room(doc), session, w.user(user).id};
+    c.batches = batches;
     REQUIRE(c.ask(protocol::Open{doc, std::nullopt})["type"] == "snapshot");
     return c;
 }
@@ -70,6 +72,50 @@ TEST_CASE("An edit is acknowledged after its commit and sent to every other memb
     CHECK(seen["rev"] == rev);
     CHECK(seen["author"]["name"] == "kampen-editor");
     for (const auto& m : anna.conn->messages()) CHECK(m["type"] != "edit");
+}
+
+TEST_CASE("What one group commit brings a member goes to it at once: as one batch when it asked",
+          "[rooms][batch]") {
+    test::World w;
+    Client anna = join(w, "ivp", "kampen-editor", 1, true);
+    Client bert = join(w, "ivp", "staphorst-editor", 2, false);
+    Client carla = join(w, "ivp", "zwartewaterland-editor", 3, true);
+    const std::size_t before = anna.conn->messages().size();
+    {
+        // The three edits wait for the writer and are committed as one group.
+        test::Blocker writer(w.store);
+        anna.send(insert_at_start("A", 0, "a1"));
+        bert.send(insert_at_start("B", 0, "b1"));
+        anna.send(insert_at_start("C", 0, "a2"));
+    }
+    auto is_batch = [](const json& m) { return m["type"] == "batch"; };
+    const json to_anna = anna.conn->wait_for(is_batch);
+    const json to_carla = carla.conn->wait_for(is_batch);
+    // Anna: her acks and Bert's edit, in revision order, in one message.
+    REQUIRE(to_anna["messages"].size() == 3);
+    CHECK(to_anna["messages"][0]["type"] == "ack");
+    CHECK(to_anna["messages"][0]["rev"] == 1);
+    CHECK(to_anna["messages"][1]["type"] == "edit");
+    CHECK(to_anna["messages"][1]["opid"] == "b1");
+    CHECK(to_anna["messages"][2]["type"] == "ack");
+    CHECK(to_anna["messages"][2]["rev"] == 3);
+    CHECK(anna.conn->messages().size() == before + 1);
+    // Carla typed nothing: all three edits.
+    REQUIRE(to_carla["messages"].size() == 3);
+    for (int i = 0; i < 3; ++i) CHECK(to_carla["messages"][i]["rev"] == i + 1);
+    // Bert did not ask for batches: the same, one message each.
+    bert.conn->wait_for([](const json& m) { return m["type"] == "edit" && m["opid"] == "a2"; });
+    std::vector<json> to_bert;
+    for (const json& m : bert.conn->messages()) {
+        CHECK(m["type"] != "batch");
+        if (m.contains("rev") && m["type"] != "snapshot") to_bert.push_back(m);
+    }
+    REQUIRE(to_bert.size() == 3);
+    CHECK(to_bert[0]["type"] == "edit");
+    CHECK(to_bert[1]["type"] == "ack");
+    CHECK(to_bert[1]["rev"] == 2);
+    CHECK(to_bert[2]["type"] == "edit");
+    CHECK(common_text(w, "ivp", "inleiding").substr(0, 3) == "CBA");
 }
 
 TEST_CASE("A resubmitted opid is acknowledged with its first revision and applied once",
