@@ -35,7 +35,7 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
   public:
     WebSocketSession(beast::tcp_stream&& stream, std::shared_ptr<ServerState> state,
                      LiveConnection live, const std::string& peer, std::string client)
-        : ws_(std::move(stream)),
+        : ws_(stream.release_socket()),
           state_(std::move(state)),
           live_(std::move(live)),
           tag_("ws#" + std::to_string(state_->next_websocket_number()) + " " + peer),
@@ -106,7 +106,9 @@ class WebSocketSession : public Closable, public std::enable_shared_from_this<We
     template <class Call>
     void tell_handler(const char* what, Call&& call);
 
-    websocket::stream<beast::tcp_stream> ws_;
+    // On the bare socket: the WebSocket keeps its own timeouts, and a beast::tcp_stream would
+    // add half a kilobyte and a timer to every connection, idle or not.
+    websocket::stream<asio::ip::tcp::socket> ws_;
     beast::flat_buffer buffer_;
     std::shared_ptr<ServerState> state_;
     LiveConnection live_;
@@ -307,7 +309,7 @@ void WebSocketSession::on_resume(error_code) {
         log_line(tag_ + " the application handled none of " + std::to_string(pending_) +
                  " messages in time; closing");
         error_code ignored;
-        beast::get_lowest_layer(ws_).socket().close(ignored);
+        ws_.next_layer().close(ignored);
         return maybe_finish();
     }
     do_read();
@@ -363,7 +365,8 @@ void WebSocketSession::begin_close(websocket::close_reason reason) {
 void WebSocketSession::on_close_deadline(error_code ec) {
     if (ec || !open_) return;
     log_line(tag_ + " close: the client did not finish the close in time");
-    beast::get_lowest_layer(ws_).close();
+    error_code ignored;
+    ws_.next_layer().close(ignored);
 }
 
 void WebSocketSession::do_write() {
@@ -385,8 +388,7 @@ void WebSocketSession::cork(bool on) {
     corked_ = on;
     // Only fewer packets: a socket that refuses it sends each message as it is written.
     int value = on ? 1 : 0;
-    ::setsockopt(beast::get_lowest_layer(ws_).socket().native_handle(), IPPROTO_TCP, TCP_CORK,
-                 &value, sizeof value);
+    ::setsockopt(ws_.next_layer().native_handle(), IPPROTO_TCP, TCP_CORK, &value, sizeof value);
 }
 
 void WebSocketSession::on_write(error_code ec, std::size_t) {
@@ -416,7 +418,7 @@ void WebSocketSession::fail(error_code ec, const char* what) {
     // that the other pending operation ends too.
     if (ec != websocket::error::closed && !handed_to_close) {
         error_code ignored;
-        beast::get_lowest_layer(ws_).socket().close(ignored);
+        ws_.next_layer().close(ignored);
     }
     maybe_finish();
 }
