@@ -20,6 +20,15 @@
 #include "net/trust.hpp"
 #include "store/store.hpp"
 
+#ifdef SAMEN_JEMALLOC
+// jemalloc's settings (docs/decisions/0025-jemalloc.md): pages freed are handed back to the
+// system after a second instead of ten, so that what the server holds is what it uses.
+extern "C" {
+// NOLINTNEXTLINE: the name jemalloc reads its settings from
+const char* malloc_conf = "dirty_decay_ms:1000,muzzy_decay_ms:0";
+}
+#endif
+
 namespace {
 
 namespace fs = std::filesystem;
