@@ -87,6 +87,12 @@ TEST_CASE("What one group commit brings a member goes to it at once: as one batc
         anna.send(insert_at_start("A", 0, "a1"));
         bert.send(insert_at_start("B", 0, "b1"));
         anna.send(insert_at_start("C", 0, "a2"));
+        // The room hands the edits to the store on its strand: all three wait behind the
+        // blocker before it lets go.
+        std::promise<void> handed;
+        anna.room->barrier([&] { handed.set_value(); });
+        REQUIRE(handed.get_future().wait_for(std::chrono::seconds(10)) ==
+                std::future_status::ready);
     }
     auto is_batch = [](const json& m) { return m["type"] == "batch"; };
     const json to_anna = anna.conn->wait_for(is_batch);
