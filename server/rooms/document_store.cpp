@@ -500,16 +500,6 @@ std::vector<model::Change> to_changes(store::Db& db, std::vector<store::ChangeRe
 
 }  // namespace
 
-std::map<std::pair<std::string, std::string>, Rev> last_text_changes(store::Db& db,
-                                                                     std::string_view doc,
-                                                                     Rev rev) {
-    std::map<std::pair<std::string, std::string>, Rev> out;
-    for (auto& c : store::list_last_text_changes(db, doc, static_cast<std::int64_t>(rev))) {
-        out[{std::move(c.section), std::move(c.layer)}] = static_cast<Rev>(c.rev);
-    }
-    return out;
-}
-
 namespace {
 
 /// For every layer of `d` (deleted sections included), the revision of its last text change up

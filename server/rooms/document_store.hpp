@@ -139,11 +139,6 @@ void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
 void write_checkpoint(store::Db& db, std::string_view doc, const std::string& section,
                       const std::string& layer, std::string_view text, Rev rev, Rev changed_rev);
 
-/// For every section layer, the revision of its last text change up to `rev` (an edit, its
-/// diverge, or its section's creation; 0: from the start): what staleness is judged by.
-std::map<std::pair<std::string, std::string>, Rev> last_text_changes(store::Db& db,
-                                                                     std::string_view doc, Rev rev);
-
 /// Appends a change of a municipality's state of a section (diverge, revert, omit, include,
 /// acknowledge) with `data` (e.g. the dropped text), writes the layer's new row (`layer`) or
 /// deletes it (nullopt), and moves the document to `rev`.

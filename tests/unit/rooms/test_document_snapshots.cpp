@@ -45,7 +45,11 @@ model::Document comparable(model::Document d) {
 /// last text changes from the whole log at once.
 model::Document rewound_from_now(store::Db& db, const model::Document& now, Rev rev) {
     model::Document past = model::rewind(now, rooms::load_changes(db, now.id, rev, now.rev), rev);
-    model::set_changed_revs(past, rooms::last_text_changes(db, now.id, rev));
+    std::map<std::pair<std::string, std::string>, Rev> changed;
+    for (auto& c : store::list_last_text_changes(db, now.id, static_cast<std::int64_t>(rev))) {
+        changed[{std::move(c.section), std::move(c.layer)}] = static_cast<Rev>(c.rev);
+    }
+    model::set_changed_revs(past, changed);
     return past;
 }
 

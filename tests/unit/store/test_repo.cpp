@@ -33,6 +33,17 @@ struct Fixture {
                             "editor", "hash"},
                            kNow);
     }
+    /// A change of document "ivp" by `author`; an edit gets an op and an opid of its own.
+    void append_test_change(std::int64_t rev, const char* kind, const char* section,
+                            std::optional<std::string> layer, std::int64_t author) {
+        ChangeRecord c{"ivp",        rev,  kind,   section,      std::move(layer),
+                       std::nullopt, "{}", author, std::nullopt, kNow};
+        if (c.kind == "edit") {
+            c.op = R"(["x"])";
+            c.opid = "o-" + std::to_string(rev);
+        }
+        append_change(db, c);
+    }
 };
 
 }  // namespace
@@ -302,13 +313,7 @@ TEST_CASE_METHOD(Fixture, "Changes: the last text change of every layer up to a 
     create_document(db, "ivp", "IVP", {"GM0166", "GM0180"}, kNow);
     auto change = [&](std::int64_t rev, const char* kind, const char* section,
                       std::optional<std::string> layer) {
-        ChangeRecord c{"ivp",        rev,  kind, section,      std::move(layer),
-                       std::nullopt, "{}", anna, std::nullopt, kNow};
-        if (c.kind == "edit") {
-            c.op = R"(["x"])";
-            c.opid = "o-" + std::to_string(rev);
-        }
-        append_change(db, c);
+        append_test_change(rev, kind, section, std::move(layer), anna);
     };
     change(1, "section.create", "s1", std::nullopt);
     change(2, "edit", "s1", "common");
@@ -333,13 +338,7 @@ TEST_CASE_METHOD(Fixture, "Changes: one layer's last text change agrees with the
     create_document(db, "ivp", "IVP", {"GM0166", "GM0180"}, kNow);
     auto change = [&](std::int64_t rev, const char* kind, const char* section,
                       std::optional<std::string> layer) {
-        ChangeRecord c{"ivp",        rev,  kind, section,      std::move(layer),
-                       std::nullopt, "{}", anna, std::nullopt, kNow};
-        if (c.kind == "edit") {
-            c.op = R"(["x"])";
-            c.opid = "o-" + std::to_string(rev);
-        }
-        append_change(db, c);
+        append_test_change(rev, kind, section, std::move(layer), anna);
     };
     change(1, "section.create", "s1", std::nullopt);
     change(2, "edit", "s1", "common");
