@@ -52,8 +52,21 @@ json floor_ratios(const json& samen, const json& relay) {
     auto at = [](const json& f, const char* figure, const char* p) -> json {
         return f.contains(figure) && f[figure].is_object() ? f[figure].value(p, json()) : json();
     };
-    return {{"cpu_per_op", ratio(samen.value("server_cpu_us_per_op_schedstat", json()),
-                                 relay.value("server_cpu_us_per_op_schedstat", json()))},
+    // What a durable edit costs at the least: the relay's work plus the disk's sync, once per
+    // commit (as many commits per edit as samen-server made in the run).
+    json durable_floor = nullptr;
+    const json relay_cpu = relay.value("server_cpu_us_per_op_schedstat", json());
+    const json sync_cpu = at(samen, "fsync_ms", "cpu_us_per_sync");
+    const json per_commit = at(samen, "server_metrics", "jobs_per_commit");
+    if (relay_cpu.is_number() && sync_cpu.is_number() && per_commit.is_number() &&
+        per_commit.get<double>() > 0) {
+        durable_floor = round_to(
+            relay_cpu.get<double>() + sync_cpu.get<double>() / per_commit.get<double>(), 1);
+    }
+    return {{"cpu_per_op", ratio(samen.value("server_cpu_us_per_op_schedstat", json()), relay_cpu)},
+            {"durable_floor_cpu_us_per_op", durable_floor},
+            {"cpu_per_op_durable",
+             ratio(samen.value("server_cpu_us_per_op_schedstat", json()), durable_floor)},
             {"ack_p50", ratio(at(samen, "ack_ms", "p50"), at(relay, "ack_ms", "p50"))},
             {"ack_p99", ratio(at(samen, "ack_ms", "p99"), at(relay, "ack_ms", "p99"))},
             {"e2e_p50", ratio(at(samen, "e2e_ms", "p50"), at(relay, "e2e_ms", "p50"))},

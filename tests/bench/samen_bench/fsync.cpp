@@ -1,6 +1,7 @@
 #include "fsync.hpp"
 
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,15 @@
 #include "figures.hpp"
 
 namespace samen::bench {
+namespace {
+
+double thread_cpu_us() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
+}
+
+}  // namespace
 
 json measure_fsync(const std::string& dir, std::size_t samples, double gap_ms, std::uint64_t seed) {
     // One WAL frame per sync, overwritten in a file written and synced beforehand: in steady
@@ -32,6 +42,7 @@ json measure_fsync(const std::string& dir, std::size_t samples, double gap_ms, s
     const std::vector<char> page(frame, 'w');
     std::vector<double> latencies;
     latencies.reserve(samples);
+    double cpu_us = 0;  // this thread's CPU in the writes and syncs (the kernel's work for them)
     auto fail = [&](const char* what) {
         const std::string error = strerror(errno);
         close(fd);
@@ -48,15 +59,18 @@ json measure_fsync(const std::string& dir, std::size_t samples, double gap_ms, s
     for (std::size_t i = 0; i < samples; ++i) {
         std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(pause(rng)));
         const auto offset = static_cast<off_t>((i % frames) * frame);
+        const double cpu_start = thread_cpu_us();
         const auto start = Clock::now();
         if (pwrite(fd, page.data(), page.size(), offset) != static_cast<ssize_t>(page.size())) {
             fail("writing");
         }
         if (fdatasync(fd) != 0) fail("fdatasync");
         latencies.push_back(ms(Clock::now() - start));
+        cpu_us += thread_cpu_us() - cpu_start;
     }
     close(fd);
     json f = percentiles(std::move(latencies));
+    f["cpu_us_per_sync"] = samples > 0 ? round_to(cpu_us / static_cast<double>(samples), 1) : 0.0;
     f["dir"] = dir;
     f["bytes_per_sync"] = frame;
     f["gap_ms_mean"] = gap_ms;
