@@ -37,7 +37,7 @@ struct Options {
     bool demo = false;
     std::string data_dir = "./samen-data";
     fs::path demo_dir = SAMEN_DEMO_DIR;
-    std::size_t threads = 2;
+    std::size_t threads = 1;  // docs/decisions/0026-one-network-thread.md
     bool max_connections_given = false;
     samen::net::ServerOptions net;
     samen::app::AppOptions app;
@@ -56,7 +56,7 @@ options:
   --data DIR             data directory, holding samen.db (default ./samen-data)
   --static DIR           the web client's files, served at / (default: the built web client)
   --demo-data DIR        where the demo files are (default: the repository's data/demo)
-  --threads N            network threads (default 2)
+  --threads N            network threads (default 1)
   --max-message-bytes N  longest WebSocket message once signed in (default 1048576)
   --max-queue N          outgoing messages a client may fall behind before it is cut off (default 1024)
   --max-text-bytes N     longest text of one section layer (default 1048576)
