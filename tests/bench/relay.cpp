@@ -26,6 +26,14 @@
 #include "number_option.hpp"
 #include "tool_main.hpp"
 
+#ifdef SAMEN_JEMALLOC
+// The same allocator settings as samen-server's (docs/decisions/0025-jemalloc.md).
+extern "C" {
+// NOLINTNEXTLINE: the name jemalloc reads its settings from
+const char* malloc_conf = "dirty_decay_ms:1000,muzzy_decay_ms:0";
+}
+#endif
+
 namespace samen::relay {
 namespace {
 
