@@ -41,6 +41,20 @@ def main(path):
         cells = [fmt(median([r["ratios"][k] for r in runs]), 2) for k in ratios]
         print(f"| {name} (N = {len(runs)}) | " + " | ".join(cells) + " |")
     print()
+    print("| The floor of a durable edit (median of N) | relay CPU per op | disk sync CPU per sync | edits per commit | floor: relay + sync per commit | samen-server | samen-server / floor |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, runs in groups.items():
+        m = lambda f: median([f(r) for r in runs])
+        cells = [
+            fmt(m(lambda r: r["floor"]["server_cpu_us_per_op_schedstat"]), 0) + " µs",
+            fmt(m(lambda r: r.get("fsync_ms", {}).get("cpu_us_per_sync")), 0) + " µs",
+            fmt(m(lambda r: r.get("server_metrics", {}).get("jobs_per_commit")), 1),
+            fmt(m(lambda r: r["ratios"].get("durable_floor_cpu_us_per_op")), 0) + " µs",
+            fmt(m(lambda r: r["server_cpu_us_per_op_schedstat"]), 0) + " µs",
+            fmt(m(lambda r: r["ratios"].get("cpu_per_op_durable")), 2),
+        ]
+        print(f"| {name} (N = {len(runs)}) | " + " | ".join(cells) + " |")
+    print()
     print("| The same runs, medians | ops/s | server CPU per op | ack p50 / p99 | end-to-end p50 / p99 | disk sync p50 / p99 | end-to-end p99 − sync p99 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, runs in groups.items():
