@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "number_option.hpp"
+#include "command_line.hpp"
 #include "protocol_client.hpp"
 #include "server_process.hpp"
 #include "tool_main.hpp"

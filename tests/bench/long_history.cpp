@@ -25,11 +25,11 @@
 #include <string>
 #include <vector>
 
+#include "command_line.hpp"
 #include "model/document.hpp"
 #include "model/layers.hpp"
 #include "model/refused.hpp"
 #include "model/tree.hpp"
-#include "number_option.hpp"
 #include "ot/json.hpp"
 #include "ot/text.hpp"
 #include "protocol_client.hpp"

@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "number_option.hpp"
+#include "command_line.hpp"
 #include "tool_main.hpp"
 
 #ifdef SAMEN_JEMALLOC
@@ -68,17 +68,13 @@ not transform, store or check anything.
 
 Options parse_options(const std::vector<std::string>& args) {
     Options o;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&]() -> const std::string& {
-            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-            return args[++i];
-        };
+    for (test::Args arg(args); arg.next();) {
+        const std::string& a = arg.flag();
         // clang-format off
-        if (a == "--port") o.port = test::number_option<std::uint16_t>(a, value(), 0, 65535);
-        else if (a == "--threads") o.threads = test::number_option<std::size_t>(a, value(), 1, 64);
-        else if (a == "--snapshot") o.snapshot = value();
-        else if (a == "--data") value();
+        if (a == "--port") o.port = arg.number<std::uint16_t>(0, 65535);
+        else if (a == "--threads") o.threads = arg.number<std::size_t>(1, 64);
+        else if (a == "--snapshot") o.snapshot = arg.value();
+        else if (a == "--data") arg.value();
         else if (a != "--demo") throw std::invalid_argument("unknown option " + a);
         // clang-format on
     }

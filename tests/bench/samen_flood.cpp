@@ -4,7 +4,6 @@
 // again once the server has answered every message (or closed the socket), and once more after
 // the socket is gone. One JSON line on stdout. Figures and commands: docs/performance.md,
 // "Memory under a flood".
-#include <charconv>
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -14,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "command_line.hpp"
 #include "flood.hpp"
 #include "server_process.hpp"
 #include "tool_main.hpp"
@@ -50,34 +50,20 @@ each. When the server closes the socket the flood ends there; the output says af
 messages and with which close code.
 )";
 
-std::size_t number(const std::string& flag, const std::string& text, std::size_t max) {
-    std::size_t value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > max) {
-        throw std::invalid_argument(flag + " needs a number from 1 to " + std::to_string(max) +
-                                    ", not '" + text + "'");
-    }
-    return value;
-}
-
 Options parse_options(const std::vector<std::string>& args) {
     Options o;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&]() -> const std::string& {
-            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-            return args[++i];
-        };
+    for (test::Args arg(args); arg.next();) {
+        const std::string& a = arg.flag();
         if (a == "--messages")
-            o.messages = number(a, value(), 100000);
+            o.messages = arg.number<std::size_t>(1, 100000);
         else if (a == "--kib")
-            o.kib = number(a, value(), 64 * 1024);
+            o.kib = arg.number<std::size_t>(1, 64 * 1024);
         else if (a == "--hello")
             o.hello = true;
         else if (a == "--server")
-            o.server_path = value();
+            o.server_path = arg.value();
         else if (a == "--server-arg")
-            o.server_args.push_back(value());
+            o.server_args.push_back(arg.value());
         else
             throw std::invalid_argument("unknown option " + a);
     }

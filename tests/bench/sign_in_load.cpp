@@ -23,7 +23,7 @@
 #include <thread>
 #include <vector>
 
-#include "number_option.hpp"
+#include "command_line.hpp"
 #include "server_process.hpp"
 #include "transport/http_client.hpp"
 
@@ -65,41 +65,34 @@ usage: samen-bench-sign-in [options] [-- samen-server flags]
 Without --port it starts samen-server --demo on a fresh data directory, with the flags after --.
 )";
 
-using samen::test::number_option;
-
 Options parse(int argc, char** argv) {
     Options o;
-    std::vector<std::string> args(argv + 1, argv + argc);
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
+    for (samen::test::Args arg({argv + 1, argv + argc}); arg.next();) {
+        const std::string& a = arg.flag();
         if (a == "--") {
-            o.server_args.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+            o.server_args = arg.rest();
             break;
         }
-        auto value = [&]() -> const std::string& {
-            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-            return args[++i];
-        };
         if (a == "--attackers")
-            o.attackers = number_option<std::size_t>(a, value(), 0, 1000);
+            o.attackers = arg.number<std::size_t>(0, 1000);
         else if (a == "--addresses")
-            o.addresses = number_option<std::size_t>(a, value(), 1, 254);
+            o.addresses = arg.number<std::size_t>(1, 254);
         else if (a == "--names")
-            o.names = number_option<std::size_t>(a, value(), 1, 100000);
+            o.names = arg.number<std::size_t>(1, 100000);
         else if (a == "--attack-user")
-            o.attack_user = value();
+            o.attack_user = arg.value();
         else if (a == "--user")
-            o.user = value();
+            o.user = arg.value();
         else if (a == "--password")
-            o.password = value();
+            o.password = arg.value();
         else if (a == "--samples")
-            o.samples = number_option<std::size_t>(a, value(), 1, 1000);
+            o.samples = arg.number<std::size_t>(1, 1000);
         else if (a == "--warmup")
-            o.warmup = number_option<double>(a, value(), 0, 600);
+            o.warmup = arg.number<double>(0, 600);
         else if (a == "--pause")
-            o.pause = number_option<double>(a, value(), 0, 600);
+            o.pause = arg.number<double>(0, 600);
         else if (a == "--port")
-            o.port = number_option<std::uint16_t>(a, value(), 1, 65535);
+            o.port = arg.number<std::uint16_t>(1, 65535);
         else
             throw std::invalid_argument("unknown option " + a);
     }

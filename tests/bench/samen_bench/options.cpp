@@ -3,7 +3,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "number_option.hpp"
+#include "command_line.hpp"
 #include "server_process.hpp"
 
 namespace samen::bench {
@@ -79,54 +79,50 @@ using test::number_option;
 Options parse_options(const std::vector<std::string>& args) {
     Options o;
     bool seeded = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&]() -> const std::string& {
-            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-            return args[++i];
-        };
+    for (test::Args arg(args); arg.next();) {
+        const std::string& a = arg.flag();
         // clang-format off
         if (a == "--mode") {
-            const std::string& m = value();
+            const std::string& m = arg.value();
             if (m != "open" && m != "closed") {
                 throw std::invalid_argument("--mode is open or closed, not '" + m + "'");
             }
             o.mode = m == "open" ? Mode::open : Mode::closed;
         }
-        else if (a == "--rate") o.rate = number_option<double>(a, value(), 0.1, 100000);
-        else if (a == "--clients") o.clients = number_option<std::size_t>(a, value(), 1, 64);
-        else if (a == "--seconds") o.seconds = number_option<double>(a, value(), 0.1, 3600);
-        else if (a == "--warmup") o.warmup = number_option<double>(a, value(), 0, 600);
+        else if (a == "--rate") o.rate = arg.number<double>(0.1, 100000);
+        else if (a == "--clients") o.clients = arg.number<std::size_t>(1, 64);
+        else if (a == "--seconds") o.seconds = arg.number<double>(0.1, 3600);
+        else if (a == "--warmup") o.warmup = arg.number<double>(0, 600);
         else if (a == "--seed") {
-            o.seed = number_option<std::uint64_t>(a, value(), 0, UINT64_MAX);
+            o.seed = arg.number<std::uint64_t>(0, UINT64_MAX);
             seeded = true;
         }
-        else if (a == "--window") o.window = number_option<std::size_t>(a, value(), 1, 1000);
-        else if (a == "--doc") o.doc = value();
-        else if (a == "--sections") o.sections = number_option<std::size_t>(a, value(), 1, 1000);
-        else if (a == "--server") o.server_path = value();
-        else if (a == "--port") o.port = number_option<std::uint16_t>(a, value(), 1, 65535);
-        else if (a == "--server-pid") o.server_pid = number_option<pid_t>(a, value(), 1, 1 << 30);
-        else if (a == "--password") o.password = value();
-        else if (a == "--idle-connections") o.idle_connections = number_option<std::size_t>(a, value(), 0, 20000);
-        else if (a == "--connect-batch") o.connect_batch = number_option<std::size_t>(a, value(), 1, 20000);
-        else if (a == "--fsync-samples") o.fsync_samples = number_option<std::size_t>(a, value(), 0, 100000);
-        else if (a == "--fsync-gap-ms") o.fsync_gap_ms = number_option<double>(a, value(), 0, 1000);
+        else if (a == "--window") o.window = arg.number<std::size_t>(1, 1000);
+        else if (a == "--doc") o.doc = arg.value();
+        else if (a == "--sections") o.sections = arg.number<std::size_t>(1, 1000);
+        else if (a == "--server") o.server_path = arg.value();
+        else if (a == "--port") o.port = arg.number<std::uint16_t>(1, 65535);
+        else if (a == "--server-pid") o.server_pid = arg.number<pid_t>(1, 1 << 30);
+        else if (a == "--password") o.password = arg.value();
+        else if (a == "--idle-connections") o.idle_connections = arg.number<std::size_t>(0, 20000);
+        else if (a == "--connect-batch") o.connect_batch = arg.number<std::size_t>(1, 20000);
+        else if (a == "--fsync-samples") o.fsync_samples = arg.number<std::size_t>(0, 100000);
+        else if (a == "--fsync-gap-ms") o.fsync_gap_ms = arg.number<double>(0, 1000);
         else if (a == "--floor") o.floor = true;
         else if (a == "--no-batches") o.batches = false;
-        else if (a == "--relay") o.relay_path = value();
-        else if (a == "--relay-threads") o.relay_threads = number_option<std::size_t>(a, value(), 1, 64);
-        else if (a == "--docs") o.docs = number_option<std::size_t>(a, value(), 0, 10000);
-        else if (a == "--clients-per-doc") o.clients_per_doc = number_option<std::size_t>(a, value(), 2, 64);
-        else if (a == "--rate-per-client") o.rate_per_client = number_option<double>(a, value(), 0.01, 1000);
-        else if (a == "--large-kib") o.large_kib = number_option<std::size_t>(a, value(), 0, 1000);
-        else if (a == "--large-doc") o.large_doc = value();
-        else if (a == "--flood-diffs") o.flood_diffs = number_option<std::size_t>(a, value(), 0, 100000);
-        else if (a == "--churn-edits") o.churn_edits = number_option<std::size_t>(a, value(), 0, 100000);
-        else if (a == "--churn-kib") o.churn_kib = number_option<std::size_t>(a, value(), 1, 1000);
-        else if (a == "--churn-wait") o.churn_wait = number_option<double>(a, value(), 0, 3600);
-        else if (a == "--server-arg") o.server_args.push_back(value());
-        else if (a == "--cold-opens") o.cold_opens = number_option<std::size_t>(a, value(), 0, 20);
+        else if (a == "--relay") o.relay_path = arg.value();
+        else if (a == "--relay-threads") o.relay_threads = arg.number<std::size_t>(1, 64);
+        else if (a == "--docs") o.docs = arg.number<std::size_t>(0, 10000);
+        else if (a == "--clients-per-doc") o.clients_per_doc = arg.number<std::size_t>(2, 64);
+        else if (a == "--rate-per-client") o.rate_per_client = arg.number<double>(0.01, 1000);
+        else if (a == "--large-kib") o.large_kib = arg.number<std::size_t>(0, 1000);
+        else if (a == "--large-doc") o.large_doc = arg.value();
+        else if (a == "--flood-diffs") o.flood_diffs = arg.number<std::size_t>(0, 100000);
+        else if (a == "--churn-edits") o.churn_edits = arg.number<std::size_t>(0, 100000);
+        else if (a == "--churn-kib") o.churn_kib = arg.number<std::size_t>(1, 1000);
+        else if (a == "--churn-wait") o.churn_wait = arg.number<double>(0, 3600);
+        else if (a == "--server-arg") o.server_args.push_back(arg.value());
+        else if (a == "--cold-opens") o.cold_opens = arg.number<std::size_t>(0, 20);
         else throw std::invalid_argument("unknown option " + a);
         // clang-format on
     }
