@@ -1,14 +1,17 @@
 // What keeps a long history fast to open and to read (docs/decisions/0022-document-snapshots.md),
 // added to the store job of the change that crosses a multiple: the document as a whole every
 // snapshot_revs revisions and at every named version and adoption decision, and the text of
-// every layer edited since its checkpoint every checkpoint_edits revisions. Both are copies of
-// what the change log says; the job writes them in the same transaction as the change itself.
+// every layer edited since its checkpoint every checkpoint_edits revisions, and the earliest time
+// of every block of changes it completes (docs/decisions/0028-change-time-blocks.md). All are
+// copies of what the change log says; the job writes them in the same transaction as the change
+// itself.
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "model/tree.hpp"
 #include "rooms/room.hpp"
+#include "store/repo.hpp"
 
 namespace samen::rooms {
 
@@ -38,17 +41,23 @@ store::Store::Work Room::with_snapshots(Rev first, Rev last, std::string_view ty
         }
         unsaved_edits_.clear();
     }
-    if (!snapshot && texts.empty()) return write;
+    // What reads by time skip whole blocks by: one small row per block, not one per change.
+    const bool times = crosses(first, last, static_cast<std::size_t>(store::kChangeTimeBlock));
+    if (!snapshot && texts.empty() && !times) return write;
     // doc_ stands at `last` now: copied here, written as it is after the changes.
     std::optional<model::Document> copy;
     if (snapshot) copy = doc_;
     return [write = std::move(write), copy = std::move(copy), texts = std::move(texts), doc = id_,
-            last](store::Db& db) {
+            first, last, times](store::Db& db) {
         write(db);
         for (const auto& [section, layer, text, changed] : texts) {
             write_checkpoint(db, doc, section, layer, text, last, changed);
         }
         if (copy) write_snapshot(db, *copy);
+        if (times) {
+            store::write_change_time_blocks(db, doc, static_cast<std::int64_t>(first),
+                                            static_cast<std::int64_t>(last));
+        }
     };
 }
 

@@ -1,5 +1,6 @@
 #include "store/repo.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -494,11 +495,57 @@ std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_
 }
 
 std::int64_t rev_at_time(Db& db, std::string_view doc, std::string_view at) {
-    // The times are UTC in one fixed format, so they order as text. A scan of the document's
-    // changes: the revision, not the time, is what changes are found by everywhere else.
-    auto st = db.prepare("SELECT COALESCE(MAX(rev), 0) FROM change WHERE doc = ?1 AND at <= ?2");
-    st.bind_all(doc, at);
-    return st.step() ? st.get_int(0) : 0;
+    // The times are UTC in one fixed format, so they order as text. They are the server's clock,
+    // which may step back, so the newest change made by then may lie anywhere: the blocks whose
+    // earliest change is later are skipped, and the first one that is not is read change by
+    // change, newest first (docs/decisions/0028-change-time-blocks.md).
+    auto last_st = db.prepare("SELECT COALESCE(MAX(rev), 0) FROM change WHERE doc = ?1");
+    last_st.bind_all(doc);
+    const std::int64_t last = last_st.step() ? last_st.get_int(0) : 0;
+    last_st.reset();
+    std::vector<std::pair<std::int64_t, bool>> blocks;  // block, has a change made by then
+    {
+        auto st = db.prepare(
+            "SELECT block, min_at <= ?2 FROM change_time_block WHERE doc = ?1 ORDER BY block DESC");
+        st.bind_all(doc, at);
+        while (st.step()) blocks.emplace_back(st.get_int(0), st.get_int(1) != 0);
+    }
+    auto newest_in = [&](std::int64_t from, std::int64_t to) -> std::optional<std::int64_t> {
+        auto st = db.prepare(
+            "SELECT rev FROM change WHERE doc = ?1 AND rev BETWEEN ?2 AND ?3 AND at <= ?4 "
+            "ORDER BY rev DESC LIMIT 1");
+        st.bind_all(doc, from, to, at);
+        return read_row(st, read_int);
+    };
+    // The changes after the last full block, then the blocks newest first; a block without a
+    // row (not written yet, or lost) is read change by change.
+    const std::int64_t full = last / kChangeTimeBlock;
+    if (auto rev = newest_in(full * kChangeTimeBlock + 1, last)) return *rev;
+    auto known = blocks.begin();
+    for (std::int64_t block = full - 1; block >= 0; --block) {
+        while (known != blocks.end() && known->first > block) ++known;
+        if (known != blocks.end() && known->first == block && !known->second) continue;
+        if (auto rev = newest_in(block * kChangeTimeBlock + 1, (block + 1) * kChangeTimeBlock)) {
+            return *rev;
+        }
+    }
+    return 0;
+}
+
+void write_change_time_blocks(Db& db, std::string_view doc, std::int64_t first, std::int64_t last) {
+    // A block that is not full (its changes written out of order) gets no row: it is read change
+    // by change until it is written again.
+    for (std::int64_t end = (std::max<std::int64_t>(first, 1) + kChangeTimeBlock - 1) /
+                            kChangeTimeBlock * kChangeTimeBlock;
+         end <= last; end += kChangeTimeBlock) {
+        db.prepare(
+              "INSERT OR REPLACE INTO change_time_block (doc, block, min_at) "
+              "SELECT ?1, ?2, MIN(at) FROM change WHERE doc = ?1 AND rev BETWEEN ?3 AND ?4 "
+              "HAVING COUNT(*) = ?5")
+            .bind_all(doc, end / kChangeTimeBlock - 1, end - kChangeTimeBlock + 1, end,
+                      kChangeTimeBlock)
+            .run();
+    }
 }
 
 void record_visit(Db& db, std::int64_t user, std::string_view doc, std::int64_t rev,

@@ -202,8 +202,15 @@ std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc,
 std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_t since,
                                        std::int64_t limit = -1);
 /// The newest revision of `doc` made at or before `at` (a time as `change.at` holds it,
-/// "YYYY-MM-DDTHH:MM:SSZ"); 0 when the document had no change yet then.
+/// "YYYY-MM-DDTHH:MM:SSZ"); 0 when the document had no change yet then. Times need not grow with
+/// the revision; its cost does not grow with the log where the time blocks are written.
 std::int64_t rev_at_time(Db& db, std::string_view doc, std::string_view at);
+/// Revisions per row of `change_time_block` (migration 011; the number is in its SQL too).
+inline constexpr std::int64_t kChangeTimeBlock = 4096;
+/// Writes (again) the earliest time of every full block of `doc`'s changes that ends at a revision
+/// in first..last (docs/decisions/0028-change-time-blocks.md): what the writer adds to the job
+/// of a change that completes a block.
+void write_change_time_blocks(Db& db, std::string_view doc, std::int64_t first, std::int64_t last);
 
 // ---- visits: what each user saw last of each document (the inbox) ----
 

@@ -12,7 +12,12 @@
 //   text_at, effective
 //           `text.at` and `effective` with `rev` at --revs revisions spread over the history, each
 //           just after a multiple of --snapshot-revs (the most changes to undo), timed over the
-//           WebSocket.
+//           WebSocket;
+//   effective_at
+//           `effective` with `at`: the times of --revs changes spread over the history, the first
+//           near its start, each resolved to the newest revision made by then. The history is
+//           written in a minute or two; its changes are then given times 37 s apart from
+//           2025-01-01, as a year of work would have them.
 // One JSON line on stdout (median and max per kind, in ms); progress on stderr. Figures and
 // command: docs/performance.md, "A long history".
 #include <algorithm>
@@ -117,6 +122,7 @@ double ms_since(Clock::time_point t0) {
 }
 
 json summary(std::vector<double> v) {
+    if (v.empty()) return {{"n", 0}};  // e.g. no block of changes completed in a short history
     std::sort(v.begin(), v.end());
     return {{"median_ms", v[v.size() / 2]}, {"max_ms", v.back()}, {"n", v.size()}};
 }
@@ -127,6 +133,7 @@ json summary(std::vector<double> v) {
 struct AddedWrites {
     std::vector<double> snapshots;    // every --snapshot-revs and at named versions
     std::vector<double> checkpoints;  // every layer edited since, every --checkpoint-edits
+    std::vector<double> time_blocks;  // the earliest time of a block of changes, when it is full
 };
 
 std::string build_history(const std::filesystem::path& file, const Options& o, AddedWrites& added) {
@@ -230,6 +237,12 @@ std::string build_history(const std::filesystem::path& file, const Options& o, A
             rooms::write_snapshot(db, d);
             added.snapshots.push_back(ms_since(w0));
         }
+        if (static_cast<std::int64_t>(d.rev) % store::kChangeTimeBlock == 0) {
+            const auto w0 = Clock::now();
+            const auto r = static_cast<std::int64_t>(d.rev);
+            store::write_change_time_blocks(db, kDoc, r, r);
+            added.time_blocks.push_back(ms_since(w0));
+        }
         if ((d.rev - start) % 50'000 == 0) {
             tx->commit();
             tx = std::make_unique<store::Transaction>(db);
@@ -256,6 +269,22 @@ int run(const Options& o) {
     const auto file = server.data_dir() / "samen.db";
     AddedWrites added;
     const std::string section = build_history(file, o, added);
+    {
+        // A year of work rather than a minute of it, so that a moment names one revision.
+        store::Db db(file.string());
+        const auto t0 = Clock::now();
+        db.prepare(
+              "UPDATE change SET at = strftime('%Y-%m-%dT%H:%M:%SZ', 1735689600 + rev * 37, "
+              "'unixepoch') WHERE doc = ?1")
+            .bind_all(kDoc)
+            .run();
+        auto last = db.prepare("SELECT MAX(rev) FROM change WHERE doc = ?1");
+        last.bind_all(kDoc);
+        const std::int64_t newest = last.step() ? last.get_int(0) : 0;
+        last.reset();
+        store::write_change_time_blocks(db, kDoc, 1, newest);  // again, with the new times
+        std::cerr << "times spread over a year: " << ms_since(t0) / 1000 << " s\n";
+    }
     // What they cost the writer per change, spread out.
     auto us_per_change = [&](const std::vector<double>& ms) {
         double sum = 0;
@@ -278,7 +307,21 @@ int run(const Options& o) {
     }
     std::cerr << "load_for_room: " << summary(loads).dump() << "\n";
 
-    std::vector<double> opens, hellos, text_at, effective;
+    // The moments read by time: the times of changes spread over the history, the first at its
+    // start (the history is written in minutes, so many changes share each second).
+    std::vector<std::string> moments;
+    {
+        store::Db db(file.string(), 5000, store::Access::read_only);
+        for (std::size_t k = 0; k < o.revs; ++k) {
+            // Just after a multiple of --snapshot-revs, as the reads by revision.
+            const Rev r = rev * k / o.revs / o.snapshot_revs * o.snapshot_revs + 1;
+            auto changes = store::list_changes(db, kDoc, static_cast<std::int64_t>(r) - 1, 1);
+            if (changes.empty()) throw std::runtime_error("no change at rev " + std::to_string(r));
+            moments.push_back(changes.front().at);
+        }
+    }
+
+    std::vector<double> opens, hellos, text_at, effective, effective_at;
     for (std::size_t i = 0; i < o.samples; ++i) {
         server.restart();
         test::ProtocolClient c(server.port());
@@ -314,6 +357,18 @@ int run(const Options& o) {
             std::cerr << "rev " << at << ": text.at " << text_at.back() << " ms, effective "
                       << effective.back() << " ms\n";
         }
+        for (const std::string& moment : moments) {
+            t0 = Clock::now();
+            const json reply = ok(c.request({{"type", "effective"},
+                                             {"doc", kDoc},
+                                             {"municipality", "GM0166"},
+                                             {"at", moment}},
+                                            std::chrono::minutes(5)),
+                                  "effective at");
+            effective_at.push_back(ms_since(t0));
+            std::cerr << "at " << moment << " (rev " << reply.value("rev", Rev{0})
+                      << "): effective " << effective_at.back() << " ms\n";
+        }
     }
     server.stop();
     const json out = {{"changes", o.changes},
@@ -327,10 +382,13 @@ int run(const Options& o) {
                       {"load_for_room", summary(loads)},
                       {"text_at", summary(text_at)},
                       {"effective", summary(effective)},
+                      {"effective_at", summary(effective_at)},
                       {"snapshot_write", summary(added.snapshots)},
                       {"snapshot_us_per_change", us_per_change(added.snapshots)},
                       {"checkpoints_write", summary(added.checkpoints)},
-                      {"checkpoints_us_per_change", us_per_change(added.checkpoints)}};
+                      {"checkpoints_us_per_change", us_per_change(added.checkpoints)},
+                      {"time_block_write", summary(added.time_blocks)},
+                      {"time_block_us_per_change", us_per_change(added.time_blocks)}};
     std::cout << out.dump() << std::endl;
     return 0;
 }

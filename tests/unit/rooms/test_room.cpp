@@ -241,6 +241,48 @@ TEST_CASE("Reads of the past are answered while the writer is busy", "[rooms][re
     CHECK(diff["type"] == "diff");
 }
 
+TEST_CASE("A plan read by time is the plan read by the revision the time names",
+          "[rooms][reads][history]") {
+    test::World w;
+    Client anna = join(w, "ivp", "kampen-editor", 1);
+    rooms::Rev rev = 0;
+    for (int i = 1; i <= 7; ++i) {
+        const json ack =
+            anna.ask(insert_at_start(std::to_string(i) + " ", rev, "t" + std::to_string(i)));
+        REQUIRE(ack["type"] == "ack");
+        rev = ack["rev"].get<rooms::Rev>();
+    }
+    REQUIRE(rev == 7);
+    // Two changes in one second, and a clock set back after revision 3.
+    const std::vector<std::string> times = {"10:00:00", "10:00:00", "10:00:05", "10:00:01",
+                                            "10:00:10", "10:00:10", "10:00:20"};
+    w.run([&](store::Db& db) {
+        for (std::size_t i = 0; i < times.size(); ++i) {
+            db.prepare("UPDATE change SET at = ?1 WHERE doc = 'ivp' AND rev = ?2")
+                .bind_all("2026-03-28T" + times[i] + "Z", static_cast<std::int64_t>(i + 1))
+                .run();
+        }
+        return 0;
+    });
+    const std::vector<std::pair<std::string, rooms::Rev>> moments = {
+        {"09:00:00", 0},                                    // before the first change
+        {"10:00:00", 2}, {"10:00:01", 4}, {"10:00:03", 4},  // between two changes
+        {"10:00:05", 4}, {"10:00:09", 4}, {"10:00:10", 6},
+        {"10:00:15", 6}, {"10:00:20", 7}, {"11:00:00", 7},  // after the last
+    };
+    for (const auto& [time, expected] : moments) {
+        INFO("at " << time);
+        json by_time = anna.ask(
+            protocol::Effective{"ivp", "GM0166", std::nullopt, "2026-03-28T" + time + "Z"});
+        REQUIRE(by_time["type"] == "effective");
+        CHECK(by_time["rev"] == expected);
+        json by_rev = anna.ask(protocol::Effective{"ivp", "GM0166", expected, std::nullopt});
+        by_time.erase("id");
+        by_rev.erase("id");
+        CHECK(by_time == by_rev);
+    }
+}
+
 TEST_CASE("A connection waits for at most its bound of reads, past it rate_limited at once",
           "[rooms][reads]") {
     test::World w(one_reader());

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include "store/db.hpp"
 #include "store/migrations.hpp"
@@ -43,11 +45,27 @@ TEST_CASE("Migrating an empty file creates the schema, again does nothing", "[st
         CHECK(db.user_version() == 0);
         CHECK(migrate(db) == static_cast<int>(migrations().size()));
         CHECK(db.user_version() == schema_version());
-        CHECK(tables(db) == std::vector<std::string>{
-                                "adoption", "audit", "auth_epoch", "change", "document",
-                                "document_municipality", "document_snapshot", "layer",
-                                "municipality", "priority", "proposal", "proposal_vote", "section",
-                                "thread", "thread_comment", "token", "user", "version", "visit"});
+        const std::vector<std::string> expected = {"adoption",
+                                                   "audit",
+                                                   "auth_epoch",
+                                                   "change",
+                                                   "change_time_block",
+                                                   "document",
+                                                   "document_municipality",
+                                                   "document_snapshot",
+                                                   "layer",
+                                                   "municipality",
+                                                   "priority",
+                                                   "proposal",
+                                                   "proposal_vote",
+                                                   "section",
+                                                   "thread",
+                                                   "thread_comment",
+                                                   "token",
+                                                   "user",
+                                                   "version",
+                                                   "visit"};
+        CHECK(tables(db) == expected);
         db.exec("INSERT INTO municipality VALUES ('GM0166', 'Kampen')");
     }
     {
@@ -188,4 +206,54 @@ TEST_CASE("A data file of migration 9 gets document snapshots, none yet, its log
     CHECK(replay[0].rev == 2);
     put_document_snapshot(db, "d", 2, "{}");
     CHECK(find_document_snapshot(db, "d", 0, 3)->rev == 2);
+}
+
+TEST_CASE(
+    "A data file of migration 10 gets the time blocks of its full blocks, as the writer would",
+    "[store][migrations]") {
+    TempDir dir;
+    Db db(dir.file("old.db"));
+    for (const Migration& m : migrations()) {
+        if (m.version > 10) break;
+        db.exec(m.sql);
+    }
+    db.exec("PRAGMA user_version = 10");
+    db.exec(
+        "INSERT INTO document (id, title, rev, created_at) VALUES "
+        "('d', 'D', 0, '2026-01-01T00:00:00Z'), ('e', 'E', 0, '2026-01-01T00:00:00Z');");
+    // d: two full blocks and a few changes after them, with times that step back; e: no full one.
+    const std::int64_t d_last = 2 * kChangeTimeBlock + 7;
+    {
+        Transaction tx(db);
+        for (std::int64_t rev = 1; rev <= d_last; ++rev) {
+            const std::int64_t second = (rev * 7919) % 3600;
+            char at[32];
+            std::snprintf(at, sizeof at, "2026-01-01T%02d:%02d:%02dZ",
+                          static_cast<int>(second / 3600), static_cast<int>(second / 60 % 60),
+                          static_cast<int>(second % 60));
+            append_change(db, {"d", rev, "section.rename", "s", std::nullopt, std::nullopt, "{}",
+                               std::nullopt, std::nullopt, at});
+            if (rev <= 100) {
+                append_change(db, {"e", rev, "section.rename", "s", std::nullopt, std::nullopt,
+                                   "{}", std::nullopt, std::nullopt, at});
+            }
+        }
+        tx.commit();
+    }
+    REQUIRE(migrate(db) == schema_version() - 10);
+    auto rows = [&] {
+        std::vector<std::tuple<std::string, std::int64_t, std::string>> out;
+        auto st =
+            db.prepare("SELECT doc, block, min_at FROM change_time_block ORDER BY doc, block");
+        while (st.step()) out.emplace_back(st.get_text(0), st.get_int(1), st.get_text(2));
+        return out;
+    };
+    const auto migrated = rows();
+    REQUIRE(migrated.size() == 2);
+    CHECK(std::get<0>(migrated[0]) == "d");
+    CHECK(std::get<1>(migrated[1]) == 1);
+    db.exec("DELETE FROM change_time_block");
+    write_change_time_blocks(db, "d", 1, d_last);
+    write_change_time_blocks(db, "e", 1, 100);
+    CHECK(rows() == migrated);
 }

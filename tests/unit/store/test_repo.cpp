@@ -1,9 +1,14 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <iostream>
 #include <map>
+#include <random>
 
 #include "store/db.hpp"
 #include "store/migrations.hpp"
 #include "store/repo.hpp"
+#include "store/time.hpp"
 #include "temp_dir.hpp"
 
 using namespace samen::store;
@@ -363,6 +368,86 @@ TEST_CASE_METHOD(Fixture, "Changes: one layer's last text change agrees with the
     }
     CHECK(last_text_change(db, "ivp", "s1", "", 8) == 1);
     CHECK(last_text_change(db, "other", "s1", "common", 8) == 0);
+}
+
+TEST_CASE_METHOD(Fixture,
+                 "Changes: the newest revision made by a time, with times that step back, "
+                 "whichever time blocks are written",
+                 "[store][repo][history]") {
+    // The clock may step back and many changes share a second: every moment must name what a
+    // look at every change would (docs/decisions/0028-change-time-blocks.md).
+    const std::uint64_t seed = GENERATE(20261204ULL, 7ULL, 424242ULL);
+    std::cout << "time blocks: seed " << seed << "\n";
+    std::mt19937_64 rng(seed);
+    const auto anna = user("anna");
+    create_document(db, "ivp", "IVP", {"GM0166"}, kNow);
+    create_document(db, "other", "Other", {"GM0166"}, kNow);
+    const std::int64_t last = 3 * kChangeTimeBlock + static_cast<std::int64_t>(rng() % 500);
+    const auto start = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1};
+    std::int64_t second = 0;
+    std::vector<std::string> times;  // also moments between two changes
+    {
+        Transaction tx(db);
+        for (std::int64_t rev = 1; rev <= last; ++rev) {
+            const auto dice = rng() % 1000;
+            if (dice < 3) {
+                second -= static_cast<std::int64_t>(rng() % 20000);  // the clock is set back
+            } else if (dice < 600) {
+                second += static_cast<std::int64_t>(rng() % 4);  // 0: the same second
+            }
+            const std::string at = format_time(start + std::chrono::seconds(second));
+            append_change(db, {"ivp", rev, "section.rename", "s1", std::nullopt, std::nullopt, "{}",
+                               anna, std::nullopt, at});
+            times.push_back(at);
+            times.push_back(format_time(start + std::chrono::seconds(second + 1)));
+        }
+        // Another document's changes, all earlier, are not this one's.
+        append_change(db, {"other", 1, "section.rename", "s1", std::nullopt, std::nullopt, "{}",
+                           anna, std::nullopt, "2000-01-01T00:00:00Z"});
+        tx.commit();
+    }
+    times.push_back("1999-01-01T00:00:00Z");  // before the first
+    times.push_back("2999-12-31T23:59:59Z");  // after the last
+    std::shuffle(times.begin(), times.end(), rng);
+    times.resize(400);
+    times.push_back("1999-01-01T00:00:00Z");
+    times.push_back("2999-12-31T23:59:59Z");
+    auto every_change = [&](const std::string& at) {
+        auto st =
+            db.prepare("SELECT COALESCE(MAX(rev), 0) FROM change WHERE doc = ?1 AND at <= ?2");
+        st.bind_all("ivp", at);
+        REQUIRE(st.step());
+        return st.get_int(0);
+    };
+    auto blocks = [&] {
+        auto st = db.prepare("SELECT COUNT(*) FROM change_time_block WHERE doc = 'ivp'");
+        REQUIRE(st.step());
+        return st.get_int(0);
+    };
+    auto all_agree = [&] {
+        for (const auto& at : times) {
+            INFO("at " << at);
+            REQUIRE(rev_at_time(db, "ivp", at) == every_change(at));
+        }
+    };
+    CHECK(rev_at_time(db, "ivp", "1999-01-01T00:00:00Z") == 0);
+    CHECK(rev_at_time(db, "ivp", "2999-12-31T23:59:59Z") == last);
+    CHECK(rev_at_time(db, "nobody", "2999-12-31T23:59:59Z") == 0);
+    all_agree();  // no blocks: as a log written before them
+    // Block by block, as the writer completes them; a change that completes none writes nothing.
+    write_change_time_blocks(db, "ivp", 1, kChangeTimeBlock - 1);
+    CHECK(blocks() == 0);
+    for (std::int64_t rev = 1; rev <= last; rev += 1000) {
+        write_change_time_blocks(db, "ivp", rev, std::min(last, rev + 999));
+    }
+    CHECK(blocks() == 3);
+    all_agree();
+    db.exec("DELETE FROM change_time_block WHERE block = 1");  // one lost: read change by change
+    all_agree();
+    // Written again, all at once, they are the same.
+    write_change_time_blocks(db, "ivp", 1, last);
+    CHECK(blocks() == 3);
+    all_agree();
 }
 
 TEST_CASE_METHOD(Fixture, "Document snapshots: the oldest at or after a rev, below another",
