@@ -528,6 +528,27 @@ void write_snapshot(store::Db& db, const model::Document& d) {
                                  model::document_to_json(d).dump());
 }
 
+std::vector<Rev> missing_snapshots(store::Db& db, std::string_view doc, std::size_t every) {
+    std::vector<Rev> out;
+    auto record = store::get_document(db, doc);
+    if (!record || every == 0) return out;
+    const auto have = store::list_document_snapshots(db, doc);
+    const auto step = static_cast<std::int64_t>(every);
+    for (std::int64_t rev = record->rev / step * step; rev > 0; rev -= step) {
+        if (!std::binary_search(have.begin(), have.end(), rev))
+            out.push_back(static_cast<Rev>(rev));
+    }
+    return out;
+}
+
+std::optional<Rev> backfill_snapshot(store::Db& db, std::string_view doc, std::size_t every) {
+    const auto missing = missing_snapshots(db, doc, every);
+    if (missing.empty()) return std::nullopt;
+    // Newest first: each one is rewound from the one written before it, not from now.
+    write_snapshot(db, document_at(db, load_document(db, doc), missing.front()));
+    return missing.front();
+}
+
 model::Document document_at(store::Db& db, model::Document current, Rev rev) {
     if (rev > current.rev) {
         throw ProtocolError(ErrorCode::bad_request, "revision " + std::to_string(rev) +

@@ -119,6 +119,15 @@ model::Document document_at(store::Db& db, model::Document current, Rev rev);
 /// `d` must be the document as the log says it is at that revision.
 void write_snapshot(store::Db& db, const model::Document& d);
 
+/// The revisions at which `doc` should have a snapshot and has none: the multiples of `every` up to
+/// its revision, newest first (a data file from before SQL migration 010 has none).
+std::vector<Rev> missing_snapshots(store::Db& db, std::string_view doc, std::size_t every);
+/// One step of giving an older history its snapshots (docs/decisions/0022-document-snapshots.md):
+/// the snapshot of `doc` at the newest revision missing_snapshots names, rebuilt from the log by
+/// rewinding the stored document from the nearest snapshot after it (or from now), so at most
+/// about `every` changes are undone. Returns the revision written, nullopt when none is missing.
+std::optional<Rev> backfill_snapshot(store::Db& db, std::string_view doc, std::size_t every);
+
 /// The changes of the document with after < rev <= upto, oldest first, with their authors.
 std::vector<model::Change> load_changes(store::Db& db, std::string_view doc, Rev after, Rev upto);
 /// The newest `limit` changes of one section (of one of its layers when `layer` is set) before

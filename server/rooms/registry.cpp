@@ -70,7 +70,10 @@ void RoomRegistry::get(const std::string& doc, Callback callback) {
                 for (std::size_t i = 0; i < waiting.size(); ++i) handles.push_back(handle(entry));
             }
         }
-        if (room) room->watch_idle();
+        if (room) {
+            room->watch_idle();
+            room->backfill_snapshots();
+        }
         for (std::size_t i = 0; i < waiting.size(); ++i) {
             waiting[i](room ? std::move(handles[i]) : nullptr, error);
         }

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "model/document_json.hpp"
 #include "model/history.hpp"
@@ -335,5 +336,75 @@ TEST_CASE(
         const auto adopted = store::find_document_snapshot(db, "ivp", 7, 8);
         CHECK(model::document_from_json(json::parse(adopted->data)).adoption.at("GM0166").state ==
               "college");
+    });
+}
+
+TEST_CASE("a history without snapshots gets them, newest first, and reads the same past",
+          "[rooms][history][snapshots]") {
+    const std::uint64_t seed = GENERATE(20261205u, 99u);
+    std::cout << "snapshot backfill: seed " << seed << std::endl;
+    INFO("seed " << seed);
+    test::World w;
+    const History h = write_history(w, seed, 1500, 97);
+    w.run([&](store::Db& db) {
+        // As a data file from before migration 10: no snapshot at all.
+        db.exec("DELETE FROM document_snapshot");
+        const model::Document now = rooms::load_document(db, "ivp");
+        std::mt19937_64 rng(seed);
+        std::vector<Rev> revs = {0, now.rev};
+        for (int i = 0; i < 30; ++i) revs.push_back(rng() % (now.rev + 1));
+        for (Rev m = 100; m <= now.rev; m += 300) {
+            for (Rev r : {m - 1, m, m + 1}) revs.push_back(std::min(r, now.rev));
+        }
+        std::map<Rev, model::Document> before;
+        for (const Rev rev : revs) before[rev] = comparable(rooms::document_at(db, now, rev));
+
+        const auto missing = rooms::missing_snapshots(db, "ivp", 100);
+        REQUIRE(missing.size() == now.rev / 100);
+        CHECK(missing.front() == now.rev / 100 * 100);
+        std::size_t steps = 0;
+        while (auto rev = rooms::backfill_snapshot(db, "ivp", 100)) {
+            REQUIRE(steps < missing.size());
+            CHECK(*rev == missing[steps]);
+            ++steps;
+        }
+        CHECK(steps == missing.size());
+        CHECK(rooms::missing_snapshots(db, "ivp", 100).empty());
+        std::vector<std::int64_t> multiples;
+        for (Rev m = 100; m <= now.rev; m += 100) multiples.push_back(static_cast<std::int64_t>(m));
+        CHECK(store::list_document_snapshots(db, "ivp") == multiples);
+
+        for (const auto& [rev, then] : before) {
+            INFO("revision " << rev);
+            const model::Document past = rooms::document_at(db, now, rev);
+            CHECK(comparable(past) == then);
+            if (auto it = h.recorded.find(rev); it != h.recorded.end()) {
+                CHECK(test::past_view(past) == test::past_view(it->second));
+            }
+        }
+    });
+}
+
+TEST_CASE("a room loaded from a history without snapshots writes them without being asked",
+          "[rooms][snapshots]") {
+    test::WorldOptions options;
+    options.room.snapshot_revs = 50;
+    test::World w(options);
+    write_history(w, 5, 400, 1000000);
+    const auto missing = w.run([](store::Db& db) {
+        db.exec("DELETE FROM document_snapshot");
+        return rooms::missing_snapshots(db, "ivp", 50);
+    });
+    REQUIRE(missing.size() >= 8);
+    auto room = w.room("ivp");
+    // Written one store job at a time after the load; waits for the last one.
+    for (int i = 0; i < 600; ++i) {
+        if (w.run([](store::Db& db) { return rooms::missing_snapshots(db, "ivp", 50); }).empty())
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    w.run([&](store::Db& db) {
+        CHECK(rooms::missing_snapshots(db, "ivp", 50).empty());
+        CHECK(store::list_document_snapshots(db, "ivp").size() == missing.size());
     });
 }
