@@ -18,6 +18,10 @@
 //           near its start, each resolved to the newest revision made by then. The history is
 //           written in a minute or two; its changes are then given times 37 s apart from
 //           2025-01-01, as a year of work would have them.
+//   backfill (with --backfill)
+//           the reads at --revs revisions in this process without any snapshot, the backfill
+//           that gives them back one store job each (its total and its longest job), the reads
+//           again.
 // One JSON line on stdout (median and max per kind, in ms); progress on stderr. Figures and
 // command: docs/performance.md, "A long history".
 #include <algorithm>
@@ -62,6 +66,7 @@ struct Options {
     std::size_t snapshot_revs = rooms::RoomLimits{}.snapshot_revs;
     std::uint64_t seed = 0x2026'1204;
     std::string keep;  // set: the data file is copied there after the history is written
+    bool backfill = false;
 };
 
 const char* usage = R"(samen-bench-long-history: opening and reading the past of a long history
@@ -77,6 +82,10 @@ usage: samen-bench-long-history [options]
                         server's default, 5000)
   --seed N              the random seed of the history (default 539365892; printed)
   --keep FILE           copies the data file there once the history is written, to look into
+  --backfill            then deletes every snapshot (a file from before migration 10), and
+                        times in this process rooms::document_at at the --revs revisions, the
+                        backfill (rooms::backfill_snapshot, one transaction each, as the room's
+                        store jobs) and the same reads again
 
 It starts samen-server (this build's, demo data, a fresh data directory) on a loopback port,
 stops it, writes the history into its data file, and starts it again.
@@ -102,6 +111,8 @@ Options parse(const std::vector<std::string>& args) {
             o.snapshot_revs = test::number_option<std::size_t>(a, value(), 1, 100'000'000);
         else if (a == "--keep")
             o.keep = value();
+        else if (a == "--backfill")
+            o.backfill = true;
         else if (a == "--seed")
             o.seed = test::number_option<std::uint64_t>(a, value(), 0, UINT64_MAX);
         else
@@ -256,6 +267,53 @@ std::string build_history(const std::filesystem::path& file, const Options& o, A
     return watched;
 }
 
+/// A file from before migration 10: the reads without snapshots, the backfill, the reads after.
+json time_backfill(const std::filesystem::path& file, const Options& o, Rev rev) {
+    {
+        store::Db db(file.string());
+        db.exec("DELETE FROM document_snapshot");
+    }
+    std::vector<Rev> revs;
+    for (std::size_t k = 0; k < o.revs; ++k) {
+        revs.push_back(rev * (2 * k + 1) / (2 * o.revs) / o.snapshot_revs * o.snapshot_revs + 1);
+    }
+    auto reads = [&](const char* what) {
+        store::Db db(file.string(), 5000, store::Access::read_only);
+        const model::Document now = rooms::load_document(db, kDoc);
+        std::vector<double> ms;
+        for (const Rev r : revs) {
+            const auto t0 = Clock::now();
+            store::Transaction tx(db, store::Access::read_only);
+            const model::Document past = rooms::document_at(db, now, r);
+            ms.push_back(ms_since(t0));
+            std::cerr << what << ": document_at rev " << r << ": " << ms.back() << " ms\n";
+        }
+        return ms;
+    };
+    const auto before = reads("no snapshots");
+    std::vector<double> jobs;
+    const auto t0 = Clock::now();
+    {
+        store::Db db(file.string());
+        for (;;) {
+            const auto j0 = Clock::now();
+            store::Transaction tx(db);
+            const auto written = rooms::backfill_snapshot(db, kDoc, o.snapshot_revs);
+            tx.commit();
+            if (!written) break;
+            jobs.push_back(ms_since(j0));
+        }
+    }
+    const double total = ms_since(t0);
+    std::cerr << "backfill: " << jobs.size() << " snapshots in " << total / 1000 << " s\n";
+    const auto after = reads("after the backfill");
+    return {{"document_at_without", summary(before)},
+            {"document_at_after", summary(after)},
+            {"snapshots_written", jobs.size()},
+            {"backfill_s", total / 1000},
+            {"backfill_job", summary(jobs)}};
+}
+
 int run(const Options& o) {
     std::cerr << "seed " << o.seed << "\n";
     std::vector<std::string> flags = {"--checkpoint-edits", std::to_string(o.checkpoint_edits)};
@@ -371,24 +429,27 @@ int run(const Options& o) {
         }
     }
     server.stop();
-    const json out = {{"changes", o.changes},
-                      {"rev", rev},
-                      {"seed", o.seed},
-                      {"checkpoint_edits", o.checkpoint_edits},
-                      {"snapshot_revs", o.snapshot_revs},
-                      {"data_file_bytes", bytes},
-                      {"hello", summary(hellos)},
-                      {"open", summary(opens)},
-                      {"load_for_room", summary(loads)},
-                      {"text_at", summary(text_at)},
-                      {"effective", summary(effective)},
-                      {"effective_at", summary(effective_at)},
-                      {"snapshot_write", summary(added.snapshots)},
-                      {"snapshot_us_per_change", us_per_change(added.snapshots)},
-                      {"checkpoints_write", summary(added.checkpoints)},
-                      {"checkpoints_us_per_change", us_per_change(added.checkpoints)},
-                      {"time_block_write", summary(added.time_blocks)},
-                      {"time_block_us_per_change", us_per_change(added.time_blocks)}};
+    json backfill;
+    if (o.backfill) backfill = time_backfill(file, o, rev);
+    json out = {{"changes", o.changes},
+                {"rev", rev},
+                {"seed", o.seed},
+                {"checkpoint_edits", o.checkpoint_edits},
+                {"snapshot_revs", o.snapshot_revs},
+                {"data_file_bytes", bytes},
+                {"hello", summary(hellos)},
+                {"open", summary(opens)},
+                {"load_for_room", summary(loads)},
+                {"text_at", summary(text_at)},
+                {"effective", summary(effective)},
+                {"effective_at", summary(effective_at)},
+                {"snapshot_write", summary(added.snapshots)},
+                {"snapshot_us_per_change", us_per_change(added.snapshots)},
+                {"checkpoints_write", summary(added.checkpoints)},
+                {"checkpoints_us_per_change", us_per_change(added.checkpoints)},
+                {"time_block_write", summary(added.time_blocks)},
+                {"time_block_us_per_change", us_per_change(added.time_blocks)}};
+    if (o.backfill) out["backfill"] = backfill;
     std::cout << out.dump() << std::endl;
     return 0;
 }
