@@ -93,28 +93,24 @@ stops it, writes the history into its data file, and starts it again.
 
 Options parse(const std::vector<std::string>& args) {
     Options o;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&]() -> const std::string& {
-            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-            return args[++i];
-        };
+    for (test::Args arg(args); arg.next();) {
+        const std::string& a = arg.flag();
         if (a == "--changes")
-            o.changes = test::number_option<std::size_t>(a, value(), 100, 100'000'000);
+            o.changes = arg.number<std::size_t>(100, 100'000'000);
         else if (a == "--samples")
-            o.samples = test::number_option<std::size_t>(a, value(), 1, 1000);
+            o.samples = arg.number<std::size_t>(1, 1000);
         else if (a == "--revs")
-            o.revs = test::number_option<std::size_t>(a, value(), 1, 1000);
+            o.revs = arg.number<std::size_t>(1, 1000);
         else if (a == "--checkpoint-edits")
-            o.checkpoint_edits = test::number_option<std::size_t>(a, value(), 1, 100'000'000);
+            o.checkpoint_edits = arg.number<std::size_t>(1, 100'000'000);
         else if (a == "--snapshot-revs")
-            o.snapshot_revs = test::number_option<std::size_t>(a, value(), 1, 100'000'000);
+            o.snapshot_revs = arg.number<std::size_t>(1, 100'000'000);
         else if (a == "--keep")
-            o.keep = value();
+            o.keep = arg.value();
         else if (a == "--backfill")
             o.backfill = true;
         else if (a == "--seed")
-            o.seed = test::number_option<std::uint64_t>(a, value(), 0, UINT64_MAX);
+            o.seed = arg.number<std::uint64_t>(0, UINT64_MAX);
         else
             throw std::invalid_argument("unknown option " + a);
     }
