@@ -306,6 +306,18 @@ class Room : public std::enable_shared_from_this<Room> {
     std::size_t history_bytes_ = 0;  // memory_of every edit in history_
     /// Per section layer: its edits since its text was last written (limits_.checkpoint_edits).
     std::map<std::pair<std::string, std::string>, std::size_t> unsaved_edits_;
+    /// Per section layer: where its last edit left off, so that the next one walks the text from
+    /// there (ot::apply_in_place's hint). It holds for the text of the layer's life `life` at
+    /// revision `changed_rev` only: every change of a layer's text stamps a new changed_rev, so a
+    /// text with the same life, changed_rev and size is that text (docs/performance.md, "A
+    /// keystroke by the size of its section").
+    struct TextHint {
+        Rev life = 0;
+        Rev changed_rev = 0;
+        std::size_t size = 0;
+        ot::TextPosition at;
+    };
+    std::map<std::pair<std::string, std::string>, TextHint> text_hints_;
     std::map<std::pair<std::int64_t, std::string>, Rev> opids_;
     /// The authors of the edits in history_, for `changes` replies.
     std::map<std::int64_t, model::UserRef> authors_;

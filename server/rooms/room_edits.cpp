@@ -100,6 +100,13 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     model::Section& section = *doc_.section(r.section);
     model::Layer& layer = section.layers.at(r.layer);
     ot::Op op = r.op;
+    TextHint& hint = text_hints_[{r.section, r.layer}];
+    // The start of the text unless the hint is of this very text (see text_hints_).
+    ot::TextPosition at;
+    if (hint.life == layer.life && hint.changed_rev == layer.changed_rev &&
+        hint.size == layer.text.size()) {
+        at = hint.at;
+    }
     try {
         // One historic op at a time: compose does not commute with transform.
         for (const AppliedEdit& h : older) op = ot::transform(op, h.op, ot::Side::left);
@@ -117,7 +124,7 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
         // Applied where the text stands (a keystroke moves what follows it, never copies the
         // section), and stored and sent with the deleted text filled in, so that history can be
         // walked back (the text of a layer at any revision) without keeping copies of the text.
-        op = ot::apply_in_place(layer.text, op, limits_.max_text_bytes);
+        op = ot::apply_in_place(layer.text, op, limits_.max_text_bytes, &at);
     } catch (const ot::OpError& e) {
         throw ProtocolError(ErrorCode::bad_request,
                             std::string("the op does not fit the text: ") + e.what());
@@ -130,6 +137,7 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     const Rev rev = ++doc_.rev;
     AppliedEdit applied{rev, r.section, r.layer, std::move(op), r.opid, c.user};
     layer.changed_rev = rev;
+    hint = {layer.life, rev, layer.text.size(), at};
     // The edit goes to the change log; the layer's whole text only every so many edits
     // (docs/decisions/0021-change-log-is-the-truth.md), so that a keystroke costs the same in a
     // section of any size.

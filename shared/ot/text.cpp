@@ -181,11 +181,67 @@ class DocCursor {
         return doc_.substr(start, pos_ - start);
     }
 
+    /// Goes to code point `n` from `from`, a place in the document (or from the start when
+    /// `from` is not the start of a character or when that is closer). Throws as read does.
+    void seek(std::size_t n, TextPosition from) {
+        const bool at_character = from.bytes < doc_.size()
+                                      ? !utf8::is_continuation(doc_[from.bytes])
+                                      : from.bytes == doc_.size();
+        if (!at_character || from.code_points > from.bytes) from = {};
+        if (n >= from.code_points) {
+            pos_ = from.bytes;
+            read(n - from.code_points);
+        } else if (n <= from.code_points - n) {
+            pos_ = 0;
+            read(n);
+        } else {
+            pos_ = from.bytes;
+            back(from.code_points - n);
+        }
+    }
+
     std::string_view rest() const { return doc_.substr(pos_); }
     /// The byte offset reached.
     std::size_t offset() const { return pos_; }
 
   private:
+    /// The "continues a character" bits (10xxxxxx) of eight bytes, one per byte at its top bit.
+    static std::uint64_t continuations(const char* at) {
+        constexpr std::uint64_t high_bits = 0x8080808080808080ULL;
+        std::uint64_t word;
+        std::memcpy(&word, at, sizeof word);
+        return word & ~(word << 1) & high_bits;
+    }
+
+    /// Moves back over `n` code points, to the start of a character: the n-th byte before the
+    /// current place that starts one. Blocks whose characters are all passed go whole, as in read.
+    void back(std::size_t n) {
+        while (n > 0 && pos_ >= 128) {
+            std::uint64_t sums = 0;
+            for (std::size_t k = 0; k < 128; k += 8) {
+                sums += continuations(doc_.data() + pos_ - 128 + k) >> 7;
+            }
+            const std::size_t starts =
+                128 - static_cast<std::size_t>((sums * 0x0101010101010101ULL) >> 56);
+            if (starts >= n) break;  // the place is in this block
+            pos_ -= 128;
+            n -= starts;
+        }
+        while (n > 0 && pos_ >= 8) {
+            const std::size_t starts =
+                8 - static_cast<std::size_t>(std::popcount(continuations(doc_.data() + pos_ - 8)));
+            if (starts >= n) break;
+            pos_ -= 8;
+            n -= starts;
+        }
+        while (n > 0 && pos_ > 0) {
+            --pos_;
+            if (!utf8::is_continuation(doc_[pos_])) --n;
+        }
+        // Only a position before the start of the text would leave some: not a place in it.
+        if (n > 0) throw std::logic_error("a text position hint past its start");
+    }
+
     std::string_view doc_;
     std::size_t pos_ = 0;
 };
@@ -308,7 +364,7 @@ std::string apply(std::string_view doc, const Op& op) {
     return out;
 }
 
-Op apply_in_place(std::string& doc, const Op& op, std::size_t max_bytes) {
+Op apply_in_place(std::string& doc, const Op& op, std::size_t max_bytes, TextPosition* hint) {
     check(op);
     // First every place the op changes, as byte ranges of `doc` (the walk may still throw), then
     // the changes from the last to the first, so that the offsets of the earlier ones hold.
@@ -321,13 +377,26 @@ Op apply_in_place(std::string& doc, const Op& op, std::size_t max_bytes) {
     Op out;
     DocCursor cursor(doc);
     std::size_t size = doc.size();
-    for (const Component& c : op) {
+    // The place after the last component in the new text: the code points that skips and inserts
+    // add up to; its byte offset is the cursor's, moved by what the op inserts and deletes.
+    std::size_t after = 0;
+    std::size_t i0 = 0;
+    if (hint && !op.empty() && std::holds_alternative<Skip>(op.front())) {
+        after = std::get<Skip>(op.front()).n;
+        cursor.seek(after, *hint);
+        append(out, op.front());
+        i0 = 1;
+    }
+    for (std::size_t k = i0; k < op.size(); ++k) {
+        const Component& c = op[k];
         if (const auto* s = std::get_if<Skip>(&c)) {
             cursor.read(s->n);
+            after += s->n;
             append(out, c);
         } else if (const auto* i = std::get_if<Insert>(&c)) {
             changes.push_back({cursor.offset(), 0, &i->text});
             size += i->text.size();
+            if (hint) after += utf8::count(i->text);
             append(out, c);
         } else {
             const auto& d = std::get<Delete>(c);
@@ -344,6 +413,11 @@ Op apply_in_place(std::string& doc, const Op& op, std::size_t max_bytes) {
     if (size > max_bytes) {
         throw TextTooLarge("the text would hold " + std::to_string(size) + " bytes");
     }
+    // The input bytes the walk passed, then what the op did to them (size - doc.size()).
+    const std::size_t end = cursor.offset();
+    const std::size_t old_size = doc.size();
+    // The start of the text is a place in any text, should a change below throw.
+    if (hint && !op.empty()) *hint = {};
     for (auto c = changes.rbegin(); c != changes.rend(); ++c) {
         if (c->insert) {
             doc.insert(c->at, *c->insert);
@@ -351,6 +425,7 @@ Op apply_in_place(std::string& doc, const Op& op, std::size_t max_bytes) {
             doc.erase(c->at, c->erase);
         }
     }
+    if (hint && !op.empty()) *hint = {after, end + size - old_size};
     return trim(std::move(out));
 }
 

@@ -87,12 +87,29 @@ class TextTooLarge : public std::length_error {
     using std::length_error::length_error;
 };
 
+/// A place in a text: `code_points` from its start, which are its first `bytes` bytes.
+struct TextPosition {
+    std::size_t code_points = 0;
+    std::size_t bytes = 0;
+    bool operator==(const TextPosition&) const = default;
+};
+
 /// Applies `op` to `doc` where it stands, and returns `op` with the deleted text filled in (what
 /// make_invertible returns), in one walk to the op's places: a keystroke moves the text behind it
 /// instead of copying all of it. Throws OpError as apply does, or TextTooLarge when the result
-/// would hold more than `max_bytes`; `doc` is unchanged then.
+/// would hold more than `max_bytes`; `doc` and `hint` are unchanged then.
+///
+/// `hint`, when given, is a place in `doc` that the caller knows: the walk to the op's first
+/// place starts there (forward, or back when that is shorter than from the start) instead of at
+/// the start of the text, and afterwards `hint` is the place after the op's last change in the
+/// new text, where the next keystroke most likely lands. Typing deep into a long section then
+/// walks only from one keystroke to the next. A hint whose byte offset is not the start of a
+/// character of `doc` (or its end) is ignored; one whose count of code points is wrong gives a
+/// wrong result, so the caller must know that the text did not change since (docs/performance.md,
+/// "A keystroke by the size of its section").
 Op apply_in_place(std::string& doc, const Op& op,
-                  std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
+                  std::size_t max_bytes = std::numeric_limits<std::size_t>::max(),
+                  TextPosition* hint = nullptr);
 
 /// `op` rewritten to apply after `other` (both made on the same document). When both insert at
 /// the same place, the op of the `left` side goes first.

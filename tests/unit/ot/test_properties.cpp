@@ -3,6 +3,7 @@
 // (SAMEN_TEST_SEED=N replays or explores another).
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -225,5 +226,81 @@ TEST_CASE("apply_in_place is apply and make_invertible in one", "[ot][property][
             REQUIRE_THROWS_AS(ot::apply_in_place(kept, a, text.size() - 1), ot::TextTooLarge);
             REQUIRE(kept == doc);
         }
+    }
+}
+
+TEST_CASE("apply_in_place from a position hint is the walk from the start",
+          "[ot][property][apply]") {
+    const std::uint64_t seed = samen::test::test_seed(0x5a3e0010);
+    INFO("seed " << seed);
+    std::mt19937_64 rng(seed);
+    for (int run = 0; run < 200; ++run) {
+        // Long enough for the walks of 128 bytes at a time, forward and back; 2, 3 and 4-byte
+        // characters throughout (ot_alphabet).
+        std::string text = samen::test::random_text(rng, 0, 1500);
+        ot::TextPosition hint;  // the start: a place in any text
+        for (int step = 0; step < 60; ++step) {
+            const std::size_t length = cp_length(text);
+            Op op;
+            if (rng() % 3 == 0) {
+                op = random_op(rng, text, {.invertible = 0.5, .max_steps = 8, .max_insert = 6});
+            } else {
+                // A keystroke or a small delete near the last place, before or after it, as an
+                // editor types; now and then one anywhere.
+                const std::size_t near = rng() % 4 == 0 ? rng() % (length + 1) : hint.code_points;
+                const std::size_t spread = 1 + rng() % 300;
+                std::size_t at = near + rng() % (2 * spread + 1);
+                at = at < spread ? 0 : std::min(at - spread, length);
+                samen::test::OpBuilder b;
+                b.skip(at);
+                if (at < length && rng() % 3 == 0) {
+                    b.remove(1 + rng() % std::min<std::size_t>(length - at, 3));
+                } else {
+                    b.insert(samen::test::random_text(rng, 1, 3));
+                }
+                op = std::move(b).build();
+            }
+            INFO("run " << run << " step " << step << " hint " << hint.code_points << "/"
+                        << hint.bytes << " op " << show(op));
+            std::string plain = text;
+            const Op want = ot::apply_in_place(plain, op);
+            ot::TextPosition before = hint;
+            const Op got =
+                ot::apply_in_place(text, op, std::numeric_limits<std::size_t>::max(), &hint);
+            REQUIRE(text == plain);
+            REQUIRE(got == want);
+            // The hint is a place in the new text: after the op's last change.
+            const auto starts = samen::test::code_point_starts(text);
+            REQUIRE(hint.code_points < starts.size());
+            REQUIRE(hint.bytes == starts[hint.code_points]);
+            std::size_t last = 0;  // the input code points the op reads, and what it inserts
+            for (const ot::Component& c : op) {
+                if (const auto* s = std::get_if<ot::Skip>(&c)) last += s->n;
+                if (const auto* i = std::get_if<ot::Insert>(&c)) last += cp_length(i->text);
+            }
+            REQUIRE(hint.code_points == (op.empty() ? before.code_points : last));
+            // An op that reaches past the end: refused from the hint too, text and hint kept.
+            if (rng() % 8 == 0) {
+                const Op over{ot::Skip{cp_length(text) + 1}, ot::Insert{"x"}};
+                const std::string kept = text;
+                const ot::TextPosition kept_hint = hint;
+                REQUIRE_THROWS_AS(
+                    ot::apply_in_place(text, over, std::numeric_limits<std::size_t>::max(), &hint),
+                    ot::OpError);
+                REQUIRE(text == kept);
+                REQUIRE(hint == kept_hint);
+            }
+        }
+    }
+}
+
+TEST_CASE("apply_in_place ignores a hint that is no place in the text", "[ot][apply]") {
+    const Op op{ot::Skip{2}, ot::Insert{"x"}};
+    for (const ot::TextPosition bad : {ot::TextPosition{1, 1}, ot::TextPosition{9, 40}}) {
+        std::string text = "\xC3\xA9\xC3\xA9\xC3\xA9";  // "ééé": byte 1 is inside a character
+        ot::TextPosition hint = bad;
+        ot::apply_in_place(text, op, std::numeric_limits<std::size_t>::max(), &hint);
+        REQUIRE(text == "\xC3\xA9\xC3\xA9x\xC3\xA9");
+        REQUIRE(hint == ot::TextPosition{3, 5});
     }
 }
