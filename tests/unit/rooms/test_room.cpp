@@ -434,3 +434,83 @@ TEST_CASE("Opens racing with unloads never load a document twice", "[rooms][memo
     CHECK(std::count(text.begin(), text.end(), 'a') == 40 + 4);  // "Samen waar het kan." has 4
     CHECK(std::count(text.begin(), text.end(), 'b') == 40);
 }
+
+TEST_CASE("Edits land where they say after every kind of change to their layer's text",
+          "[rooms][edits]") {
+    // The room walks a layer's text from where its last edit left off; every other change to
+    // the text (diverge, revert, rebase, a reload) must make it walk from the start again.
+    test::World w(unload_after(std::chrono::milliseconds(50)));
+    Client c = join(w, "ivp", "kampen-coordinator", 1);
+    rooms::Rev rev = 0;
+    std::map<std::string, std::string> want;  // per layer of "inleiding", what it must hold
+    want["common"] = common_text(w, "ivp", "inleiding");
+    const auto stored = [&](const std::string& layer) {
+        return w.run([&](store::Db& db) {
+            return rooms::load_document(db, "ivp").section("inleiding")->layers.at(layer).text;
+        });
+    };
+    // What the room holds in memory: a new session's snapshot.
+    std::uint64_t reader = 100;
+    const auto in_memory = [&](const std::string& layer) {
+        Client r{c.room, ++reader, c.user};
+        const json snapshot = r.ask(protocol::Open{"ivp", std::nullopt});
+        REQUIRE(r.ask(protocol::Close{"ivp"})["type"] == "ack");
+        for (const auto& section : snapshot["sections"]) {
+            if (section["id"] == "inleiding")
+                return section["layers"][layer]["text"].get<std::string>();
+        }
+        FAIL("no section inleiding");
+        return std::string();
+    };
+    int opid = 0;
+    // Types `text` at code point `at` of `layer`, and checks what the layer holds then.
+    const auto type = [&](const std::string& layer, std::size_t at, const std::string& text) {
+        const ot::Op op =
+            at == 0 ? ot::Op{ot::Insert{text}} : ot::Op{ot::Skip{at}, ot::Insert{text}};
+        const json ack =
+            c.ask(protocol::Edit{"ivp", "inleiding", layer, rev, op, "k" + std::to_string(++opid)});
+        REQUIRE(ack["type"] == "ack");
+        rev = ack["rev"].get<rooms::Rev>();
+        want[layer] = ot::apply(want[layer], op);
+        REQUIRE(in_memory(layer) == want[layer]);
+        REQUIRE(stored(layer) == want[layer]);
+    };
+    const auto change = [&](protocol::DocumentRequest request) {
+        const json ack = c.ask(std::move(request));
+        REQUIRE(ack["type"] == "ack");
+        rev = ack["rev"].get<rooms::Rev>();
+    };
+    const protocol::LayerTarget kampen{"ivp", "inleiding", "GM0166"};
+
+    for (std::size_t i = 0; i < 6; ++i)
+        type("common", 5 + i, i % 2 ? "\xC3\xAB" : "\xF0\x9F\x9A\xB2");
+    type("common", 3, "\xE2\x82\xAC");  // back, before the last place
+    // A text of the same size whose first two bytes are two characters, not one: a place kept
+    // from the text before (1 code point, 2 bytes) would be off by one there.
+    change(protocol::Diverge{kampen});
+    want["GM0166"] = want["common"];
+    type("GM0166", 0, "\xC3\xA9");  // é
+    change(protocol::Revert{kampen});
+    type("common", 0, "ab");
+    change(protocol::Diverge{kampen});  // a new life of the layer, from the common text
+    want["GM0166"] = want["common"];
+    REQUIRE(want["GM0166"].size() == stored("common").size());
+    type("GM0166", 3, "y");
+    // Rebased onto a text of the same size, again with two characters where one was.
+    type("GM0166", 0, "\xC3\xA9");
+    type("common", 12, "z");  // the override is stale now
+    const json preview = c.ask(protocol::RebasePreview{kampen});
+    REQUIRE(preview["type"] == "rebase.preview");
+    want["GM0166"] = "xy" + want["GM0166"].substr(2);
+    change(protocol::RebaseCommit{kampen, preview["rev"].get<rooms::Rev>(), want["GM0166"]});
+    REQUIRE(stored("GM0166") == want["GM0166"]);
+    type("GM0166", 3, "w");
+    type("GM0166", 1, "v");
+    // Unloaded and opened again: a new room, which knows no places yet.
+    REQUIRE(c.ask(protocol::Close{"ivp"})["type"] == "ack");
+    c.room.reset();
+    REQUIRE(wait_for_rooms(w, 0));
+    c = join(w, "ivp", "kampen-coordinator", 1);
+    type("GM0166", 7, "u");
+    type("common", 4, "t");
+}
