@@ -311,13 +311,23 @@ class Room : public std::enable_shared_from_this<Room> {
     /// revision `changed_rev` only: every change of a layer's text stamps a new changed_rev, so a
     /// text with the same life, changed_rev and size is that text (docs/performance.md, "A
     /// keystroke by the size of its section").
+    /// Its length in code points too, once asked (presence clamps cursors to it).
     struct TextHint {
         Rev life = 0;
         Rev changed_rev = 0;
         std::size_t size = 0;
         ot::TextPosition at;
+        std::optional<std::size_t> length;
+        bool holds_for(const model::Layer& layer) const {
+            return life == layer.life && changed_rev == layer.changed_rev &&
+                   size == layer.text.size();
+        }
     };
     std::map<std::pair<std::string, std::string>, TextHint> text_hints_;
+    /// The length in code points of `layer`, the layer `name` of `section`: counted once per
+    /// change of its text that is not an edit, kept up to date by edits.
+    std::size_t text_length(const std::string& section, const std::string& name,
+                            const model::Layer& layer);
     std::map<std::pair<std::int64_t, std::string>, Rev> opids_;
     /// The authors of the edits in history_, for `changes` replies.
     std::map<std::int64_t, model::UserRef> authors_;

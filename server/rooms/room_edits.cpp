@@ -103,9 +103,10 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     TextHint& hint = text_hints_[{r.section, r.layer}];
     // The start of the text unless the hint is of this very text (see text_hints_).
     ot::TextPosition at;
-    if (hint.life == layer.life && hint.changed_rev == layer.changed_rev &&
-        hint.size == layer.text.size()) {
+    std::optional<std::size_t> length;
+    if (hint.holds_for(layer)) {
         at = hint.at;
+        length = hint.length;
     }
     try {
         // One historic op at a time: compose does not commute with transform.
@@ -137,7 +138,8 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     const Rev rev = ++doc_.rev;
     AppliedEdit applied{rev, r.section, r.layer, std::move(op), r.opid, c.user};
     layer.changed_rev = rev;
-    hint = {layer.life, rev, layer.text.size(), at};
+    if (length) length = ot::output_length(applied.op, *length);
+    hint = {layer.life, rev, layer.text.size(), at, length};
     // The edit goes to the change log; the layer's whole text only every so many edits
     // (docs/decisions/0021-change-log-is-the-truth.md), so that a keystroke costs the same in a
     // section of any size.
@@ -220,7 +222,7 @@ void Room::handle(const Caller& c, const auth::User&, const p::Presence& r) {
                             "presence: no layer '" + r.layer + "' in section '" + r.section + "'");
     }
     Member& m = members_.at(c.session);
-    const std::size_t len = utf8::count(section->layer(r.layer)->text);
+    const std::size_t len = text_length(r.section, r.layer, *section->layer(r.layer));
     m.pending_presence = r;
     m.pending_presence->sel.anchor = std::min(r.sel.anchor, len);
     m.pending_presence->sel.head = std::min(r.sel.head, len);
@@ -238,6 +240,14 @@ void Room::handle(const Caller& c, const auth::User&, const p::Presence& r) {
             it->second.presence_timer.reset();
             if (it->second.pending_presence) self->relay_presence(it->second);
         });
+}
+
+std::size_t Room::text_length(const std::string& section, const std::string& name,
+                              const model::Layer& layer) {
+    TextHint& hint = text_hints_[{section, name}];
+    if (!hint.holds_for(layer)) hint = {layer.life, layer.changed_rev, layer.text.size(), {}, {}};
+    if (!hint.length) hint.length = utf8::count(layer.text);
+    return *hint.length;
 }
 
 void Room::relay_presence(Member& m) {

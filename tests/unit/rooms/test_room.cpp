@@ -9,6 +9,7 @@
 #include "rooms/room.hpp"
 #include "server_world.hpp"
 #include "store_blocker.hpp"
+#include "text/utf8.hpp"
 
 using namespace samen;
 using nlohmann::json;
@@ -439,8 +440,13 @@ TEST_CASE("Edits land where they say after every kind of change to their layer's
           "[rooms][edits]") {
     // The room walks a layer's text from where its last edit left off; every other change to
     // the text (diverge, revert, rebase, a reload) must make it walk from the start again.
-    test::World w(unload_after(std::chrono::milliseconds(50)));
+    test::WorldOptions options = unload_after(std::chrono::milliseconds(50));
+    options.room.presence_interval = std::chrono::milliseconds(0);
+    test::World w(options);
     Client c = join(w, "ivp", "kampen-coordinator", 1);
+    // Sees c's cursor, put past the end of the text after every edit: clamped to its length.
+    Client watcher = join(w, "ivp", "kampen-editor", 2);
+    int presences = 0;
     rooms::Rev rev = 0;
     std::map<std::string, std::string> want;  // per layer of "inleiding", what it must hold
     want["common"] = common_text(w, "ivp", "inleiding");
@@ -474,6 +480,13 @@ TEST_CASE("Edits land where they say after every kind of change to their layer's
         want[layer] = ot::apply(want[layer], op);
         REQUIRE(in_memory(layer) == want[layer]);
         REQUIRE(stored(layer) == want[layer]);
+        c.send(protocol::Presence{"ivp", "inleiding", layer, {1000000, 1000000}});
+        const int k = ++presences;
+        int seen = 0;
+        const json presence = watcher.conn->wait_for(
+            [&](const json& m) { return m["type"] == "presence" && ++seen == k; });
+        const auto length = utf8::count(want[layer]);
+        REQUIRE(presence["sel"] == json::array({length, length}));
     };
     const auto change = [&](protocol::DocumentRequest request) {
         const json ack = c.ask(std::move(request));
@@ -508,9 +521,13 @@ TEST_CASE("Edits land where they say after every kind of change to their layer's
     type("GM0166", 1, "v");
     // Unloaded and opened again: a new room, which knows no places yet.
     REQUIRE(c.ask(protocol::Close{"ivp"})["type"] == "ack");
+    REQUIRE(watcher.ask(protocol::Close{"ivp"})["type"] == "ack");
     c.room.reset();
+    watcher.room.reset();
     REQUIRE(wait_for_rooms(w, 0));
     c = join(w, "ivp", "kampen-coordinator", 1);
+    watcher = join(w, "ivp", "kampen-editor", 2);
+    presences = 0;
     type("GM0166", 7, "u");
     type("common", 4, "t");
 }
