@@ -169,6 +169,30 @@ void BM_apply_in_place_paste_2KB(benchmark::State& state) {
     apply_in_place_each(state, pastes());
 }
 
+// Typing in the middle of the section, one character after the other (then each undone, so that
+// the section keeps its size), as the room applies it: walking from the start of the text every
+// time, or from where the previous edit left off (the position hint the room keeps).
+void apply_in_place_typing(benchmark::State& state, bool hint) {
+    std::string text = section().text;
+    const std::size_t middle = utf8::count(text) / 2;
+    ot::TextPosition at;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const ot::Op op{ot::Skip{middle + i++ % 256}, ot::Insert{"x"}};
+        const ot::Op full = ot::apply_in_place(text, op, text.max_size(), hint ? &at : nullptr);
+        ot::apply_in_place(text, ot::invert(full), text.max_size(), hint ? &at : nullptr);
+        benchmark::DoNotOptimize(text.data());
+    }
+    state.SetItemsProcessed(2 * state.iterations());
+    state.counters["section_bytes"] = static_cast<double>(text.size());
+}
+void BM_apply_in_place_typing_from_start(benchmark::State& state) {
+    apply_in_place_typing(state, false);
+}
+void BM_apply_in_place_typing_from_hint(benchmark::State& state) {
+    apply_in_place_typing(state, true);
+}
+
 void BM_apply_keystroke(benchmark::State& state) {
     apply_each(state, keystrokes(1));
 }
@@ -288,6 +312,8 @@ BENCHMARK(BM_apply_delete_paragraph);
 BENCHMARK(BM_apply_delete_paragraph_invertible);
 BENCHMARK(BM_apply_in_place_keystroke);
 BENCHMARK(BM_apply_in_place_paste_2KB);
+BENCHMARK(BM_apply_in_place_typing_from_start);
+BENCHMARK(BM_apply_in_place_typing_from_hint);
 BENCHMARK(BM_transform_keystroke_by_keystroke);
 BENCHMARK(BM_transform_keystroke_by_paste);
 BENCHMARK(BM_transform_paste_by_keystroke);
