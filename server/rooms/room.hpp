@@ -309,9 +309,9 @@ class Room : public std::enable_shared_from_this<Room> {
     /// Per section layer: where its last edit left off, so that the next one walks the text from
     /// there (ot::apply_in_place's hint). It holds for the text of the layer's life `life` at
     /// revision `changed_rev` only: every change of a layer's text stamps a new changed_rev, so a
-    /// text with the same life, changed_rev and size is that text (docs/performance.md, "A
-    /// keystroke by the size of its section").
-    /// Its length in code points too, once asked (presence clamps cursors to it).
+    /// text with the same life, changed_rev and size is that text
+    /// (docs/decisions/0029-text-position-hints.md). With it, once asked, the text's length in
+    /// code points (presence clamps cursors to it).
     struct TextHint {
         Rev life = 0;
         Rev changed_rev = 0;
