@@ -46,20 +46,16 @@ It starts samen-server (this build's, demo data, a fresh data directory) on a lo
 
 Options parse(const std::vector<std::string>& args) {
     Options o;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& a = args[i];
-        auto value = [&]() -> const std::string& {
-            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
-            return args[++i];
-        };
+    for (test::Args arg(args); arg.next();) {
+        const std::string& a = arg.flag();
         if (a == "--small-kib")
-            o.small_kib = test::number_option<std::size_t>(a, value(), 1, 1000);
+            o.small_kib = arg.number<std::size_t>(1, 1000);
         else if (a == "--large-kib")
-            o.large_kib = test::number_option<std::size_t>(a, value(), 1, 1000);
+            o.large_kib = arg.number<std::size_t>(1, 1000);
         else if (a == "--keystrokes")
-            o.keystrokes = test::number_option<std::size_t>(a, value(), 1, 100000);
+            o.keystrokes = arg.number<std::size_t>(1, 100000);
         else if (a == "--rounds")
-            o.rounds = test::number_option<std::size_t>(a, value(), 1, 100);
+            o.rounds = arg.number<std::size_t>(1, 100);
         else
             throw std::invalid_argument("unknown option " + a);
     }
