@@ -64,10 +64,9 @@ options:
                          ones are read from disk when needed
   --room-idle-seconds S  a document nobody has open is unloaded after S seconds (default 60)
   --max-comments N       comments one document may hold, over all its threads (default 10000)
-  --checkpoint-edits N   edits of one section layer after which its whole text is written; the
-                         edits since are replayed from the change log at load; every layer
-                         edited since its last one is written when the document's revision
-                         reaches a multiple of N (default 1000)
+  --checkpoint-edits N   when the document's revision reaches a multiple of N, the whole text of
+                         every layer edited since its last one is written; the edits since are
+                         replayed from the change log at load (default 1000)
   --snapshot-revs N      revisions after which the whole document is written as a snapshot that
                          reading the past starts from; also at every named version and adoption
                          decision (default 5000)

@@ -237,7 +237,7 @@ void Room::unload() {
     // Every layer edited since its checkpoint is written now, so that the next load replays
     // nothing of it. Queued before any load of the document (loads wait for the writes queued).
     std::vector<std::tuple<std::string, std::string, std::string, Rev>> texts;
-    for (const auto& [key, n] : unsaved_edits_) {
+    for (const auto& key : unsaved_edits_) {
         if (const model::Section* s = doc_.section(key.first)) {
             if (const model::Layer* l = s->layer(key.second)) {
                 texts.emplace_back(key.first, key.second, l->text, l->changed_rev);

@@ -23,6 +23,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -109,7 +110,7 @@ class Room : public std::enable_shared_from_this<Room> {
     /// Layers whose text on disk is older than their last edit (replayed at load): written again
     /// when the room unloads. Called before the room is shared.
     void mark_unsaved(const std::vector<std::pair<std::string, std::string>>& layers) {
-        for (const auto& key : layers) unsaved_edits_[key] = 1;
+        unsaved_edits_.insert(layers.begin(), layers.end());
     }
 
     /// Takes a request about this document (a protocol::DocumentRequest) and returns at once. On
@@ -304,8 +305,9 @@ class Room : public std::enable_shared_from_this<Room> {
     /// Per section layer, its edits in revision order (a deque: appending never moves them).
     std::map<LayerKey, std::deque<AppliedEdit>> history_;
     std::size_t history_bytes_ = 0;  // memory_of every edit in history_
-    /// Per section layer: its edits since its text was last written (limits_.checkpoint_edits).
-    std::map<std::pair<std::string, std::string>, std::size_t> unsaved_edits_;
+    /// The section layers edited since their texts were last written: written at the next
+    /// multiple of limits_.checkpoint_edits revisions (with_snapshots) and at unload.
+    std::set<std::pair<std::string, std::string>> unsaved_edits_;
     /// Per section layer: where its last edit left off, so that the next one walks the text from
     /// there (ot::apply_in_place's hint). It holds for the text of the layer's life `life` at
     /// revision `changed_rev` only: every change of a layer's text stamps a new changed_rev, so a

@@ -140,14 +140,11 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     layer.changed_rev = rev;
     if (length) length = ot::output_length(applied.op, *length);
     hint = {layer.life, rev, layer.text.size(), at, length};
-    // The edit goes to the change log; the layer's whole text only every so many edits
-    // (docs/decisions/0021-change-log-is-the-truth.md), so that a keystroke costs the same in a
+    // The edit goes to the change log; the layer's whole text only at the next multiple of
+    // checkpoint_edits revisions (Room::with_snapshots;
+    // docs/decisions/0021-change-log-is-the-truth.md), so that a keystroke costs the same in a
     // section of any size.
-    std::optional<std::string> checkpoint;
-    if (++unsaved_edits_[{r.section, r.layer}] >= limits_.checkpoint_edits) {
-        checkpoint = layer.text;
-        unsaved_edits_.erase({r.section, r.layer});
-    }
+    unsaved_edits_.emplace(r.section, r.layer);
     // Comment ranges move with the text, as cursors do, and are stored with the edit.
     std::vector<model::Thread> moved;
     for (const model::Thread* t : model::move_threads(doc_, r.section, r.layer, applied.op)) {
@@ -164,16 +161,10 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     if (r.layer == model::common_layer) broadcast["stale"] = stale_overrides(section);
     std::vector<Uncommitted> one;
     one.push_back(Uncommitted{applied, std::move(broadcast), c.session, std::nullopt, c.received});
-    commit(rev, std::move(one), c,
-           [doc = id_, applied, checkpoint = std::move(checkpoint),
-            moved = std::move(moved)](store::Db& db) {
-               append_edit(db, doc, applied);
-               if (checkpoint) {
-                   write_checkpoint(db, doc, applied.section, applied.layer, *checkpoint,
-                                    applied.rev, applied.rev);
-               }
-               store_thread_anchors(db, doc, moved);
-           });
+    commit(rev, std::move(one), c, [doc = id_, applied, moved = std::move(moved)](store::Db& db) {
+        append_edit(db, doc, applied);
+        store_thread_anchors(db, doc, moved);
+    });
 }
 
 std::size_t memory_of(const AppliedEdit& edit) {

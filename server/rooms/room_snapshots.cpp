@@ -45,7 +45,7 @@ store::Store::Work Room::with_snapshots(Rev first, Rev last, std::string_view ty
     // checkpoint_edits edits in all, not up to that many per layer.
     std::vector<std::tuple<std::string, std::string, std::string, Rev>> texts;
     if (crosses(first, last, limits_.checkpoint_edits)) {
-        for (const auto& [key, n] : unsaved_edits_) {
+        for (const auto& key : unsaved_edits_) {
             const model::Section* s = doc_.section(key.first);
             if (!s) s = model::deleted_section(doc_, key.first);
             const model::Layer* l = s ? s->layer(key.second) : nullptr;
