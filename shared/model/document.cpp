@@ -248,15 +248,16 @@ nlohmann::json to_json(const Thread& t) {
     return j;
 }
 
+UserRef user_ref_from_json(const nlohmann::json& u) {
+    UserRef r;
+    r.id = u.at("id").get<std::int64_t>();
+    r.name = u.at("name").get<std::string>();
+    r.display_name = u.value("display_name", std::string());
+    if (auto m = u.find("municipality"); m != u.end() && m->is_string()) r.municipality = *m;
+    return r;
+}
+
 Thread thread_from_json(const nlohmann::json& j) {
-    auto user = [](const nlohmann::json& u) {
-        UserRef r;
-        r.id = u.at("id").get<std::int64_t>();
-        r.name = u.at("name").get<std::string>();
-        r.display_name = u.value("display_name", std::string());
-        if (auto m = u.find("municipality"); m != u.end() && m->is_string()) r.municipality = *m;
-        return r;
-    };
     Thread t;
     t.id = j.at("id").get<std::int64_t>();
     t.section = j.at("section").get<std::string>();
@@ -267,7 +268,7 @@ Thread thread_from_json(const nlohmann::json& j) {
     if (auto p = j.find("proposal"); p != j.end() && p->is_number_integer()) t.proposal = *p;
     t.resolved = j.value("resolved", false);
     for (const auto& c : j.at("comments")) {
-        t.comments.push_back({c.at("id").get<std::int64_t>(), user(c.at("author")),
+        t.comments.push_back({c.at("id").get<std::int64_t>(), user_ref_from_json(c.at("author")),
                               c.at("text").get<std::string>(),
                               c.value("created_at", std::string())});
     }

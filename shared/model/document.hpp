@@ -184,6 +184,8 @@ void sort_tree(std::vector<Section>& sections);
 nlohmann::json to_json(const Municipality& m);
 nlohmann::json to_json(const Section& s);
 nlohmann::json to_json(const UserRef& u);
+/// A user as to_json writes it; throws nlohmann::json's errors.
+UserRef user_ref_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const Proposal& p);
 nlohmann::json to_json(const Version& v);
 nlohmann::json to_json(const Thread& t);

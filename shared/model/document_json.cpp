@@ -18,18 +18,6 @@ std::optional<T> optional_from(const json& j, const char* key) {
     return it->get<T>();
 }
 
-json user_json(const UserRef& u) {
-    return {{"id", u.id},
-            {"name", u.name},
-            {"display_name", u.display_name},
-            {"municipality", optional_json(u.municipality)}};
-}
-
-UserRef user_from(const json& j) {
-    return {j.at("id").get<std::int64_t>(), j.at("name").get<std::string>(),
-            j.at("display_name").get<std::string>(), optional_from<std::string>(j, "municipality")};
-}
-
 json section_json(const Section& s) {
     json layers = json::object();
     for (const auto& [name, l] : s.layers) {
@@ -101,43 +89,19 @@ json document_to_json(const Document& d) {
                              {"text", p.text},
                              {"common_text", p.common_text},
                              {"base", p.base},
-                             {"proposer", user_json(p.proposer)},
+                             {"proposer", to_json(p.proposer)},
                              {"created_at", p.created_at},
                              {"votes", p.votes},
                              {"state", p.state},
                              {"closed_rev", optional_json(p.closed_rev)}});
     }
+    // Versions, threads and adoption decisions as the protocol writes them (document.hpp).
     json versions = json::array();
-    for (const Version& v : d.versions) {
-        versions.push_back({{"rev", v.rev},
-                            {"label", v.label},
-                            {"author", user_json(v.author)},
-                            {"created_at", v.created_at}});
-    }
+    for (const Version& v : d.versions) versions.push_back(to_json(v));
     json threads = json::array();
-    for (const Thread& t : d.threads) {
-        json comments = json::array();
-        for (const ThreadComment& c : t.comments) {
-            comments.push_back({{"id", c.id},
-                                {"author", user_json(c.author)},
-                                {"text", c.text},
-                                {"created_at", c.created_at}});
-        }
-        threads.push_back({{"id", t.id},
-                           {"section", t.section},
-                           {"layer", t.layer},
-                           {"from", t.from},
-                           {"to", t.to},
-                           {"municipality", optional_json(t.municipality)},
-                           {"proposal", optional_json(t.proposal)},
-                           {"resolved", t.resolved},
-                           {"comments", std::move(comments)}});
-    }
+    for (const Thread& t : d.threads) threads.push_back(to_json(t));
     json adoption = json::object();
-    for (const auto& [code, a] : d.adoption) {
-        adoption[code] = {
-            {"state", a.state}, {"date", a.date}, {"reference", a.reference}, {"rev", a.rev}};
-    }
+    for (const auto& [code, a] : d.adoption) adoption[code] = to_json(a);
     return {{"id", d.id},
             {"title", d.title},
             {"rev", d.rev},
@@ -172,7 +136,7 @@ Document document_from_json(const json& j) {
         out.text = p.at("text").get<std::string>();
         out.common_text = p.at("common_text").get<std::string>();
         out.base = p.at("base").get<Rev>();
-        out.proposer = user_from(p.at("proposer"));
+        out.proposer = user_ref_from_json(p.at("proposer"));
         out.created_at = p.at("created_at").get<std::string>();
         out.votes = p.at("votes").get<std::map<std::string, std::string>>();
         out.state = p.at("state").get<std::string>();
@@ -182,30 +146,12 @@ Document document_from_json(const json& j) {
     d.next_proposal = j.at("next_proposal").get<std::int64_t>();
     for (const json& v : j.at("versions")) {
         d.versions.push_back({v.at("rev").get<Rev>(), v.at("label").get<std::string>(),
-                              user_from(v.at("author")), v.at("created_at").get<std::string>()});
+                              user_ref_from_json(v.at("author")),
+                              v.at("created_at").get<std::string>()});
     }
-    for (const json& t : j.at("threads")) {
-        Thread out;
-        out.id = t.at("id").get<std::int64_t>();
-        out.section = t.at("section").get<std::string>();
-        out.layer = t.at("layer").get<std::string>();
-        out.from = t.at("from").get<std::size_t>();
-        out.to = t.at("to").get<std::size_t>();
-        out.municipality = optional_from<std::string>(t, "municipality");
-        out.proposal = optional_from<std::int64_t>(t, "proposal");
-        out.resolved = t.at("resolved").get<bool>();
-        for (const json& c : t.at("comments")) {
-            out.comments.push_back({c.at("id").get<std::int64_t>(), user_from(c.at("author")),
-                                    c.at("text").get<std::string>(),
-                                    c.at("created_at").get<std::string>()});
-        }
-        d.threads.push_back(std::move(out));
-    }
+    for (const json& t : j.at("threads")) d.threads.push_back(thread_from_json(t));
     d.priorities = j.at("priorities").get<std::map<std::string, std::vector<std::string>>>();
-    for (const auto& [code, a] : j.at("adoption").items()) {
-        d.adoption[code] = {a.at("state").get<std::string>(), a.at("date").get<std::string>(),
-                            a.at("reference").get<std::string>(), a.at("rev").get<Rev>()};
-    }
+    for (const auto& [code, a] : j.at("adoption").items()) d.adoption[code] = adoption_from_json(a);
     return d;
 }
 

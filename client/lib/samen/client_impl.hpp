@@ -101,6 +101,8 @@ class Client::Impl : public std::enable_shared_from_this<Impl> {
     void on_message(const std::string& text);
     /// One message (of a `batch`, or alone).
     void on_json(const nlohmann::json& msg);
+    /// A message that could not be read: the on_error callback hears of it as `bad_message`.
+    void report_bad_message(const std::exception& e);
     void on_welcome(const nlohmann::json& msg);
     /// The reply to a request(): handed over whole, never to a document.
     bool on_reply(const std::string& type, const nlohmann::json& msg);

@@ -40,6 +40,14 @@ DocumentSummary summary_from_json(const nlohmann::json& d) {
 
 }  // namespace
 
+void Client::Impl::report_bad_message(const std::exception& e) {
+    if (callbacks_.on_error) {
+        callbacks_.on_error(
+            error_of("bad_message",
+                     std::string("a message from the server could not be read: ") + e.what()));
+    }
+}
+
 void Client::Impl::on_message(const std::string& text) {
     try {
         const nlohmann::json msg = nlohmann::json::parse(text);
@@ -51,11 +59,7 @@ void Client::Impl::on_message(const std::string& text) {
             on_json(one);
         }
     } catch (const std::exception& e) {
-        if (callbacks_.on_error) {
-            callbacks_.on_error(
-                error_of("bad_message",
-                         std::string("a message from the server could not be read: ") + e.what()));
-        }
+        report_bad_message(e);
     }
 }
 
@@ -76,11 +80,7 @@ void Client::Impl::on_json(const nlohmann::json& msg) {
         it->second->receive(msg);
         if (it->second->loaded()) complete_open(it->first, std::nullopt);
     } catch (const std::exception& e) {
-        if (callbacks_.on_error) {
-            callbacks_.on_error(
-                error_of("bad_message",
-                         std::string("a message from the server could not be read: ") + e.what()));
-        }
+        report_bad_message(e);
     }
 }
 

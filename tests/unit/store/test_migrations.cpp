@@ -21,6 +21,15 @@ std::vector<std::string> tables(Db& db) {
     return out;
 }
 
+/// The schema as migration `version` left it: a data file of an older Samen.
+void schema_of_version(Db& db, int version) {
+    for (const Migration& m : migrations()) {
+        if (m.version > version) break;
+        db.exec(m.sql);
+    }
+    db.exec("PRAGMA user_version = " + std::to_string(version));
+}
+
 }  // namespace
 
 TEST_CASE("The migrations are embedded in version order", "[store][migrations]") {
@@ -125,11 +134,7 @@ TEST_CASE("Sections deleted before migration 4 learn which delete removed them",
     TempDir dir;
     Db db(dir.file("old.db"));
     // The schema as migration 3 left it, with a section deleted with its parent, and one before.
-    for (const Migration& m : migrations()) {
-        if (m.version > 3) break;
-        db.exec(m.sql);
-    }
-    db.exec("PRAGMA user_version = 3");
+    schema_of_version(db, 3);
     db.exec(
         "INSERT INTO document (id, title, created_at) VALUES ('d', 'D', '2026-01-01T00:00:00Z');"
         "INSERT INTO section (doc, id, position, title, deleted) VALUES ('d', 'a', 0, 'A', 1);"
@@ -152,11 +157,7 @@ TEST_CASE("Texts stored before migration 9 are checkpoints at their document's r
     TempDir dir;
     Db db(dir.file("old.db"));
     // As migration 8 left it: every edit rewrote its text, so a text holds the edits in the log.
-    for (const Migration& m : migrations()) {
-        if (m.version > 8) break;
-        db.exec(m.sql);
-    }
-    db.exec("PRAGMA user_version = 8");
+    schema_of_version(db, 8);
     db.exec(
         "INSERT INTO document (id, title, rev, created_at) "
         "VALUES ('d', 'D', 2, '2026-01-01T00:00:00Z');"
@@ -182,11 +183,7 @@ TEST_CASE("A data file of migration 9 gets document snapshots, none yet, its log
           "[store][migrations]") {
     TempDir dir;
     Db db(dir.file("old.db"));
-    for (const Migration& m : migrations()) {
-        if (m.version > 9) break;
-        db.exec(m.sql);
-    }
-    db.exec("PRAGMA user_version = 9");
+    schema_of_version(db, 9);
     db.exec(
         "INSERT INTO document (id, title, rev, created_at) "
         "VALUES ('d', 'D', 2, '2026-01-01T00:00:00Z');"
@@ -213,11 +210,7 @@ TEST_CASE(
     "[store][migrations]") {
     TempDir dir;
     Db db(dir.file("old.db"));
-    for (const Migration& m : migrations()) {
-        if (m.version > 10) break;
-        db.exec(m.sql);
-    }
-    db.exec("PRAGMA user_version = 10");
+    schema_of_version(db, 10);
     db.exec(
         "INSERT INTO document (id, title, rev, created_at) VALUES "
         "('d', 'D', 0, '2026-01-01T00:00:00Z'), ('e', 'E', 0, '2026-01-01T00:00:00Z');");
