@@ -83,6 +83,10 @@ options:
                          reads of the past one connection may wait for at once (default 4)
   --max-pending-reads N  reads queued for the reader threads at once, over all connections
                          (default 1024)
+  --network-commit-max-jobs N
+                         when the writer thread is idle, the network thread commits a group of
+                         at most N edits itself instead of handing it over (default 1; 0: the
+                         writer commits every one)
 
 sign-in (docs/security.md):
   --password-threads N   threads that check passwords, ~64 MiB each while they do (default 1)
@@ -240,6 +244,8 @@ Options parse(const std::vector<std::string>& args) {
         else if (a == "--max-reads-per-connection")
             o.app.session.max_reads_per_connection =
                 std::max<std::size_t>(1, number<std::size_t>(a, value()));
+        else if (a == "--network-commit-max-jobs")
+            o.store.here_max_jobs = number<std::size_t>(a, value());
         else if (a == "--max-pending-reads")
             o.store.max_pending_reads = std::max<std::size_t>(1, number<std::size_t>(a, value()));
         else if (a == "--idle-timeout")

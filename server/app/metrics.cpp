@@ -129,6 +129,9 @@ std::string App::metrics_text() const {
                 store::kBatchSizeBounds, s.batch_sizes, static_cast<double>(s.batch_size_sum));
     e.metric("samen_store_commit_seconds_total", "counter", "Time spent committing (fsync).",
              static_cast<double>(s.commit_nanoseconds) / 1e9);
+    e.metric("samen_store_network_commits_total", "counter",
+             "Transactions committed by the network thread itself (a lone edit, the writer idle).",
+             s.batches_here);
     e.metric("samen_store_pending_jobs", "gauge", "Store jobs queued or running.", s.pending);
     e.metric("samen_store_failed_jobs_total", "counter", "Store jobs that failed.", s.failed_jobs);
     e.metric("samen_store_reads_total", "counter", "Reads run by the store's reader threads.",

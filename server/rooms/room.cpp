@@ -281,16 +281,17 @@ void Room::unload() {
 void Room::commit(Rev first, std::vector<Uncommitted> changes, const Caller& caller,
                   store::Store::Work write) {
     const Rev last = first + changes.size() - 1;
-    write =
-        with_snapshots(first, last, changes.back().broadcast.value("type", ""), std::move(write));
+    bool quick = true;
+    write = with_snapshots(first, last, changes.back().broadcast.value("type", ""),
+                           std::move(write), quick);
     changes.back().ack_to = caller.reply;
     for (std::size_t i = 0; i < changes.size(); ++i) {
         uncommitted_.emplace(first + i, std::move(changes[i]));
     }
     auto done = [self = shared_from_this(), first, last](std::exception_ptr error) {
-        // On the writer thread. The jobs of one group commit finish one after another: the room
-        // hears of them once, after the last (Store::after_batch), and sends each member what
-        // they brought it at once.
+        // On the thread that committed (the writer's, or this one's for a lone quick change).
+        // The jobs of one group commit finish one after another: the room hears of them once,
+        // after the last (Store::after_batch), and sends each member what they brought it at once.
         bool post = false;
         {
             std::lock_guard lock(self->stored_.mutex);
@@ -307,7 +308,18 @@ void Room::commit(Rev first, std::vector<Uncommitted> changes, const Caller& cal
         }
     };
     try {
-        store_.submit(std::move(write), std::move(done));
+        if (quick) {
+            // At a quiet moment this thread commits it itself: no hand-over to the writer and
+            // back (docs/decisions/0027-a-lone-edit-commits-on-the-network-thread.md).
+            store_.submit_here(std::move(write), std::move(done),
+                               [&ioc = ioc_](std::function<void()> fn) {
+                                   asio::post(ioc, [&ioc, fn = std::move(fn)]() mutable {
+                                       asio::post(ioc, std::move(fn));
+                                   });
+                               });
+        } else {
+            store_.submit(std::move(write), std::move(done));
+        }
     } catch (const std::exception& e) {
         // The change is in memory but can never be stored: start over from disk.
         caller.reply.fail(std::current_exception());

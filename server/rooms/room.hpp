@@ -275,9 +275,9 @@ class Room : public std::enable_shared_from_this<Room> {
     /// `write`, and after it what a long history needs when the changes first..last are stored
     /// (docs/decisions/0022-document-snapshots.md): a snapshot of the document, and the
     /// checkpoints of every layer edited since its last one when the revision crosses a multiple
-    /// of checkpoint_edits.
+    /// of checkpoint_edits. `quick` stays true when nothing is added (a change alone).
     store::Store::Work with_snapshots(Rev first, Rev last, std::string_view type,
-                                      store::Store::Work write);
+                                      store::Store::Work write, bool& quick);
     /// One store job of backfill_snapshots, and the next one posted when it is done.
     void backfill_next(std::size_t missing, std::size_t written, double longest_ms,
                        std::chrono::steady_clock::time_point started);

@@ -37,7 +37,7 @@ bool crosses(Rev first, Rev last, std::size_t every) {
 }  // namespace
 
 store::Store::Work Room::with_snapshots(Rev first, Rev last, std::string_view type,
-                                        store::Store::Work write) {
+                                        store::Store::Work write, bool& quick) {
     // A named version and an adoption decision are read back more than other revisions.
     const bool snapshot =
         crosses(first, last, limits_.snapshot_revs) || type == "tag" || type == "adoption.set";
@@ -55,6 +55,7 @@ store::Store::Work Room::with_snapshots(Rev first, Rev last, std::string_view ty
     }
     // What reads by time skip whole blocks by: one small row per block, not one per change.
     const bool times = crosses(first, last, static_cast<std::size_t>(store::kChangeTimeBlock));
+    quick = !snapshot && texts.empty();
     if (!snapshot && texts.empty() && !times) return write;
     // doc_ stands at `last` now: copied here, written as it is after the changes.
     std::optional<model::Document> copy;

@@ -2,7 +2,7 @@
 // statements bound by index, and transactions and savepoints that roll back unless committed.
 // Every SQLite failure throws `StoreError` carrying SQLite's extended result code.
 //
-// A `Db` is used by one thread at a time (the store's writer thread, or one of its readers);
+// A `Db` is used by one thread at a time (whichever runs the store's batch, or one of its readers);
 // nothing here locks.
 #pragma once
 

@@ -70,6 +70,22 @@ void Store::submit(Work work, Done done) {
     enqueue(Job{std::move(work), std::move(done), Job::Kind::in_group});
 }
 
+void Store::submit_here(Work work, Done done, const Post& post) {
+    if (!work) throw StoreError(0, "store: empty work");
+    if (options_.here_max_jobs == 0) return submit(std::move(work), std::move(done));
+    if (!enqueue(Job{std::move(work), std::move(done), Job::Kind::in_group, true})) return;
+    try {
+        post([this] { commit_here(); });
+    } catch (...) {
+        // The loop takes no more: the writer commits it.
+        {
+            std::lock_guard lock(mutex_);
+            here_posted_ = false;
+        }
+        wake_.notify_one();
+    }
+}
+
 void Store::read(Work work, Done done) {
     if (!work) throw StoreError(0, "store: empty work");
     enqueue_read(Job{std::move(work), std::move(done), Job::Kind::in_group});
@@ -85,20 +101,87 @@ void Store::backup(std::string path, Done done) {
                 Job::Kind::alone});
 }
 
+namespace {
+// The store whose batch this thread is running, if any: where after_batch collects.
+thread_local const Store* running_batch_of = nullptr;
+}  // namespace
+
 void Store::after_batch(std::function<void()> fn) {
-    if (std::this_thread::get_id() != writer_id_) return fn();
+    if (running_batch_of != this) return fn();
     after_batch_.push_back(std::move(fn));
 }
 
-void Store::enqueue(Job job) {
+bool Store::enqueue(Job job) {
+    bool post = false;
+    bool wake = !job.here;
     {
         std::lock_guard lock(mutex_);
         if (stopping_) throw Overloaded("store stopped");
         if (pending_ >= options_.max_pending) throw Overloaded("store queue full");
         queue_.push_back(std::move(job));
         ++pending_;
+        // A job from submit_here waits for its commit_here when the store is quiet: the job
+        // before it came longer ago than the last batch took to run. Under load, or when too
+        // many are queued for one commit_here, the writer starts at once, as for submit.
+        const auto now = std::chrono::steady_clock::now();
+        const bool quiet = now - last_submit_ >= last_batch_;
+        last_submit_ = now;
+        if (!wake && quiet) {
+            post = !std::exchange(here_posted_, true);
+            wake = queue_.size() > options_.here_max_jobs;
+        } else {
+            wake = true;
+        }
     }
-    wake_.notify_one();
+    if (wake) wake_.notify_one();
+    return post;
+}
+
+void Store::commit_here() {
+    std::vector<Job> batch;
+    {
+        std::lock_guard lock(mutex_);
+        here_posted_ = false;
+        // The writer is at it: it takes what is queued when it is done.
+        if (queue_.empty() || running_) return;
+        const bool all_here =
+            std::all_of(queue_.begin(), queue_.end(), [](const Job& job) { return job.here; });
+        if (stopping_ || !all_here || queue_.size() > options_.here_max_jobs) {
+            // A group, or work of another kind: the writer's, and this thread goes on serving.
+            wake_.notify_one();
+            return;
+        }
+        running_ = true;
+        std::move(queue_.begin(), queue_.end(), std::back_inserter(batch));
+        queue_.clear();
+    }
+    ++batches_here_;
+    const auto started = std::chrono::steady_clock::now();
+    run_taken(batch);
+    const auto took = std::chrono::steady_clock::now() - started;
+    bool wake = false;
+    {
+        std::lock_guard lock(mutex_);
+        running_ = false;
+        last_batch_ = took;
+        // What came meanwhile and no commit_here is on its way for, or a stop(): the writer's.
+        wake = (!queue_.empty() && !here_posted_) || stopping_;
+    }
+    if (wake) wake_.notify_one();
+}
+
+void Store::run_taken(std::vector<Job>& batch) {
+    running_batch_of = this;
+    run_batch(batch);
+    batch.clear();
+    running_batch_of = nullptr;
+    for (auto& fn : std::exchange(after_batch_, {})) {
+        try {
+            fn();
+        } catch (...) {
+            // As a done callback: it must not take the thread with it.
+        }
+    }
 }
 
 void Store::enqueue_read(Job&& job) {
@@ -142,6 +225,7 @@ StoreStats Store::stats() const {
     for (std::size_t i = 0; i < batch_sizes_.size(); ++i) s.batch_sizes[i] = batch_sizes_[i].load();
     s.batch_size_sum = batch_size_sum_.load();
     s.commit_nanoseconds = commit_ns_.load();
+    s.batches_here = batches_here_.load();
     s.reads = reads_.load();
     {
         std::lock_guard lock(read_mutex_);
@@ -161,29 +245,27 @@ void Store::writer_main(std::promise<void>& opened) {
         opened.set_exception(std::current_exception());
         return;
     }
-    writer_id_ = std::this_thread::get_id();
     opened.set_value();  // `opened` dies with the constructor: not touched after this
 
     std::vector<Job> batch;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+            // Not while a submit_here caller runs a batch: one batch at a time, in queue order.
+            wake_.wait(lock, [&] { return (!queue_.empty() || stopping_) && !running_; });
             if (queue_.empty()) break;  // stopping, and everything queued has run
             std::size_t take = std::min(queue_.size(), options_.max_batch);
             std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take),
                       std::back_inserter(batch));
             queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+            running_ = true;
         }
-        run_batch(batch);
-        batch.clear();
-        for (auto& fn : std::exchange(after_batch_, {})) {
-            try {
-                fn();
-            } catch (...) {
-                // As a done callback: it must not take the writer thread with it.
-            }
-        }
+        const auto started = std::chrono::steady_clock::now();
+        run_taken(batch);
+        const auto took = std::chrono::steady_clock::now() - started;
+        std::lock_guard lock(mutex_);
+        running_ = false;
+        last_batch_ = took;
     }
     db_.reset();
 }

@@ -3,10 +3,14 @@
 // so that many small edits cost one fsync. What only reads goes to the reader threads instead,
 // each with a read-only connection of its own: in WAL mode readers and the writer never wait for
 // each other, so a flood of reads of the past delays no commit, and no commit delays a read.
+// A lone edit at a quiet moment is committed by the network thread that made it (submit_here):
+// waking the writer and being woken by it again cost more than the commit
+// (docs/decisions/0027-a-lone-edit-commits-on-the-network-thread.md).
 #pragma once
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -39,6 +43,9 @@ struct StoreOptions {
     std::size_t reader_threads = 2;
     /// Reads queued or running; read() throws "store readers overloaded" beyond it.
     std::size_t max_pending_reads = 1024;
+    /// At most this many jobs, all from submit_here, are committed by the thread that submitted
+    /// them when the writer is idle; more go to the writer. 0: the writer commits everything.
+    std::size_t here_max_jobs = 1;
 };
 
 /// Batch sizes are counted in the buckets of a Prometheus histogram: le=1, 2, 4, ..., 1024, +Inf.
@@ -55,6 +62,7 @@ struct StoreStats {
     std::array<std::uint64_t, kBatchSizeBounds.size() + 1> batch_sizes{};
     std::uint64_t batch_size_sum = 0;
     std::uint64_t commit_nanoseconds = 0;  // total time spent in COMMIT (the fsyncs)
+    std::uint64_t batches_here = 0;        // of `batches`, those committed by a submit_here caller
     std::size_t pending = 0;               // jobs queued, or running and not yet done
     std::uint64_t reads = 0;               // read jobs run (answered or failed)
     std::size_t pending_reads = 0;         // read jobs queued, or running and not yet done
@@ -90,9 +98,21 @@ class Store {
     /// Savepoint). Throws StoreError "store queue full" when max_pending jobs are queued or
     /// running, and "store stopped" after stop().
     void submit(Work work, Done done);
-    /// From a `done` of a job the writer ran: `fn` runs on the writer thread after the `done` of
-    /// every job it took with that one, so that who hears of many jobs of one group commit can be
-    /// told once (Room::commit). Elsewhere `fn` runs at once.
+
+    /// Queues a function on the event loop of the thread that calls submit_here.
+    using Post = std::function<void(std::function<void()>)>;
+    /// Like submit, for a quick job (an edit) from a thread that runs an event loop. Instead of
+    /// waking the writer it posts one function with `post`; when that runs (after what the loop
+    /// had queued before), the writer is idle and at most here_max_jobs jobs are queued, all
+    /// submitted with submit_here, this thread runs and commits them itself, as the writer would
+    /// (one transaction, their `done` and after_batch on this thread); otherwise the writer does.
+    /// Either way in the order submitted. The loop must not run `post`ed functions once the store
+    /// is destroyed (stop the threads that run it first).
+    void submit_here(Work work, Done done, const Post& post);
+
+    /// From a `done` of a job of a batch: `fn` runs on the thread that ran the batch after the
+    /// `done` of every job it took with that one, so that who hears of many jobs of one group
+    /// commit can be told once (Room::commit). Elsewhere `fn` runs at once.
     void after_batch(std::function<void()> fn);
 
     /// Queues work that only reads for a reader thread. It runs inside one read transaction on a
@@ -128,7 +148,8 @@ class Store {
     }
 
     /// Runs work on the writer thread and returns its result as a future: for start-up, the admin
-    /// commands and tests. Never wait on it from the writer thread (inside a `done`).
+    /// commands and tests. Never wait on it inside a `done`, nor on a thread that submit_here's
+    /// `post` posts to.
     template <class F>
     auto run(F work) -> std::future<std::invoke_result_t<F&, Db&>> {
         using T = std::invoke_result_t<F&, Db&>;
@@ -171,9 +192,16 @@ class Store {
         Work work;
         Done done;
         Kind kind = Kind::in_group;
+        bool here = false;  // from submit_here: its submitter may commit it
     };
 
-    void enqueue(Job job);
+    /// Queues the job; true when it is the first since a `post`ed commit_here last ran (so one
+    /// is to be posted now). Wakes the writer for a job that is not `here`.
+    bool enqueue(Job job);
+    /// The function submit_here posts: runs the queue here or hands it to the writer.
+    void commit_here();
+    /// Runs `batch` on this thread as the writer's loop does, then its after_batch functions.
+    void run_taken(std::vector<Job>& batch);
     /// Queues a read; throws (leaving `job` as it was) when the readers take no more.
     void enqueue_read(Job&& job);
     void writer_main(std::promise<void>& opened);
@@ -186,16 +214,22 @@ class Store {
     void call_done(Job& job, std::exception_ptr error);
 
     StoreOptions options_;
-    std::unique_ptr<Db> db_;  // touched by the writer thread only
+    /// Touched by the thread that runs a batch only: the writer, or a submit_here caller while
+    /// `running_` is its.
+    std::unique_ptr<Db> db_;
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<Job> queue_;
     std::size_t pending_ = 0;  // queued + running; guarded by mutex_
     bool stopping_ = false;
+    bool running_ = false;      // a thread runs a batch; guarded by mutex_
+    bool here_posted_ = false;  // a commit_here is on its way; guarded by mutex_
+    // When the last job was queued, and how long the last batch took to run: guarded by mutex_.
+    std::chrono::steady_clock::time_point last_submit_{};
+    std::chrono::steady_clock::duration last_batch_{};
     std::thread writer_;
-    std::thread::id writer_id_;
-    std::vector<std::function<void()>> after_batch_;  // touched by the writer thread only
+    std::vector<std::function<void()>> after_batch_;  // touched by the thread running a batch
 
     // The readers: one connection per thread, touched by that thread only.
     std::vector<std::unique_ptr<Db>> reader_dbs_;
@@ -214,6 +248,7 @@ class Store {
     std::array<std::atomic<std::uint64_t>, kBatchSizeBounds.size() + 1> batch_sizes_{};
     std::atomic<std::uint64_t> batch_size_sum_{0};
     std::atomic<std::uint64_t> commit_ns_{0};
+    std::atomic<std::uint64_t> batches_here_{0};
 };
 
 /// Writes a consistent copy of `db` into a new file at `path` with sqlite3_backup_*. Fails if

@@ -70,6 +70,7 @@ json server_metrics(const std::map<std::string, double>& before,
         m["jobs_per_commit"] = round_to(*jobs / *commits, 2);
         m["commit_ms_mean"] = round_to(*committing / *commits * 1000, 3);
     }
+    if (auto here = delta("samen_store_network_commits_total")) m["network_thread_commits"] = *here;
     return m;
 }
 }  // namespace samen::bench
