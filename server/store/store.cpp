@@ -102,6 +102,9 @@ void Store::backup(std::string path, Done done) {
 }
 
 namespace {
+// However quick the last batch, a job that comes sooner than this after the one before finds
+// the store busy.
+constexpr std::chrono::steady_clock::duration kQuietGap = std::chrono::milliseconds(1);
 // The store whose batch this thread is running, if any: where after_batch collects.
 thread_local const Store* running_batch_of = nullptr;
 }  // namespace
@@ -120,11 +123,13 @@ bool Store::enqueue(Job job) {
         if (pending_ >= options_.max_pending) throw Overloaded("store queue full");
         queue_.push_back(std::move(job));
         ++pending_;
-        // A job from submit_here waits for its commit_here when the store is quiet: the job
-        // before it came longer ago than the last batch took to run. Under load, or when too
-        // many are queued for one commit_here, the writer starts at once, as for submit.
+        // A job from submit_here waits for its commit_here when the store is quiet: the last
+        // batch was no group, and the job before this one came longer ago than that batch took
+        // to run. Under load, or when too many are queued for one commit_here, the writer starts
+        // at once, as for submit.
         const auto now = std::chrono::steady_clock::now();
-        const bool quiet = now - last_submit_ >= last_batch_;
+        const bool quiet = last_batch_jobs_ <= options_.here_max_jobs &&
+                           now - last_submit_ >= std::max(last_batch_took_, kQuietGap);
         last_submit_ = now;
         if (!wake && quiet) {
             post = !std::exchange(here_posted_, true);
@@ -156,6 +161,7 @@ void Store::commit_here() {
         queue_.clear();
     }
     ++batches_here_;
+    const std::size_t jobs = batch.size();
     const auto started = std::chrono::steady_clock::now();
     run_taken(batch);
     const auto took = std::chrono::steady_clock::now() - started;
@@ -163,9 +169,11 @@ void Store::commit_here() {
     {
         std::lock_guard lock(mutex_);
         running_ = false;
-        last_batch_ = took;
+        last_batch_took_ = took;
+        last_batch_jobs_ = jobs;
+        if (wal_pages_ >= kWalCheckpointPages) checkpoint_due_ = true;  // the writer's to do
         // What came meanwhile and no commit_here is on its way for, or a stop(): the writer's.
-        wake = (!queue_.empty() && !here_posted_) || stopping_;
+        wake = (!queue_.empty() && !here_posted_) || stopping_ || checkpoint_due_;
     }
     if (wake) wake_.notify_one();
 }
@@ -226,6 +234,7 @@ StoreStats Store::stats() const {
     s.batch_size_sum = batch_size_sum_.load();
     s.commit_nanoseconds = commit_ns_.load();
     s.batches_here = batches_here_.load();
+    s.checkpoints = checkpoints_.load();
     s.reads = reads_.load();
     {
         std::lock_guard lock(read_mutex_);
@@ -245,6 +254,17 @@ void Store::writer_main(std::promise<void>& opened) {
         opened.set_exception(std::current_exception());
         return;
     }
+    // The WAL is copied into the data file by this thread only, between batches: not by a
+    // network thread that commits a lone edit (submit_here), which SQLite's own checkpoint after
+    // a commit would stall for as long as writing a thousand pages and syncing them takes.
+    sqlite3_wal_autocheckpoint(db_->handle(), 0);
+    sqlite3_wal_hook(
+        db_->handle(),
+        [](void* store, sqlite3*, const char*, int pages) {
+            static_cast<Store*>(store)->wal_pages_ = pages;
+            return SQLITE_OK;
+        },
+        this);
     opened.set_value();  // `opened` dies with the constructor: not touched after this
 
     std::vector<Job> batch;
@@ -252,22 +272,37 @@ void Store::writer_main(std::promise<void>& opened) {
         {
             std::unique_lock lock(mutex_);
             // Not while a submit_here caller runs a batch: one batch at a time, in queue order.
-            wake_.wait(lock, [&] { return (!queue_.empty() || stopping_) && !running_; });
-            if (queue_.empty()) break;  // stopping, and everything queued has run
+            wake_.wait(lock, [&] {
+                return (!queue_.empty() || stopping_ || checkpoint_due_) && !running_;
+            });
+            if (queue_.empty() && !checkpoint_due_) break;  // stopping, and everything has run
+            checkpoint_due_ = false;
             std::size_t take = std::min(queue_.size(), options_.max_batch);
             std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take),
                       std::back_inserter(batch));
             queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
             running_ = true;
         }
+        const std::size_t jobs = batch.size();
         const auto started = std::chrono::steady_clock::now();
-        run_taken(batch);
+        if (jobs > 0) run_taken(batch);
         const auto took = std::chrono::steady_clock::now() - started;
+        if (wal_pages_ >= kWalCheckpointPages) checkpoint_wal();
         std::lock_guard lock(mutex_);
         running_ = false;
-        last_batch_ = took;
+        if (jobs > 0) {
+            last_batch_took_ = took;
+            last_batch_jobs_ = jobs;
+        }
     }
     db_.reset();
+}
+
+void Store::checkpoint_wal() {
+    // PASSIVE, as SQLite's own after a commit: what a reader still reads stays for the next time.
+    sqlite3_wal_checkpoint_v2(db_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    wal_pages_ = 0;
+    ++checkpoints_;
 }
 
 void Store::reader_main(Db& db) {

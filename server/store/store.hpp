@@ -63,10 +63,15 @@ struct StoreStats {
     std::uint64_t batch_size_sum = 0;
     std::uint64_t commit_nanoseconds = 0;  // total time spent in COMMIT (the fsyncs)
     std::uint64_t batches_here = 0;        // of `batches`, those committed by a submit_here caller
+    std::uint64_t checkpoints = 0;         // WAL checkpoints (the writer's, kWalCheckpointPages)
     std::size_t pending = 0;               // jobs queued, or running and not yet done
     std::uint64_t reads = 0;               // read jobs run (answered or failed)
     std::size_t pending_reads = 0;         // read jobs queued, or running and not yet done
 };
+
+/// The writer copies the WAL into the data file once it holds this many pages (SQLite's own
+/// default), between batches.
+inline constexpr int kWalCheckpointPages = 1000;
 
 /// Where a query runs.
 enum class Queue {
@@ -202,6 +207,8 @@ class Store {
     void commit_here();
     /// Runs `batch` on this thread as the writer's loop does, then its after_batch functions.
     void run_taken(std::vector<Job>& batch);
+    /// On the writer: copies what the WAL holds into the data file.
+    void checkpoint_wal();
     /// Queues a read; throws (leaving `job` as it was) when the readers take no more.
     void enqueue_read(Job&& job);
     void writer_main(std::promise<void>& opened);
@@ -223,11 +230,15 @@ class Store {
     std::deque<Job> queue_;
     std::size_t pending_ = 0;  // queued + running; guarded by mutex_
     bool stopping_ = false;
-    bool running_ = false;      // a thread runs a batch; guarded by mutex_
-    bool here_posted_ = false;  // a commit_here is on its way; guarded by mutex_
-    // When the last job was queued, and how long the last batch took to run: guarded by mutex_.
+    bool running_ = false;         // a thread runs a batch; guarded by mutex_
+    bool here_posted_ = false;     // a commit_here is on its way; guarded by mutex_
+    bool checkpoint_due_ = false;  // for the writer, after a commit_here; guarded by mutex_
+    int wal_pages_ = 0;            // in the WAL after the last commit; the batch's thread only
+    // When the last job was queued, how long the last batch took to run and how many jobs it
+    // held: what tells a quiet store (enqueue). Guarded by mutex_.
     std::chrono::steady_clock::time_point last_submit_{};
-    std::chrono::steady_clock::duration last_batch_{};
+    std::chrono::steady_clock::duration last_batch_took_{};
+    std::size_t last_batch_jobs_ = 0;
     std::thread writer_;
     std::vector<std::function<void()>> after_batch_;  // touched by the thread running a batch
 
@@ -249,6 +260,7 @@ class Store {
     std::atomic<std::uint64_t> batch_size_sum_{0};
     std::atomic<std::uint64_t> commit_ns_{0};
     std::atomic<std::uint64_t> batches_here_{0};
+    std::atomic<std::uint64_t> checkpoints_{0};
 };
 
 /// Writes a consistent copy of `db` into a new file at `path` with sqlite3_backup_*. Fails if

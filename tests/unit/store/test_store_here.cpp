@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -69,6 +70,12 @@ void insert(Db& db, std::int64_t i) {
     db.prepare("INSERT INTO t (i) VALUES (?1)").bind(1, i).run();
 }
 
+/// Long enough after the last job for the store to be quiet: 1 ms, and more than that job's batch
+/// took (a small insert).
+void let_the_store_rest() {
+    std::this_thread::sleep_for(20ms);
+}
+
 std::size_t rows_in_file(const std::string& path) {
     Db db(path);
     auto st = db.prepare("SELECT count(*) FROM t");
@@ -84,6 +91,7 @@ TEST_CASE("A lone job from submit_here is committed on the submitting thread, wr
     const auto path = dir.file("samen.db");
     Store store({path});
     create_table(store);
+    let_the_store_rest();
     Loop loop;
     const auto before = store.stats();
     const auto here = std::this_thread::get_id();
@@ -122,6 +130,7 @@ TEST_CASE("More jobs than here_max_jobs by the time the loop runs go to the writ
     options.here_max_jobs = 2;
     Store store(options);
     create_table(store);
+    let_the_store_rest();
     Loop loop;
     const auto before = store.stats();
     const auto here = std::this_thread::get_id();
@@ -271,6 +280,7 @@ TEST_CASE("A loop that takes no more: the writer commits the job", "[store][here
     TempDir dir;
     Store store({dir.file("samen.db")});
     create_table(store);
+    let_the_store_rest();
     std::promise<void> done;
     store.submit_here([](Db& db) { insert(db, 7); }, [&](std::exception_ptr) { done.set_value(); },
                       [](std::function<void()>) { throw std::runtime_error("loop stopped"); });
@@ -286,6 +296,7 @@ TEST_CASE("stop() commits a job whose commit_here has not run yet, which then do
     {
         Store store({path});
         create_table(store);
+        let_the_store_rest();
         store.submit_here([](Db& db) { insert(db, 1); }, [&](std::exception_ptr) { ++done_count; },
                           loop.post());
         store.stop();
@@ -368,4 +379,32 @@ TEST_CASE(
                     << stats.batches_here - before.batches_here);
     CHECK(stats.jobs - before.jobs == (kOthers + 1) * kPerThread);
     CHECK(stats.pending == 0);
+}
+
+TEST_CASE("The WAL is copied into the data file by the writer, also after commits here",
+          "[store][here]") {
+    TempDir dir;
+    const auto path = dir.file("samen.db");
+    Store store({path});
+    store.run([](Db& db) { db.exec("CREATE TABLE big (i INTEGER PRIMARY KEY, b BLOB)"); }).get();
+    Loop loop;
+    const auto before = store.stats();
+    // Each job writes about 100 KiB (25 pages): 60 of them pass kWalCheckpointPages.
+    for (int i = 0; i < 60; ++i) {
+        let_the_store_rest();
+        store.submit_here(
+            [i](Db& db) {
+                db.prepare("INSERT INTO big (i, b) VALUES (?1, zeroblob(100000))").bind(1, i).run();
+            },
+            nullptr, loop.post());
+        loop.run();
+    }
+    const auto after = store.stats();
+    INFO("batches here " << after.batches_here - before.batches_here);
+    CHECK(after.batches_here - before.batches_here > 40);
+    // The checkpoint is the writer's: done between batches, and waited for by a job behind it.
+    store.run([](Db&) {}).get();
+    CHECK(store.stats().checkpoints > before.checkpoints);
+    // What the WAL held when it passed kWalCheckpointPages is in the data file.
+    CHECK(std::filesystem::file_size(path) > 3'000'000);
 }
