@@ -38,8 +38,8 @@ std::string render_markdown(const model::Document& doc, std::string_view layer) 
         if (!out.empty()) out += '\n';
         out += std::string(std::min<std::size_t>(d + 1, 6), '#') + ' ' + s.title + "\n";
         if (!text->text.empty()) {
-            out += '\n' + text->text;
-            if (text->text.back() != '\n') out += '\n';
+            out += '\n' + text->text.str();
+            if (text->text.str().back() != '\n') out += '\n';
         }
     }
     return out;

@@ -627,7 +627,7 @@ std::size_t create_document(store::Db& db, const NewDocument& d) {
             r.title = s.title;
             r.kind = std::string(model::to_string(s.kind));
             const model::Layer* common = s.layer(model::common_layer);
-            std::string text = common ? common->text : std::string();
+            std::string text = common ? common->text.str() : std::string();
             // Next year's plan carries this year's measures over as running ones.
             if (s.kind == model::SectionKind::field && model::field_slug(s.title) == "planning") {
                 if (!text.starts_with("Doorlopend")) {

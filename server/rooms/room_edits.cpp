@@ -125,7 +125,7 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
         // Applied where the text stands (a keystroke moves what follows it, never copies the
         // section), and stored and sent with the deleted text filled in, so that history can be
         // walked back (the text of a layer at any revision) without keeping copies of the text.
-        op = ot::apply_in_place(layer.text, op, limits_.max_text_bytes, &at);
+        op = layer.text.apply(op, limits_.max_text_bytes, &at);
     } catch (const ot::OpError& e) {
         throw ProtocolError(ErrorCode::bad_request,
                             std::string("the op does not fit the text: ") + e.what());

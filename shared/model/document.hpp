@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/layer_text.hpp"
+
 namespace samen::model {
 
 using Rev = std::uint64_t;
@@ -35,7 +37,7 @@ std::optional<LayerState> parse_layer_state(std::string_view s) noexcept;
 /// inherited (it reads the common text).
 struct Layer {
     LayerState state = LayerState::common;
-    std::string text;
+    LayerText text;
     std::optional<Rev> base;  // override: the revision of the common text it was copied at
     Rev life = 0;             // the revision at which this layer's current life began
     Rev changed_rev = 0;      // the revision of its last text change

@@ -77,7 +77,7 @@ std::vector<EffectiveSection> effective_document(const Document& doc,
         e.depth = depth.at(s.id);
         if (s.owner) {
             const Layer* own = s.layer(*s.owner);
-            e.text = own ? own->text : std::string();
+            e.text = own ? own->text.str() : std::string();
             e.source = TextSource::local;
         } else if (const Layer* own = s.layer(municipality);
                    own && own->state == LayerState::override_) {

@@ -258,7 +258,7 @@ LayerAt layer_at(const Document& doc, const std::string& section, const std::str
     }
     if (layer == common_layer || s->owner) return {"absent", ""};
     const Layer* common = s->layer(common_layer);
-    return {"inherit", common ? common->text : std::string()};
+    return {"inherit", common ? common->text.str() : std::string()};
 }
 
 EditSize edit_size(const ot::Op& op) {

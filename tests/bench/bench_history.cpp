@@ -50,13 +50,13 @@ const World& world(std::size_t n) {
         section.title = "Sectie " + std::to_string(s);
         section.position = s;
         model::Layer common;
-        while (utf8::count(common.text) < section_cps) common.text += sentence;
+        while (utf8::count(common.text) < section_cps) common.text.edit() += sentence;
         section.layers["common"] = common;
         w.doc.sections.push_back(section);
     }
     for (std::size_t i = 1; i <= n; ++i) {
         model::Section& section = w.doc.sections[rng() % sections];
-        std::string& text = section.layers["common"].text;
+        std::string& text = section.layers["common"].text.edit();
         const std::size_t len = utf8::count(text);
         const std::size_t at = rng() % len;
         nlohmann::json keystroke = nlohmann::json::array();
