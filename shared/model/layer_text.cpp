@@ -132,14 +132,15 @@ ot::Op LayerText::apply(const ot::Op& op, std::size_t max_bytes, ot::TextPositio
     if (new_size > max_bytes) {
         throw ot::TextTooLarge("the text would hold " + std::to_string(new_size) + " bytes");
     }
-    gap_size_ += deleted;
-    if (gap_size_ < inserted) {
+    if (gap_size_ + deleted < inserted) {
         // Room for this insert and the next keystrokes: the text behind the gap moves once.
+        // Before anything else changes, so that a failure leaves the text as it was.
         const std::size_t more =
-            inserted - gap_size_ + std::clamp<std::size_t>(new_size / 16, 256, 64 * 1024);
+            inserted - gap_size_ - deleted + std::clamp<std::size_t>(new_size / 16, 256, 64 * 1024);
         text_.insert(gap_at_ + gap_size_, more, '\0');
         gap_size_ += more;
     }
+    gap_size_ += deleted;  // what the op deletes follows the gap: the gap takes it in
     char* gap = text_.data() + gap_at_;
     for (std::size_t k = first; k < op.size(); ++k) {
         if (const auto* i = std::get_if<ot::Insert>(&op[k])) {
