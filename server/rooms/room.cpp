@@ -310,7 +310,9 @@ void Room::commit(Rev first, std::vector<Uncommitted> changes, const Caller& cal
     try {
         if (quick) {
             // At a quiet moment this thread commits it itself: no hand-over to the writer and
-            // back (docs/decisions/0027-a-lone-edit-commits-on-the-network-thread.md).
+            // back (docs/decisions/0027-a-lone-edit-commits-on-the-network-thread.md). Posted
+            // twice: the second runs after asio has looked at the sockets again, so that edits
+            // that came meanwhile are queued with this one and go to the writer as a group.
             store_.submit_here(std::move(write), std::move(done),
                                [&ioc = ioc_](std::function<void()> fn) {
                                    asio::post(ioc, [&ioc, fn = std::move(fn)]() mutable {

@@ -106,11 +106,13 @@ class Store {
 
     /// Queues a function on the event loop of the thread that calls submit_here.
     using Post = std::function<void(std::function<void()>)>;
-    /// Like submit, for a quick job (an edit) from a thread that runs an event loop. Instead of
-    /// waking the writer it posts one function with `post`; when that runs (after what the loop
-    /// had queued before), the writer is idle and at most here_max_jobs jobs are queued, all
-    /// submitted with submit_here, this thread runs and commits them itself, as the writer would
-    /// (one transaction, their `done` and after_batch on this thread); otherwise the writer does.
+    /// Like submit, for a quick job (an edit) from a thread that runs an event loop. When the
+    /// store is quiet (its last batch held at most here_max_jobs jobs, and the job before this
+    /// one came longer ago than that batch took to run and than 1 ms), it does not wake the
+    /// writer but posts one function with `post`; when that runs (after what the loop had queued
+    /// before), the writer is idle and at most here_max_jobs jobs are queued, all submitted with
+    /// submit_here, this thread runs and commits them itself, as the writer would (one
+    /// transaction, their `done` and after_batch on this thread); otherwise the writer does.
     /// Either way in the order submitted. The loop must not run `post`ed functions once the store
     /// is destroyed (stop the threads that run it first).
     void submit_here(Work work, Done done, const Post& post);

@@ -1,6 +1,6 @@
 // The text of a section layer, held with a gap where it was last edited: typing deep into a
 // long text moves only what lies between one keystroke and the next, not everything behind it
-// (docs/performance.md, "A keystroke by the size of its section"). Read as a std::string, it
+// (docs/decisions/0030-layer-text-with-a-gap.md). Read as a std::string, it
 // closes the gap first (one move of what follows it); a copy is always closed, so copies may be
 // read from any thread.
 #pragma once
