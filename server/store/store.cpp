@@ -128,8 +128,8 @@ bool Store::enqueue(Job job) {
         // to run. Under load, or when too many are queued for one commit_here, the writer starts
         // at once, as for submit.
         const auto now = std::chrono::steady_clock::now();
-        const bool quiet = last_batch_jobs_ <= options_.here_max_jobs &&
-                           now - last_submit_ >= std::max(last_batch_took_, kQuietGap);
+        const bool quiet = last_batch_.jobs <= options_.here_max_jobs &&
+                           now - last_submit_ >= std::max(last_batch_.took, kQuietGap);
         last_submit_ = now;
         if (!wake && quiet) {
             post = !std::exchange(here_posted_, true);
@@ -161,16 +161,12 @@ void Store::commit_here() {
         queue_.clear();
     }
     ++batches_here_;
-    const std::size_t jobs = batch.size();
-    const auto started = std::chrono::steady_clock::now();
-    run_taken(batch);
-    const auto took = std::chrono::steady_clock::now() - started;
+    const LastBatch ran = run_taken(batch);
     bool wake = false;
     {
         std::lock_guard lock(mutex_);
         running_ = false;
-        last_batch_took_ = took;
-        last_batch_jobs_ = jobs;
+        last_batch_ = ran;
         if (wal_pages_ >= kWalCheckpointPages) checkpoint_due_ = true;  // the writer's to do
         // What came meanwhile and no commit_here is on its way for, or a stop(): the writer's.
         wake = (!queue_.empty() && !here_posted_) || stopping_ || checkpoint_due_;
@@ -178,7 +174,9 @@ void Store::commit_here() {
     if (wake) wake_.notify_one();
 }
 
-void Store::run_taken(std::vector<Job>& batch) {
+Store::LastBatch Store::run_taken(std::vector<Job>& batch) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::size_t jobs = batch.size();
     running_batch_of = this;
     run_batch(batch);
     batch.clear();
@@ -190,6 +188,7 @@ void Store::run_taken(std::vector<Job>& batch) {
             // As a done callback: it must not take the thread with it.
         }
     }
+    return {jobs, std::chrono::steady_clock::now() - started};
 }
 
 void Store::enqueue_read(Job&& job) {
@@ -283,17 +282,12 @@ void Store::writer_main(std::promise<void>& opened) {
             queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
             running_ = true;
         }
-        const std::size_t jobs = batch.size();
-        const auto started = std::chrono::steady_clock::now();
-        if (jobs > 0) run_taken(batch);
-        const auto took = std::chrono::steady_clock::now() - started;
+        std::optional<LastBatch> ran;
+        if (!batch.empty()) ran = run_taken(batch);
         if (wal_pages_ >= kWalCheckpointPages) checkpoint_wal();
         std::lock_guard lock(mutex_);
         running_ = false;
-        if (jobs > 0) {
-            last_batch_took_ = took;
-            last_batch_jobs_ = jobs;
-        }
+        if (ran) last_batch_ = *ran;
     }
     db_.reset();
 }

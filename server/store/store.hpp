@@ -207,8 +207,12 @@ class Store {
     bool enqueue(Job job);
     /// The function submit_here posts: runs the queue here or hands it to the writer.
     void commit_here();
+    struct LastBatch {
+        std::size_t jobs = 0;
+        std::chrono::steady_clock::duration took{};
+    };
     /// Runs `batch` on this thread as the writer's loop does, then its after_batch functions.
-    void run_taken(std::vector<Job>& batch);
+    LastBatch run_taken(std::vector<Job>& batch);
     /// On the writer: copies what the WAL holds into the data file.
     void checkpoint_wal();
     /// Queues a read; throws (leaving `job` as it was) when the readers take no more.
@@ -239,8 +243,7 @@ class Store {
     // When the last job was queued, how long the last batch took to run and how many jobs it
     // held: what tells a quiet store (enqueue). Guarded by mutex_.
     std::chrono::steady_clock::time_point last_submit_{};
-    std::chrono::steady_clock::duration last_batch_took_{};
-    std::size_t last_batch_jobs_ = 0;
+    LastBatch last_batch_;
     std::thread writer_;
     std::vector<std::function<void()>> after_batch_;  // touched by the thread running a batch
 

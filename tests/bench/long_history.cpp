@@ -388,40 +388,39 @@ int run(const Options& o) {
         opens.push_back(ms_since(t0));
         if (snapshot.at("rev").get<Rev>() != rev) throw std::runtime_error("unexpected rev");
         if (i + 1 < o.samples) continue;
+        // One read of the past: how long it took, and its answer.
+        auto timed = [&c](const json& request, const char* what) {
+            const auto r0 = Clock::now();
+            json reply = ok(c.request(request, std::chrono::minutes(5)), what);
+            return std::pair<double, json>(ms_since(r0), std::move(reply));
+        };
         // The reads, on the last server: revisions spread over the whole history.
         for (std::size_t k = 0; k < o.revs; ++k) {
             // Just after a multiple of --snapshot-revs, the farthest from the next snapshot:
             // the most changes to undo.
             const Rev at = rev * (2 * k + 1) / (2 * o.revs) / o.snapshot_revs * o.snapshot_revs + 1;
-            t0 = Clock::now();
-            ok(c.request({{"type", "text.at"},
-                          {"doc", kDoc},
-                          {"section", section},
-                          {"layer", "common"},
-                          {"rev", at}},
-                         std::chrono::minutes(5)),
-               "text.at");
-            text_at.push_back(ms_since(t0));
-            t0 = Clock::now();
-            ok(c.request(
-                   {{"type", "effective"}, {"doc", kDoc}, {"municipality", "GM0166"}, {"rev", at}},
-                   std::chrono::minutes(5)),
-               "effective");
-            effective.push_back(ms_since(t0));
+            text_at.push_back(timed({{"type", "text.at"},
+                                     {"doc", kDoc},
+                                     {"section", section},
+                                     {"layer", "common"},
+                                     {"rev", at}},
+                                    "text.at")
+                                  .first);
+            effective.push_back(
+                timed(
+                    {{"type", "effective"}, {"doc", kDoc}, {"municipality", "GM0166"}, {"rev", at}},
+                    "effective")
+                    .first);
             std::cerr << "rev " << at << ": text.at " << text_at.back() << " ms, effective "
                       << effective.back() << " ms\n";
         }
         for (const std::string& moment : moments) {
-            t0 = Clock::now();
-            const json reply = ok(c.request({{"type", "effective"},
-                                             {"doc", kDoc},
-                                             {"municipality", "GM0166"},
-                                             {"at", moment}},
-                                            std::chrono::minutes(5)),
-                                  "effective at");
-            effective_at.push_back(ms_since(t0));
+            const auto [ms, reply] = timed(
+                {{"type", "effective"}, {"doc", kDoc}, {"municipality", "GM0166"}, {"at", moment}},
+                "effective at");
+            effective_at.push_back(ms);
             std::cerr << "at " << moment << " (rev " << reply.value("rev", Rev{0})
-                      << "): effective " << effective_at.back() << " ms\n";
+                      << "): effective " << ms << " ms\n";
         }
     }
     server.stop();

@@ -294,3 +294,39 @@ TEST_CASE("a document nobody has open is unloaded when idle and opens again with
     CHECK(common_text(snap, "werkgroep") == text);
     CHECK(again.request(edit(1, json::array({"Nog "}), "u2"))["type"] == "ack");
 }
+
+TEST_CASE("a lone edit at a quiet moment is committed by the network thread, unless turned off",
+          "[integration][durability]") {
+    // docs/decisions/0027-a-lone-edit-commits-on-the-network-thread.md
+    auto network_commits = [](const ServerProcess& server) {
+        auto m = samen::transport::http_request("127.0.0.1", server.port(), "GET", "/metrics");
+        const std::string name = "\nsamen_store_network_commits_total ";
+        const auto at = m.body.find(name);
+        return at == std::string::npos ? -1 : std::stoi(m.body.substr(at + name.size()));
+    };
+    for (const bool on : {true, false}) {
+        INFO("--network-commit-max-jobs " << (on ? "1 (default)" : "0"));
+        ServerProcess server(on ? std::vector<std::string>{}
+                                : std::vector<std::string>{"--network-commit-max-jobs", "0"});
+        ProtocolClient c(server.port());
+        c.hello(server.sign_in("kampen-editor"));
+        c.open(doc);
+        std::uint64_t rev = 0;
+        for (int i = 0; i < 5; ++i) {
+            // A pause longer than a commit takes: the store is quiet when the next one comes.
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            const json ack = c.request(edit(rev, json::array({"x"}), "q" + std::to_string(i)));
+            REQUIRE(ack["type"] == "ack");
+            rev = ack["rev"];
+        }
+        if (on) {
+            CHECK(network_commits(server) > 0);
+        } else {
+            CHECK(network_commits(server) == 0);
+        }
+        // Either way every acknowledged edit is in what a new reader is sent.
+        ProtocolClient reader(server.port());
+        reader.hello(server.sign_in("kampen-viewer"));
+        CHECK(common_text(reader.open(doc), "werkgroep").substr(0, 5) == "xxxxx");
+    }
+}

@@ -247,4 +247,34 @@ inline ot::Op random_unnormalized(std::mt19937_64& rng, const ot::Op& op) {
     return out;
 }
 
+/// How typing_op types: with 0 for either, it never does that (and draws nothing for it).
+struct TypingOptions {
+    std::size_t replace_one_in = 0;  // a delete followed by an insert of up to 400 code points
+    std::size_t paste_one_in = 0;    // an insert of up to 3,000 code points, not 1–3
+};
+
+/// What an editor does to `text` next: a keystroke (1–3 code points) or a small delete (1–3)
+/// up to 300 code points before or after `near` (where the last one landed), and one time in four
+/// anywhere.
+inline ot::Op typing_op(std::mt19937_64& rng, const std::string& text, std::size_t near,
+                        TypingOptions options = {}) {
+    const std::size_t length = cp_length(text);
+    if (rng() % 4 == 0) near = rng() % (length + 1);
+    const std::size_t spread = 1 + rng() % 300;
+    std::size_t at = near + rng() % (2 * spread + 1);
+    at = at < spread ? 0 : std::min(at - spread, length);
+    OpBuilder b;
+    b.skip(at);
+    if (at < length && rng() % 3 == 0) {
+        b.remove(1 + rng() % std::min<std::size_t>(length - at, 3));
+        if (options.replace_one_in > 0 && rng() % options.replace_one_in == 0) {
+            b.insert(random_text(rng, 1, 400));
+        }
+    } else {
+        const bool paste = options.paste_one_in > 0 && rng() % options.paste_one_in == 0;
+        b.insert(random_text(rng, 1, paste ? 3000 : 3));
+    }
+    return std::move(b).build();
+}
+
 }  // namespace samen::test

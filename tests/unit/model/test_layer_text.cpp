@@ -22,26 +22,13 @@ namespace {
 
 constexpr std::size_t kNoBound = std::numeric_limits<std::size_t>::max();
 
-/// A keystroke or a small delete near `near` code points (before or after it), as an editor
-/// types; now and then anywhere, or an op of several places.
+/// What an editor does next (typing_op, with replacements and pastes now and then), and one time
+/// in five an op of several places.
 ot::Op typing(std::mt19937_64& rng, const std::string& text, std::size_t near) {
-    const std::size_t length = cp_length(text);
     if (rng() % 5 == 0) {
         return random_op(rng, text, {.invertible = 0.5, .max_steps = 8, .max_insert = 6});
     }
-    if (rng() % 4 == 0) near = rng() % (length + 1);
-    const std::size_t spread = 1 + rng() % 300;
-    std::size_t at = near + rng() % (2 * spread + 1);
-    at = at < spread ? 0 : std::min(at - spread, length);
-    samen::test::OpBuilder b;
-    b.skip(at);
-    if (at < length && rng() % 3 == 0) {
-        b.remove(1 + rng() % std::min<std::size_t>(length - at, 3));
-        if (rng() % 4 == 0) b.insert(samen::test::random_text(rng, 1, 400));  // a replacement
-    } else {
-        b.insert(samen::test::random_text(rng, 1, rng() % 10 == 0 ? 3000 : 3));
-    }
-    return std::move(b).build();
+    return samen::test::typing_op(rng, text, near, {.replace_one_in = 4, .paste_one_in = 10});
 }
 
 }  // namespace

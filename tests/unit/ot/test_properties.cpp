@@ -240,25 +240,12 @@ TEST_CASE("apply_in_place from a position hint is the walk from the start",
         std::string text = samen::test::random_text(rng, 0, 1500);
         ot::TextPosition hint;  // the start: a place in any text
         for (int step = 0; step < 60; ++step) {
-            const std::size_t length = cp_length(text);
             Op op;
             if (rng() % 3 == 0) {
                 op = random_op(rng, text, {.invertible = 0.5, .max_steps = 8, .max_insert = 6});
             } else {
-                // A keystroke or a small delete near the last place, before or after it, as an
-                // editor types; now and then one anywhere.
-                const std::size_t near = rng() % 4 == 0 ? rng() % (length + 1) : hint.code_points;
-                const std::size_t spread = 1 + rng() % 300;
-                std::size_t at = near + rng() % (2 * spread + 1);
-                at = at < spread ? 0 : std::min(at - spread, length);
-                samen::test::OpBuilder b;
-                b.skip(at);
-                if (at < length && rng() % 3 == 0) {
-                    b.remove(1 + rng() % std::min<std::size_t>(length - at, 3));
-                } else {
-                    b.insert(samen::test::random_text(rng, 1, 3));
-                }
-                op = std::move(b).build();
+                // A keystroke or a small delete near the last place, as an editor types.
+                op = samen::test::typing_op(rng, text, hint.code_points);
             }
             INFO("run " << run << " step " << step << " hint " << hint.code_points << "/"
                         << hint.bytes << " op " << show(op));

@@ -11,35 +11,19 @@
 #include "store/db.hpp"
 #include "store/store.hpp"
 #include "store_blocker.hpp"
+#include "store_table.hpp"
 #include "temp_dir.hpp"
 
 using namespace samen::store;
 using samen::test::Blocker;
+using samen::test::create_table;
+using samen::test::insert;
+using samen::test::rows;
+using samen::test::rows_in_file;
 using samen::test::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
-
-void create_table(Store& store) {
-    store.run([](Db& db) { db.exec("CREATE TABLE IF NOT EXISTS t (i INTEGER PRIMARY KEY)"); })
-        .get();
-}
-
-void insert(Db& db, std::int64_t i) {
-    db.prepare("INSERT INTO t (i) VALUES (?1)").bind(1, i).run();
-}
-
-std::vector<std::int64_t> rows(Db& db) {
-    auto st = db.prepare("SELECT i FROM t ORDER BY i");
-    std::vector<std::int64_t> out;
-    while (st.step()) out.push_back(st.get_int(0));
-    return out;
-}
-
-std::vector<std::int64_t> rows_in_file(const std::string& path) {
-    Db db(path);
-    return rows(db);
-}
 
 std::string message_of(const std::exception_ptr& error) {
     try {

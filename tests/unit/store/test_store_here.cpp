@@ -18,10 +18,14 @@
 #include "store/db.hpp"
 #include "store/store.hpp"
 #include "store_blocker.hpp"
+#include "store_table.hpp"
 #include "temp_dir.hpp"
 
 using namespace samen::store;
 using samen::test::Blocker;
+using samen::test::create_table;
+using samen::test::insert;
+using samen::test::rows_in_file;
 using samen::test::TempDir;
 using namespace std::chrono_literals;
 
@@ -61,26 +65,18 @@ class Loop {
     std::deque<std::function<void()>> fns_;
 };
 
-void create_table(Store& store) {
-    store.run([](Db& db) { db.exec("CREATE TABLE IF NOT EXISTS t (i INTEGER PRIMARY KEY)"); })
-        .get();
-}
-
-void insert(Db& db, std::int64_t i) {
-    db.prepare("INSERT INTO t (i) VALUES (?1)").bind(1, i).run();
-}
-
 /// Long enough after the last job for the store to be quiet: 1 ms, and more than that job's batch
 /// took (a small insert).
 void let_the_store_rest() {
     std::this_thread::sleep_for(20ms);
 }
 
-std::size_t rows_in_file(const std::string& path) {
-    Db db(path);
-    auto st = db.prepare("SELECT count(*) FROM t");
-    st.step();
-    return static_cast<std::size_t>(st.get_int(0));
+/// A job that inserts `i` and notes the thread it ran on.
+Store::Work insert_noting_thread(std::int64_t i, std::thread::id& ran_on) {
+    return [i, &ran_on](Db& db) {
+        insert(db, i);
+        ran_on = std::this_thread::get_id();
+    };
 }
 
 }  // namespace
@@ -99,19 +95,16 @@ TEST_CASE("A lone job from submit_here is committed on the submitting thread, wr
     std::thread::id ran_on;
     std::vector<std::string> events;  // this thread only, if the store keeps its word
     store.submit_here(
-        [&](Db& db) {
-            insert(db, 1);
-            ran_on = std::this_thread::get_id();
-        },
+        insert_noting_thread(1, ran_on),
         [&](std::exception_ptr error) {
             CHECK_FALSE(error);
             // Committed: another connection sees the row.
-            events.push_back("done, rows " + std::to_string(rows_in_file(path)));
+            events.push_back("done, rows " + std::to_string(rows_in_file(path).size()));
             store.after_batch([&] { events.push_back("after batch"); });
         },
         loop.post());
     CHECK(loop.size() == 1);  // nothing runs until the loop does
-    CHECK(rows_in_file(path) == 0);
+    CHECK(rows_in_file(path).size() == 0);
     CHECK(loop.run() == 1);
 
     CHECK(ran_on == here);
@@ -160,7 +153,7 @@ TEST_CASE("More jobs than here_max_jobs by the time the loop runs go to the writ
     REQUIRE(ran_on.size() == 3);
     for (const auto& id : ran_on) CHECK(id != here);
     CHECK(store.stats().batches_here == before.batches_here);
-    CHECK(rows_in_file(path) == 3);
+    CHECK(rows_in_file(path).size() == 3);
 }
 
 TEST_CASE("A job right after another, under a batch's time, wakes the writer at once",
@@ -201,14 +194,9 @@ TEST_CASE("With the writer busy, a job from submit_here waits for it, in order",
                          std::lock_guard lock(mutex);
                          done_order.push_back(1);
                      });
-        // Longer after that job than the last batch took (creating the table): quiet enough to
-        // wait for the loop.
-        std::this_thread::sleep_for(50ms);
+        let_the_store_rest();  // quiet enough to wait for the loop
         store.submit_here(
-            [&](Db& db) {
-                insert(db, 2);
-                ran_on = std::this_thread::get_id();
-            },
+            insert_noting_thread(2, ran_on),
             [&](std::exception_ptr error) {
                 CHECK_FALSE(error);
                 std::lock_guard lock(mutex);
@@ -225,7 +213,7 @@ TEST_CASE("With the writer busy, a job from submit_here waits for it, in order",
     REQUIRE(both_done.get_future().wait_for(30s) == std::future_status::ready);
     CHECK(done_order == std::vector<int>{1, 2});
     CHECK(ran_on != here);
-    CHECK(rows_in_file(path) == 2);
+    CHECK(rows_in_file(path).size() == 2);
 }
 
 TEST_CASE("A job from submit queued before one from submit_here sends both to the writer",
@@ -304,7 +292,7 @@ TEST_CASE("stop() commits a job whose commit_here has not run yet, which then do
         CHECK(loop.run() == 1);  // the store still exists: commit_here finds nothing to do
         CHECK(done_count == 1);
     }
-    CHECK(rows_in_file(path) == 1);
+    CHECK(rows_in_file(path).size() == 1);
 }
 
 TEST_CASE(
@@ -373,7 +361,7 @@ TEST_CASE(
     REQUIRE(all_done.get_future().wait_for(60s) == std::future_status::ready);
     CHECK_FALSE(overlapped);
     CHECK_FALSE(out_of_order);
-    CHECK(rows_in_file(path) == (kOthers + 1) * kPerThread);
+    CHECK(rows_in_file(path).size() == (kOthers + 1) * kPerThread);
     const auto stats = store.stats();
     INFO("batches " << stats.batches - before.batches << ", of them on the loop's thread "
                     << stats.batches_here - before.batches_here);
