@@ -138,8 +138,8 @@ void Room::handle(const Caller& c, const auth::User& u, const p::Open& r) {
     if (r.since && *r.since >= memory_from_ && *r.since >= last_structural_rev_) {
         // The missed edits are all in memory: send them instead of the whole document.
         std::map<Rev, nlohmann::json> ordered;
-        for (const auto& [key, edits] : history_) {
-            for (const AppliedEdit& e : edits) {
+        for (const auto& [key, memory] : layers_) {
+            for (const AppliedEdit& e : memory.history) {
                 if (e.rev > *r.since) ordered.emplace(e.rev, edit_message(e));
             }
         }
@@ -236,15 +236,7 @@ void Room::unload() {
     unloaded_ = true;
     // Every layer edited since its checkpoint is written now, so that the next load replays
     // nothing of it. Queued before any load of the document (loads wait for the writes queued).
-    std::vector<std::tuple<std::string, std::string, std::string, Rev>> texts;
-    for (const auto& key : unsaved_edits_) {
-        if (const model::Section* s = doc_.section(key.first)) {
-            if (const model::Layer* l = s->layer(key.second)) {
-                texts.emplace_back(key.first, key.second, l->text, l->changed_rev);
-            }
-        }
-    }
-    unsaved_edits_.clear();
+    auto texts = take_unsaved_texts();
     if (!texts.empty()) try {
             store_.submit(
                 [doc = id_, rev = doc_.rev, texts = std::move(texts)](store::Db& db) {
@@ -266,7 +258,7 @@ void Room::unload() {
                      " not written (its edits will be replayed): " + e.what());
         }
     doc_ = model::Document{};
-    history_.clear();
+    layers_.clear();
     history_bytes_ = 0;
     opids_.clear();
     authors_.clear();

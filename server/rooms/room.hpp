@@ -110,7 +110,7 @@ class Room : public std::enable_shared_from_this<Room> {
     /// Layers whose text on disk is older than their last edit (replayed at load): written again
     /// when the room unloads. Called before the room is shared.
     void mark_unsaved(const std::vector<std::pair<std::string, std::string>>& layers) {
-        unsaved_edits_.insert(layers.begin(), layers.end());
+        for (const auto& [section, layer] : layers) layers_[{section, layer}].unsaved = true;
     }
 
     /// Takes a request about this document (a protocol::DocumentRequest) and returns at once. On
@@ -300,15 +300,9 @@ class Room : public std::enable_shared_from_this<Room> {
     OnIdle on_idle_;
 
     Rev committed_rev_ = 0;
-    /// Every edit with a revision above this is in history_ and opids_; older ones are on disk.
+    /// Every edit with a revision above this is in layers_ and opids_; older ones are on disk.
     Rev memory_from_ = 0;
-    /// Per section layer, its edits in revision order (a deque: appending never moves them).
-    std::map<LayerKey, std::deque<AppliedEdit>> history_;
-    std::size_t history_bytes_ = 0;  // memory_of every edit in history_
-    /// The section layers edited since their texts were last written: written at the next
-    /// multiple of limits_.checkpoint_edits revisions (with_snapshots) and at unload.
-    std::set<std::pair<std::string, std::string>> unsaved_edits_;
-    /// Per section layer: where its last edit left off, so that the next one walks the text from
+    /// Where the last edit of a section layer left off, so that the next one walks the text from
     /// there (ot::apply_in_place's hint). It holds for the text of the layer's life `life` at
     /// revision `changed_rev` only: every change of a layer's text stamps a new changed_rev, so a
     /// text with the same life, changed_rev and size is that text
@@ -325,13 +319,28 @@ class Room : public std::enable_shared_from_this<Room> {
                    size == layer.text.size();
         }
     };
-    std::map<std::pair<std::string, std::string>, TextHint> text_hints_;
+    /// What the room keeps of a section layer besides its text, found with one lookup per edit.
+    struct LayerMemory {
+        /// Its edits above memory_from_, in revision order (a deque: appending never moves them).
+        std::deque<AppliedEdit> history;
+        TextHint hint;
+        /// Edited since its text was last written: written at the next multiple of
+        /// limits_.checkpoint_edits revisions (with_snapshots) and at unload.
+        bool unsaved = false;
+    };
+    std::map<LayerKey, LayerMemory> layers_;
+    std::size_t history_bytes_ = 0;  // memory_of every edit in the layers' histories
+    /// Drops every layer's history (what is committed is read back from disk when needed).
+    void forget_history();
+    /// The texts of the layers edited since they were last written, as they stand now, and
+    /// marks them written.
+    std::vector<std::tuple<std::string, std::string, std::string, Rev>> take_unsaved_texts();
     /// The length in code points of `layer`, the layer `name` of `section`: counted once per
     /// change of its text that is not an edit, kept up to date by edits.
     std::size_t text_length(const std::string& section, const std::string& name,
                             const model::Layer& layer);
     std::map<std::pair<std::int64_t, std::string>, Rev> opids_;
-    /// The authors of the edits in history_, for `changes` replies.
+    /// The authors of the edits in layers_, for `changes` replies.
     std::map<std::int64_t, model::UserRef> authors_;
     /// Changes of this room's revisions above committed_rev_ that others have not been sent yet.
     std::map<Rev, Uncommitted> uncommitted_;

@@ -100,8 +100,9 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     model::Section& section = *doc_.section(r.section);
     model::Layer& layer = section.layers.at(r.layer);
     ot::Op op = r.op;
-    TextHint& hint = text_hints_[{r.section, r.layer}];
-    // The start of the text unless the hint is of this very text (see text_hints_).
+    LayerMemory& memory = layers_[{r.section, r.layer}];
+    TextHint& hint = memory.hint;
+    // The start of the text unless the hint is of this very text (see TextHint).
     ot::TextPosition at;
     std::optional<std::size_t> length;
     if (hint.holds_for(layer)) {
@@ -111,17 +112,12 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     try {
         // One historic op at a time: compose does not commute with transform.
         for (const AppliedEdit& h : older) op = ot::transform(op, h.op, ot::Side::left);
-        if (auto hist = history_.find({r.section, r.layer}); hist != history_.end()) {
-            // Only the edits above the base: found by revision, not by walking the layer's
-            // history (which holds up to max_history_bytes of edits).
-            const auto& edits = hist->second;
-            auto first =
-                std::upper_bound(edits.begin(), edits.end(), r.base,
-                                 [](Rev base, const AppliedEdit& h) { return base < h.rev; });
-            for (auto h = first; h != edits.end(); ++h) {
-                op = ot::transform(op, h->op, ot::Side::left);
-            }
-        }
+        // Only the edits above the base: found by revision, not by walking the layer's history
+        // (which holds up to max_history_bytes of edits).
+        const auto& edits = memory.history;
+        auto first = std::upper_bound(edits.begin(), edits.end(), r.base,
+                                      [](Rev base, const AppliedEdit& h) { return base < h.rev; });
+        for (auto h = first; h != edits.end(); ++h) op = ot::transform(op, h->op, ot::Side::left);
         // Applied where the text stands (a keystroke moves what follows it, never copies the
         // section), and stored and sent with the deleted text filled in, so that history can be
         // walked back (the text of a layer at any revision) without keeping copies of the text.
@@ -144,7 +140,7 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
     // checkpoint_edits revisions (Room::with_snapshots;
     // docs/decisions/0021-change-log-is-the-truth.md), so that a keystroke costs the same in a
     // section of any size.
-    unsaved_edits_.emplace(r.section, r.layer);
+    memory.unsaved = true;
     // Comment ranges move with the text, as cursors do, and are stored with the edit.
     std::vector<model::Thread> moved;
     for (const model::Thread* t : model::move_threads(doc_, r.section, r.layer, applied.op)) {
@@ -168,8 +164,8 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
 }
 
 std::size_t memory_of(const AppliedEdit& edit) {
-    // The entry in history_, its node in opids_ and the allocations around them, roughly: what
-    // a flood of tiny edits costs besides their texts.
+    // The entry in its layer's history, its node in opids_ and the allocations around them,
+    // roughly: what a flood of tiny edits costs besides their texts.
     constexpr std::size_t overhead = 256;
     std::size_t bytes = overhead + edit.section.size() + edit.layer.size() + 2 * edit.opid.size();
     for (const ot::Component& c : edit.op) {
@@ -184,22 +180,26 @@ std::size_t memory_of(const AppliedEdit& edit) {
 
 void Room::remember(const AppliedEdit& edit, const model::UserRef& author) {
     opids_[{edit.author, edit.opid}] = edit.rev;
-    history_[{edit.section, edit.layer}].push_back(edit);
+    layers_[{edit.section, edit.layer}].history.push_back(edit);
     history_bytes_ += memory_of(edit);
     authors_[edit.author] = author;
+}
+
+void Room::forget_history() {
+    for (auto& [key, memory] : layers_) memory.history.clear();
+    opids_.clear();
+    history_bytes_ = 0;
 }
 
 void Room::trim_history() {
     if (history_bytes_ <= limits_.max_history_bytes) return;
     // Forget everything committed; transforms of older bases read it back from disk.
-    history_.clear();
-    opids_.clear();
-    history_bytes_ = 0;
+    forget_history();
     memory_from_ = committed_rev_;
     for (auto& [rev, entry] : uncommitted_) {
         if (!entry.edit) continue;
         opids_[{entry.edit->author, entry.edit->opid}] = rev;
-        history_[{entry.edit->section, entry.edit->layer}].push_back(*entry.edit);
+        layers_[{entry.edit->section, entry.edit->layer}].history.push_back(*entry.edit);
         history_bytes_ += memory_of(*entry.edit);
     }
 }
@@ -235,7 +235,7 @@ void Room::handle(const Caller& c, const auth::User&, const p::Presence& r) {
 
 std::size_t Room::text_length(const std::string& section, const std::string& name,
                               const model::Layer& layer) {
-    TextHint& hint = text_hints_[{section, name}];
+    TextHint& hint = layers_[{section, name}].hint;
     if (!hint.holds_for(layer)) hint = {layer.life, layer.changed_rev, layer.text.size(), {}, {}};
     if (!hint.length) hint.length = utf8::count(layer.text);
     return *hint.length;

@@ -36,6 +36,19 @@ bool crosses(Rev first, Rev last, std::size_t every) {
 
 }  // namespace
 
+std::vector<std::tuple<std::string, std::string, std::string, Rev>> Room::take_unsaved_texts() {
+    std::vector<std::tuple<std::string, std::string, std::string, Rev>> texts;
+    for (auto& [key, memory] : layers_) {
+        if (!memory.unsaved) continue;
+        memory.unsaved = false;
+        const model::Section* s = doc_.section(key.section);
+        if (!s) s = model::deleted_section(doc_, key.section);
+        const model::Layer* l = s ? s->layer(key.layer) : nullptr;
+        if (l) texts.emplace_back(key.section, key.layer, l->text, l->changed_rev);
+    }
+    return texts;
+}
+
 store::Store::Work Room::with_snapshots(Rev first, Rev last, std::string_view type,
                                         store::Store::Work write, bool& quick) {
     // A named version and an adoption decision are read back more than other revisions.
@@ -44,15 +57,7 @@ store::Store::Work Room::with_snapshots(Rev first, Rev last, std::string_view ty
     // Every layer edited since its checkpoint, so that loading replays fewer than
     // checkpoint_edits edits in all, not up to that many per layer.
     std::vector<std::tuple<std::string, std::string, std::string, Rev>> texts;
-    if (crosses(first, last, limits_.checkpoint_edits)) {
-        for (const auto& key : unsaved_edits_) {
-            const model::Section* s = doc_.section(key.first);
-            if (!s) s = model::deleted_section(doc_, key.first);
-            const model::Layer* l = s ? s->layer(key.second) : nullptr;
-            if (l) texts.emplace_back(key.first, key.second, l->text, l->changed_rev);
-        }
-        unsaved_edits_.clear();
-    }
+    if (crosses(first, last, limits_.checkpoint_edits)) texts = take_unsaved_texts();
     // What reads by time skip whole blocks by: one small row per block, not one per change.
     const bool times = crosses(first, last, static_cast<std::size_t>(store::kChangeTimeBlock));
     quick = !snapshot && texts.empty();
