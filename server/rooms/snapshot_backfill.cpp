@@ -1,7 +1,8 @@
 // A history from before SQL migration 010 gets its document snapshots one store job at a time
 // (docs/decisions/0022-document-snapshots.md). Each job rebuilds its snapshot from the change log
 // on the writer, inside its own transaction, so what it writes is what the log says whatever the
-// room of the document (if one is loaded) commits before or after it: nothing of a room is needed.
+// room of the document (if one is loaded) commits before or after it: nothing of a room is needed
+// (docs/decisions/0031-a-read-of-the-past-starts-the-backfill.md).
 #include "rooms/snapshot_backfill.hpp"
 
 #include <algorithm>
@@ -24,8 +25,8 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-/// The documents whose snapshots are being written: a room loaded again meanwhile starts no
-/// second backfill.
+/// The documents whose snapshots are being written: a room loaded or a past read meanwhile
+/// starts no second backfill.
 std::mutex backfilling_mutex;
 std::set<std::string> backfilling;
 

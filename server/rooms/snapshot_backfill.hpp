@@ -1,5 +1,7 @@
 // Giving a history from before SQL migration 010 the document snapshots it lacks
-// (docs/decisions/0022-document-snapshots.md), started when a room loads such a document.
+// (docs/decisions/0022-document-snapshots.md), started by whatever first meets such a document: a
+// room that loads it, or a read of its past over REST
+// (docs/decisions/0031-a-read-of-the-past-starts-the-backfill.md).
 #pragma once
 
 #include <boost/asio/io_context.hpp>

@@ -417,8 +417,10 @@ TEST_CASE("a backfill started without a room, while the room edits, writes what 
     test::World w(options);
     const History h = write_history(w, 31, 1000, 1000000);
     w.run([](store::Db& db) { db.exec("DELETE FROM document_snapshot"); });
-    // Started as a room load starts it, with no room; the room loaded meanwhile finds it under
-    // way and edits across the next multiples, its own snapshots written with its changes.
+    // As a read of the past over REST starts it
+    // (docs/decisions/0031-a-read-of-the-past-starts-the-backfill.md): the room loaded meanwhile
+    // finds it under way and edits across the next multiples, its own snapshots written with its
+    // changes.
     rooms::backfill_snapshots(w.ioc, w.store, "ivp", 50, "a test");
     auto room = w.room("ivp");
     auto conn = std::make_shared<test::RecordingConnection>();
