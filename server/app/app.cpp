@@ -19,6 +19,7 @@
 #include "protocol/limits.hpp"
 #include "protocol/protocol.hpp"
 #include "rooms/document_store.hpp"
+#include "rooms/snapshot_backfill.hpp"
 #include "store/repo.hpp"
 #include "store/store.hpp"
 #include "store/time.hpp"
@@ -34,6 +35,13 @@ net::HttpResponse failure(std::exception_ptr error, std::string_view what_failed
     rooms::Failure f = rooms::failure_of(std::move(error), what_failed);
     return problem(rooms::http_status(f.code), f.message);
 }
+
+/// A document as a REST request reads it, now or in the past, and whether that read found its
+/// history without the snapshots it should have.
+struct DocumentRead {
+    model::Document doc;
+    bool backfill = false;
+};
 
 /// Checked when the user does not exist, so that a wrong name costs as long as a wrong password.
 const std::string& dummy_hash() {
@@ -200,15 +208,27 @@ void App::document_resource(const net::HttpRequest& req, const std::string& rest
         req, std::move(respond),
         [this, doc, code, effective, as_json, format, rev, request](auth::User user, auto done) {
             store_.query(
-                [doc, rev, user, request](store::Db& db) {
-                    model::Document d = rooms::load_document(db, doc);
-                    if (auto no = auth::refusal(user, &d, request)) {
+                [doc, rev, user, request, every = options_.room.snapshot_revs](store::Db& db) {
+                    DocumentRead read{rooms::load_document(db, doc)};
+                    if (auto no = auth::refusal(user, &read.doc, request)) {
                         throw protocol::ProtocolError(no->code, no->message);
                     }
-                    return rev ? rooms::document_at(db, std::move(d), *rev) : d;
+                    if (!rev) return read;
+                    const bool past = *rev < read.doc.rev;
+                    read.doc = rooms::document_at(db, std::move(read.doc), *rev);
+                    read.backfill = past && !rooms::missing_snapshots(db, doc, every).empty();
+                    return read;
                 },
-                [=, this](std::exception_ptr error, model::Document d) {
+                [=, this](std::exception_ptr error, DocumentRead read) {
                     if (error) return done(failure(error, "reading the document failed"));
+                    const model::Document& d = read.doc;
+                    // A history from before migration 10 gets its snapshots as when its room
+                    // loads, this read answered meanwhile
+                    // (docs/decisions/0031-a-read-of-the-past-starts-the-backfill.md).
+                    if (read.backfill && (!effective || d.takes_part(code))) {
+                        rooms::backfill_snapshots(ioc_, store_, doc, options_.room.snapshot_revs,
+                                                  "a read of its past over REST");
+                    }
                     if (!effective) {
                         nlohmann::json table = model::to_json(model::divergence(d));
                         table["doc"] = d.id;

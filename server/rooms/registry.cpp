@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "rooms/snapshot_backfill.hpp"
 #include "store/store.hpp"
 
 namespace samen::rooms {
@@ -72,7 +73,9 @@ void RoomRegistry::get(const std::string& doc, Callback callback) {
         }
         if (room) {
             room->watch_idle();
-            room->backfill_snapshots();
+            // A history from before migration 10 gets its snapshots now that it is in use.
+            backfill_snapshots(self->ioc_, self->store_, doc, self->limits_.snapshot_revs,
+                               "the load of its room");
         }
         for (std::size_t i = 0; i < waiting.size(); ++i) {
             waiting[i](room ? std::move(handles[i]) : nullptr, error);

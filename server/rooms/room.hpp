@@ -123,11 +123,6 @@ class Room : public std::enable_shared_from_this<Room> {
     void barrier(std::function<void()> fn);
     /// From now on, an idle room asks OnIdle to be unloaded.
     void watch_idle();
-    /// Gives a history from before SQL migration 010 the snapshots it lacks, one store job per
-    /// snapshot so that edits wait for one at most (room_snapshots.cpp,
-    /// docs/decisions/0022-document-snapshots.md). Called once the room is loaded, from any
-    /// thread; nothing happens when none is missing.
-    void backfill_snapshots();
 
     /// The members, for metrics and tests.
     std::size_t member_count() const { return member_count_.load(); }
@@ -278,9 +273,6 @@ class Room : public std::enable_shared_from_this<Room> {
     /// of checkpoint_edits. `quick` stays true when nothing is added (a change alone).
     store::Store::Work with_snapshots(Rev first, Rev last, std::string_view type,
                                       store::Store::Work write, bool& quick);
-    /// One store job of backfill_snapshots, and the next one posted when it is done.
-    void backfill_next(std::size_t missing, std::size_t written, double longest_ms,
-                       std::chrono::steady_clock::time_point started);
     // ---- room_reads.cpp ----
     /// Answers with `build(db, the document as it stands now)`, run on one of the store's readers
     /// once everything up to now is committed (so the history on disk reaches now). Holds one of

@@ -5,15 +5,10 @@
 // of every block of changes it completes (docs/decisions/0028-change-time-blocks.md). All are
 // copies of what the change log says; the job writes them in the same transaction as the change
 // itself.
-#include <boost/asio/post.hpp>
-#include <chrono>
-#include <mutex>
-#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
-#include "log/log.hpp"
 #include "model/tree.hpp"
 #include "rooms/room.hpp"
 #include "store/repo.hpp"
@@ -21,13 +16,6 @@
 namespace samen::rooms {
 
 namespace {
-
-using SteadyClock = std::chrono::steady_clock;
-
-/// The documents whose snapshots are being written: a room loaded again meanwhile starts no
-/// second backfill.
-std::mutex backfilling_mutex;
-std::set<std::string> backfilling;
 
 /// True when a multiple of `every` lies in first..last.
 bool crosses(Rev first, Rev last, std::size_t every) {
@@ -77,101 +65,6 @@ store::Store::Work Room::with_snapshots(Rev first, Rev last, std::string_view ty
                                             static_cast<std::int64_t>(last));
         }
     };
-}
-
-}  // namespace samen::rooms
-
-namespace samen::rooms {
-
-void Room::backfill_snapshots() {
-    const std::size_t every = limits_.snapshot_revs;
-    if (every == 0) return;
-    {
-        std::lock_guard lock(backfilling_mutex);
-        if (!backfilling.insert(id_).second) return;
-    }
-    auto self = shared_from_this();
-    auto finish = [doc = id_] {
-        std::lock_guard lock(backfilling_mutex);
-        backfilling.erase(doc);
-    };
-    try {
-        // First a look on a reader: almost every document misses none.
-        store_.query(
-            [doc = id_, every](store::Db& db) { return missing_snapshots(db, doc, every).size(); },
-            [self, finish](std::exception_ptr error, std::size_t missing) {
-                if (error || missing == 0) return finish();
-                log_line("room " + self->id_ + ": " + std::to_string(missing) +
-                         " document snapshots missing (a history from before migration 10), "
-                         "writing them one store job at a time");
-                boost::asio::post(self->strand_, [self, missing] {
-                    self->backfill_next(missing, 0, 0, SteadyClock::now());
-                });
-            },
-            store::Queue::readers);
-    } catch (const std::exception& e) {
-        finish();
-        log_line("room " + id_ + ": document snapshots not looked for: " + e.what());
-    }
-}
-
-void Room::backfill_next(std::size_t missing, std::size_t written, double longest_ms,
-                         SteadyClock::time_point started) {
-    auto self = shared_from_this();
-    auto finish = [doc = id_] {
-        std::lock_guard lock(backfilling_mutex);
-        backfilling.erase(doc);
-    };
-    struct Step {
-        std::optional<Rev> rev;
-        double ms = 0;
-    };
-    try {
-        // One snapshot per job: the writer is held for one rewind of at most about snapshot_revs
-        // changes, and the edits queued meanwhile go in the next group.
-        store_.query(
-            [doc = id_, every = limits_.snapshot_revs](store::Db& db) {
-                const auto t0 = SteadyClock::now();
-                Step step{backfill_snapshot(db, doc, every)};
-                step.ms =
-                    std::chrono::duration<double, std::milli>(SteadyClock::now() - t0).count();
-                return step;
-            },
-            [self, finish, missing, written, longest_ms, started](std::exception_ptr error,
-                                                                  Step step) {
-                const double longest = std::max(longest_ms, step.ms);
-                const std::size_t done = written + (step.rev ? 1 : 0);
-                if (error || !step.rev) {
-                    finish();
-                    std::string how = "done";
-                    if (error) {
-                        try {
-                            std::rethrow_exception(error);
-                        } catch (const std::exception& e) {
-                            how = std::string("stopped: ") + e.what();
-                        }
-                    }
-                    const double total_s =
-                        std::chrono::duration<double>(SteadyClock::now() - started).count();
-                    log_line("room " + self->id_ + ": document snapshots " + how + ", " +
-                             std::to_string(done) + " written in " + std::to_string(total_s) +
-                             " s, the longest store job " + std::to_string(longest) + " ms");
-                    return;
-                }
-                // Progress about every tenth of the way.
-                if (done % std::max<std::size_t>(1, missing / 10) == 0) {
-                    log_line("room " + self->id_ + ": document snapshot at rev " +
-                             std::to_string(*step.rev) + " written, " + std::to_string(done) +
-                             " of " + std::to_string(missing));
-                }
-                boost::asio::post(self->strand_, [self, missing, done, longest, started] {
-                    self->backfill_next(missing, done, longest, started);
-                });
-            });
-    } catch (const std::exception& e) {
-        finish();
-        log_line("room " + id_ + ": document snapshots stopped: " + e.what());
-    }
 }
 
 }  // namespace samen::rooms

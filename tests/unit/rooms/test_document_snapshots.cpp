@@ -18,6 +18,7 @@
 #include "model/tree.hpp"
 #include "ot/json.hpp"
 #include "rooms/document_store.hpp"
+#include "rooms/snapshot_backfill.hpp"
 #include "sample_document.hpp"
 #include "server_world.hpp"
 #include "store/repo.hpp"
@@ -406,5 +407,67 @@ TEST_CASE("a room loaded from a history without snapshots writes them without be
     w.run([&](store::Db& db) {
         CHECK(rooms::missing_snapshots(db, "ivp", 50).empty());
         CHECK(store::list_document_snapshots(db, "ivp").size() == missing.size());
+    });
+}
+
+TEST_CASE("a backfill started without a room, while the room edits, writes what the log says",
+          "[rooms][snapshots]") {
+    test::WorldOptions options;
+    options.room.snapshot_revs = 50;
+    test::World w(options);
+    const History h = write_history(w, 31, 1000, 1000000);
+    w.run([](store::Db& db) { db.exec("DELETE FROM document_snapshot"); });
+    // As a read of the past over REST starts it
+    // (docs/decisions/0031-a-read-of-the-past-starts-the-backfill.md): the room loaded meanwhile
+    // finds it under way and edits across the next multiples, its own snapshots written with its
+    // changes.
+    rooms::backfill_snapshots(w.ioc, w.store, "ivp", 50, "a test");
+    auto room = w.room("ivp");
+    auto conn = std::make_shared<test::RecordingConnection>();
+    const std::int64_t user = w.user("admin").id;
+    int next_id = 1;
+    auto ask = [&](protocol::DocumentRequest request) {
+        const int id = next_id++;
+        room->serve({1, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(),
+                     rooms::ReadSlots::create(4), "192.0.2.1"},
+                    std::move(request));
+        return conn->reply_to(id);
+    };
+    REQUIRE(ask(protocol::Open{"ivp", std::nullopt})["type"] == "snapshot");
+    auto common = std::find_if(h.doc.sections.begin(), h.doc.sections.end(), [](const auto& s) {
+        return !s.owner && s.layers.count(std::string(model::common_layer)) > 0;
+    });
+    REQUIRE(common != h.doc.sections.end());
+    Rev rev = h.doc.rev;
+    for (int i = 0; i < 120; ++i) {
+        json ack = ask(protocol::Edit{"ivp",
+                                      common->id,
+                                      std::string(model::common_layer),
+                                      rev,
+                                      {ot::Insert{"x"}},
+                                      "r" + std::to_string(i)});
+        REQUIRE(ack["type"] == "ack");
+        rev = ack["rev"].get<Rev>();
+    }
+    for (int i = 0; i < 600; ++i) {
+        if (w.run([](store::Db& db) { return rooms::missing_snapshots(db, "ivp", 50); }).empty())
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    w.run([&](store::Db& db) {
+        const model::Document now = rooms::load_document(db, "ivp");
+        REQUIRE(now.rev == rev);
+        std::vector<std::int64_t> multiples;
+        for (Rev m = 50; m <= now.rev; m += 50) multiples.push_back(static_cast<std::int64_t>(m));
+        CHECK(store::list_document_snapshots(db, "ivp") == multiples);
+        for (const std::int64_t at : multiples) {
+            INFO("revision " << at);
+            const auto snap = store::find_document_snapshot(db, "ivp", at, at + 1);
+            REQUIRE(snap);
+            const model::Document stored = model::document_from_json(json::parse(snap->data));
+            CHECK(stored.rev == static_cast<Rev>(at));
+            CHECK(test::past_view(stored) ==
+                  test::past_view(rewound_from_now(db, now, static_cast<Rev>(at))));
+        }
     });
 }
