@@ -87,20 +87,20 @@ void backfill_next(const std::shared_ptr<Backfill>& b) {
                     }
                     const double total_s =
                         std::chrono::duration<double>(SteadyClock::now() - b->started).count();
-                    b->log("document snapshots " + how + ", " + std::to_string(b->written) +
-                           " written in " + std::to_string(total_s) + " s, the longest store job " +
+                    b->log("snapshots " + how + ", " + std::to_string(b->written) + " written in " +
+                           std::to_string(total_s) + " s, the longest store job " +
                            std::to_string(b->longest_ms) + " ms");
                     return;
                 }
                 // Progress about every tenth of the way.
                 if (b->written % std::max<std::size_t>(1, b->missing / 10) == 0) {
-                    b->log("document snapshot at rev " + std::to_string(*step.rev) + " written, " +
+                    b->log("snapshot at rev " + std::to_string(*step.rev) + " written, " +
                            std::to_string(b->written) + " of " + std::to_string(b->missing));
                 }
                 boost::asio::post(b->ioc, [b] { backfill_next(b); });
             });
     } catch (const std::exception& e) {
-        b->log(std::string("document snapshots stopped: ") + e.what());
+        b->log(std::string("snapshots stopped: ") + e.what());
     }
 }
 
@@ -130,7 +130,7 @@ void backfill_snapshots(boost::asio::io_context& ioc, store::Store& store, const
             },
             store::Queue::readers);
     } catch (const std::exception& e) {
-        b->log(std::string("document snapshots not looked for: ") + e.what());
+        b->log(std::string("snapshots not looked for: ") + e.what());
     }
 }
 

@@ -124,7 +124,7 @@ TEST_CASE("a read of the past over REST writes the snapshots a history from befo
     const std::string log = server.log();
     CHECK(count_of(log, "4 document snapshots missing") == 1);
     CHECK(count_of(log, "started by a read of its past over REST") == 1);
-    CHECK(count_of(log, "document snapshots done, 4 written") == 1);
+    CHECK(count_of(log, "snapshots done, 4 written") == 1);
 }
 
 TEST_CASE("a refused or failed read of the past starts no backfill",
@@ -164,7 +164,7 @@ TEST_CASE("a refused or failed read of the past starts no backfill",
     // A backfill would have said so at once and written its first snapshot within milliseconds.
     std::this_thread::sleep_for(std::chrono::seconds(1));
     CHECK(snapshot_revs(server).empty());
-    CHECK(count_of(server.log(), "document snapshots") == 0);
+    CHECK(count_of(server.log(), "snapshots") == 0);
 
     // The divergence matrix of the past, asked by a reader, does start it.
     CHECK(get(server, kampen, "/api/v1/documents/" + doc + "/divergence?rev=15").status == 200);
