@@ -1,5 +1,5 @@
-// The benchmark's client side: one event loop for every connection, a WebSocket signed in with a
-// token, and a requester that times one request at a time.
+// The benchmark's client side: an event loop, a WebSocket signed in with a token, and a requester
+// that times one request at a time.
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -19,8 +19,9 @@ namespace samen::bench {
 
 namespace asio = boost::asio;
 
-/// Every connection of the benchmark runs on this one thread, so that the clients' state needs
-/// no locks and what a client records happens in the order it received it.
+/// One thread runs a loop and every connection on it, so that the clients' state needs no locks
+/// and what a client records happens in the order it received it. The main thread's loop holds
+/// all connections but the typists of client threads other than the first (client_thread.hpp).
 class Loop {
   public:
     asio::io_context& ioc() { return ioc_; }

@@ -50,6 +50,7 @@ int run(const Options& o) {
     result["mode"] = o.mode == Mode::open ? "open" : "closed";
     result["rate"] = o.mode == Mode::open ? json(o.rate) : json();
     result["clients"] = o.clients;
+    result["client_threads"] = o.client_threads;
     result["seconds"] = o.seconds;
     result["warmup"] = o.warmup;
     result["seed"] = o.seed;

@@ -2,6 +2,7 @@
 
 #include <random>
 #include <stdexcept>
+#include <string>
 
 #include "command_line.hpp"
 #include "server_process.hpp"
@@ -20,6 +21,9 @@ usage: samen-bench [options]
   --warmup S             typing before the window, not measured (default 1)
   --seed K               seeds the keystrokes (default: random; printed)
   --window N             closed mode: edits in flight per client (default: one per section)
+  --client-threads N     the typing clients spread over N threads (client i on thread i % N),
+                         each with its own event loop, so that the load generator can use more
+                         than one core (default 1; at most the number of typing clients)
   --doc ID               the document typed into (default ivp-2023-2026)
   --sections N           how many of its sections with a common layer (default 20)
   --server PATH          samen-server to start (default: the one of this build)
@@ -98,6 +102,7 @@ Options parse_options(const std::vector<std::string>& args) {
             seeded = true;
         }
         else if (a == "--window") o.window = arg.number<std::size_t>(1, 1000);
+        else if (a == "--client-threads") o.client_threads = arg.number<std::size_t>(1, 64);
         else if (a == "--doc") o.doc = arg.value();
         else if (a == "--sections") o.sections = arg.number<std::size_t>(1, 1000);
         else if (a == "--server") o.server_path = arg.value();
@@ -131,6 +136,13 @@ Options parse_options(const std::vector<std::string>& args) {
     if (o.floor && o.docs > 0) throw std::invalid_argument("--floor goes with the workgroup");
     // samen-relay refuses `diff`, and the viewer would ask again at once, without end.
     if (o.floor && o.flood_diffs > 0) throw std::invalid_argument("--floor has no --flood-diffs");
+    // A thread without a client would only add a thread to join.
+    const std::size_t typing = o.docs > 0 ? o.docs * o.clients_per_doc : o.clients;
+    if (o.client_threads > typing) {
+        throw std::invalid_argument("--client-threads " + std::to_string(o.client_threads) +
+                                    " is more than the " + std::to_string(typing) +
+                                    " typing clients (each thread needs one)");
+    }
     if (!seeded) o.seed = std::random_device{}();
     return o;
 }

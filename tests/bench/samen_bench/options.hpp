@@ -28,7 +28,8 @@ struct Options {
     double seconds = 10;
     double warmup = 1;
     std::uint64_t seed = 0;
-    std::size_t window = 0;  // edits in flight per client (closed loop); 0: one per section
+    std::size_t window = 0;          // edits in flight per client (closed loop); 0: one per section
+    std::size_t client_threads = 1;  // the typists spread over this many threads
     std::string doc = "ivp-2023-2026";
     std::size_t sections = 20;
     std::string server_path = test::ServerProcess::executable();

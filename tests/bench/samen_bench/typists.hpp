@@ -2,7 +2,9 @@
 #pragma once
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -49,6 +51,18 @@ class Typist {
         conn_.send({{"type", "open"}, {"id", "open"}, {"doc", doc_}});
     }
 
+    /// Which client sent `opid` (see `submit`); nullopt when no typist did.
+    static std::optional<std::size_t> client_of(std::string_view opid) {
+        constexpr std::string_view prefix = "bench";
+        if (opid.substr(0, prefix.size()) != prefix) return std::nullopt;
+        std::size_t index = 0;
+        const char* end = opid.data() + opid.size();
+        auto [at, ec] = std::from_chars(opid.data() + prefix.size(), end, index);
+        if (ec != std::errc() || at == end || *at != '-') return std::nullopt;
+        return index;
+    }
+
+    std::size_t index() const { return index_; }
     bool loaded() const { return loaded_; }
     std::string failure() const { return conn_.failure().empty() ? failure_ : conn_.failure(); }
     std::size_t layer_count() const { return layers_.size(); }
@@ -136,6 +150,7 @@ class Typist {
     }
 
     void submit(std::size_t i) {
+        // "bench<client>-<n>": client_of reads the client back.
         std::string opid = "bench" + std::to_string(index_) + "-" + std::to_string(++opids_);
         const client::Submission& s = layers_[i].submit(rev_, opid);
         const std::int64_t id = ++request_ids_;
