@@ -94,15 +94,20 @@ std::map<int, json> history_without_snapshots(ServerProcess& server) {
     return plans;
 }
 
+/// A server that writes a snapshot every 10 revisions and its log into `logs`.
+ServerOptions snapshots_every_ten(const TempDir& logs) {
+    ServerOptions options;
+    options.args = {"--snapshot-revs", "10"};
+    options.log_file = logs.path() / "server.log";
+    return options;
+}
+
 }  // namespace
 
 TEST_CASE("a read of the past over REST writes the snapshots a history from before them lacks",
           "[integration][history][snapshots]") {
     TempDir logs("samen-backfill-log");
-    ServerOptions options;
-    options.args = {"--snapshot-revs", "10"};
-    options.log_file = logs.path() / "server.log";
-    ServerProcess server(options);
+    ServerProcess server(snapshots_every_ten(logs));
     const auto plans = history_without_snapshots(server);
 
     // Started again on the file without snapshots; nobody opens the document live.
@@ -130,10 +135,7 @@ TEST_CASE("a read of the past over REST writes the snapshots a history from befo
 TEST_CASE("a refused or failed read of the past starts no backfill",
           "[integration][history][snapshots]") {
     TempDir logs("samen-backfill-log");
-    ServerOptions options;
-    options.args = {"--snapshot-revs", "10"};
-    options.log_file = logs.path() / "server.log";
-    ServerProcess server(options);
+    ServerProcess server(snapshots_every_ten(logs));
     history_without_snapshots(server);
 
     // A viewer of a municipality that takes no part in the document.

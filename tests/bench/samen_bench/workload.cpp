@@ -31,11 +31,16 @@ struct Window {
     const bool relayed;
     const Clock::time_point from, to;
 
+    /// What is read at each end of the window.
+    struct Reading {
+        std::optional<std::uint64_t> cpu_us, cpu_ns;  // the server's
+        std::uint64_t own_us = 0;                     // this process's
+        std::map<std::string, double> metrics;        // the server's counters
+    };
+
     bool opened = false, closed = false;
     Clock::time_point measured_at{}, measured_until{};
-    std::optional<std::uint64_t> cpu_us_before, cpu_ns_before, cpu_us_after, cpu_ns_after;
-    std::uint64_t own_before = 0, own_after = 0;
-    std::map<std::string, double> metrics_before, metrics_after;
+    Reading before, after;
 
     void tick(Clock::time_point now) {
         if (!opened && now >= from) open(now);
@@ -46,24 +51,25 @@ struct Window {
         opened = true;
         measured_at = now;
         threads.set_phase(Recorder::Phase::measuring);
-        if (server.pid) {
-            cpu_us_before = test::process_cpu_us(*server.pid);
-            cpu_ns_before = test::process_cpu_ns(*server.pid);
-        }
-        own_before = own_cpu_us();
-        if (!relayed) metrics_before = scrape_metrics(server.port);
+        before = read();
     }
 
     void close() {
         closed = true;
         measured_until = Clock::now();
         threads.set_phase(Recorder::Phase::draining);
+        after = read();
+    }
+
+    Reading read() const {
+        Reading r;
         if (server.pid) {
-            cpu_us_after = test::process_cpu_us(*server.pid);
-            cpu_ns_after = test::process_cpu_ns(*server.pid);
+            r.cpu_us = test::process_cpu_us(*server.pid);
+            r.cpu_ns = test::process_cpu_ns(*server.pid);
         }
-        own_after = own_cpu_us();
-        if (!relayed) metrics_after = scrape_metrics(server.port);
+        r.own_us = own_cpu_us();
+        if (!relayed) r.metrics = scrape_metrics(server.port);
+        return r;
     }
 };
 
@@ -199,8 +205,8 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
     }
     f["ack_ms"] = percentiles(recorder.ack_ms());
     f["e2e_ms"] = percentiles(recorder.e2e_ms());
-    auto cpu_us = difference(measured.cpu_us_after, measured.cpu_us_before);
-    auto cpu_ns = difference(measured.cpu_ns_after, measured.cpu_ns_before);
+    auto cpu_us = difference(measured.after.cpu_us, measured.before.cpu_us);
+    auto cpu_ns = difference(measured.after.cpu_ns, measured.before.cpu_ns);
     f["server_cpu_us_per_op"] =
         cpu_us && ops > 0 ? json(round_to(static_cast<double>(*cpu_us) / ops, 1)) : json();
     f["server_cpu_us_per_op_schedstat"] =
@@ -216,10 +222,10 @@ WorkloadResult run_workload(Loop& loop, const Server& server, const Options& o,
     f["server_idle_cpu_percent"] = idle_cpu_percent;
     // The whole process, every client thread: near 100 % per client thread the clients, not the
     // server, would set the pace.
-    const auto own_us = static_cast<double>(measured.own_after - measured.own_before);
+    const auto own_us = static_cast<double>(measured.after.own_us - measured.before.own_us);
     f["bench_cpu_us_per_op"] = ops > 0 ? json(round_to(own_us / ops, 1)) : json();
     f["bench_cpu_percent"] = round_to(own_us / 1e4 / window_s, 1);
-    f["server_metrics"] = server_metrics(measured.metrics_before, measured.metrics_after);
+    f["server_metrics"] = server_metrics(measured.before.metrics, measured.after.metrics);
     f["rate_limited"] = recorder.rate_limited_count();
     f["late_keystrokes"] = recorder.late_count();
     f["errors"] = recorder.errors().size();

@@ -222,6 +222,22 @@ History write_history(test::World& w, std::uint64_t seed, std::size_t changes,
     });
 }
 
+/// Serves `request` in `room` as `user`'s connection `conn` does, and returns the reply to it.
+struct Asker {
+    std::shared_ptr<rooms::Room> room;
+    std::int64_t user;
+    std::shared_ptr<test::RecordingConnection> conn = std::make_shared<test::RecordingConnection>();
+    int next_id = 1;
+
+    json operator()(protocol::DocumentRequest request) {
+        const int id = next_id++;
+        room->serve({1, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(),
+                     rooms::ReadSlots::create(4), "192.0.2.1"},
+                    std::move(request));
+        return conn->reply_to(id);
+    }
+};
+
 }  // namespace
 
 TEST_CASE("the past read from snapshots is the past rewound from now, and what it was",
@@ -293,16 +309,7 @@ TEST_CASE(
     options.room.checkpoint_edits = 3;
     test::World w(options);
     auto room = w.room("ivp");
-    auto conn = std::make_shared<test::RecordingConnection>();
-    const std::int64_t user = w.user("kampen-coordinator").id;
-    int next_id = 1;
-    auto ask = [&](protocol::DocumentRequest request) {
-        const int id = next_id++;
-        room->serve({1, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(),
-                     rooms::ReadSlots::create(4), "192.0.2.1"},
-                    std::move(request));
-        return conn->reply_to(id);
-    };
+    Asker ask{room, w.user("kampen-coordinator").id};
     REQUIRE(ask(protocol::Open{"ivp", std::nullopt})["type"] == "snapshot");
     auto edit = [&](const std::string& section, Rev base) {
         json ack = ask(protocol::Edit{
@@ -423,16 +430,7 @@ TEST_CASE("a backfill started without a room, while the room edits, writes what 
     // changes.
     rooms::backfill_snapshots(w.ioc, w.store, "ivp", 50, "a test");
     auto room = w.room("ivp");
-    auto conn = std::make_shared<test::RecordingConnection>();
-    const std::int64_t user = w.user("admin").id;
-    int next_id = 1;
-    auto ask = [&](protocol::DocumentRequest request) {
-        const int id = next_id++;
-        room->serve({1, user, rooms::Reply(conn, id), std::chrono::steady_clock::now(),
-                     rooms::ReadSlots::create(4), "192.0.2.1"},
-                    std::move(request));
-        return conn->reply_to(id);
-    };
+    Asker ask{room, w.user("admin").id};
     REQUIRE(ask(protocol::Open{"ivp", std::nullopt})["type"] == "snapshot");
     auto common = std::find_if(h.doc.sections.begin(), h.doc.sections.end(), [](const auto& s) {
         return !s.owner && s.layers.count(std::string(model::common_layer)) > 0;
