@@ -84,9 +84,10 @@ options:
   --max-pending-reads N  reads queued for the reader threads at once, over all connections
                          (default 1024)
   --network-commit-max-jobs N
-                         when the writer thread is idle, the network thread commits a group of
-                         at most N edits itself instead of handing it over (default 1; 0: the
-                         writer commits every one)
+                         at a quiet moment (the writer idle, its last commit no larger, the edit
+                         before longer ago than that commit took), the network thread commits
+                         up to N queued edits itself instead of handing them over (default 1;
+                         0: the writer commits every one)
 
 sign-in (docs/security.md):
   --password-threads N   threads that check passwords, ~64 MiB each while they do (default 1)

@@ -1,6 +1,7 @@
 # The smoke test of `samen-bench --client-threads 2`: a short run in closed and in open mode must
 # each exit 0 and print one JSON line with client_threads 2, ops > 0 and every client agreeing on
-# the text. Nothing about timing.
+# the text; no threads, or more threads than clients, is refused with exit code 2 and the bound
+# named. Nothing about timing.
 # Run as: cmake -DSAMEN_BENCH=<path to samen-bench> -P samen_bench_threads_smoke.cmake
 if(NOT SAMEN_BENCH)
   message(FATAL_ERROR "pass -DSAMEN_BENCH=<path to samen-bench>")
@@ -36,3 +37,18 @@ function(run_with_two_threads)
 endfunction()
 run_with_two_threads(--mode closed)
 run_with_two_threads(--mode open --rate 160)
+
+function(refused threads expected)
+  execute_process(
+    COMMAND ${SAMEN_BENCH} --client-threads ${threads} --seconds 1 --idle-connections 0
+    OUTPUT_VARIABLE out
+    ERROR_VARIABLE err
+    RESULT_VARIABLE rc
+    TIMEOUT 60)
+  if(NOT rc EQUAL 2 OR NOT err MATCHES "${expected}")
+    message(FATAL_ERROR "--client-threads ${threads} must exit 2 saying '${expected}', not "
+                        "'${rc}':\n${err}")
+  endif()
+endfunction()
+refused(0 "needs a number from 1 to 64")
+refused(9 "more than the 8 typing clients")

@@ -65,6 +65,21 @@ class Loop {
     std::deque<std::function<void()>> fns_;
 };
 
+/// A store on a fresh file with the table `t` of store_table.hpp.
+struct TableStore {
+    explicit TableStore(std::size_t here_max_jobs = StoreOptions{}.here_max_jobs)
+        : path(dir.file("samen.db")), store([&] {
+              StoreOptions options{path};
+              options.here_max_jobs = here_max_jobs;
+              return options;
+          }()) {
+        create_table(store);
+    }
+    TempDir dir;
+    const std::string path;
+    Store store;
+};
+
 /// Long enough after the last job for the store to be quiet: 1 ms, and more than that job's batch
 /// took (a small insert).
 void let_the_store_rest() {
@@ -83,10 +98,9 @@ Store::Work insert_noting_thread(std::int64_t i, std::thread::id& ran_on) {
 
 TEST_CASE("A lone job from submit_here is committed on the submitting thread, writer idle",
           "[store][here]") {
-    TempDir dir;
-    const auto path = dir.file("samen.db");
-    Store store({path});
-    create_table(store);
+    TableStore table;
+    Store& store = table.store;
+    const std::string& path = table.path;
     let_the_store_rest();
     Loop loop;
     const auto before = store.stats();
@@ -117,12 +131,9 @@ TEST_CASE("A lone job from submit_here is committed on the submitting thread, wr
 
 TEST_CASE("More jobs than here_max_jobs by the time the loop runs go to the writer",
           "[store][here]") {
-    TempDir dir;
-    const auto path = dir.file("samen.db");
-    StoreOptions options{path};
-    options.here_max_jobs = 2;
-    Store store(options);
-    create_table(store);
+    TableStore table(2);
+    Store& store = table.store;
+    const std::string& path = table.path;
     let_the_store_rest();
     Loop loop;
     const auto before = store.stats();
@@ -158,9 +169,8 @@ TEST_CASE("More jobs than here_max_jobs by the time the loop runs go to the writ
 
 TEST_CASE("A job right after another, under a batch's time, wakes the writer at once",
           "[store][here]") {
-    TempDir dir;
-    Store store({dir.file("samen.db")});
-    create_table(store);
+    TableStore table;
+    Store& store = table.store;
     store.run([](Db&) { std::this_thread::sleep_for(20ms); }).get();  // a batch of 20 ms
     Loop loop;
     const auto before = store.stats();
@@ -177,10 +187,9 @@ TEST_CASE("A job right after another, under a batch's time, wakes the writer at 
 }
 
 TEST_CASE("With the writer busy, a job from submit_here waits for it, in order", "[store][here]") {
-    TempDir dir;
-    const auto path = dir.file("samen.db");
-    Store store({path});
-    create_table(store);
+    TableStore table;
+    Store& store = table.store;
+    const std::string& path = table.path;
     Loop loop;
     const auto here = std::this_thread::get_id();
     std::mutex mutex;
@@ -218,10 +227,8 @@ TEST_CASE("With the writer busy, a job from submit_here waits for it, in order",
 
 TEST_CASE("A job from submit queued before one from submit_here sends both to the writer",
           "[store][here]") {
-    TempDir dir;
-    const auto path = dir.file("samen.db");
-    Store store({path});
-    create_table(store);
+    TableStore table;
+    Store& store = table.store;
     Loop loop;
     const auto before = store.stats();
     std::promise<void> done;
@@ -249,11 +256,8 @@ TEST_CASE("A job from submit queued before one from submit_here sends both to th
 }
 
 TEST_CASE("here_max_jobs 0: submit_here posts nothing and the writer commits", "[store][here]") {
-    TempDir dir;
-    StoreOptions options{dir.file("samen.db")};
-    options.here_max_jobs = 0;
-    Store store(options);
-    create_table(store);
+    TableStore table(0);
+    Store& store = table.store;
     Loop loop;
     std::promise<std::thread::id> ran_on;
     store.submit_here([&](Db&) { ran_on.set_value(std::this_thread::get_id()); }, nullptr,
@@ -265,9 +269,8 @@ TEST_CASE("here_max_jobs 0: submit_here posts nothing and the writer commits", "
 }
 
 TEST_CASE("A loop that takes no more: the writer commits the job", "[store][here]") {
-    TempDir dir;
-    Store store({dir.file("samen.db")});
-    create_table(store);
+    TableStore table;
+    Store& store = table.store;
     let_the_store_rest();
     std::promise<void> done;
     store.submit_here([](Db& db) { insert(db, 7); }, [&](std::exception_ptr) { done.set_value(); },
@@ -301,12 +304,9 @@ TEST_CASE(
     "[store][here]") {
     const std::uint32_t seed = 20261206;
     std::cout << "submit_here under load: seed " << seed << std::endl;
-    TempDir dir;
-    const auto path = dir.file("samen.db");
-    StoreOptions options{path};
-    options.here_max_jobs = 3;
-    Store store(options);
-    create_table(store);
+    TableStore table(3);
+    Store& store = table.store;
+    const std::string& path = table.path;
     const auto before = store.stats();
 
     constexpr int kOthers = 2;
