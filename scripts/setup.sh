@@ -11,6 +11,7 @@ export CCACHE_BASEDIR="$SAMEN_ROOT" CCACHE_NOHASHDIR=1
 SAMEN_DEB_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config git ca-certificates clang-format
     libboost1.81-dev libsqlite3-dev sqlite3 nlohmann-json3-dev catch2 libsodium-dev libbenchmark-dev
+    libsimdjson-dev
     libcmark-gfm-dev libcmark-gfm-extensions-dev libjemalloc-dev
     clang libfuzzer-14-dev
     nodejs npm

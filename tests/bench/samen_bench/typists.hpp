@@ -48,6 +48,10 @@ class Typist {
           relayed_(relayed),
           rng_(seeded(options.seed, index)),
           conn_(loop, port, token, [this](const json& msg, std::size_t) { on_message(msg); }) {
+        conn_.read_quickly([this](const QuickMessage& m) {
+            if (m.is_edit) return on_edit(m.edit);
+            on_ack(m.ack);
+        });
         conn_.send({{"type", "open"}, {"id", "open"}, {"doc", doc_}});
     }
 
@@ -107,8 +111,15 @@ class Typist {
     void on_message(const json& msg) {
         const std::string& type = msg.at("type").get_ref<const std::string&>();
         if (type == "snapshot") return load(msg);
-        if (type == "ack") return on_ack(msg);
-        if (type == "edit") return on_edit(msg);
+        if (type == "ack") {
+            return on_ack(AckIn{msg.at("id").get<std::int64_t>(), msg.at("rev").get<Rev>()});
+        }
+        if (type == "edit") {
+            return on_edit(EditIn{msg.at("section").get<std::string>(),
+                                  msg.at("layer").get<std::string>(),
+                                  msg.at("opid").get<std::string>(), msg.at("rev").get<Rev>(),
+                                  ot::op_from_json(msg.at("op"))});
+        }
         if (type == "error") return on_error(msg);
     }
 
@@ -163,12 +174,14 @@ class Typist {
         in_flight_[id] = InFlight{i, std::move(opid), std::move(text)};
     }
 
-    void on_ack(const json& msg) {
-        auto it = in_flight_.find(msg.at("id").get<std::int64_t>());
-        if (it == in_flight_.end()) throw std::runtime_error("an ack of no edit: " + msg.dump());
+    void on_ack(const AckIn& ack) {
+        auto it = in_flight_.find(ack.id);
+        if (it == in_flight_.end()) {
+            throw std::runtime_error("an ack of no edit: " + std::to_string(ack.id));
+        }
         const std::size_t i = it->second.layer;
         layers_[i].ack();
-        rev_ = msg.at("rev").get<Rev>();
+        rev_ = ack.rev;
         recorder_.acked(it->second.opid);
         in_flight_.erase(it);
         if (layers_[i].can_submit()) {
@@ -178,15 +191,14 @@ class Typist {
         }
     }
 
-    void on_edit(const json& msg) {
-        if (!relayed_ && msg.at("layer") == "common") {
-            if (auto it = index_of_.find(msg.at("section").get<std::string>());
-                it != index_of_.end()) {
-                layers_[it->second].remote(ot::op_from_json(msg.at("op")));
+    void on_edit(const EditIn& edit) {
+        if (!relayed_ && edit.layer == "common") {
+            if (auto it = index_of_.find(edit.section); it != index_of_.end()) {
+                layers_[it->second].remote(edit.op);
             }
         }
-        rev_ = msg.at("rev").get<Rev>();
-        recorder_.received(msg.at("opid").get<std::string>());
+        rev_ = edit.rev;
+        recorder_.received(edit.opid);
     }
 
     void on_error(const json& msg) {
