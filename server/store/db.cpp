@@ -122,7 +122,19 @@ struct Db::Cached {
     ~Cached() { sqlite3_finalize(stmt); }
 };
 
+namespace {
+
+/// Before the first connection: SQLite counts every allocation under one global mutex unless told
+/// not to, and nothing here reads the count.
+void configure_sqlite() {
+    static const int once = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)once;  // SQLITE_MISUSE when SQLite was in use already: it then keeps counting
+}
+
+}  // namespace
+
 Db::Db(const std::string& path, int busy_timeout_ms, Access access) : path_(path) {
+    configure_sqlite();
     const bool writer = access == Access::read_write;
     int flags = (writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
                 SQLITE_OPEN_NOMUTEX;
