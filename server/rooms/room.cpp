@@ -4,13 +4,14 @@
 
 #include <boost/asio/post.hpp>
 #include <tuple>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
 #include "auth/authorize.hpp"
 #include "log/log.hpp"
-#include "ot/json.hpp"
+#include "rooms/edit_message.hpp"
 #include "store/repo.hpp"
 #include "store/store.hpp"
 #include "store/time.hpp"
@@ -274,8 +275,7 @@ void Room::commit(Rev first, std::vector<Uncommitted> changes, const Caller& cal
                   store::Store::Work write) {
     const Rev last = first + changes.size() - 1;
     bool quick = true;
-    write = with_snapshots(first, last, changes.back().broadcast.value("type", ""),
-                           std::move(write), quick);
+    write = with_snapshots(first, last, changes.back().broadcast.type, std::move(write), quick);
     changes.back().ack_to = caller.reply;
     for (std::size_t i = 0; i < changes.size(); ++i) {
         uncommitted_.emplace(first + i, std::move(changes[i]));
@@ -324,7 +324,7 @@ void Room::commit(Rev first, std::vector<Uncommitted> changes, const Caller& cal
 void Room::commit_change(Rev rev, nlohmann::json broadcast, const Caller& caller,
                          store::Store::Work write) {
     std::vector<Uncommitted> one;
-    one.push_back(Uncommitted{std::nullopt, std::move(broadcast), 0, std::nullopt, std::nullopt});
+    one.push_back(Uncommitted{std::nullopt, outgoing(broadcast), 0, std::nullopt, std::nullopt});
     last_structural_rev_ = rev;
     commit(rev, std::move(one), caller, std::move(write));
 }
@@ -376,7 +376,7 @@ void Room::on_committed(Rev rev) {
             metrics_->edits++;
             metrics_->observe_latency(std::chrono::steady_clock::now() - *u.received);
         }
-        broadcast(u.broadcast, u.except_session, rev);
+        broadcast(u.broadcast.text, u.except_session, rev);
         if (u.ack_to) {
             deliver(u.ack_to->connection(), u.ack_to->batches(), u.ack_to->ack_text(rev));
         }
@@ -430,7 +430,11 @@ void Room::after_commit(Rev rev, std::function<void()> fn) {
 
 void Room::broadcast(const nlohmann::json& msg, std::uint64_t except, Rev rev) {
     // Serialized once, shared by every recipient.
-    auto text = std::make_shared<const std::string>(p::serialize(msg));
+    broadcast(std::make_shared<const std::string>(p::serialize(msg)), except, rev);
+}
+
+void Room::broadcast(const std::shared_ptr<const std::string>& text, std::uint64_t except,
+                     Rev rev) {
     for (auto& [session, m] : members_) {
         if (session == except || (rev != 0 && rev <= m.from_rev)) continue;
         deliver(m.conn, m.batches, text);
@@ -439,12 +443,28 @@ void Room::broadcast(const nlohmann::json& msg, std::uint64_t except, Rev rev) {
 
 // ---- Messages ---------------------------------------------------------------------------------
 
+Room::Outgoing Room::outgoing(const nlohmann::json& msg) {
+    return {msg.value("type", ""), std::make_shared<const std::string>(p::serialize(msg))};
+}
+
+model::UserRef Room::author_ref(std::int64_t user) const {
+    if (auto now = users_.find(user)) return auth::ref(*now);
+    if (auto known = authors_.find(user); known != authors_.end()) return known->second;
+    return model::UserRef{user, {}, {}, {}};
+}
+
 nlohmann::json Room::author(std::int64_t user) const {
-    if (auto now = users_.find(user)) return model::to_json(auth::ref(*now));
-    if (auto known = authors_.find(user); known != authors_.end()) {
-        return model::to_json(known->second);
+    return model::to_json(author_ref(user));
+}
+
+const std::string& Room::author_text(std::int64_t user) {
+    model::UserRef ref = author_ref(user);
+    auto& [known, text] = author_texts_[user];
+    if (text.empty() || known != ref) {
+        text = p::serialize(model::to_json(ref));
+        known = std::move(ref);
     }
-    return model::to_json(model::UserRef{user, {}, {}, {}});
+    return text;
 }
 
 nlohmann::json Room::change_message(std::string_view type, Rev rev, std::int64_t user) const {
@@ -452,12 +472,12 @@ nlohmann::json Room::change_message(std::string_view type, Rev rev, std::int64_t
 }
 
 nlohmann::json Room::edit_message(const AppliedEdit& e) const {
-    nlohmann::json msg = change_message("edit", e.rev, e.author);
-    msg["section"] = e.section;
-    msg["layer"] = e.layer;
-    msg["op"] = ot::to_json(e.op);
-    msg["opid"] = e.opid;
-    return msg;
+    return rooms::edit_message(id_, e, author(e.author));
+}
+
+Room::Outgoing Room::edit_broadcast(const AppliedEdit& e, const std::vector<std::string>* stale) {
+    return {"edit", std::make_shared<const std::string>(
+                        edit_message_text(id_, e, author_text(e.author), stale))};
 }
 
 nlohmann::json Room::snapshot_message() const {

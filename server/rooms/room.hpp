@@ -140,11 +140,16 @@ class Room : public std::enable_shared_from_this<Room> {
         std::chrono::steady_clock::time_point last_presence{};
         std::unique_ptr<boost::asio::steady_timer> presence_timer;
     };
+    /// A message for every member, serialized once.
+    struct Outgoing {
+        std::string type;
+        std::shared_ptr<const std::string> text;
+    };
     /// An accepted change waiting for its commit: then `broadcast` goes to every member but
     /// `except_session` (the sender of an edit, who gets the ack instead), and the ack to `ack_to`.
     struct Uncommitted {
         std::optional<AppliedEdit> edit;
-        nlohmann::json broadcast;
+        Outgoing broadcast;
         std::uint64_t except_session = 0;
         std::optional<Reply> ack_to;
         /// An edit: when it was received, for the latency metric.
@@ -197,11 +202,18 @@ class Room : public std::enable_shared_from_this<Room> {
     /// Runs fn once every change up to `rev` is committed (at once when it already is).
     void after_commit(Rev rev, std::function<void()> fn);
     void broadcast(const nlohmann::json& msg, std::uint64_t except, Rev rev);
-    /// The author of a change as the protocol shows them.
+    void broadcast(const std::shared_ptr<const std::string>& text, std::uint64_t except, Rev rev);
+    static Outgoing outgoing(const nlohmann::json& msg);
+    /// The author of a change as the protocol shows them: as the user is now, else as they were.
+    model::UserRef author_ref(std::int64_t user) const;
     nlohmann::json author(std::int64_t user) const;
+    /// author(user) as JSON text, written again only when the user changed.
+    const std::string& author_text(std::int64_t user);
     /// `{"type", "doc", "rev", "author"}`: what every broadcast change starts with.
     nlohmann::json change_message(std::string_view type, Rev rev, std::int64_t user) const;
     nlohmann::json edit_message(const AppliedEdit& e) const;
+    /// The broadcast of an edit (rooms/edit_message.hpp), `stale` with an edit of common text.
+    Outgoing edit_broadcast(const AppliedEdit& e, const std::vector<std::string>* stale);
     nlohmann::json snapshot_message() const;
 
     // ---- The handlers, one per request type (std::visit names a missing one) ----
@@ -334,6 +346,8 @@ class Room : public std::enable_shared_from_this<Room> {
     std::map<std::pair<std::int64_t, std::string>, Rev> opids_;
     /// The authors of the edits in layers_, for `changes` replies.
     std::map<std::int64_t, model::UserRef> authors_;
+    /// author_text's: each author as last written.
+    std::map<std::int64_t, std::pair<model::UserRef, std::string>> author_texts_;
     /// Changes of this room's revisions above committed_rev_ that others have not been sent yet.
     std::map<Rev, Uncommitted> uncommitted_;
     std::multimap<Rev, std::function<void()>> waiting_for_commit_;

@@ -19,8 +19,8 @@ using protocol::ProtocolError;
 namespace {
 
 /// The overrides of `section` that are stale (the `stale` field of common edits).
-nlohmann::json stale_overrides(const model::Section& section) {
-    auto out = nlohmann::json::array();
+std::vector<std::string> stale_overrides(const model::Section& section) {
+    std::vector<std::string> out;
     for (const auto& [name, layer] : section.layers) {
         if (name != model::common_layer && section.is_stale(name)) out.push_back(name);
     }
@@ -153,10 +153,11 @@ void Room::apply_edit(const Caller& c, const model::UserRef& author, const p::Ed
         }
     }
     remember(applied, author);
-    nlohmann::json broadcast = edit_message(applied);
-    if (r.layer == model::common_layer) broadcast["stale"] = stale_overrides(section);
+    std::optional<std::vector<std::string>> stale;
+    if (r.layer == model::common_layer) stale = stale_overrides(section);
     std::vector<Uncommitted> one;
-    one.push_back(Uncommitted{applied, std::move(broadcast), c.session, std::nullopt, c.received});
+    one.push_back(Uncommitted{applied, edit_broadcast(applied, stale ? &*stale : nullptr),
+                              c.session, std::nullopt, c.received});
     commit(rev, std::move(one), c, [doc = id_, applied, moved = std::move(moved)](store::Db& db) {
         append_edit(db, doc, applied);
         store_thread_anchors(db, doc, moved);

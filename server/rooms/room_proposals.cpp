@@ -45,7 +45,7 @@ void Room::handle(const Caller& c, const auth::User& u, const p::Vote& r) {
                  {"municipality", code},
                  {"vote", ballot},
                  {"state", proposal.state}});
-    changes.push_back({std::nullopt, std::move(vote), 0, std::nullopt, std::nullopt});
+    changes.push_back({std::nullopt, outgoing(vote), 0, std::nullopt, std::nullopt});
     std::optional<AppliedEdit> common_edit;
     if (out.common) {
         common_edit = AppliedEdit{out.common->rev,
@@ -55,12 +55,13 @@ void Room::handle(const Caller& c, const auth::User& u, const p::Vote& r) {
                                   "proposal-" + std::to_string(proposal.id),
                                   u.id};
         remember(*common_edit, auth::ref(u));
-        changes.push_back({common_edit, edit_message(*common_edit), 0, std::nullopt, std::nullopt});
+        changes.push_back(
+            {common_edit, edit_broadcast(*common_edit, nullptr), 0, std::nullopt, std::nullopt});
     }
     if (out.reverted) {
         nlohmann::json revert = change_message("revert", out.reverted->rev, u.id);
         revert.update({{"section", proposal.section}, {"layer", proposal.layer}});
-        changes.push_back({std::nullopt, std::move(revert), 0, std::nullopt, std::nullopt});
+        changes.push_back({std::nullopt, outgoing(revert), 0, std::nullopt, std::nullopt});
     }
     last_structural_rev_ = doc_.rev;
     commit(

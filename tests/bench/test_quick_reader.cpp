@@ -48,9 +48,10 @@ TEST_CASE("QuickReader reads a batch of edits and acks in order") {
                     ot::Delete{2, "é’"}};
     QuickReader reader;
     std::vector<QuickMessage> out;
-    REQUIRE(reader.read(sent({edit(op), {{"type", "ack"}, {"id", 31}, {"rev", 813}},
-                              {{"type", "ack"}, {"id", 32}}}),
-                        out));
+    REQUIRE(reader.read(
+        sent(
+            {edit(op), {{"type", "ack"}, {"id", 31}, {"rev", 813}}, {{"type", "ack"}, {"id", 32}}}),
+        out));
     REQUIRE(out.size() == 3);
     REQUIRE(out[0].is_edit);
     CHECK(out[0].edit.section == "s-1");
@@ -91,10 +92,10 @@ TEST_CASE("QuickReader leaves every other message to the JSON reader") {
     const std::vector<std::string> others = {
         sent({{{"type", "welcome"}, {"session", 3}}}),
         sent({ack, {{"type", "presence"}, {"session", 3}}}),  // one of a batch is not for it
-        sent({edit({ot::Insert{"a"}, ot::Insert{"b"}})}),      // not normalized
-        sent({edit({ot::Skip{2}})}),                           // a skip alone is not normalized
+        sent({edit({ot::Insert{"a"}, ot::Insert{"b"}})}),     // not normalized
+        sent({edit({ot::Skip{2}})}),                          // a skip alone is not normalized
         sent({json{{"type", "edit"}, {"rev", 3}, {"op", json::array({"a"})}}}),  // no section
-        sent({json{{"type", "ack"}, {"id", "open"}}}),         // the id of another request
+        sent({json{{"type", "ack"}, {"id", "open"}}}),  // the id of another request
         sent({json{{"type", "ack"}, {"id", 1}, {"rev", -1}}}),
         R"({"type":"edit","op":[{"d":0}],"section":"s","layer":"l","opid":"o","rev":1})",
         R"({"type":"edit","op":[{"d":1,"x":2}],"section":"s","layer":"l","opid":"o","rev":1})",

@@ -1,0 +1,34 @@
+// What the rooms store: an edit only as the next revision of its document, so that a job that
+// failed before it can never leave a gap in the change log (docs/decisions/0002).
+#include <catch2/catch.hpp>
+
+#include "rooms/document_store.hpp"
+#include "server_world.hpp"
+#include "store/repo.hpp"
+
+using namespace samen;
+
+TEST_CASE("an edit is stored only as the next revision of its document", "[rooms][store]") {
+    test::World w;
+    const std::int64_t author = w.user("kampen-editor").id;
+    w.run([&](store::Db& db) {
+        const auto rev = static_cast<std::int64_t>(rooms::load_document(db, "ivp").rev);
+        auto edit = [&](std::int64_t at) {
+            return rooms::AppliedEdit{
+                static_cast<rooms::Rev>(at), "inleiding", "common", ot::Op{ot::Insert{"x"}},
+                "o" + std::to_string(at),    author};
+        };
+        auto stored = [&] { return store::list_changes(db, "ivp", rev, 10).size(); };
+
+        CHECK_THROWS_AS(rooms::append_edit(db, "ivp", edit(rev + 2)), store::StoreError);
+        CHECK_THROWS_AS(rooms::append_edit(db, "ivp", edit(rev)), store::StoreError);
+        CHECK(stored() == 0);
+        CHECK(store::get_document(db, "ivp")->rev == rev);
+
+        rooms::append_edit(db, "ivp", edit(rev + 1));
+        CHECK(stored() == 1);
+        CHECK(store::get_document(db, "ivp")->rev == rev + 1);
+        CHECK_THROWS_AS(rooms::append_edit(db, "ivp", edit(rev + 1)), store::StoreError);
+        CHECK(stored() == 1);
+    });
+}
