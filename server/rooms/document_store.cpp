@@ -8,6 +8,7 @@
 #include "model/markdown_import.hpp"
 #include "model/measures.hpp"
 #include "ot/json.hpp"
+#include "protocol/json_text.hpp"
 #include "store/db.hpp"
 #include "store/repo.hpp"
 #include "store/time.hpp"
@@ -252,12 +253,14 @@ namespace {
 
 /// Refuses to store revision `rev` unless the document stands at the one before: a failed change
 /// must never leave a gap that a later one fills.
+store::StoreError not_at_rev_before(std::string_view doc, std::int64_t rev) {
+    return store::StoreError(
+        0, "document " + std::string(doc) + " is not at revision " + std::to_string(rev - 1));
+}
+
 void check_next_rev(store::Db& db, std::string_view doc, std::int64_t rev) {
     auto current = store::get_document(db, doc);
-    if (!current || current->rev != rev - 1) {
-        throw store::StoreError(
-            0, "document " + std::string(doc) + " is not at revision " + std::to_string(rev - 1));
-    }
+    if (!current || current->rev != rev - 1) throw not_at_rev_before(doc, rev);
 }
 
 }  // namespace
@@ -338,14 +341,17 @@ void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std
 void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
                  const nlohmann::json& data) {
     const auto rev = static_cast<std::int64_t>(edit.rev);
-    check_next_rev(db, doc, rev);
+    // The check that the document stands at rev - 1 and its move to rev in one statement: a
+    // keystroke's commit runs a statement less than the other changes' (check_next_rev).
+    if (!store::advance_document_rev(db, doc, rev)) throw not_at_rev_before(doc, rev);
     store::ChangeRecord change;
     change.doc = doc;
     change.rev = rev;
     change.kind = "edit";
     change.section = edit.section;
     change.layer = edit.layer;
-    change.op = ot::to_json(edit.op).dump();
+    change.op.emplace();
+    protocol::append_json_op(*change.op, edit.op);
     change.author = edit.author;
     change.opid = edit.opid;
     if (!data.is_null()) change.data = data.dump();
@@ -353,7 +359,6 @@ void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
     // The edit is the truth; the layer's text is written now and then, as a checkpoint
     // (docs/decisions/0021-change-log-is-the-truth.md).
     store::append_change(db, change);
-    store::set_document_rev(db, doc, rev);
 }
 
 void write_checkpoint(store::Db& db, std::string_view doc, const std::string& section,

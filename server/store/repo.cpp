@@ -248,6 +248,13 @@ bool set_document_rev(Db& db, std::string_view id, std::int64_t rev) {
     return db.changes() > 0;
 }
 
+bool advance_document_rev(Db& db, std::string_view id, std::int64_t rev) {
+    db.prepare("UPDATE document SET rev = ?2 WHERE id = ?1 AND rev = ?2 - 1")
+        .bind_all(id, rev)
+        .run();
+    return db.changes() > 0;
+}
+
 bool rename_document(Db& db, std::string_view id, std::string_view title) {
     db.prepare("UPDATE document SET title = ?2 WHERE id = ?1").bind_all(id, title).run();
     return db.changes() > 0;
