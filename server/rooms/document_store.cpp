@@ -251,13 +251,13 @@ std::vector<DocumentSummary> list_documents(store::Db& db,
 
 namespace {
 
-/// Refuses to store revision `rev` unless the document stands at the one before: a failed change
-/// must never leave a gap that a later one fills.
 store::StoreError not_at_rev_before(std::string_view doc, std::int64_t rev) {
     return store::StoreError(
         0, "document " + std::string(doc) + " is not at revision " + std::to_string(rev - 1));
 }
 
+/// Refuses to store revision `rev` unless the document stands at the one before: a failed change
+/// must never leave a gap that a later one fills.
 void check_next_rev(store::Db& db, std::string_view doc, std::int64_t rev) {
     auto current = store::get_document(db, doc);
     if (!current || current->rev != rev - 1) throw not_at_rev_before(doc, rev);
