@@ -251,21 +251,16 @@ std::vector<DocumentSummary> list_documents(store::Db& db,
 
 namespace {
 
-store::StoreError not_at_rev_before(std::string_view doc, std::int64_t rev) {
-    return store::StoreError(
-        0, "document " + std::string(doc) + " is not at revision " + std::to_string(rev - 1));
+/// Stores `change` as the next revision of its document, or refuses to: the document must stand
+/// at the revision before, so that a failed change never leaves a gap that a later one fills. The
+/// check and the document's move are one statement (`store::advance_document_rev`).
+void append_next(store::Db& db, const store::ChangeRecord& change) {
+    if (!store::advance_document_rev(db, change.doc, change.rev)) {
+        throw store::StoreError(
+            0, "document " + change.doc + " is not at revision " + std::to_string(change.rev - 1));
+    }
+    store::append_change(db, change);
 }
-
-/// Refuses to store revision `rev` unless the document stands at the one before: a failed change
-/// must never leave a gap that a later one fills.
-void check_next_rev(store::Db& db, std::string_view doc, std::int64_t rev) {
-    auto current = store::get_document(db, doc);
-    if (!current || current->rev != rev - 1) throw not_at_rev_before(doc, rev);
-}
-
-}  // namespace
-
-namespace {
 
 store::LayerRecord layer_record(const std::string& section, const std::string& code,
                                 const model::Layer& layer, std::int64_t rev) {
@@ -285,7 +280,6 @@ void append_structural(store::Db& db, std::string_view doc, std::int64_t rev,
                        const std::string& kind, const std::optional<std::string>& section,
                        const std::optional<std::string>& layer, const nlohmann::json& data,
                        std::int64_t author) {
-    check_next_rev(db, doc, rev);
     store::ChangeRecord change;
     change.doc = doc;
     change.rev = rev;
@@ -295,7 +289,7 @@ void append_structural(store::Db& db, std::string_view doc, std::int64_t rev,
     if (!data.empty()) change.data = data.dump();
     change.author = author;
     change.at = store::now_string();
-    store::append_change(db, change);
+    append_next(db, change);
 }
 
 }  // namespace
@@ -321,7 +315,6 @@ void append_tree_change(store::Db& db, std::string_view doc, Rev rev, const std:
     for (const auto& [code, layer] : new_layers) {
         store::put_layer(db, doc, layer_record(section, code, layer, r));
     }
-    store::set_document_rev(db, doc, r);
 }
 
 void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
@@ -335,15 +328,11 @@ void append_layer_change(store::Db& db, std::string_view doc, Rev rev, const std
     } else {
         store::delete_layer(db, doc, section, code);
     }
-    store::set_document_rev(db, doc, r);
 }
 
 void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
                  const nlohmann::json& data) {
     const auto rev = static_cast<std::int64_t>(edit.rev);
-    // The check that the document stands at rev - 1 and its move to rev in one statement: a
-    // keystroke's commit runs a statement less than the other changes' (check_next_rev).
-    if (!store::advance_document_rev(db, doc, rev)) throw not_at_rev_before(doc, rev);
     store::ChangeRecord change;
     change.doc = doc;
     change.rev = rev;
@@ -358,7 +347,7 @@ void append_edit(store::Db& db, std::string_view doc, const AppliedEdit& edit,
     change.at = store::now_string();
     // The edit is the truth; the layer's text is written now and then, as a checkpoint
     // (docs/decisions/0021-change-log-is-the-truth.md).
-    store::append_change(db, change);
+    append_next(db, change);
 }
 
 void write_checkpoint(store::Db& db, std::string_view doc, const std::string& section,
@@ -400,7 +389,6 @@ void append_change(store::Db& db, std::string_view doc, Rev rev, const std::stri
                    std::int64_t author) {
     const auto r = static_cast<std::int64_t>(rev);
     append_structural(db, doc, r, kind, section, layer, data, author);
-    store::set_document_rev(db, doc, r);
 }
 
 void insert_proposal(store::Db& db, std::string_view doc, const model::Proposal& p) {

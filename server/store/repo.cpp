@@ -243,11 +243,6 @@ std::vector<DocumentRecord> list_documents(Db& db) {
     return out;
 }
 
-bool set_document_rev(Db& db, std::string_view id, std::int64_t rev) {
-    db.prepare("UPDATE document SET rev = ?2 WHERE id = ?1").bind_all(id, rev).run();
-    return db.changes() > 0;
-}
-
 bool advance_document_rev(Db& db, std::string_view id, std::int64_t rev) {
     db.prepare("UPDATE document SET rev = ?2 WHERE id = ?1 AND rev = ?2 - 1")
         .bind_all(id, rev)

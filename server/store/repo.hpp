@@ -102,7 +102,6 @@ std::optional<DocumentRecord> get_document(Db& db, std::string_view id);
 std::vector<DocumentRecord> list_documents(Db& db);
 // Each returns false when there is no such document. (Named apart from the rooms' functions that
 // call them, which would otherwise be ambiguous through argument-dependent lookup.)
-bool set_document_rev(Db& db, std::string_view id, std::int64_t rev);
 /// Moves the document to `rev` if it stands at rev - 1, in one statement; false otherwise.
 bool advance_document_rev(Db& db, std::string_view id, std::int64_t rev);
 bool rename_document(Db& db, std::string_view id, std::string_view title);

@@ -56,22 +56,11 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
-namespace {
-template <class N>
-void append_number(std::string& out, N n) {
+void append_json_number(std::string& out, std::uint64_t n) {
     std::array<char, 24> buf{};
     auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), n);
     (void)ec;  // 24 characters hold every 64-bit number
     out.append(buf.data(), end);
-}
-}  // namespace
-
-void append_json_number(std::string& out, std::uint64_t n) {
-    append_number(out, n);
-}
-
-void append_json_number(std::string& out, std::int64_t n) {
-    append_number(out, n);
 }
 
 void append_json_op(std::string& out, const ot::Op& op) {

@@ -17,7 +17,6 @@ void append_json_string(std::string& out, std::string_view s);
 
 /// Appends `n` as a JSON number.
 void append_json_number(std::string& out, std::uint64_t n);
-void append_json_number(std::string& out, std::int64_t n);
 
 /// Appends `op` as ot::to_json(op) would be serialized: `[3,"ab",{"d":2}]`.
 void append_json_op(std::string& out, const ot::Op& op);

@@ -1,4 +1,4 @@
-// What the rooms store: an edit only as the next revision of its document, so that a job that
+// What the rooms store: a change only as the next revision of its document, so that a job that
 // failed before it can never leave a gap in the change log (docs/decisions/0002).
 #include <catch2/catch.hpp>
 
@@ -8,7 +8,8 @@
 
 using namespace samen;
 
-TEST_CASE("an edit is stored only as the next revision of its document", "[rooms][store]") {
+TEST_CASE("an edit, or any change, is stored only as the next revision of its document",
+          "[rooms][store]") {
     test::World w;
     const std::int64_t author = w.user("kampen-editor").id;
     w.run([&](store::Db& db) {
@@ -30,5 +31,15 @@ TEST_CASE("an edit is stored only as the next revision of its document", "[rooms
         CHECK(store::get_document(db, "ivp")->rev == rev + 1);
         CHECK_THROWS_AS(rooms::append_edit(db, "ivp", edit(rev + 1)), store::StoreError);
         CHECK(stored() == 1);
+
+        // Every other kind of change the same way.
+        const nlohmann::json data = {{"label", "v1"}};
+        CHECK_THROWS_AS(rooms::append_change(db, "ivp", static_cast<rooms::Rev>(rev + 3), "tag",
+                                             std::nullopt, std::nullopt, data, author),
+                        store::StoreError);
+        rooms::append_change(db, "ivp", static_cast<rooms::Rev>(rev + 2), "tag", std::nullopt,
+                             std::nullopt, data, author);
+        CHECK(stored() == 2);
+        CHECK(store::get_document(db, "ivp")->rev == rev + 2);
     });
 }

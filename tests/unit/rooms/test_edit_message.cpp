@@ -8,55 +8,21 @@
 
 #include "model/document.hpp"
 #include "ot_random.hpp"
-#include "protocol/json_text.hpp"
 #include "protocol/protocol.hpp"
 #include "rooms/edit_message.hpp"
+#include "text_samples.hpp"
 
 using namespace samen;
 using nlohmann::json;
 
 namespace {
 
-/// Strings as a user may write them: quotes, backslashes, every control character, Dutch and
-/// emoji; and one that is not UTF-8 (which serialize replaces).
-const std::vector<std::string>& awkward() {
-    static const std::vector<std::string> strings = {
-        "",
-        "ivp-2023",
-        "\"quoted\"",
-        "back\\slash",
-        "tab\there",
-        "line\nbreak\r\n",
-        std::string("nul\0byte", 8),
-        "\x01\x02\x1f\x7f",
-        "\b\f",
-        "ĳsselmeer 🇳🇱 café’s",
-        "\xff\xfe",
-        "</script>",
-    };
-    return strings;
-}
-
 std::string pick(std::mt19937_64& rng) {
-    const auto& all = awkward();
+    const auto& all = test::text_samples::json_awkward();
     return all[rng() % all.size()];
 }
 
 }  // namespace
-
-TEST_CASE("append_json_string writes what serialize writes", "[edit_message]") {
-    for (int c = 0; c < 256; ++c) {
-        const std::string s(1, static_cast<char>(c));
-        std::string out;
-        protocol::append_json_string(out, s);
-        CHECK(out == protocol::serialize(json(s)));
-    }
-    for (const std::string& s : awkward()) {
-        std::string out = "x";
-        protocol::append_json_string(out, s);
-        CHECK(out == "x" + protocol::serialize(json(s)));
-    }
-}
 
 TEST_CASE("An edit's broadcast text is its JSON message serialized", "[edit_message]") {
     const std::uint64_t seed = test::test_seed(0x5a3ee001);

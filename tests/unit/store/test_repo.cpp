@@ -145,15 +145,18 @@ TEST_CASE_METHOD(Fixture, "Documents: create with municipalities, get, list, set
     CHECK(d->municipalities == std::vector<std::string>{"GM0166", "GM0180", "GM1708", "GM1896"});
     CHECK_FALSE(get_document(db, "nope"));
 
-    CHECK(set_document_rev(db, "ivp-2023-2026", 41));
-    CHECK(get_document(db, "ivp-2023-2026")->rev == 41);
-    CHECK_FALSE(set_document_rev(db, "nope", 1));
+    // A document moves one revision at a time: not past a gap, not to where it stands.
+    CHECK_FALSE(advance_document_rev(db, "ivp-2023-2026", 2));
+    CHECK(advance_document_rev(db, "ivp-2023-2026", 1));
+    CHECK_FALSE(advance_document_rev(db, "ivp-2023-2026", 1));
+    CHECK(get_document(db, "ivp-2023-2026")->rev == 1);
+    CHECK_FALSE(advance_document_rev(db, "nope", 1));
 
     auto all = list_documents(db);
     REQUIRE(all.size() == 2);
     CHECK(all[0].id == "apv");
     CHECK(all[0].municipalities == std::vector<std::string>{"GM0166"});
-    CHECK(all[1].rev == 41);
+    CHECK(all[1].rev == 1);
     CHECK(all[1].municipalities == d->municipalities);
 
     CHECK(rename_document(db, "apv", "Algemene plaatselijke verordening"));
