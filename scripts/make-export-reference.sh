@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes data/export/reference.odt and reference.docx, the neutral house style of the plan's
 # exports, from pandoc's own reference documents: A4 with 2.5 cm margins, a sans-serif font, Dutch
-# as the language, page numbers in the footer, and the title page on a page of its own (a page
-# break after the Date paragraph, the last of pandoc's title block). Run it again after a pandoc
+# as the language and its hyphenation, page numbers in the footer, and the title page on a page of
+# its own (a page break after the Date paragraph, the last of pandoc's title block). Run it again after a pandoc
 # upgrade; a municipality replaces the files with its own instead (data/export/README.md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,6 +37,9 @@ def odt_styles(s):
     s = s.replace('style:font-name="Arial"', 'style:font-name="Sans"')
     s = s.replace('fo:font-size="12pt"', 'fo:font-size="10.5pt"')
     s = s.replace('fo:language="en" fo:country="US"', 'fo:language="nl" fo:country="NL"')
+    # Long Dutch compounds break at their syllables (in the office suite's Dutch patterns).
+    s = s.replace('style:country-complex="none" fo:hyphenate="false"',
+                  'style:country-complex="none" fo:hyphenate="true"', 1)
     s = s.replace('fo:page-width="8.5in"\n      fo:page-height="11in"',
                   'fo:page-width="21cm"\n      fo:page-height="29.7cm"')
     s = re.sub(r'fo:margin-(top|bottom|left|right)="1in"', r'fo:margin-\1="2.5cm"', s)
@@ -97,6 +100,11 @@ def docx_styles(s):
     return s
 
 edit(f"{work}/docx/word/styles.xml", docx_styles)
+# Long Dutch compounds break at their syllables (Word's automatic hyphenation, in the text's
+# language: nl-NL).
+edit(f"{work}/docx/word/settings.xml", lambda s: s.replace(
+    '<w:defaultTabStop w:val="720" />',
+    '<w:defaultTabStop w:val="720" />\n  <w:autoHyphenation />', 1))
 
 footer = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
           '<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'

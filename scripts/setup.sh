@@ -16,7 +16,7 @@ SAMEN_DEB_PACKAGES=(
     clang libfuzzer-14-dev
     nodejs npm
     chromium fonts-dejavu-core
-    pandoc weasyprint poppler-utils unzip libreoffice-writer-nogui
+    pandoc weasyprint poppler-utils unzip libreoffice-writer-nogui hyphen-nl
 )
 
 samen_missing_packages() {

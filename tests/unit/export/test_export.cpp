@@ -1,8 +1,10 @@
 // The plan as files, made by the real pandoc and weasyprint and read back: the ODT's and the
-// DOCX's XML (unzip), the PDF's text (pdftotext); and the bounds on the child processes.
+// DOCX's XML (unzip), the PDF's text (pdftotext), the ODT and the DOCX as LibreOffice lays them
+// out; and the bounds on the child processes.
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <fstream>
 #include <future>
 
@@ -67,6 +69,49 @@ void every_row(const std::string& text) {
         INFO(cell);
         CHECK(has(text, cell));
     }
+}
+
+/// A plan whose text is long Dutch compounds, so that lines end inside words.
+PrintPlan compounds_plan() {
+    PrintPlan plan = sample_plan();
+    std::string text;
+    for (int i = 0; i < 12; ++i) {
+        text +=
+            "De veiligheidsregio en de ondermijningsaanpak vragen woninginbraakpreventie en "
+            "jeugdoverlastbestrijding. ";
+    }
+    plan.sections.insert(plan.sections.begin(), {0, "Samenwerking", text, {}});
+    return plan;
+}
+
+/// Some line of the text ends in a word broken by a hyphen (`-`, or weasyprint's U+2010).
+bool breaks_a_word(const std::string& text) {
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(start, end - start);
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        for (const std::string hyphen : {"-", "\u2010"}) {
+            if (line.size() > hyphen.size() && line.ends_with(hyphen) &&
+                std::islower(static_cast<unsigned char>(line[line.size() - hyphen.size() - 1]))) {
+                return true;
+            }
+        }
+        start = end + 1;
+    }
+    return false;
+}
+
+/// The text LibreOffice lays out of an ODT or a DOCX (it makes a PDF, pdftotext reads it).
+std::string as_office_reads_it(const TempDir& dir, const fs::path& file) {
+    const fs::path out = dir.path() / ("office-" + file.extension().string().substr(1));
+    output_of("HOME=" + (dir.path() / "lo-home").string() +
+              " soffice --headless --norestore --convert-to pdf --outdir " + out.string() + " " +
+              file.string() + " 2>&1");
+    const fs::path pdf = out / (file.stem().string() + ".pdf");
+    REQUIRE(fs::exists(pdf));
+    return output_of("pdftotext -layout " + pdf.string() + " -");
 }
 
 /// A tool that does nothing for a minute: what a hung pandoc looks like.
@@ -151,6 +196,25 @@ TEST_CASE("PDF: the title page, contents with page numbers, the text and the tab
     for (char c : text) pages += c == '\f';
     CHECK(pages >= 3);
     CHECK(has(info, "Page size:      841.89 x 595.28") == false);  // the first page is portrait
+}
+
+TEST_CASE("long Dutch compounds break at their syllables in the PDF, the ODT and the DOCX",
+          "[export]") {
+    TempDir dir("samen-export-test");
+    const PrintPlan plan = compounds_plan();
+    const auto pdf = written(dir, "plan.pdf", render(plan, Format::pdf, house_style()));
+    CHECK(breaks_a_word(output_of("pdftotext -layout " + pdf.string() + " -")));
+    // The office suite hyphenates what the file asks for, in the text's language.
+    const auto odt = written(dir, "plan.odt", render(plan, Format::odt, house_style()));
+    const std::string styles = output_of("unzip -p " + odt.string() + " styles.xml");
+    CHECK(has(styles, "fo:language=\"nl\""));
+    CHECK(has(styles, "fo:country=\"NL\""));
+    CHECK(has(styles, "fo:hyphenate=\"true\""));
+    CHECK(breaks_a_word(as_office_reads_it(dir, odt)));
+    const auto docx = written(dir, "plan.docx", render(plan, Format::docx, house_style()));
+    CHECK(has(output_of("unzip -p " + docx.string() + " word/settings.xml"), "<w:autoHyphenation"));
+    CHECK(has(output_of("unzip -p " + docx.string() + " word/styles.xml"), "w:val=\"nl-NL\""));
+    CHECK(breaks_a_word(as_office_reads_it(dir, docx)));
 }
 
 TEST_CASE("HTML: one page, its text escaped, nothing loaded from elsewhere", "[export]") {
