@@ -454,8 +454,8 @@ std::vector<ChangeRecord> list_edits_after_checkpoints(Db& db, std::string_view 
     // Layer by layer (CROSS JOIN keeps that order), the edits after its checkpoint through the
     // change_layer index (INDEXED BY: SQLite would walk the primary key from the checkpoint on
     // instead): a layer whose checkpoint is old but that nobody edited since costs one
-    // index seek, not a walk over every change after its checkpoint (docs/performance.md, "A
-    // long history").
+    // index seek, not a walk over every change after its checkpoint
+    // (docs/performance/reading-the-past.md, "A long history").
     static const std::string sql =
         "SELECT c.doc, c.rev, c.kind, c.section, c.layer, c.op, c.data, c.author, c.opid, c.at "
         "FROM layer l CROSS JOIN change c INDEXED BY change_layer ON c.doc = l.doc AND c.section = "
@@ -607,7 +607,7 @@ std::int64_t last_text_change(Db& db, std::string_view doc, std::string_view sec
     // Newest first along change_layer (doc, section, layer, rev): the first text change found
     // ends the walk, usually at once (a layer's changes are mostly its edits). INDEXED BY: left
     // to itself SQLite walks the primary key (doc, rev) down for `layer IS NULL`, past every
-    // change of the document (docs/performance.md, "A long history").
+    // change of the document (docs/performance/reading-the-past.md, "A long history").
     static const std::string sql =
         "SELECT rev FROM change INDEXED BY change_layer WHERE doc = ?1 AND section = ?2 AND "
         "layer = ?3 AND rev <= ?4 AND kind IN ('edit', 'diverge') ORDER BY rev DESC LIMIT 1";

@@ -105,8 +105,8 @@ struct TextPosition {
 /// new text, where the next keystroke most likely lands. Typing deep into a long section then
 /// walks only from one keystroke to the next. A hint whose byte offset is not the start of a
 /// character of `doc` (or its end) is ignored; one whose count of code points is wrong gives a
-/// wrong result, so the caller must know that the text did not change since (docs/performance.md,
-/// "A keystroke by the size of its section").
+/// wrong result, so the caller must know that the text did not change since
+/// (docs/performance/section-size.md, "A keystroke by the size of its section").
 Op apply_in_place(std::string& doc, const Op& op,
                   std::size_t max_bytes = std::numeric_limits<std::size_t>::max(),
                   TextPosition* hint = nullptr);

@@ -1,7 +1,7 @@
 // What reading the past costs (docs/decisions/0007-history-read-by-rewinding.md): a document of
 // 20 sections of 2,500 code points, rewound across N keystrokes of the workgroup, as `text.at`,
 // `effective` with `rev` and `diff` do after loading the changes from the data file.
-// Results and the command that produced them: docs/performance.md.
+// Results and the command that produced them: docs/performance/reading-the-past.md.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // What the OT core costs on a large section: 50,000 code points of Dutch policy text with some
 // emoji, edited the ways a workgroup edits it (a keystroke, a paste, a paragraph deleted).
-// Results and the command that produced them: docs/performance.md.
+// Results and the command that produced them: docs/performance/ot-core.md.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Where samen-server's CPU goes, from a profile with call stacks: docs/performance.md, "Where a
-keystroke's CPU goes".
+"""Where samen-server's CPU goes, from a profile with call stacks: docs/performance/keystroke-cpu.md,
+"Where a keystroke's CPU goes".
 
 usage: perf script -i perf.data | python3 tests/bench/cpu_breakdown.py [µs per op]
 

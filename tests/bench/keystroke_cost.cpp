@@ -4,8 +4,8 @@
 // (/proc/<pid>/task/*/schedstat) and the bytes it had written to storage (/proc/<pid>/io,
 // write_bytes: the data file, its WAL and their syncs), and the ratio of the large to the small
 // section. A keystroke should cost the same whatever the size of its section. One JSON line on
-// stdout; progress on stderr. Figures and command: docs/performance.md, "A keystroke by the size of
-// its section".
+// stdout; progress on stderr. Figures and command: docs/performance/section-size.md, "A keystroke
+// by the size of its section".
 #include <algorithm>
 #include <fstream>
 #include <iostream>

@@ -23,7 +23,7 @@
 //           that gives them back one store job each (its total and its longest job), the reads
 //           again.
 // One JSON line on stdout (median and max per kind, in ms); progress on stderr. Figures and
-// command: docs/performance.md, "A long history".
+// command: docs/performance/reading-the-past.md, "A long history".
 #include <algorithm>
 #include <chrono>
 #include <filesystem>

@@ -2,7 +2,7 @@
 // signed in or not. It starts the server (tests/support's ServerProcess), reads its RSS, sends the
 // messages as fast as the server takes them while reading whatever comes back, and reads the RSS
 // again once the server has answered every message (or closed the socket), and once more after
-// the socket is gone. One JSON line on stdout. Figures and commands: docs/performance.md,
+// the socket is gone. One JSON line on stdout. Figures and commands: docs/performance/memory.md,
 // "Memory under a flood".
 #include <chrono>
 #include <iostream>

@@ -6,8 +6,8 @@
 // to open a large document. With --flood-diffs, a viewer floods the server with `diff` requests
 // meanwhile (what one reader of the past costs everyone else); with --churn-edits, one client
 // inserts and deletes large texts, leaves, and the server's memory is followed until it is idle.
-// One JSON line on stdout; progress on stderr. Figures and commands: docs/performance.md, "Live
-// server".
+// One JSON line on stdout; progress on stderr. Figures and commands:
+// docs/performance/live-server.md, "Live server".
 #include <sys/resource.h>
 #include <unistd.h>
 

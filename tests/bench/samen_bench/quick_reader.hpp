@@ -1,7 +1,8 @@
 // The messages a typing client receives most, read without a JSON tree: an `edit` of someone
 // else, the `ack` of its own, alone or in a `batch`. Each client receives the edits of all the
 // others, so reading them is most of the load generator's work; with nlohmann::json's tree it cost
-// more than the server's work per edit (docs/performance.md, "Is the load generator the limit?").
+// more than the server's work per edit (docs/performance/live-server.md, "Is the load generator the
+// limit?").
 #pragma once
 
 #include <cstdint>
