@@ -2,8 +2,9 @@
 # Makes data/export/reference.odt and reference.docx, the neutral house style of the plan's
 # exports, from pandoc's own reference documents: A4 with 2.5 cm margins, a sans-serif font, Dutch
 # as the language and its hyphenation, page numbers in the footer, and the title page on a page of
-# its own (a page break after the Date paragraph, the last of pandoc's title block). Run it again after a pandoc
-# upgrade; a municipality replaces the files with its own instead (data/export/README.md).
+# its own (a page break after the Date paragraph, the last of pandoc's title block), and in the ODT
+# a landscape A4 master page for the uitvoeringsplan. Run it again after a pandoc upgrade; a
+# municipality replaces the files with its own instead (data/export/README.md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/data/export"
@@ -58,6 +59,36 @@ def odt_styles(s):
                   '    style:display-name="Table Contents" style:family="paragraph"\n'
                   '    style:parent-style-name="Standard" style:class="extra">\n'
                   '      <style:text-properties fo:font-size="7.5pt" />')
+    # The uitvoeringsplan's pages (the ODT filter puts it on this master page, export/odt_layout.cpp):
+    # A4 landscape, its page numbers as on the portrait pages. LibreOffice knows the name as its
+    # own page style "Landscape" ("Liggend").
+    s = s.replace('  </office:automatic-styles>',
+                  '    <style:page-layout style:name="MpmLandscape">\n'
+                  '      <style:page-layout-properties fo:page-width="29.7cm"\n'
+                  '      fo:page-height="21cm" style:num-format="1"\n'
+                  '      style:print-orientation="landscape" fo:margin-top="2.5cm"\n'
+                  '      fo:margin-bottom="2.5cm" fo:margin-left="2.5cm"\n'
+                  '      fo:margin-right="2.5cm" style:writing-mode="lr-tb"\n'
+                  '      style:footnote-max-height="0in" />\n'
+                  '      <style:header-style />\n'
+                  '      <style:footer-style>\n'
+                  '        <style:header-footer-properties fo:min-height="0.4in"\n'
+                  '        fo:margin-left="0in" fo:margin-right="0in"\n'
+                  '        fo:margin-top="0.2in" style:dynamic-spacing="false" />\n'
+                  '      </style:footer-style>\n'
+                  '    </style:page-layout>\n'
+                  '  </office:automatic-styles>', 1)
+    s = s.replace('  </office:master-styles>',
+                  '    <style:master-page style:name="Landscape"\n'
+                  '    style:page-layout-name="MpmLandscape">\n'
+                  '      <style:footer>\n'
+                  '        <text:p text:style-name="MP1">\n'
+                  '          <text:page-number text:select-page="current">\n'
+                  '          1</text:page-number>\n'
+                  '        </text:p>\n'
+                  '      </style:footer>\n'
+                  '    </style:master-page>\n'
+                  '  </office:master-styles>', 1)
     return s
 
 edit(f"{work}/odt/styles.xml", odt_styles)

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "export/child_process.hpp"
+#include "export/odt_layout.hpp"
 
 namespace samen::exporting {
 namespace {
@@ -148,6 +149,13 @@ std::string render(const PrintPlan& plan, Format format, const Options& o) {
         const fs::path contents = dir.path() / "contents.xml";
         write_file(contents, odt_contents(plan));
         argv.push_back("--include-before-body=" + contents.string());
+        // The uitvoeringsplan on landscape pages, its cells with borders, as in the PDF.
+        const fs::path filter = dir.path() / "layout.lua";
+        const fs::path content = dir.path() / "content.opendocument";
+        write_file(filter, std::string(odt_filter()));
+        write_file(content, std::string(odt_content_template()));
+        argv.push_back("--lua-filter=" + filter.string());
+        argv.push_back("--template=" + content.string());
     } else {
         argv.insert(argv.end(), {"--toc", "--toc-depth=3"});  // a field Word fills in on opening
     }

@@ -5,8 +5,13 @@
 
 #include <catch2/catch.hpp>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <future>
+#include <sstream>
+#include <utility>
+#include <vector>
 
 #include "command_output.hpp"
 #include "export/export.hpp"
@@ -103,15 +108,55 @@ bool breaks_a_word(const std::string& text) {
     return false;
 }
 
-/// The text LibreOffice lays out of an ODT or a DOCX (it makes a PDF, pdftotext reads it).
-std::string as_office_reads_it(const TempDir& dir, const fs::path& file) {
+/// The PDF LibreOffice makes of an ODT or a DOCX.
+fs::path as_office_prints_it(const TempDir& dir, const fs::path& file) {
     const fs::path out = dir.path() / ("office-" + file.extension().string().substr(1));
     output_of("HOME=" + (dir.path() / "lo-home").string() +
               " soffice --headless --norestore --convert-to pdf --outdir " + out.string() + " " +
               file.string() + " 2>&1");
     const fs::path pdf = out / (file.stem().string() + ".pdf");
     REQUIRE(fs::exists(pdf));
-    return output_of("pdftotext -layout " + pdf.string() + " -");
+    return pdf;
+}
+
+/// The text LibreOffice lays out of an ODT or a DOCX (it makes a PDF, pdftotext reads it).
+std::string as_office_reads_it(const TempDir& dir, const fs::path& file) {
+    return output_of("pdftotext -layout " + as_office_prints_it(dir, file).string() + " -");
+}
+
+/// A page's width and height in points, rounded.
+using PageSize = std::pair<long, long>;
+const PageSize portrait = {595, 842};   // A4
+const PageSize landscape = {842, 595};  // A4 on its side
+
+/// The size of every page of a PDF, as pdfinfo reads them.
+std::vector<PageSize> page_sizes(const fs::path& pdf) {
+    std::vector<PageSize> sizes;
+    std::istringstream info(output_of("pdfinfo -f 1 -l 99 " + pdf.string()));
+    for (std::string line; std::getline(info, line);) {
+        double width = 0, height = 0;
+        if (std::sscanf(line.c_str(), "Page %*d size: %lf x %lf", &width, &height) == 2) {
+            sizes.emplace_back(std::lround(width), std::lround(height));
+        }
+    }
+    return sizes;
+}
+
+/// The text of every page of a PDF.
+std::vector<std::string> page_texts(const fs::path& pdf) {
+    std::vector<std::string> pages;
+    std::istringstream text(output_of("pdftotext -layout " + pdf.string() + " -"));
+    for (std::string page; std::getline(text, page, '\f');) pages.push_back(page);
+    return pages;
+}
+
+/// The sample plan with a chapter after the uitvoeringsplan, and a cell with XML's own characters.
+PrintPlan plan_with_a_chapter_after() {
+    PrintPlan plan = sample_plan();
+    plan.sections.back().tables.front().rows.push_back(
+        {"Ondermijning", "Controles <horeca> & \"coffeeshops\"", "Politie", "€ 0"});
+    plan.sections.push_back({0, "Evaluatie", "Het plan wordt in 2026 geëvalueerd.", {}});
+    return plan;
 }
 
 /// A tool that does nothing for a minute: what a hung pandoc looks like.
@@ -158,6 +203,87 @@ TEST_CASE("ODT: the title page, contents, headings, a list and every table row, 
     CHECK_FALSE(has(content, "example.invalid"));  // nothing fetched, nothing linked
     CHECK(has(styles, "<text:page-number"));
     CHECK(has(styles, "fo:page-width=\"21cm\""));  // A4
+}
+
+TEST_CASE(
+    "ODT: the uitvoeringsplan on landscape pages between portrait ones, its cells with borders and "
+    "a shaded header row, as LibreOffice prints it",
+    "[export]") {
+    TempDir dir("samen-export-test");
+    const auto odt =
+        written(dir, "plan.odt", render(plan_with_a_chapter_after(), Format::odt, house_style()));
+    const std::string content = output_of("unzip -p " + odt.string() + " content.xml");
+    const std::string styles = output_of("unzip -p " + odt.string() + " styles.xml");
+    // The cells name styles with borders, the header's shaded, its row repeated on every page.
+    CHECK(has(content,
+              "<style:style style:name=\"Samen_Cell\" style:family=\"table-cell\">\n"
+              "      <style:table-cell-properties fo:border=\"0.5pt solid #555555\""));
+    CHECK(has(content,
+              "<style:style style:name=\"Samen_HeaderCell\" style:family=\"table-cell\">\n"
+              "      <style:table-cell-properties fo:border=\"0.5pt solid #555555\" "
+              "fo:padding=\"0.06cm\" fo:background-color=\"#e8e8e8\""));
+    CHECK(has(content,
+              "<table:table-header-rows>\n<table:table-row "
+              "table:style-name=\"Samen_Row\"><table:table-cell "
+              "table:style-name=\"Samen_HeaderCell\" office:value-type=\"string\"><text:p "
+              "text:style-name=\"Table_20_Heading\">Thema</text:p>"));
+    CHECK(has(content,
+              "<table:table-cell table:style-name=\"Samen_Cell\" "
+              "office:value-type=\"string\"><text:p "
+              "text:style-name=\"Table_20_Contents\">Straathoekwerk</text:p>"));
+    CHECK_FALSE(has(content, "table:style-name=\"TableRowCell\""));
+    CHECK(has(content, "<text:p text:style-name=\"TableCaption\">Maatregelen</text:p>"));
+    CHECK(has(content, "<text:span text:style-name=\"Strong_20_Emphasis\">€ 75.000</text:span>"));
+    CHECK(has(content, "Controles &lt;horeca&gt; &amp; &quot;coffeeshops&quot;"));
+    every_row(content);
+    CHECK(has(styles, "<style:master-page style:name=\"Landscape\""));
+    CHECK(has(styles, "fo:page-width=\"29.7cm\""));
+
+    const fs::path pdf = as_office_prints_it(dir, odt);
+    const auto sizes = page_sizes(pdf);
+    const auto pages = page_texts(pdf);
+    REQUIRE(sizes.size() >= 3);
+    CHECK(sizes.front() == portrait);
+    std::size_t table_page = 0;
+    while (table_page < pages.size() && !has(pages[table_page], "Straathoekwerk")) ++table_page;
+    REQUIRE(table_page + 1 < sizes.size());
+    CHECK(has(pages[table_page], "Uitvoeringsplan 2023"));  // the section starts on that page
+    CHECK(sizes[table_page - 1] == portrait);
+    CHECK(sizes[table_page] == landscape);
+    CHECK(has(pages[table_page + 1], "Evaluatie"));
+    CHECK(sizes[table_page + 1] == portrait);
+    std::string text;
+    for (const auto& page : pages) text += page;
+    every_row(text);
+    CHECK(has(text, "Controles <horeca> & \"coffeeshops\""));
+}
+
+TEST_CASE("ODT: the last chapter on landscape pages leaves no empty page after it", "[export]") {
+    TempDir dir("samen-export-test");
+    const auto odt = written(dir, "plan.odt", render(sample_plan(), Format::odt, house_style()));
+    const fs::path pdf = as_office_prints_it(dir, odt);
+    const auto sizes = page_sizes(pdf);
+    const auto pages = page_texts(pdf);
+    REQUIRE(!sizes.empty());
+    CHECK(sizes.front() == portrait);
+    CHECK(sizes.back() == landscape);
+    CHECK(has(pages.back(), "Straathoekwerk"));
+}
+
+TEST_CASE("ODT: a reference document without the landscape page still makes the file", "[export]") {
+    TempDir dir("samen-export-test");
+    // pandoc's own reference.odt: Letter, none of Samen's styles.
+    Options o = house_style();
+    o.reference_dir = dir.path() / "plain";
+    fs::create_directory(o.reference_dir);
+    output_of("pandoc --print-default-data-file reference.odt > " +
+              (o.reference_dir / "reference.odt").string());
+    const auto odt = written(dir, "plan.odt", render(plan_with_a_chapter_after(), Format::odt, o));
+    CHECK(has(output_of("unzip -p " + odt.string() + " styles.xml"), "fo:page-width=\"8.5in\""));
+    every_row(output_of("unzip -p " + odt.string() + " content.xml"));
+    const std::string text = as_office_reads_it(dir, odt);
+    CHECK(has(text, "Straathoekwerk"));
+    CHECK(has(text, "Evaluatie"));
 }
 
 TEST_CASE("DOCX: the title page, contents, headings, a list and every table row, page numbers",
