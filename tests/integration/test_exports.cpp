@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "command_output.hpp"
+#include "office.hpp"
 #include "protocol_client.hpp"
 #include "server_process.hpp"
 #include "snapshot.hpp"
@@ -38,17 +39,6 @@ samen::transport::HttpResult get(const ServerProcess& server, const std::string&
     if (!accept.empty()) headers.emplace_back("Accept", accept);
     return http_request("127.0.0.1", server.port(), "GET", target, {}, headers,
                         std::chrono::seconds(120));
-}
-
-/// The text a real office suite reads from the file: LibreOffice makes it a PDF, pdftotext
-/// reads that.
-std::string as_office_reads_it(const fs::path& file, const fs::path& out_dir) {
-    const std::string home = (out_dir / "lo-home").string();
-    output_of("HOME=" + home + " soffice --headless --norestore --convert-to pdf --outdir " +
-              out_dir.string() + " " + file.string() + " 2>&1");
-    const fs::path pdf = out_dir / (file.stem().string() + ".pdf");
-    REQUIRE(fs::exists(pdf));
-    return output_of("pdftotext -layout " + pdf.string() + " -");
 }
 
 /// Page 1 of a PDF as a PNG; kept in SAMEN_SCREENSHOTS_DIR when that is set (docs/screenshots).

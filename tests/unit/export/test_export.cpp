@@ -15,9 +15,12 @@
 
 #include "command_output.hpp"
 #include "export/export.hpp"
+#include "office.hpp"
 #include "temp_dir.hpp"
 
 using namespace samen::exporting;
+using samen::test::as_office_prints_it;
+using samen::test::as_office_reads_it;
 using samen::test::output_of;
 using samen::test::TempDir;
 namespace fs = std::filesystem;
@@ -108,20 +111,9 @@ bool breaks_a_word(const std::string& text) {
     return false;
 }
 
-/// The PDF LibreOffice makes of an ODT or a DOCX.
-fs::path as_office_prints_it(const TempDir& dir, const fs::path& file) {
-    const fs::path out = dir.path() / ("office-" + file.extension().string().substr(1));
-    output_of("HOME=" + (dir.path() / "lo-home").string() +
-              " soffice --headless --norestore --convert-to pdf --outdir " + out.string() + " " +
-              file.string() + " 2>&1");
-    const fs::path pdf = out / (file.stem().string() + ".pdf");
-    REQUIRE(fs::exists(pdf));
-    return pdf;
-}
-
-/// The text LibreOffice lays out of an ODT or a DOCX (it makes a PDF, pdftotext reads it).
-std::string as_office_reads_it(const TempDir& dir, const fs::path& file) {
-    return output_of("pdftotext -layout " + as_office_prints_it(dir, file).string() + " -");
+/// Where LibreOffice prints a file of this test (its ODT or DOCX in a folder of its own).
+fs::path office_dir(const TempDir& dir, const fs::path& file) {
+    return dir.path() / ("office-" + file.extension().string().substr(1));
 }
 
 /// A page's width and height in points, rounded.
@@ -239,7 +231,7 @@ TEST_CASE(
     CHECK(has(styles, "<style:master-page style:name=\"Landscape\""));
     CHECK(has(styles, "fo:page-width=\"29.7cm\""));
 
-    const fs::path pdf = as_office_prints_it(dir, odt);
+    const fs::path pdf = as_office_prints_it(odt, office_dir(dir, odt));
     const auto sizes = page_sizes(pdf);
     const auto pages = page_texts(pdf);
     REQUIRE(sizes.size() >= 3);
@@ -261,7 +253,7 @@ TEST_CASE(
 TEST_CASE("ODT: the last chapter on landscape pages leaves no empty page after it", "[export]") {
     TempDir dir("samen-export-test");
     const auto odt = written(dir, "plan.odt", render(sample_plan(), Format::odt, house_style()));
-    const fs::path pdf = as_office_prints_it(dir, odt);
+    const fs::path pdf = as_office_prints_it(odt, office_dir(dir, odt));
     const auto sizes = page_sizes(pdf);
     const auto pages = page_texts(pdf);
     REQUIRE(!sizes.empty());
@@ -281,7 +273,7 @@ TEST_CASE("ODT: a reference document without the landscape page still makes the 
     const auto odt = written(dir, "plan.odt", render(plan_with_a_chapter_after(), Format::odt, o));
     CHECK(has(output_of("unzip -p " + odt.string() + " styles.xml"), "fo:page-width=\"8.5in\""));
     every_row(output_of("unzip -p " + odt.string() + " content.xml"));
-    const std::string text = as_office_reads_it(dir, odt);
+    const std::string text = as_office_reads_it(odt, office_dir(dir, odt));
     CHECK(has(text, "Straathoekwerk"));
     CHECK(has(text, "Evaluatie"));
 }
@@ -336,11 +328,11 @@ TEST_CASE("long Dutch compounds break at their syllables in the PDF, the ODT and
     CHECK(has(styles, "fo:language=\"nl\""));
     CHECK(has(styles, "fo:country=\"NL\""));
     CHECK(has(styles, "fo:hyphenate=\"true\""));
-    CHECK(breaks_a_word(as_office_reads_it(dir, odt)));
+    CHECK(breaks_a_word(as_office_reads_it(odt, office_dir(dir, odt))));
     const auto docx = written(dir, "plan.docx", render(plan, Format::docx, house_style()));
     CHECK(has(output_of("unzip -p " + docx.string() + " word/settings.xml"), "<w:autoHyphenation"));
     CHECK(has(output_of("unzip -p " + docx.string() + " word/styles.xml"), "w:val=\"nl-NL\""));
-    CHECK(breaks_a_word(as_office_reads_it(dir, docx)));
+    CHECK(breaks_a_word(as_office_reads_it(docx, office_dir(dir, docx))));
 }
 
 TEST_CASE("HTML: one page, its text escaped, nothing loaded from elsewhere", "[export]") {
