@@ -376,13 +376,6 @@ std::vector<AppliedEdit> load_edits(store::Db& db, std::string_view doc, std::st
     return out;
 }
 
-std::optional<Rev> find_edit_by_opid(store::Db& db, std::string_view doc, std::int64_t author,
-                                     std::string_view opid) {
-    auto rev = store::find_change_by_opid(db, doc, author, opid);
-    if (!rev) return std::nullopt;
-    return static_cast<Rev>(*rev);
-}
-
 void append_change(store::Db& db, std::string_view doc, Rev rev, const std::string& kind,
                    const std::optional<std::string>& section,
                    const std::optional<std::string>& layer, const nlohmann::json& data,

@@ -167,8 +167,4 @@ void append_tree_change(store::Db& db, std::string_view doc, Rev rev, const std:
 std::vector<AppliedEdit> load_edits(store::Db& db, std::string_view doc, std::string_view section,
                                     std::string_view layer, Rev after, Rev upto);
 
-/// The revision of an edit already accepted from this author with this opid.
-std::optional<Rev> find_edit_by_opid(store::Db& db, std::string_view doc, std::int64_t author,
-                                     std::string_view opid);
-
 }  // namespace samen::rooms

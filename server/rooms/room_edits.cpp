@@ -69,8 +69,15 @@ void Room::handle(const Caller& c, const auth::User& u, const p::Edit& r) {
         store_, strand_, c.reply, "reading older edits failed",
         [doc = id_, r, author = u.id, upto = memory_from_](store::Db& db) {
             Older o;
-            o.seen = find_edit_by_opid(db, doc, author, r.opid);
-            if (!o.seen) o.edits = load_edits(db, doc, r.section, r.layer, r.base, upto);
+            o.edits = load_edits(db, doc, r.section, r.layer, r.base, upto);
+            // Accepted already, it is one of its layer's edits after its base
+            // (docs/decisions/0032-a-resubmission-found-in-its-layer.md).
+            for (const auto& e : o.edits) {
+                if (e.author == author && e.opid == r.opid) {
+                    o.seen = e.rev;
+                    break;
+                }
+            }
             return o;
         },
         [self, c, author = auth::ref(u), r](Older older) {

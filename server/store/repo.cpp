@@ -480,13 +480,6 @@ std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc,
     return read_rows(st, read_change);
 }
 
-std::optional<std::int64_t> find_change_by_opid(Db& db, std::string_view doc, std::int64_t author,
-                                                std::string_view opid) {
-    auto st = db.prepare("SELECT rev FROM change WHERE doc = ?1 AND author = ?2 AND opid = ?3");
-    st.bind_all(doc, author, opid);
-    return read_row(st, read_int);
-}
-
 std::vector<ChangeRecord> list_changes(Db& db, std::string_view doc, std::int64_t since,
                                        std::int64_t limit) {
     static const std::string sql =

@@ -182,16 +182,12 @@ struct ChangeRecord {
 /// what loading the document replays.
 std::vector<ChangeRecord> list_edits_after_checkpoints(Db& db, std::string_view doc);
 
-/// A rev already used, or an (author, opid) already used in the document, throws StoreError with
-/// is_duplicate().
+/// A rev already used in the document throws StoreError with is_duplicate().
 void append_change(Db& db, const ChangeRecord& change);
 /// The edits of one section layer with rev > after_rev, in rev order: what an edit based on
 /// after_rev is transformed against.
 std::vector<ChangeRecord> list_layer_edits(Db& db, std::string_view doc, std::string_view section,
                                            std::string_view layer, std::int64_t after_rev);
-/// The rev of the change an author made with that opid: a resubmitted edit is acked again.
-std::optional<std::int64_t> find_change_by_opid(Db& db, std::string_view doc, std::int64_t author,
-                                                std::string_view opid);
 /// The newest `limit` changes of one section (of one layer of it when `layer` is set) with
 /// rev < before, in rev order.
 std::vector<ChangeRecord> list_section_changes(Db& db, std::string_view doc,

@@ -372,6 +372,24 @@ TEST_CASE("The history in memory is bounded in bytes, older bases are read from 
     CHECK(anna.ask(insert_at_start(large, 0, "a1"))["rev"] == 1);
 }
 
+TEST_CASE("A resubmission based on a revision memory no longer holds is its author's edit only",
+          "[rooms][memory]") {
+    test::WorldOptions options;
+    options.room.max_history_bytes = 100 * 1024;
+    test::World w(options);
+    Client anna = join(w, "ivp", "kampen-editor", 1);
+    Client bert = join(w, "ivp", "staphorst-editor", 2);
+    const std::string large(60 * 1024, 'x');
+    REQUIRE(anna.ask(insert_at_start(large, 0, "o-1"))["type"] == "ack");
+    REQUIRE(anna.ask(insert_at_start(large, 1, "o-2"))["type"] == "ack");
+    // Another author's client may use the same opid: a new edit, applied.
+    CHECK(bert.ask(insert_at_start("B", 0, "o-1"))["rev"] == 3);
+    // Anna's own, resubmitted on the base it was made on: acknowledged again, not applied.
+    CHECK(anna.ask(insert_at_start(large, 0, "o-1"))["rev"] == 1);
+    CHECK(anna.ask(insert_at_start(large, 1, "o-2"))["rev"] == 2);
+    CHECK(common_text(w, "ivp", "inleiding") == "B" + large + large + "Samen waar het kan.");
+}
+
 TEST_CASE("An idle room is unloaded and opens again with every change", "[rooms][memory]") {
     test::World w(unload_after(std::chrono::milliseconds(50)));
     {

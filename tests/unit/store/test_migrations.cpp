@@ -41,9 +41,24 @@ TEST_CASE("The migrations are embedded in version order", "[store][migrations]")
         CHECK(std::string(all[i].name).substr(0, 4) ==
               (i < 9 ? "00" : "0") + std::to_string(i + 1) + "_");
         const std::string sql(all[i].sql);
-        CHECK((sql.find("CREATE") != std::string::npos || sql.find("ALTER") != std::string::npos));
+        CHECK((sql.find("CREATE") != std::string::npos || sql.find("ALTER") != std::string::npos ||
+               sql.find("DROP") != std::string::npos));
     }
     CHECK(schema_version() == all.back().version);
+}
+
+TEST_CASE("The change log keeps one index besides its key, which every keystroke's commit writes",
+          "[store][migrations]") {
+    TempDir dir;
+    Db db(dir.file("samen.db"));
+    migrate(db);
+    auto st = db.prepare(
+        "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'change' ORDER BY "
+        "name");
+    std::vector<std::string> indexes;
+    while (st.step()) indexes.push_back(st.get_text(0));
+    // change_layer: the edits of a layer after a revision (history, transforms, resubmissions).
+    CHECK(indexes == std::vector<std::string>{"change_layer"});
 }
 
 TEST_CASE("Migrating an empty file creates the schema, again does nothing", "[store][migrations]") {
