@@ -263,6 +263,7 @@ void Room::unload() {
     history_bytes_ = 0;
     opids_.clear();
     authors_.clear();
+    author_texts_.clear();
 #if defined(__GLIBC__)
     // Large texts and histories leave free pages that glibc keeps in its arenas: hand them back.
     malloc_trim(0);
