@@ -2,6 +2,7 @@
 // Every function runs on the caller's Db (on a store thread: the writer's, or a reader's for what
 // only reads) and throws StoreError.
 // Times are RFC 3339 UTC strings (store/time.hpp).
+// Defined by subject in repo_people.cpp, repo_documents.cpp, repo_changes.cpp and repo_plan.cpp.
 #pragma once
 
 #include <cstdint>
