@@ -1,6 +1,7 @@
 // What a room reads from and writes to the data file. Every function runs on a store thread (the
 // writer's for what writes, a reader's for what only reads) and throws store::StoreError or
 // RoomError.
+// Defined in document_load.cpp, document_create.cpp, document_changes.cpp, document_past.cpp.
 #pragma once
 
 #include <cstdint>

@@ -179,8 +179,8 @@ std::string refusal_of(model::Document& doc, Change change) {
     return "accepted";
 }
 
-/// A change as the store logs it and reads it back (rooms/document_store.cpp): empty data is not
-/// kept.
+/// A change as the store logs it and reads it back (rooms/document_changes.cpp and
+/// document_past.cpp): empty data is not kept.
 inline model::Change as_logged(model::Rev rev, std::string kind, std::optional<std::string> section,
                                std::optional<std::string> layer, const nlohmann::json& data,
                                std::optional<ot::Op> op = std::nullopt) {
