@@ -124,7 +124,7 @@ constexpr Way ways[] = {
 constexpr std::size_t kFileBytes = 4 << 20;
 constexpr std::size_t kStride = 8192;  // a frame spans two pages; each write starts a new one
 
-/// A scratch file of kFileBytes in `dir`, written and synced, unlinked at once: gone when closed.
+/// A scratch file of kFileBytes in `dir`, written and synced; run() removes it when it ends.
 std::string make_file(const std::string& dir) {
     std::string path = dir + "/samen-bench-sync-XXXXXX";
     const int fd = mkstemp(path.data());
