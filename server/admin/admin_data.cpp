@@ -21,8 +21,8 @@ int municipality_add(const CommandLine& line, std::ostream& out) {
     if (!valid_municipality_code(code)) {
         usage_error("bad municipality code " + code + " (a CBS code like GM0166)");
     }
-    if (name.empty() || name.size() > kMaxDisplay || has_control(name)) {
-        usage_error("bad municipality name");
+    if (!valid_display_name(name)) {
+        usage_error("bad municipality name (1 to 200 characters, no control characters)");
     }
     auto s = open_store(data_dir_of(line), true);
     on_store(*s, [&](store::Db& db) {

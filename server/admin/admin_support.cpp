@@ -19,6 +19,15 @@ namespace samen::admin::detail {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+constexpr std::size_t kMinPassword = 8;
+constexpr std::size_t kMaxPassword = 1024;
+constexpr std::size_t kMaxName = 64;
+constexpr std::size_t kMaxDisplay = 200;
+
+}  // namespace
+
 std::optional<std::string> option(const CommandLine& line, const std::string& name) {
     auto it = line.options.find(name);
     if (it == line.options.end()) return std::nullopt;
@@ -46,9 +55,10 @@ bool valid_user_name(const std::string& name) {
            });
 }
 
-bool has_control(const std::string& text) {
-    return std::any_of(text.begin(), text.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+bool valid_display_name(const std::string& text) {
+    return !text.empty() && text.size() <= kMaxDisplay &&
+           std::none_of(text.begin(), text.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
 bool valid_municipality_code(const std::string& code) {

@@ -23,11 +23,6 @@
 
 namespace samen::admin::detail {
 
-inline constexpr std::size_t kMinPassword = 8;
-inline constexpr std::size_t kMaxPassword = 1024;
-inline constexpr std::size_t kMaxName = 64;
-inline constexpr std::size_t kMaxDisplay = 200;
-
 /// A failure to report and exit with.
 struct Failure {
     int code;
@@ -52,7 +47,8 @@ void allow_options(const CommandLine& line, std::initializer_list<std::string_vi
 void expect_operands(const CommandLine& line, std::size_t count, const std::string& form);
 
 bool valid_user_name(const std::string& name);
-bool has_control(const std::string& text);
+/// A display name or a municipality's name: 1 to 200 characters, no control characters.
+bool valid_display_name(const std::string& text);
 bool valid_municipality_code(const std::string& code);
 auth::Role parse_role_or_fail(const std::string& text);
 /// --password, else one line of `in`; fails when too short or too long.

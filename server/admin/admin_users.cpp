@@ -27,7 +27,7 @@ int user_add(const CommandLine& line, std::istream& in, std::ostream& out) {
         usage_error("a " + std::string(auth::to_string(role)) + " needs --municipality GMnnnn");
     }
     std::string display = option(line, "--display").value_or(name);
-    if (display.empty() || display.size() > kMaxDisplay || has_control(display)) {
+    if (!valid_display_name(display)) {
         usage_error("bad display name (1 to 200 characters, no control characters)");
     }
 

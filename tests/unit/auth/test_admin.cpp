@@ -133,7 +133,29 @@ TEST_CASE_METHOD(Fixture, "user add refuses duplicates and bad input", "[admin]"
     CHECK(r.code == admin::kUsage);
     CHECK_THAT(r.err, Catch::Contains("bad user name"));
 
-    CHECK_FALSE(user("bob"));
+    // A display name: 1 to 200 characters, no control characters.
+    for (const std::string& display :
+         {std::string(201, 'x'), std::string("Bob\nJansen"), std::string("")}) {
+        r = run({"--data", dir.path().string(), "user", "add", "bob", "--municipality", "GM0166",
+                 "--role", "editor", "--password", "wachtwoord1", "--display", display});
+        CHECK(r.code == admin::kUsage);
+        CHECK_THAT(r.err, Catch::Contains("bad display name"));
+    }
+    r = run({"--data", dir.path().string(), "user", "add", "bob", "--municipality", "GM0166",
+             "--role", "editor", "--password", "wachtwoord1", "--display", std::string(200, 'x')});
+    CHECK(r.code == admin::kOk);
+    CHECK(user("bob")->display_name == std::string(200, 'x'));
+}
+
+TEST_CASE_METHOD(Fixture, "municipality add refuses a bad name and keeps the old one", "[admin]") {
+    for (const std::string& name :
+         {std::string(201, 'x'), std::string("Kampen\tOost"), std::string("")}) {
+        auto r = run({"--data", dir.path().string(), "municipality", "add", "GM0166", name});
+        CHECK(r.code == admin::kUsage);
+        CHECK_THAT(r.err, Catch::Contains("bad municipality name"));
+    }
+    store::Db db(admin::data_file(dir.path().string()));
+    CHECK(store::find_municipality(db, "GM0166")->name == "Kampen");
 }
 
 TEST_CASE_METHOD(Fixture, "user passwd, role, disable, enable, list", "[admin]") {
