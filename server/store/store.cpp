@@ -241,6 +241,9 @@ StoreStats Store::stats() const {
     }
     std::lock_guard lock(mutex_);
     s.pending = pending_;
+    s.last_batch_nanoseconds = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(last_batch_.took).count());
+    s.batch_running = running_;
     return s;
 }
 

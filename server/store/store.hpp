@@ -67,6 +67,10 @@ struct StoreStats {
     std::size_t pending = 0;               // jobs queued, or running and not yet done
     std::uint64_t reads = 0;               // read jobs run (answered or failed)
     std::size_t pending_reads = 0;         // read jobs queued, or running and not yet done
+    /// How long the last batch ran, its done functions included: a job from submit_here that
+    /// comes sooner than this after the one before finds the store busy.
+    std::uint64_t last_batch_nanoseconds = 0;
+    bool batch_running = false;  // a thread runs a batch (or the writer a checkpoint) now
 };
 
 /// The writer copies the WAL into the data file once it holds this many pages (SQLite's own

@@ -65,6 +65,25 @@ class Loop {
     std::deque<std::function<void()>> fns_;
 };
 
+/// Waits until no batch is queued or running and the last one is recorded (just after its done
+/// functions): what submit_here compares with is then known.
+void wait_for_idle(Store& store) {
+    for (int i = 0; i < 3000; ++i) {
+        const auto stats = store.stats();
+        if (stats.pending == 0 && !stats.batch_running) return;
+        std::this_thread::sleep_for(10ms);
+    }
+    FAIL("the store is still busy after 30 s");
+}
+
+/// Long enough after the last job for the store to be quiet: 1 ms, and more than the last batch
+/// took, however slow the disk. After wait_for_idle, or while a Blocker holds the writer (the
+/// batch before it is recorded by then).
+void let_the_store_rest(const Store& store) {
+    std::this_thread::sleep_for(20ms +
+                                std::chrono::nanoseconds(store.stats().last_batch_nanoseconds));
+}
+
 /// A store on a fresh file with the table `t` of store_table.hpp.
 struct TableStore {
     explicit TableStore(std::size_t here_max_jobs = StoreOptions{}.here_max_jobs)
@@ -74,17 +93,12 @@ struct TableStore {
               return options;
           }()) {
         create_table(store);
+        wait_for_idle(store);
     }
     TempDir dir;
     const std::string path;
     Store store;
 };
-
-/// Long enough after the last job for the store to be quiet: 1 ms, and more than that job's batch
-/// took (a small insert).
-void let_the_store_rest() {
-    std::this_thread::sleep_for(20ms);
-}
 
 /// A job that inserts `i` and notes the thread it ran on.
 Store::Work insert_noting_thread(std::int64_t i, std::thread::id& ran_on) {
@@ -101,7 +115,7 @@ TEST_CASE("A lone job from submit_here is committed on the submitting thread, wr
     TableStore table;
     Store& store = table.store;
     const std::string& path = table.path;
-    let_the_store_rest();
+    let_the_store_rest(store);
     Loop loop;
     const auto before = store.stats();
     const auto here = std::this_thread::get_id();
@@ -134,7 +148,7 @@ TEST_CASE("More jobs than here_max_jobs by the time the loop runs go to the writ
     TableStore table(2);
     Store& store = table.store;
     const std::string& path = table.path;
-    let_the_store_rest();
+    let_the_store_rest(store);
     Loop loop;
     const auto before = store.stats();
     const auto here = std::this_thread::get_id();
@@ -172,6 +186,8 @@ TEST_CASE("A job right after another, under a batch's time, wakes the writer at 
     TableStore table;
     Store& store = table.store;
     store.run([](Db&) { std::this_thread::sleep_for(20ms); }).get();  // a batch of 20 ms
+    wait_for_idle(store);
+    CHECK(store.stats().last_batch_nanoseconds >= 20'000'000);
     Loop loop;
     const auto before = store.stats();
     std::promise<void> done;
@@ -196,14 +212,19 @@ TEST_CASE("With the writer busy, a job from submit_here waits for it, in order",
     std::vector<int> done_order;
     std::promise<void> both_done;
     std::thread::id ran_on;
+    // The batch before the writer's job took longer than the usual pause between the tests' jobs:
+    // quiet then means longer than that after the last job came.
+    store.run([](Db&) { std::this_thread::sleep_for(30ms); }).get();
+    wait_for_idle(store);
     {
         Blocker blocker(store);  // the writer is in a job
+        CHECK(store.stats().batch_running);
         store.submit([](Db& db) { insert(db, 1); },
                      [&](std::exception_ptr) {
                          std::lock_guard lock(mutex);
                          done_order.push_back(1);
                      });
-        let_the_store_rest();  // quiet enough to wait for the loop
+        let_the_store_rest(store);  // quiet enough to wait for the loop
         store.submit_here(
             insert_noting_thread(2, ran_on),
             [&](std::exception_ptr error) {
@@ -271,7 +292,7 @@ TEST_CASE("here_max_jobs 0: submit_here posts nothing and the writer commits", "
 TEST_CASE("A loop that takes no more: the writer commits the job", "[store][here]") {
     TableStore table;
     Store& store = table.store;
-    let_the_store_rest();
+    let_the_store_rest(store);
     std::promise<void> done;
     store.submit_here([](Db& db) { insert(db, 7); }, [&](std::exception_ptr) { done.set_value(); },
                       [](std::function<void()>) { throw std::runtime_error("loop stopped"); });
@@ -287,7 +308,8 @@ TEST_CASE("stop() commits a job whose commit_here has not run yet, which then do
     {
         Store store({path});
         create_table(store);
-        let_the_store_rest();
+        wait_for_idle(store);
+        let_the_store_rest(store);
         store.submit_here([](Db& db) { insert(db, 1); }, [&](std::exception_ptr) { ++done_count; },
                           loop.post());
         store.stop();
@@ -379,7 +401,8 @@ TEST_CASE("The WAL is copied into the data file by the writer, also after commit
     const auto before = store.stats();
     // Each job writes about 100 KiB (25 pages): 60 of them pass kWalCheckpointPages.
     for (int i = 0; i < 60; ++i) {
-        let_the_store_rest();
+        wait_for_idle(store);
+        let_the_store_rest(store);
         store.submit_here(
             [i](Db& db) {
                 db.prepare("INSERT INTO big (i, b) VALUES (?1, zeroblob(100000))").bind(1, i).run();
