@@ -2,6 +2,8 @@
 // proposals, presence) and one LayerSync per text layer, applies what the server sends, and sends
 // local edits (at most one in flight per layer). Without DOM: the UI listens to its events, and
 // the connection (connection.js) and the timers are given, so that tests can drive it.
+import { applyRecordChange } from './doc-changes.js';
+import * as sectionTree from './doc-sections.js';
 import { errorText } from './errors.js';
 import { LayerSync } from './layer-sync.js';
 import * as ot from './ot.js';
@@ -102,53 +104,22 @@ export class DocumentSync {
     return n;
   }
 
-  /** Sections in tree order, each with its depth. */
+  /** Sections in tree order, each with its depth (doc-sections.js). */
   tree() {
-    const children = new Map();
-    for (const s of this.sections.values()) {
-      const p = s.parent ?? '';
-      if (!children.has(p)) children.set(p, []);
-      children.get(p).push(s);
-    }
-    for (const list of children.values()) list.sort((a, b) => a.position - b.position);
-    const out = [];
-    const walk = (parent, depth) => {
-      for (const s of children.get(parent) ?? []) {
-        out.push({ section: s, depth });
-        walk(s.id, depth + 1);
-      }
-    };
-    walk('', 0);
-    return out;
+    return sectionTree.tree(this.sections);
   }
 
   children(parent) {
-    return [...this.sections.values()]
-      .filter((s) => (s.parent ?? null) === (parent ?? null))
-      .sort((a, b) => a.position - b.position);
+    return sectionTree.children(this.sections, parent);
   }
 
   descendants(id) {
-    const out = [];
-    const walk = (p) => {
-      for (const s of this.sections.values()) {
-        if (s.parent === p) {
-          out.push(s.id);
-          walk(s.id);
-        }
-      }
-    };
-    walk(id);
-    return out;
+    return sectionTree.descendants(this.sections, id);
   }
 
   /** The state of a section for a municipality: inherit | override | stale | omit | local | absent. */
   stateOf(section, code) {
-    if (section.owner) return section.owner === code ? 'local' : 'absent';
-    const l = section.layers[code];
-    if (!l) return 'inherit';
-    if (l.state === 'omit') return 'omit';
-    return l.stale ? 'stale' : 'override';
+    return sectionTree.stateOf(section, code);
   }
 
   // ---- The connection ------------------------------------------------------------------------
@@ -357,28 +328,19 @@ export class DocumentSync {
         break;
       case 'section.create': {
         const sec = structuredClone(msg.section);
-        for (const sib of this.children(sec.parent)) if (sib.position >= sec.position) sib.position++;
-        this.sections.set(sec.id, sec);
+        sectionTree.insertSection(this.sections, sec);
         this.addLayerEntries(this.layers, sec);
         break;
       }
-      case 'section.rename':
+      case 'section.move':
         if (!s) return false;
-        s.title = msg.title;
+        sectionTree.moveSection(this.sections, s, msg.parent, msg.position);
         break;
-      case 'section.move': {
-        if (!s) return false;
-        for (const sib of this.children(s.parent)) if (sib.position > s.position) sib.position--;
-        for (const sib of this.children(msg.parent)) if (sib.id !== s.id && sib.position >= msg.position) sib.position++;
-        s.parent = msg.parent;
-        s.position = msg.position;
-        break;
-      }
       case 'section.delete': {
         if (!s) return false;
         const ids = [msg.section, ...this.descendants(msg.section)];
         const removed = ids.map((id) => this.sections.get(id));
-        for (const sib of this.children(s.parent)) if (sib.position > s.position) sib.position--;
+        sectionTree.closeGap(this.sections, s);
         for (const id of ids) {
           for (const layer of Object.keys(this.sections.get(id).layers)) {
             this.dropLayer(id, layer, 'De sectie is verwijderd.');
@@ -397,44 +359,10 @@ export class DocumentSync {
         this.deleted.delete(msg.section.id);
         break;
       }
-      case 'propose':
-        this.proposals.set(msg.proposal.id, structuredClone(msg.proposal));
-        break;
-      case 'vote': {
-        const p = this.proposals.get(msg.proposal);
-        if (p) {
-          p.votes[msg.municipality] = msg.vote;
-          p.state = msg.state;
-          if (msg.state !== 'open') p.closed_rev = msg.rev;
-        }
-        break;
-      }
-      case 'tag':
-        this.versions = [...this.versions, msg.version];
-        break;
-      case 'priorities.set':
-        this.priorities = { ...this.priorities, [msg.municipality]: [...msg.sections] };
-        if (!msg.sections.length) delete this.priorities[msg.municipality];
-        break;
-      case 'adoption.set':
-        this.adoption = { ...this.adoption, [msg.municipality]: { ...msg.adoption } };
-        if (msg.adoption.state === 'concept') delete this.adoption[msg.municipality];
-        if (msg.version) this.versions = [...this.versions, msg.version];
-        break;
-      case 'comment':
-      case 'comment.reply':
-      case 'comment.resolve':
-        this.threads.set(msg.thread.id, structuredClone(msg.thread));
-        break;
-      case 'document.rename':
-        this.title = msg.title;
-        break;
-      case 'document.archive':
-        this.archived = msg.archived;
-        break;
       default:
-        // A change this client does not know: take the server's word for the whole document.
-        return false;
+        // A change to what is not text (doc-changes.js); one this client does not know: take
+        // the server's word for the whole document.
+        if (!applyRecordChange(this, msg)) return false;
     }
     this.rev = msg.rev;
     return true;
