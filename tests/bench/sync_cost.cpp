@@ -6,13 +6,10 @@
 // docs/performance/keystroke-cpu.md, "What a sync costs, whichever way".
 #include <fcntl.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -25,12 +22,11 @@
 #include <vector>
 
 #include "command_line.hpp"
+#include "samen_bench/figures.hpp"
 #include "tool_main.hpp"
 
 namespace samen::bench {
 namespace {
-
-using json = nlohmann::json;
 
 struct Options {
     std::string dir;
@@ -83,24 +79,6 @@ Options parse(const std::vector<std::string>& args) {
             throw std::invalid_argument("unknown option " + a);
     }
     return o;
-}
-
-double thread_cpu_us() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
-}
-
-double percentile(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    const auto rank = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-    return v[rank];
-}
-
-/// `v` to `digits` decimals, for the JSON line.
-double rounded(double v, int digits) {
-    const double scale = std::pow(10.0, digits);
-    return std::round(v * scale) / scale;
 }
 
 struct Way {
@@ -164,7 +142,7 @@ json measure(const Way& way, const Options& o, const std::string& path) {
         std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(pause(rng)));
         const auto at = static_cast<off_t>((i * kStride) % kFileBytes);
         const double cpu_start = thread_cpu_us();
-        const auto start = std::chrono::steady_clock::now();
+        const auto start = Clock::now();
         ssize_t written = static_cast<ssize_t>(bytes);
         if (way.rwf_dsync) {
             iovec v{buffer.get(), bytes};
@@ -181,9 +159,7 @@ json measure(const Way& way, const Options& o, const std::string& path) {
             close(fd);
             throw std::runtime_error(std::string(way.name) + " failed: " + error);
         }
-        latency.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                .count());
+        latency.push_back(ms(Clock::now() - start));
         cpu.push_back(thread_cpu_us() - cpu_start);
     }
     close(fd);
@@ -193,11 +169,9 @@ json measure(const Way& way, const Options& o, const std::string& path) {
             {"bytes", way.write ? bytes : 0},
             {"samples", o.samples},
             {"cpu_us",
-             {{"p50", rounded(percentile(cpu, 0.5), 1)},
-              {"mean", rounded(cpu_sum / static_cast<double>(cpu.size()), 1)}}},
-            {"latency_ms",
-             {{"p50", rounded(percentile(latency, 0.5), 3)},
-              {"p99", rounded(percentile(latency, 0.99), 3)}}},
+             {{"p50", round_to(percentiles(cpu)["p50"].get<double>(), 1)},
+              {"mean", round_to(cpu_sum / static_cast<double>(cpu.size()), 1)}}},
+            {"latency_ms", percentiles(std::move(latency))},
             {"dir", o.dir}};
 }
 

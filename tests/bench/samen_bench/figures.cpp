@@ -1,6 +1,7 @@
 #include "figures.hpp"
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cmath>
@@ -69,6 +70,12 @@ std::uint64_t own_cpu_us() {
                static_cast<std::uint64_t>(t.tv_usec);
     };
     return us(r.ru_utime) + us(r.ru_stime);
+}
+
+double thread_cpu_us() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
 }
 
 void progress(const std::string& line) {

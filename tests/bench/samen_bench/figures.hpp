@@ -23,6 +23,9 @@ json load_average();
 std::string cpu_model();
 /// This process's utime + stime in microseconds.
 std::uint64_t own_cpu_us();
+/// This thread's CPU in microseconds (CLOCK_THREAD_CPUTIME_ID): around a write and its sync, the
+/// kernel's work for them.
+double thread_cpu_us();
 /// One line on standard error.
 void progress(const std::string& line);
 

@@ -1,7 +1,6 @@
 #include "fsync.hpp"
 
 #include <fcntl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,15 +13,6 @@
 #include "figures.hpp"
 
 namespace samen::bench {
-namespace {
-
-double thread_cpu_us() {
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
-}
-
-}  // namespace
 
 json measure_fsync(const std::string& dir, std::size_t samples, double gap_ms, std::uint64_t seed) {
     // One WAL frame per sync, overwritten in a file written and synced beforehand: in steady
